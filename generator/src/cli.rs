@@ -1,0 +1,189 @@
+//! Commands shared by `cargo xtask` and the `generator` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::diag::Diagnostic;
+use crate::manifest::Manifest;
+use crate::output::{self, CrateOptions, Tree};
+use crate::{build_api, display_path, ApiInput};
+
+/// Exit status: the specs (or the manifest) are at fault, or `generated/` is stale.
+pub const EXIT_BAD_INPUT: u8 = 1;
+/// Exit status: the command line is wrong.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit status: the generator itself failed (a bug, or the disk).
+pub const EXIT_INTERNAL: u8 = 3;
+
+const USAGE: &str = "\
+usage:
+  codegen [--check]                       regenerate generated/ from specs/manifest.yaml;
+                                          --check only reports drift (exit 1 when stale)
+  generate --spec FILE [--spec FILE...] --out DIR [--name NAME]
+                                          write a standalone crate for any spec (fragments merge)
+  import PAGE --api NAME                  vendor the spec in a docs page into specs/";
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the specs; every one of them, in order.
+    Specs(Vec<Diagnostic>),
+    Internal(String),
+}
+
+/// Builds the IR of every API and renders the crate. Warnings are returned with the tree.
+pub fn render(inputs: &[ApiInput], base: &Path, options: &CrateOptions) -> Result<(Tree, Vec<Diagnostic>), Failure> {
+    let mut apis = Vec::new();
+    let mut diagnostics = Vec::new();
+    for input in inputs {
+        let built = build_api(input, base);
+        diagnostics.extend(built.diagnostics);
+        apis.extend(built.api);
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Specs(diagnostics));
+    }
+    let tree = output::render_crate(&apis, options).map_err(Failure::Internal)?;
+    Ok((tree, diagnostics))
+}
+
+/// The tree `cargo xtask codegen` writes to `<root>/generated`.
+pub fn render_workspace(root: &Path) -> Result<(Tree, Vec<Diagnostic>), Failure> {
+    let specs = root.join("specs");
+    let manifest = Manifest::read(&specs).map_err(|d| Failure::Specs(vec![d]))?;
+    let options = CrateOptions {
+        crate_name: "generated".into(),
+        command: "cargo xtask codegen".into(),
+        sources_label: "specs/manifest.yaml".into(),
+    };
+    render(&manifest.inputs(&specs), root, &options)
+}
+
+/// Runs a command line (without the program name) in the workspace at `root`.
+pub fn run(args: &[String], root: &Path) -> ExitCode {
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let result = match command.as_str() {
+        "codegen" => codegen(rest, root),
+        "generate" => generate(rest),
+        "import" => import(rest, root),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(usage(&format!("unknown command `{other}`"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+fn usage(message: &str) -> u8 {
+    eprintln!("error: {message}\n{USAGE}");
+    EXIT_USAGE
+}
+
+fn report_failure(failure: Failure, what: &str) -> u8 {
+    match failure {
+        Failure::Specs(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("error: {errors} error(s) in the specs; {what}");
+            EXIT_BAD_INPUT
+        }
+        Failure::Internal(message) => {
+            eprintln!("internal error (a generator bug, please report it with the spec): {message}; {what}");
+            EXIT_INTERNAL
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}\n");
+    }
+}
+
+fn codegen(args: &[String], root: &Path) -> Result<(), u8> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => return Err(usage("codegen takes only --check")),
+    };
+    let (tree, warnings) = render_workspace(root).map_err(|f| report_failure(f, "generated/ was left unchanged"))?;
+    print_diagnostics(&warnings);
+    let out = root.join("generated");
+    if check {
+        let drifts = output::drift(&tree, &out).map_err(|err| internal(&format!("cannot read generated/: {err}")))?;
+        if drifts.is_empty() {
+            println!("generated/ is up to date ({} files)", tree.files.len());
+            return Ok(());
+        }
+        for drift in &drifts {
+            eprintln!("{drift}");
+        }
+        eprintln!("error: generated/ is stale ({} file(s) differ); run `cargo xtask codegen` and commit the result", drifts.len());
+        return Err(EXIT_BAD_INPUT);
+    }
+    let written = output::write(&tree, &out).map_err(|err| internal(&format!("cannot write generated/: {err}")))?;
+    println!("generated/: {} files, {written} updated", tree.files.len());
+    Ok(())
+}
+
+fn generate(args: &[String]) -> Result<(), u8> {
+    let mut specs = Vec::new();
+    let mut out = None;
+    let mut name = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = || iter.next().cloned().ok_or_else(|| usage(&format!("{arg} needs a value")));
+        match arg.as_str() {
+            "--spec" => specs.push(PathBuf::from(value()?)),
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--name" => name = Some(value()?),
+            other => return Err(usage(&format!("unexpected argument `{other}`"))),
+        }
+    }
+    let out = out.ok_or_else(|| usage("generate needs --out DIR"))?;
+    if specs.is_empty() {
+        return Err(usage("generate needs at least one --spec FILE"));
+    }
+    let crate_name = name.unwrap_or_else(|| {
+        let stem = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        crate::naming::snake_name(&stem).replace('_', "-")
+    });
+    let module = crate::naming::snake_name(&specs[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    let inputs = [ApiInput { module, specs: specs.clone() }];
+    let options = CrateOptions {
+        crate_name,
+        command: "generator generate".into(),
+        sources_label: specs.iter().map(|s| display_path(s)).collect::<Vec<_>>().join(", "),
+    };
+    let (tree, warnings) = render(&inputs, Path::new(""), &options).map_err(|f| report_failure(f, "nothing was written"))?;
+    print_diagnostics(&warnings);
+    output::write(&tree, &out).map_err(|err| internal(&format!("cannot write {}: {err}", out.display())))?;
+    println!("wrote crate `{}` to {} ({} files)", options.crate_name, out.display(), tree.files.len());
+    Ok(())
+}
+
+fn import(args: &[String], root: &Path) -> Result<(), u8> {
+    let (page, api) = match args {
+        [page, flag, api] if flag == "--api" => (page, api),
+        [flag, api, page] if flag == "--api" => (page, api),
+        _ => return Err(usage("import takes PAGE --api NAME")),
+    };
+    let imported = crate::import::import_page(Path::new(page), api, &root.join("specs")).map_err(|d| {
+        eprintln!("{d}");
+        EXIT_BAD_INPUT
+    })?;
+    println!("vendored \"{}\" into {}; run `cargo xtask codegen` next", imported.title, imported.spec.display());
+    Ok(())
+}
+
+fn internal(message: &str) -> u8 {
+    eprintln!("internal error: {message}");
+    EXIT_INTERNAL
+}

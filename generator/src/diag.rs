@@ -1,0 +1,188 @@
+//! Diagnostics: every problem found in a spec, with its place, collected in one sink so a user
+//! sees all of them in one run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::locate;
+
+/// How bad a diagnostic is: errors stop generation at the next stage boundary, warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Stable diagnostic codes, so scripts and docs can refer to a problem by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    /// The file could not be read.
+    Io,
+    /// The text is not valid YAML or JSON.
+    Syntax,
+    /// The document is valid YAML/JSON but not an OpenAPI object.
+    NotAnObject,
+    /// Swagger 2.0 or an unknown OpenAPI version.
+    UnsupportedVersion,
+    /// The document does not match the OpenAPI schema.
+    InvalidDocument,
+    /// A `$ref` points at nothing.
+    DanglingRef,
+    /// A `$ref` chain that only leads back to itself.
+    CircularRef,
+    /// A `$ref` into another file.
+    ExternalRef,
+    /// Two fragments of one API define the same thing differently.
+    MergeConflict,
+    /// Two names map to one Rust identifier; one was renamed.
+    NameCollision,
+    /// A construct the generator skips; the rest is still generated.
+    Unsupported,
+    /// A docs page holds no spec block.
+    NoSpecBlock,
+    /// The specs manifest is malformed or names missing files.
+    Manifest,
+}
+
+impl Code {
+    /// The short stable identifier printed in brackets.
+    pub fn id(self) -> &'static str {
+        match self {
+            Code::Io => "E0001",
+            Code::Syntax => "E0002",
+            Code::NotAnObject => "E0003",
+            Code::UnsupportedVersion => "E0004",
+            Code::InvalidDocument => "E0005",
+            Code::DanglingRef => "E0010",
+            Code::CircularRef => "E0011",
+            Code::ExternalRef => "E0012",
+            Code::MergeConflict => "E0020",
+            Code::NoSpecBlock => "E0030",
+            Code::Manifest => "E0031",
+            Code::NameCollision => "W0100",
+            Code::Unsupported => "W0101",
+        }
+    }
+}
+
+/// A place in an input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    /// 1-based line and column, when the place could be found in the text.
+    pub line_col: Option<(usize, usize)>,
+    /// JSON pointer into the document (`""` is the whole document).
+    pub pointer: String,
+}
+
+/// One problem with a spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub location: Option<Location>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}[{}]: {}", self.code.id(), self.message)?;
+        if let Some(loc) = &self.location {
+            write!(f, "\n  --> {}", loc.file.display())?;
+            if let Some((line, col)) = loc.line_col {
+                write!(f, ":{line}:{col}")?;
+            }
+            write!(f, " (#{})", loc.pointer)?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A source file the diagnostics can point into.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The path as the user gave it (printed in diagnostics).
+    pub path: PathBuf,
+    pub text: String,
+    /// Byte offset and line of the spec inside the file (non-zero for a docs page).
+    pub line_offset: usize,
+}
+
+/// Collects diagnostics for one API; positions are looked up lazily, only when reported.
+#[derive(Debug, Default)]
+pub struct Sink {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Reports a problem at a JSON pointer inside `source`.
+    pub fn at(
+        &mut self,
+        severity: Severity,
+        code: Code,
+        source: &Source,
+        pointer: &str,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        self.push(Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            location: Some(locate_in(source, pointer)),
+            hint,
+        });
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+/// Finds the line and column of `pointer` (or of its nearest existing ancestor) in `source`.
+pub fn locate_in(source: &Source, pointer: &str) -> Location {
+    let line_col = locate::line_col(&source.text, pointer)
+        .map(|(line, col)| (line + source.line_offset, col));
+    Location { file: source.path.clone(), line_col, pointer: pointer.to_owned() }
+}
+
+/// A location with only a file, for problems that have no place inside it.
+pub fn file_only(path: &Path) -> Location {
+    Location { file: path.to_path_buf(), line_col: None, pointer: String::new() }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends a segment to a JSON pointer.
+pub fn child(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", escape_segment(segment))
+}

@@ -1,0 +1,324 @@
+//! The plumbing every API module shares, emitted once per generated crate as `runtime.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// What the generated APIs use, so the runtime holds only what is needed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Needs {
+    /// Some field has a `pattern` (pulls in `regex`).
+    pub patterns: bool,
+}
+
+pub fn emit_runtime(needs: Needs) -> TokenStream {
+    let validate = validate();
+    let checks = checks(needs);
+    let serde_helpers = serde_helpers();
+    quote! {
+        //! Shared plumbing of the generated APIs: validation, redaction and serde helpers.
+        #validate
+        #checks
+        #serde_helpers
+    }
+}
+
+fn validate() -> TokenStream {
+    quote! {
+        use std::collections::BTreeMap;
+        use std::fmt;
+
+        /// Checks a value against the rules of its schema (lengths, patterns, bounds, formats).
+        pub trait Validate {
+            /// Every violation of the schema's rules, each with the path of the field at fault.
+            fn validate(&self) -> Result<(), ValidationErrors> {
+                let mut checker = Checker::default();
+                self.check(&mut checker);
+                if checker.violations.is_empty() {
+                    Ok(())
+                } else {
+                    Err(ValidationErrors { violations: checker.violations })
+                }
+            }
+
+            /// Adds this value's violations to `checker`.
+            fn check(&self, checker: &mut Checker);
+        }
+
+        /// One broken rule.
+        #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+        pub struct Violation {
+            /// Where the value is, in wire names: `account_permissions[0].account_id`.
+            pub path: String,
+            /// The schema keyword that is broken: `maxLength`, `format`, ...
+            pub rule: &'static str,
+            /// What is wrong, for people.
+            pub message: String,
+        }
+
+        /// Every violation found in a value.
+        #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+        pub struct ValidationErrors {
+            pub violations: Vec<Violation>,
+        }
+
+        impl fmt::Display for ValidationErrors {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} validation error(s)", self.violations.len())?;
+                for violation in &self.violations {
+                    let path = if violation.path.is_empty() { "value" } else { violation.path.as_str() };
+                    write!(f, "; {}: {}", path, violation.message)?;
+                }
+                Ok(())
+            }
+        }
+
+        impl std::error::Error for ValidationErrors {}
+
+        enum Segment {
+            Field(&'static str),
+            Index(usize),
+            Key(String),
+        }
+
+        /// Collects violations while walking a value.
+        #[derive(Default)]
+        pub struct Checker {
+            path: Vec<Segment>,
+            violations: Vec<Violation>,
+        }
+
+        impl Checker {
+            pub fn enter_field(&mut self, name: &'static str) {
+                self.path.push(Segment::Field(name));
+            }
+
+            pub fn enter_index(&mut self, index: usize) {
+                self.path.push(Segment::Index(index));
+            }
+
+            pub fn enter_key(&mut self, key: &str) {
+                self.path.push(Segment::Key(key.to_owned()));
+            }
+
+            pub fn leave(&mut self) {
+                self.path.pop();
+            }
+
+            /// Records a violation at the current path.
+            pub fn report(&mut self, rule: &'static str, message: String) {
+                let mut path = String::new();
+                for segment in &self.path {
+                    match segment {
+                        Segment::Field(name) => {
+                            if !path.is_empty() {
+                                path.push('.');
+                            }
+                            path.push_str(name);
+                        }
+                        Segment::Index(index) => path.push_str(&format!("[{index}]")),
+                        Segment::Key(key) => path.push_str(&format!("[{key:?}]")),
+                    }
+                }
+                self.violations.push(Violation { path, rule, message });
+            }
+        }
+
+        impl<T: Validate> Validate for Option<T> {
+            fn check(&self, checker: &mut Checker) {
+                if let Some(value) = self {
+                    value.check(checker);
+                }
+            }
+        }
+
+        impl<T: Validate> Validate for Box<T> {
+            fn check(&self, checker: &mut Checker) {
+                (**self).check(checker);
+            }
+        }
+
+        impl<T: Validate> Validate for Vec<T> {
+            fn check(&self, checker: &mut Checker) {
+                for (index, item) in self.iter().enumerate() {
+                    checker.enter_index(index);
+                    item.check(checker);
+                    checker.leave();
+                }
+            }
+        }
+
+        impl<T: Validate> Validate for BTreeMap<String, T> {
+            fn check(&self, checker: &mut Checker) {
+                for (key, item) in self {
+                    checker.enter_key(key);
+                    item.check(checker);
+                    checker.leave();
+                }
+            }
+        }
+
+        macro_rules! no_rules {
+            ($($ty:ty),*) => {
+                $(impl Validate for $ty {
+                    fn check(&self, _: &mut Checker) {}
+                })*
+            };
+        }
+
+        no_rules!(
+            String, bool, i32, i64, f32, f64, serde_json::Value, uuid::Uuid,
+            chrono::DateTime<chrono::Utc>, chrono::NaiveDate
+        );
+    }
+}
+
+fn checks(needs: Needs) -> TokenStream {
+    let pattern = if needs.patterns {
+        quote! {
+            /// `pattern`: the value matches the regular expression (compiled once).
+            pub fn pattern(&mut self, value: &str, pattern: &'static str) {
+                use std::sync::{Mutex, OnceLock};
+                static CACHE: OnceLock<Mutex<BTreeMap<&'static str, Option<regex::Regex>>>> = OnceLock::new();
+                let cache = CACHE.get_or_init(Default::default);
+                let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let compiled = cache.entry(pattern).or_insert_with(|| regex::Regex::new(pattern).ok());
+                if let Some(regex) = compiled {
+                    if !regex.is_match(value) {
+                        self.report("pattern", format!("must match the pattern `{pattern}`"));
+                    }
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        impl Checker {
+            /// `minLength`, counted in characters as JSON Schema does.
+            pub fn min_length(&mut self, value: &str, min: usize) {
+                let length = value.chars().count();
+                if length < min {
+                    self.report("minLength", format!("must be at least {min} characters long, is {length}"));
+                }
+            }
+
+            /// `maxLength`, counted in characters as JSON Schema does.
+            pub fn max_length(&mut self, value: &str, max: usize) {
+                let length = value.chars().count();
+                if length > max {
+                    self.report("maxLength", format!("must be at most {max} characters long, is {length}"));
+                }
+            }
+
+            /// `minimum` / `exclusiveMinimum`.
+            pub fn minimum(&mut self, value: f64, min: f64, exclusive: bool) {
+                if value < min || (exclusive && value == min) {
+                    let relation = if exclusive { "greater than" } else { "at least" };
+                    self.report("minimum", format!("must be {relation} {min}, is {value}"));
+                }
+            }
+
+            /// `maximum` / `exclusiveMaximum`.
+            pub fn maximum(&mut self, value: f64, max: f64, exclusive: bool) {
+                if value > max || (exclusive && value == max) {
+                    let relation = if exclusive { "less than" } else { "at most" };
+                    self.report("maximum", format!("must be {relation} {max}, is {value}"));
+                }
+            }
+
+            /// `minItems`.
+            pub fn min_items(&mut self, length: usize, min: usize) {
+                if length < min {
+                    self.report("minItems", format!("must have at least {min} items, has {length}"));
+                }
+            }
+
+            /// `maxItems`.
+            pub fn max_items(&mut self, length: usize, max: usize) {
+                if length > max {
+                    self.report("maxItems", format!("must have at most {max} items, has {length}"));
+                }
+            }
+
+            /// `uniqueItems`.
+            pub fn unique_items<T: PartialEq>(&mut self, items: &[T]) {
+                let repeated = items.iter().enumerate().any(|(i, item)| items[..i].contains(item));
+                if repeated {
+                    self.report("uniqueItems", "must not hold the same item twice".to_owned());
+                }
+            }
+
+            /// `format: email`: one `@` with a non-empty local part and a dotted domain.
+            pub fn email(&mut self, value: &str) {
+                if !is_email(value) {
+                    self.report("format", format!("must be an email address, is {value:?}"));
+                }
+            }
+
+            #pattern
+        }
+
+        fn is_email(value: &str) -> bool {
+            let Some((local, domain)) = value.rsplit_once('@') else { return false };
+            let domain_ok = domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+                && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+            !local.is_empty() && local.len() <= 64 && !local.contains(char::is_whitespace) && domain_ok
+        }
+    }
+}
+
+fn serde_helpers() -> TokenStream {
+    quote! {
+        /// Stands in for a secret in `Debug` output.
+        pub struct Redacted;
+
+        impl fmt::Debug for Redacted {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("[redacted]")
+            }
+        }
+
+        /// Serializes a variant of a discriminated union, adding its tag when the variant's own
+        /// type does not carry the tag property.
+        pub fn serialize_tagged<S, T>(serializer: S, tag: &str, value: &str, variant: &T) -> Result<S::Ok, S::Error>
+        where
+            S: serde::Serializer,
+            T: serde::Serialize,
+        {
+            use serde::ser::Error as _;
+            use serde::Serialize as _;
+            let mut json = serde_json::to_value(variant).map_err(S::Error::custom)?;
+            if let serde_json::Value::Object(object) = &mut json {
+                object.entry(tag).or_insert_with(|| serde_json::Value::String(value.to_owned()));
+            }
+            json.serialize(serializer)
+        }
+
+        /// Reads a discriminated union's tag; returns it with the whole value.
+        pub fn split_tagged<'de, D>(deserializer: D, tag: &str) -> Result<(String, serde_json::Value), D::Error>
+        where
+            D: serde::Deserializer<'de>,
+        {
+            use serde::de::Error as _;
+            use serde::Deserialize as _;
+            let value = serde_json::Value::deserialize(deserializer)?;
+            let found = value
+                .get(tag)
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| D::Error::custom(format!("missing string tag `{tag}`")))?;
+            Ok((found.to_owned(), value))
+        }
+
+        /// Decodes a tagged union's variant from the value its tag was read from.
+        pub fn from_tagged<T, E>(value: serde_json::Value) -> Result<T, E>
+        where
+            T: serde::de::DeserializeOwned,
+            E: serde::de::Error,
+        {
+            serde_json::from_value(value).map_err(E::custom)
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Type definitions: one small emit function per IR kind.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::validate::emit_validate;
+use crate::ir::{EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
+
+/// An identifier from a name the naming module produced (raw for the few keywords allowed).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type for a type reference; `named` prefixes generated type names.
+pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#named #name)
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::List(item) => {
+            let item = type_tokens(item, named);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(item) => {
+            let item = type_tokens(item, named);
+            quote!(std::collections::BTreeMap<String, #item>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, named);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// A field's declared type: boxed when recursive, optional when not required or nullable.
+pub fn field_type(field: &Field) -> TokenStream {
+    let mut ty = type_tokens(field.ty.non_null(), &TokenStream::new());
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if field.is_option() {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
+pub fn emit_type(def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(def.docs.as_deref());
+    let body = match &def.kind {
+        TypeKind::Struct(s) => emit_struct(def, s),
+        TypeKind::Enum(variants) => emit_enum(def, variants),
+        TypeKind::Union(u) => emit_union(def, u),
+        TypeKind::Alias(target) => {
+            let name = ident(&def.name);
+            let target = type_tokens(target, &TokenStream::new());
+            return quote! { #docs pub type #name = #target; };
+        }
+        TypeKind::Newtype(target) => {
+            let name = ident(&def.name);
+            let target = type_tokens(target, &TokenStream::new());
+            quote! {
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
+    };
+    let validate = emit_validate(def);
+    quote! { #docs #body #validate }
+}
+
+fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let has_secret = s.fields.iter().any(|f| f.secret);
+    let all_optional = s.fields.iter().all(Field::is_option);
+    let mut derives = vec![quote!(Clone)];
+    if !has_secret {
+        derives.push(quote!(Debug));
+    }
+    if all_optional {
+        derives.push(quote!(Default));
+    }
+    derives.extend([quote!(PartialEq), quote!(serde::Serialize), quote!(serde::Deserialize)]);
+    let fields = s.fields.iter().map(emit_field);
+    let additional = s.additional.as_ref().map(|value| {
+        let value = type_tokens(value, &TokenStream::new());
+        quote! {
+            /// Properties the schema does not declare, kept as sent.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    let constructor = emit_constructor(def, s);
+    let debug = has_secret.then(|| emit_redacting_debug(def, s));
+    quote! {
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        #constructor
+        #debug
+    }
+}
+
+fn emit_field(field: &Field) -> TokenStream {
+    let mut docs = field.docs.clone();
+    if field.deprecated {
+        docs = Some(match docs {
+            Some(text) => format!("{text}\n\nDeprecated."),
+            None => "Deprecated.".to_owned(),
+        });
+    }
+    let docs = doc_attrs(docs.as_deref());
+    let name = ident(&field.name);
+    let ty = field_type(field);
+    let rename = (field.name != field.wire).then(|| {
+        let wire = &field.wire;
+        quote!(rename = #wire,)
+    });
+    let optional = (!field.required).then(|| quote!(default, skip_serializing_if = "Option::is_none",));
+    let serde = if rename.is_some() || optional.is_some() {
+        quote!(#[serde(#rename #optional)])
+    } else {
+        TokenStream::new()
+    };
+    quote! { #docs #serde pub #name: #ty, }
+}
+
+/// `new` takes the required fields; everything else starts out `None` (or empty).
+fn emit_constructor(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let required: Vec<&Field> = s.fields.iter().filter(|f| !f.is_option()).collect();
+    let params = required.iter().map(|f| {
+        let n = ident(&f.name);
+        let ty = field_type(f);
+        quote!(#n: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        if f.is_option() { quote!(#n: None) } else { quote!(#n) }
+    });
+    let additional = s.additional.as_ref().map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc = if required.is_empty() {
+        " Creates a value with every field unset."
+    } else {
+        " Creates a value from its required fields; the optional ones start out `None`."
+    };
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #additional }
+            }
+        }
+    }
+}
+
+fn emit_redacting_debug(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let label = &def.name;
+    let fields = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        let label = &f.name;
+        let value = match (f.secret, f.is_option()) {
+            (false, _) => quote!(&self.#n),
+            (true, true) => quote!(&self.#n.as_ref().map(|_| crate::runtime::Redacted)),
+            (true, false) => quote!(&crate::runtime::Redacted),
+        };
+        quote!(.field(#label, #value))
+    });
+    let additional = s.additional.as_ref().map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* #additional .finish()
+            }
+        }
+    }
+}
+
+fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
+    let name = ident(&def.name);
+    let unknown = ident(&unknown_variant(variants));
+    let decls = variants.iter().map(|v| {
+        let docs = doc_attrs(Some(&match &v.docs {
+            Some(text) => format!("`{}`: {text}", v.wire),
+            None => format!("`{}`", v.wire),
+        }));
+        let n = ident(&v.name);
+        quote!(#docs #n,)
+    });
+    let to_wire = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let wire = &v.wire;
+        quote!(Self::#n => #wire,)
+    });
+    let from_wire = variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#n,)
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#decls)*
+            /// A value this description of the API does not list; kept as sent.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::#unknown(value) => value,
+                }
+            }
+
+            /// The variant for a wire value; values not listed are kept in the catch-all variant.
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from_wire(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from_wire(&value))
+            }
+        }
+    }
+}
+
+/// The catch-all variant's name: `Unknown`, unless a listed value took it.
+pub fn unknown_variant(variants: &[EnumVariant]) -> String {
+    let mut name = "Unknown".to_owned();
+    while variants.iter().any(|v| v.name == name) {
+        name.push('_');
+    }
+    name
+}
+
+fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let variants = u.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let mut ty = type_tokens(&v.ty, &TokenStream::new());
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        quote!(#n(#ty),)
+    });
+    match &u.tag {
+        None => quote! {
+            #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name { #(#variants)* }
+        },
+        Some(tag) => {
+            let serde = emit_tagged_serde(def, u, tag);
+            quote! {
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #name { #(#variants)* }
+                #serde
+            }
+        }
+    }
+}
+
+fn emit_tagged_serde(def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
+    let name = ident(&def.name);
+    let serialize_arms = u.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let value = &v.tag_values[0];
+        quote!(Self::#n(value) => crate::runtime::serialize_tagged(serializer, #tag, #value, value),)
+    });
+    let deserialize_arms = u.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let values = &v.tag_values;
+        let wrap = if v.boxed { quote!(|v| Self::#n(Box::new(v))) } else { quote!(Self::#n) };
+        quote!(#(#values)|* => crate::runtime::from_tagged(value).map(#wrap),)
+    });
+    let expected = u.variants.iter().flat_map(|v| v.tag_values.iter().map(|t| format!("`{t}`"))).collect::<Vec<_>>().join(", ");
+    let unknown = format!("unknown `{tag}` value `{{other}}`; expected one of {}", expected.replace('{', "{{").replace('}', "}}"));
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self { #(#serialize_arms)* }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let (tag, value) = crate::runtime::split_tagged(deserializer, #tag)?;
+                match tag.as_str() {
+                    #(#deserialize_arms)*
+                    other => Err(D::Error::custom(format!(#unknown))),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! `Validate` impls: the schema's rules as checks, every violation collected with its path.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::ident;
+use crate::ir::{Constraints, Field, TypeDef, TypeKind, TypeRef};
+
+pub fn emit_validate(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct(s) => {
+            let fields = s.fields.iter().map(check_field);
+            let additional = s.additional.as_ref().filter(|t| contains_named(t)).map(|_| {
+                quote!(crate::runtime::Validate::check(&self.additional_properties, checker);)
+            });
+            quote! { #(#fields)* #additional }
+        }
+        TypeKind::Union(u) => {
+            let arms = u.variants.iter().map(|v| {
+                let n = ident(&v.name);
+                quote!(Self::#n(value) => crate::runtime::Validate::check(value, checker),)
+            });
+            quote! { match self { #(#arms)* } }
+        }
+        TypeKind::Newtype(_) => quote!(crate::runtime::Validate::check(&self.0, checker);),
+        TypeKind::Enum(_) => TokenStream::new(),
+        TypeKind::Alias(_) => return TokenStream::new(),
+    };
+    let checker = if body.is_empty() { quote!(_checker) } else { quote!(checker) };
+    quote! {
+        impl crate::runtime::Validate for #name {
+            fn check(&self, #checker: &mut crate::runtime::Checker) {
+                #body
+            }
+        }
+    }
+}
+
+fn check_field(field: &Field) -> TokenStream {
+    let rules = rule_checks(&field.constraints, field.ty.non_null(), &quote!(value));
+    let nested = contains_named(&field.ty);
+    if rules.is_empty() && !nested {
+        return TokenStream::new();
+    }
+    let name = ident(&field.name);
+    let wire = &field.wire;
+    let rules = if rules.is_empty() {
+        TokenStream::new()
+    } else if field.is_option() {
+        quote! { if let Some(value) = &self.#name { #rules } }
+    } else {
+        quote! { let value = &self.#name; #rules }
+    };
+    let nested = nested.then(|| quote!(crate::runtime::Validate::check(&self.#name, checker);));
+    quote! {
+        checker.enter_field(#wire);
+        #rules
+        #nested
+        checker.leave();
+    }
+}
+
+/// Checks of one value (`value` is a reference to it) against `rules`.
+fn rule_checks(rules: &Constraints, ty: &TypeRef, value: &TokenStream) -> TokenStream {
+    let mut checks = Vec::new();
+    if let Some(min) = rules.min_length {
+        let min = min as usize;
+        checks.push(quote!(checker.min_length(#value, #min);));
+    }
+    if let Some(max) = rules.max_length {
+        let max = max as usize;
+        checks.push(quote!(checker.max_length(#value, #max);));
+    }
+    if let Some(pattern) = &rules.pattern {
+        checks.push(quote!(checker.pattern(#value, #pattern);));
+    }
+    if rules.email && *ty == TypeRef::String {
+        checks.push(quote!(checker.email(#value);));
+    }
+    let number = as_f64(ty, value);
+    if let (Some(bound), Some(number)) = (rules.minimum, &number) {
+        let (limit, exclusive) = (bound.value, bound.exclusive);
+        checks.push(quote!(checker.minimum(#number, #limit, #exclusive);));
+    }
+    if let (Some(bound), Some(number)) = (rules.maximum, &number) {
+        let (limit, exclusive) = (bound.value, bound.exclusive);
+        checks.push(quote!(checker.maximum(#number, #limit, #exclusive);));
+    }
+    if let TypeRef::List(item) = ty {
+        if let Some(min) = rules.min_items {
+            let min = min as usize;
+            checks.push(quote!(checker.min_items(#value.len(), #min);));
+        }
+        if let Some(max) = rules.max_items {
+            let max = max as usize;
+            checks.push(quote!(checker.max_items(#value.len(), #max);));
+        }
+        if rules.unique_items {
+            checks.push(quote!(checker.unique_items(#value);));
+        }
+        if let Some(item_rules) = &rules.items {
+            let item_checks = rule_checks(item_rules, item.non_null(), &quote!(item));
+            if !item_checks.is_empty() {
+                let binding = if matches!(**item, TypeRef::Nullable(_)) {
+                    quote!(if let Some(item) = item { #item_checks })
+                } else {
+                    item_checks
+                };
+                checks.push(quote! {
+                    for (index, item) in #value.iter().enumerate() {
+                        checker.enter_index(index);
+                        #binding
+                        checker.leave();
+                    }
+                });
+            }
+        }
+    }
+    quote!(#(#checks)*)
+}
+
+/// The value as `f64` for a bound check, or `None` when the type is not a number.
+fn as_f64(ty: &TypeRef, value: &TokenStream) -> Option<TokenStream> {
+    match ty {
+        TypeRef::I32 | TypeRef::F32 => Some(quote!(f64::from(*#value))),
+        TypeRef::I64 => Some(quote!(*#value as f64)),
+        TypeRef::F64 => Some(quote!(*#value)),
+        _ => None,
+    }
+}
+
+/// Whether a type holds generated types, whose own rules then need checking.
+pub fn contains_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => contains_named(inner),
+        _ => false,
+    }
+}

@@ -1,0 +1,280 @@
+//! The intermediate representation: plain data, every Rust name already decided, no
+//! `openapiv3` types and no tokens.
+
+use serde_json::Value;
+
+/// One API module of the generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// snake_case module name.
+    pub module: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// Spec files as given in the manifest, for headers and docs.
+    pub spec_files: Vec<String>,
+    pub servers: Vec<Server>,
+    pub security_schemes: Vec<SecurityScheme>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub examples: Vec<Example>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// JSON pointer of the schema it came from.
+    pub origin: String,
+    pub docs: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum that keeps values it does not know.
+    Enum(Vec<EnumVariant>),
+    Union(Union),
+    /// `pub type Name = Target;`
+    Alias(TypeRef),
+    /// `pub struct Name(pub Target);` for aliases that refer to themselves.
+    Newtype(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Type of undeclared properties kept in a flattened map (`additionalProperties`).
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire: String,
+    pub docs: Option<String>,
+    pub ty: TypeRef,
+    pub required: bool,
+    /// Boxed to break a cycle of directly contained types.
+    pub boxed: bool,
+    /// Redacted in `Debug` output.
+    pub secret: bool,
+    pub deprecated: bool,
+    pub constraints: Constraints,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: optional, or nullable.
+    pub fn is_option(&self) -> bool {
+        !self.required || matches!(self.ty, TypeRef::Nullable(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// The discriminator property, when the union is tagged.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Discriminator values that select this variant.
+    pub tag_values: Vec<String>,
+    pub boxed: bool,
+}
+
+/// A reference to a Rust type, as used in a field, a parameter or a body.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    Named(String),
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    Uuid,
+    DateTime,
+    Date,
+    /// Any JSON value.
+    Json,
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// May be JSON `null`.
+    Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type without its outer nullability.
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+
+    /// The named type this refers to directly (through nullability only).
+    pub fn direct_name(&self) -> Option<&str> {
+        match self.non_null() {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// Validation rules from the spec, checked by the generated `validate()`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub email: bool,
+    /// Rules for each element of an array.
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    pub value: f64,
+    pub exclusive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// UpperCamel variant name.
+    pub name: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// Key in `components.securitySchemes`.
+    pub key: String,
+    /// snake_case name of its credential slot.
+    pub name: String,
+    pub kind: SchemeKind,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    ApiKey { location: ParamLocation, param: String },
+    Bearer { format: Option<String> },
+    Basic,
+    /// Another HTTP scheme, sent as `Authorization: <scheme> <credential>`.
+    Http { scheme: String },
+    OAuth2,
+    OpenIdConnect { url: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// snake_case method name.
+    pub name: String,
+    /// UpperCamel prefix of the operation's inline types.
+    pub type_prefix: String,
+    pub operation_id: Option<String>,
+    /// Upper-case HTTP method.
+    pub method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub parameters: Vec<Parameter>,
+    pub body: Option<Body>,
+    pub responses: Vec<Response>,
+    /// Alternatives (OR) of scheme-key sets (AND); empty means no authentication.
+    pub security: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub wire: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub default: Option<Value>,
+    pub docs: Option<String>,
+    pub explode: bool,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub content_type: String,
+    /// `None` when the content type is not JSON: the body is raw bytes.
+    pub ty: Option<TypeRef>,
+    pub required: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Code(u16),
+    /// `4XX`: the leading digit.
+    Range(u8),
+    Default,
+}
+
+impl Status {
+    pub fn is_success(&self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(code),
+            Status::Range(digit) => *digit == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: Status,
+    pub docs: Option<String>,
+    pub content_type: Option<String>,
+    /// `None` for an empty body or a non-JSON one.
+    pub ty: Option<TypeRef>,
+}
+
+/// An `example` from the spec, to be checked against its generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Where the example stands: `file#pointer`.
+    pub origin: String,
+    pub ty: TypeRef,
+    pub value: Value,
+    /// What the generated type serializes the example back to: `value` minus the properties
+    /// the schema does not declare and the `null`s of optional fields.
+    pub expected: Value,
+}

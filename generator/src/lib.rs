@@ -1,0 +1,80 @@
+//! An OpenAPI 3.0/3.1 code generator: vendor specs in, a typed Rust crate out.
+//!
+//! The pipeline runs one stage per module, with plain data between stages:
+//! [`load`] -> [`normalize`] -> [`resolve`] (into [`ir`]) -> [`emit`] -> [`format`] -> [`output`].
+
+pub mod cli;
+pub mod diag;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod import;
+pub mod load;
+mod locate;
+pub mod manifest;
+pub mod naming;
+pub mod normalize;
+pub mod output;
+pub mod resolve;
+
+use std::path::{Path, PathBuf};
+
+use diag::{Diagnostic, Sink};
+
+/// One API to generate: its module name and the spec files (fragments) that make it.
+#[derive(Debug, Clone)]
+pub struct ApiInput {
+    pub module: String,
+    pub specs: Vec<PathBuf>,
+}
+
+/// The outcome of building the IR of one API: the model, or every problem found.
+#[derive(Debug)]
+pub struct Built {
+    pub api: Option<ir::Api>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Runs load, normalize and resolve for one API. Paths are shown relative to `base`.
+pub fn build_api(input: &ApiInput, base: &Path) -> Built {
+    let mut sink = Sink::default();
+    let mut fragments = Vec::new();
+    for spec in &input.specs {
+        match load::read_fragment(spec) {
+            Ok(mut fragment) => {
+                fragment.source.path = relative(spec, base);
+                fragments.push(fragment);
+            }
+            Err(mut diagnostic) => {
+                if let Some(location) = &mut diagnostic.location {
+                    location.file = relative(&location.file, base);
+                }
+                sink.push(diagnostic);
+            }
+        }
+    }
+    if sink.has_errors() {
+        return Built { api: None, diagnostics: sink.into_diagnostics() };
+    }
+    let Some(mut loaded) = load::merge(fragments, &mut sink) else {
+        return Built { api: None, diagnostics: sink.into_diagnostics() };
+    };
+    if sink.has_errors() {
+        return Built { api: None, diagnostics: sink.into_diagnostics() };
+    }
+    let Some(document) = normalize::normalize(&mut loaded, &mut sink) else {
+        return Built { api: None, diagnostics: sink.into_diagnostics() };
+    };
+    let spec_files = loaded.sources.iter().map(|s| display_path(&s.path)).collect();
+    let api = resolve::resolve(&input.module, spec_files, &loaded, &document, &mut sink);
+    Built { api, diagnostics: sink.into_diagnostics() }
+}
+
+fn relative(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A path with `/` separators, so output is the same on every platform.
+pub fn display_path(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}

@@ -1,0 +1,361 @@
+//! Load stage: read spec files (YAML, JSON, or a docs page with a fenced spec block) into
+//! document values, and merge the fragments that form one API.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::diag::{self, Code, Diagnostic, Severity, Sink, Source};
+
+/// One parsed input file.
+#[derive(Debug, Clone)]
+pub struct Fragment {
+    pub source: Source,
+    pub document: Value,
+}
+
+/// The merged document of one API and, for each part, the file it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub sources: Vec<Source>,
+    pub document: Value,
+    /// JSON pointer prefix (a path+method or a component) -> index into `sources`.
+    origins: BTreeMap<String, usize>,
+}
+
+impl Loaded {
+    /// The source file that holds the node at `pointer`.
+    pub fn source_of(&self, pointer: &str) -> &Source {
+        let index = self
+            .origins
+            .range::<str, _>((std::ops::Bound::Unbounded, std::ops::Bound::Included(pointer)))
+            .rev()
+            .find(|(prefix, _)| is_prefix(prefix, pointer))
+            .map_or(0, |(_, &index)| index);
+        &self.sources[index]
+    }
+
+    /// Reports a problem at `pointer` in whichever file defines it.
+    pub fn report(
+        &self,
+        sink: &mut Sink,
+        severity: Severity,
+        code: Code,
+        pointer: &str,
+        message: impl Into<String>,
+        hint: Option<String>,
+    ) {
+        sink.at(severity, code, self.source_of(pointer), pointer, message, hint);
+    }
+}
+
+fn is_prefix(prefix: &str, pointer: &str) -> bool {
+    pointer == prefix || (pointer.starts_with(prefix) && pointer[prefix.len()..].starts_with('/'))
+}
+
+/// Reads and parses one file. A docs page (`.md`, `.mdx`, `.txt`) contributes its fenced
+/// `yaml`/`json` block.
+pub fn read_fragment(path: &Path) -> Result<Fragment, Diagnostic> {
+    let text = std::fs::read_to_string(path).map_err(|err| Diagnostic {
+        severity: Severity::Error,
+        code: Code::Io,
+        message: format!("cannot read spec file: {err}"),
+        location: Some(diag::file_only(path)),
+        hint: Some("check the path in specs/manifest.yaml or on the command line".into()),
+    })?;
+    let is_page = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("md" | "mdx" | "txt")
+    );
+    let source = if is_page {
+        let block = extract_spec_block(&text).ok_or_else(|| no_spec_block(path))?;
+        Source { path: path.to_path_buf(), text: block.body, line_offset: block.first_line - 1 }
+    } else {
+        Source { path: path.to_path_buf(), text, line_offset: 0 }
+    };
+    let document = parse(&source)?;
+    if !document.is_object() {
+        return Err(Diagnostic {
+            severity: Severity::Error,
+            code: Code::NotAnObject,
+            message: format!("the document is {}, not an OpenAPI object", kind_of(&document)),
+            location: Some(diag::locate_in(&source, "")),
+            hint: Some("an OpenAPI document is a mapping with `openapi`, `info` and `paths`".into()),
+        });
+    }
+    Ok(Fragment { source, document })
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn no_spec_block(path: &Path) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        code: Code::NoSpecBlock,
+        message: "the page holds no fenced ```yaml or ```json block with an OpenAPI document".into(),
+        location: Some(diag::file_only(path)),
+        hint: Some("pass the spec file itself, or a page whose spec sits in a fenced block".into()),
+    }
+}
+
+/// Parses YAML or JSON text into a JSON value. Non-string mapping keys (`200:`) become strings.
+pub fn parse(source: &Source) -> Result<Value, Diagnostic> {
+    let text = source.text.trim_start_matches('\u{feff}');
+    if text.trim_start().starts_with('{') {
+        if let Ok(value) = serde_json::from_str(text) {
+            return Ok(value);
+        }
+    }
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
+        let line_col = err.location().map(|l| (l.line() + source.line_offset, l.column()));
+        Diagnostic {
+            severity: Severity::Error,
+            code: Code::Syntax,
+            message: format!("not valid YAML or JSON: {}", strip_location(&err.to_string())),
+            location: Some(diag::Location {
+                file: source.path.clone(),
+                line_col,
+                pointer: String::new(),
+            }),
+            hint: Some("fix the syntax at the position shown".into()),
+        }
+    })?;
+    Ok(yaml_to_json(yaml))
+}
+
+/// serde_yaml appends " at line L column C"; the location is printed separately.
+fn strip_location(message: &str) -> &str {
+    message.find(" at line ").map_or(message, |at| &message[..at])
+}
+
+fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
+    use serde_yaml::Value as Y;
+    match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(mut mapping) => {
+            if mapping.contains_key("<<") {
+                let mut merged = Y::Mapping(mapping);
+                // A failed merge-key expansion leaves the mapping as written.
+                let _ = merged.apply_merge();
+                mapping = match merged {
+                    Y::Mapping(m) => m,
+                    _ => serde_yaml::Mapping::new(),
+                };
+            }
+            let mut object = Map::new();
+            for (key, value) in mapping {
+                object.insert(yaml_key(key), yaml_to_json(value));
+            }
+            Value::Object(object)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value),
+    }
+}
+
+fn yaml_key(key: serde_yaml::Value) -> String {
+    use serde_yaml::Value as Y;
+    match key {
+        Y::String(s) => s,
+        Y::Number(n) => n.to_string(),
+        Y::Bool(b) => b.to_string(),
+        Y::Null => "null".into(),
+        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
+    }
+}
+
+/// A spec found in a docs page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecBlock {
+    /// The fence's info string, e.g. `yaml post /users`.
+    pub info: String,
+    pub body: String,
+    /// 1-based line of the first line of `body` in the page.
+    pub first_line: usize,
+}
+
+/// Finds the first fenced `yaml`/`yml`/`json` block that holds an `openapi` or `swagger` key.
+pub fn extract_spec_block(page: &str) -> Option<SpecBlock> {
+    let lines: Vec<&str> = page.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_start();
+        let fence_len = line.chars().take_while(|&c| c == '`').count();
+        if fence_len >= 3 {
+            let info = line[fence_len..].trim().to_owned();
+            let lang = info.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            let fence = &line[..fence_len];
+            let end = (i + 1..lines.len())
+                .find(|&j| lines[j].trim() == fence)
+                .unwrap_or(lines.len());
+            let body = lines[i + 1..end].join("\n");
+            let is_spec = matches!(lang.as_str(), "yaml" | "yml" | "json")
+                && (body.contains("openapi") || body.contains("swagger"));
+            if is_spec {
+                return Some(SpecBlock { info, body: body + "\n", first_line: i + 2 });
+            }
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Merges the fragments of one API. Identical duplicates are fine; two different definitions of
+/// one path+method or one component are errors naming both files.
+pub fn merge(fragments: Vec<Fragment>, sink: &mut Sink) -> Option<Loaded> {
+    let mut fragments = fragments.into_iter();
+    let first = fragments.next()?;
+    let mut loaded = Loaded {
+        origins: BTreeMap::new(),
+        sources: vec![first.source],
+        document: first.document,
+    };
+    for fragment in fragments {
+        let index = loaded.sources.len();
+        loaded.sources.push(fragment.source);
+        merge_one(&mut loaded, index, fragment.document, sink);
+    }
+    Some(loaded)
+}
+
+/// Parts of a document merged entry by entry; each entry is owned by the file that defined it.
+const MERGED_PARTS: &[&[&str]] = &[
+    &["components", "schemas"],
+    &["components", "parameters"],
+    &["components", "responses"],
+    &["components", "requestBodies"],
+    &["components", "headers"],
+    &["components", "securitySchemes"],
+    &["components", "examples"],
+    &["components", "links"],
+    &["components", "callbacks"],
+];
+
+fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink) {
+    let Value::Object(mut incoming) = document else { return };
+    for key in ["openapi", "security"] {
+        if let Some(value) = incoming.get(key) {
+            match loaded.document.get(key) {
+                Some(existing) if existing != value => conflict(loaded, index, &format!("/{key}"), sink),
+                Some(_) => {}
+                None => set(&mut loaded.document, &[key], value.clone()),
+            }
+        }
+    }
+    if let Some(Value::Array(servers)) = incoming.remove("servers") {
+        for server in servers {
+            let list = entry_array(&mut loaded.document, "servers");
+            if !list.contains(&server) {
+                list.push(server);
+            }
+        }
+    }
+    if let Some(Value::Array(tags)) = incoming.remove("tags") {
+        for tag in tags {
+            let list = entry_array(&mut loaded.document, "tags");
+            if !list.iter().any(|t| t.get("name") == tag.get("name")) {
+                list.push(tag);
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = incoming.remove("paths") {
+        for (path, item) in paths {
+            let Value::Object(item) = item else { continue };
+            for (method, operation) in item {
+                let pointer = format!("/paths/{}/{}", diag::escape_segment(&path), diag::escape_segment(&method));
+                merge_entry(loaded, index, &["paths", &path, &method], &pointer, operation, sink);
+            }
+        }
+    }
+    for part in MERGED_PARTS {
+        let Some(Value::Object(entries)) = incoming.get(part[0]).and_then(|c| c.get(part[1])).cloned() else {
+            continue;
+        };
+        for (name, definition) in entries {
+            let pointer = format!("/{}/{}/{}", part[0], part[1], diag::escape_segment(&name));
+            merge_entry(loaded, index, &[part[0], part[1], &name], &pointer, definition, sink);
+        }
+    }
+}
+
+fn merge_entry(loaded: &mut Loaded, index: usize, path: &[&str], pointer: &str, value: Value, sink: &mut Sink) {
+    match get(&loaded.document, path) {
+        Some(existing) if *existing == value => {}
+        Some(_) => conflict(loaded, index, pointer, sink),
+        None => {
+            set(&mut loaded.document, path, value);
+            loaded.origins.insert(pointer.to_owned(), index);
+        }
+    }
+}
+
+fn conflict(loaded: &Loaded, index: usize, pointer: &str, sink: &mut Sink) {
+    let first = loaded.source_of(pointer);
+    let second = &loaded.sources[index];
+    let first_place = diag::locate_in(first, pointer);
+    let at = first_place
+        .line_col
+        .map(|(l, c)| format!("{}:{l}:{c}", first.path.display()))
+        .unwrap_or_else(|| first.path.display().to_string());
+    sink.at(
+        Severity::Error,
+        Code::MergeConflict,
+        second,
+        pointer,
+        format!("`#{pointer}` is defined differently here and in {at}"),
+        Some("make both fragments agree, or put them in different APIs in specs/manifest.yaml".into()),
+    );
+}
+
+fn get<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |v, key| v.get(*key))
+}
+
+fn set(value: &mut Value, path: &[&str], new: Value) {
+    let mut cursor = value;
+    for key in &path[..path.len() - 1] {
+        if !cursor.is_object() {
+            *cursor = Value::Object(Map::new());
+        }
+        cursor = cursor
+            .as_object_mut()
+            .map(|o| o.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new())))
+            .expect("cursor was made an object above");
+    }
+    if let Value::Object(object) = cursor {
+        object.insert(path[path.len() - 1].to_owned(), new);
+    }
+}
+
+fn entry_array<'a>(document: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
+    if !document.get(key).is_some_and(Value::is_array) {
+        set(document, &[key], Value::Array(Vec::new()));
+    }
+    document
+        .get_mut(key)
+        .and_then(Value::as_array_mut)
+        .expect("the array was inserted above")
+}

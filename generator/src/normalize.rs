@@ -1,0 +1,282 @@
+//! Normalize stage: check the OpenAPI version, lower 3.1 constructs onto the 3.0 model, and
+//! deserialize into `openapiv3`.
+
+use serde_json::{Map, Value};
+
+use crate::diag::{Code, Severity, Sink};
+use crate::load::Loaded;
+
+/// Which OpenAPI line a document follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    V30,
+    V31,
+}
+
+/// Checks the version, lowers 3.1 and parses the document. `None` when errors were reported.
+pub fn normalize(loaded: &mut Loaded, sink: &mut Sink) -> Option<openapiv3::OpenAPI> {
+    let version = check_version(loaded, sink)?;
+    if version == Version::V31 {
+        lower_document(&mut loaded.document);
+    }
+    if let Value::Object(root) = &mut loaded.document {
+        root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    }
+    let parsed: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&loaded.document);
+    match parsed {
+        Ok(api) => Some(api),
+        Err(err) => {
+            let pointer = pointer_of(err.path());
+            let message = err.inner().to_string();
+            loaded.report(
+                sink,
+                Severity::Error,
+                Code::InvalidDocument,
+                &pointer,
+                format!("not a valid OpenAPI document: {message}"),
+                Some("compare this node with the OpenAPI specification for its position".into()),
+            );
+            None
+        }
+    }
+}
+
+fn check_version(loaded: &Loaded, sink: &mut Sink) -> Option<Version> {
+    let document = &loaded.document;
+    if let Some(swagger) = document.get("swagger") {
+        let found = swagger.as_str().map_or_else(|| swagger.to_string(), str::to_owned);
+        loaded.report(
+            sink,
+            Severity::Error,
+            Code::UnsupportedVersion,
+            "/swagger",
+            format!("Swagger {found} is not supported; OpenAPI 3.0.x and 3.1.x are"),
+            Some("convert the document to OpenAPI 3 first (for example with swagger2openapi)".into()),
+        );
+        return None;
+    }
+    let version = match document.get("openapi") {
+        Some(Value::String(v)) => v.clone(),
+        Some(other) => other.to_string(),
+        None => {
+            loaded.report(
+                sink,
+                Severity::Error,
+                Code::UnsupportedVersion,
+                "",
+                "the document has no `openapi` version field",
+                Some("add `openapi: 3.0.3` or `openapi: 3.1.0` at the top".into()),
+            );
+            return None;
+        }
+    };
+    if version == "3.0" || version.starts_with("3.0.") {
+        Some(Version::V30)
+    } else if version == "3.1" || version.starts_with("3.1.") {
+        Some(Version::V31)
+    } else {
+        loaded.report(
+            sink,
+            Severity::Error,
+            Code::UnsupportedVersion,
+            "/openapi",
+            format!("OpenAPI version `{version}` is not supported; OpenAPI 3.0.x and 3.1.x are"),
+            None,
+        );
+        None
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&crate::diag::child("", key)),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Lowers every schema in a 3.1 document onto what the 3.0 model can hold.
+fn lower_document(document: &mut Value) {
+    if let Some(components) = document.get_mut("components") {
+        for_each_entry(components.get_mut("schemas"), lower_schema);
+        for_each_entry(components.get_mut("parameters"), lower_parameter);
+        for_each_entry(components.get_mut("headers"), lower_parameter);
+        for_each_entry(components.get_mut("requestBodies"), lower_content_holder);
+        for_each_entry(components.get_mut("responses"), lower_response);
+    }
+    for_each_entry(document.get_mut("paths"), |item| {
+        let Value::Object(item) = item else { return };
+        for (key, value) in item.iter_mut() {
+            if key == "parameters" {
+                for_each_item(Some(value), lower_parameter);
+            } else if let Value::Object(operation) = value {
+                for_each_item(operation.get_mut("parameters"), lower_parameter);
+                if let Some(body) = operation.get_mut("requestBody") {
+                    lower_content_holder(body);
+                }
+                for_each_entry(operation.get_mut("responses"), lower_response);
+            }
+        }
+    });
+}
+
+fn for_each_entry(value: Option<&mut Value>, mut f: impl FnMut(&mut Value)) {
+    if let Some(Value::Object(map)) = value {
+        map.values_mut().for_each(&mut f);
+    }
+}
+
+fn for_each_item(value: Option<&mut Value>, mut f: impl FnMut(&mut Value)) {
+    if let Some(Value::Array(items)) = value {
+        items.iter_mut().for_each(&mut f);
+    }
+}
+
+fn lower_parameter(parameter: &mut Value) {
+    if let Some(schema) = parameter.get_mut("schema") {
+        lower_schema(schema);
+    }
+    lower_content_holder(parameter);
+}
+
+fn lower_response(response: &mut Value) {
+    lower_content_holder(response);
+    for_each_entry(response.get_mut("headers"), lower_parameter);
+}
+
+fn lower_content_holder(holder: &mut Value) {
+    for_each_entry(holder.get_mut("content"), |media| {
+        if let Some(schema) = media.get_mut("schema") {
+            lower_schema(schema);
+        }
+    });
+}
+
+/// Lowers one 3.1 schema (and its subschemas) in place.
+pub fn lower_schema(schema: &mut Value) {
+    let Value::Object(object) = schema else { return };
+    if object.contains_key("$ref") && object.len() > 1 {
+        // 3.1 allows siblings next to `$ref`; 3.0's model drops them. Keep them via allOf.
+        let reference = object.remove("$ref").unwrap_or(Value::Null);
+        let mut wrapper = Map::new();
+        wrapper.insert("$ref".into(), reference);
+        object.insert("allOf".into(), Value::Array(vec![Value::Object(wrapper)]));
+    }
+    lower_type_array(object);
+    if let Some(value) = object.remove("const") {
+        object.entry("enum").or_insert_with(|| Value::Array(vec![value]));
+    }
+    if let Some(Value::Array(mut examples)) = object.remove("examples") {
+        if !examples.is_empty() && !object.contains_key("example") {
+            object.insert("example".into(), examples.swap_remove(0));
+        }
+    }
+    for (bound, exclusive) in [("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")] {
+        if let Some(Value::Number(n)) = object.get(exclusive).cloned() {
+            object.insert(bound.into(), Value::Number(n));
+            object.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    for key in ["oneOf", "anyOf"] {
+        lower_null_alternative(object, key);
+    }
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(sub) = object.get_mut(key) {
+            lower_schema(sub);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for_each_item(object.get_mut(key), lower_schema);
+    }
+    for_each_entry(object.get_mut("properties"), lower_schema);
+}
+
+/// `type: [string, "null"]` becomes `type: string, nullable: true`; several non-null types become
+/// an `anyOf` of one schema per type.
+fn lower_type_array(object: &mut Map<String, Value>) {
+    let types: Vec<String> = match object.get("type") {
+        Some(Value::Array(types)) => types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
+        Some(Value::String(t)) if t == "null" => vec!["null".into()],
+        _ => return,
+    };
+    let has_null = types.iter().any(|t| t == "null");
+    let rest: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
+    object.remove("type");
+    if has_null {
+        object.insert("nullable".into(), Value::Bool(true));
+    }
+    match rest.as_slice() {
+        [] => {}
+        [one] => {
+            object.insert("type".into(), Value::String((*one).clone()));
+        }
+        many => {
+            let alternatives = many
+                .iter()
+                .map(|t| {
+                    let mut alternative = Map::new();
+                    alternative.insert("type".into(), Value::String((*t).clone()));
+                    if *t == "array" {
+                        if let Some(items) = object.get("items") {
+                            alternative.insert("items".into(), items.clone());
+                        }
+                    }
+                    Value::Object(alternative)
+                })
+                .collect();
+            object.insert("anyOf".into(), Value::Array(alternatives));
+        }
+    }
+}
+
+/// `oneOf: [X, {type: "null"}]` becomes `oneOf: [X]` with `nullable: true`.
+fn lower_null_alternative(object: &mut Map<String, Value>, key: &str) {
+    let Some(Value::Array(alternatives)) = object.get_mut(key) else { return };
+    let before = alternatives.len();
+    alternatives.retain(|a| a.get("type").and_then(Value::as_str) != Some("null"));
+    if alternatives.len() != before {
+        object.insert("nullable".into(), Value::Bool(true));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lowers_type_arrays_const_examples_and_exclusive_bounds() {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": ["string", "null"], "examples": ["a", "b"]},
+                "kind": {"const": "fixed"},
+                "age": {"type": "integer", "exclusiveMinimum": 0},
+                "either": {"type": ["string", "integer"]},
+                "link": {"$ref": "#/components/schemas/Link", "description": "The link."}
+            }
+        });
+        lower_schema(&mut schema);
+        let p = &schema["properties"];
+        assert_eq!(p["name"], json!({"type": "string", "nullable": true, "example": "a"}));
+        assert_eq!(p["kind"], json!({"enum": ["fixed"]}));
+        assert_eq!(p["age"], json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true}));
+        assert_eq!(p["either"], json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(
+            p["link"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Link"}], "description": "The link."})
+        );
+    }
+
+    #[test]
+    fn a_null_alternative_makes_the_union_nullable() {
+        let mut schema = json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]});
+        lower_schema(&mut schema);
+        assert_eq!(schema, json!({"oneOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}));
+    }
+}

@@ -1,0 +1,59 @@
+//! Examples from the spec, with the JSON each one should serialize back to.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::ir::{Example, TypeDef, TypeKind, TypeRef};
+
+pub(super) fn finish(types: &[TypeDef], examples: Vec<Example>) -> Vec<Example> {
+    let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    examples
+        .into_iter()
+        .map(|mut example| {
+            example.expected = project(&example.value, &example.ty, &by_name, 0);
+            example
+        })
+        .collect()
+}
+
+/// What a value looks like after a trip through its generated type: undeclared properties
+/// are dropped (unless the type keeps extra properties) and optional `null`s are omitted.
+fn project(value: &Value, ty: &TypeRef, types: &HashMap<&str, &TypeDef>, depth: usize) -> Value {
+    if depth > 64 {
+        return value.clone();
+    }
+    match (ty, value) {
+        (TypeRef::Nullable(_), Value::Null) => Value::Null,
+        (TypeRef::Nullable(inner), _) => project(value, inner, types, depth + 1),
+        (TypeRef::List(item), Value::Array(items)) => {
+            Value::Array(items.iter().map(|v| project(v, item, types, depth + 1)).collect())
+        }
+        (TypeRef::Map(item), Value::Object(entries)) => Value::Object(
+            entries.iter().map(|(k, v)| (k.clone(), project(v, item, types, depth + 1))).collect(),
+        ),
+        (TypeRef::Named(name), _) => match types.get(name.as_str()).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => {
+                let Value::Object(entries) = value else { return value.clone() };
+                let mut kept = Map::new();
+                for (key, v) in entries {
+                    match s.fields.iter().find(|f| &f.wire == key) {
+                        Some(field) if v.is_null() && !field.required => {}
+                        Some(field) => {
+                            kept.insert(key.clone(), project(v, &field.ty, types, depth + 1));
+                        }
+                        None => {
+                            if let Some(extra) = &s.additional {
+                                kept.insert(key.clone(), project(v, extra, types, depth + 1));
+                            }
+                        }
+                    }
+                }
+                Value::Object(kept)
+            }
+            Some(TypeKind::Alias(target) | TypeKind::Newtype(target)) => project(value, target, types, depth + 1),
+            _ => value.clone(),
+        },
+        _ => value.clone(),
+    }
+}

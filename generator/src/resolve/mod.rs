@@ -1,0 +1,275 @@
+//! Resolve stage: follow every `$ref`, decide every Rust name, and build the IR.
+
+mod cycles;
+mod examples;
+mod operations;
+mod schema;
+
+use std::collections::{BTreeSet, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+use crate::diag::{self, Code, Severity, Sink};
+use crate::ir::{Api, Example, SchemeKind, SecurityScheme, Server, TypeDef, TypeRef};
+use crate::load::Loaded;
+use crate::naming::{self, Namespace};
+
+/// Builds the IR of one API from its parsed document. `None` when errors were reported.
+pub fn resolve(
+    module: &str,
+    spec_files: Vec<String>,
+    loaded: &Loaded,
+    document: &OpenAPI,
+    sink: &mut Sink,
+) -> Option<Api> {
+    let mut resolver = Resolver::new(loaded, document, sink);
+    resolver.resolve_components();
+    let servers = resolver.servers();
+    let security_schemes = resolver.security_schemes();
+    let operations = resolver.operations(&security_schemes);
+    if resolver.sink.has_errors() {
+        return None;
+    }
+    let mut types: Vec<TypeDef> = resolver.types.into_iter().flatten().collect();
+    cycles::box_cycles(&mut types);
+    let examples = examples::finish(&types, resolver.examples);
+    Some(Api {
+        module: module.to_owned(),
+        title: document.info.title.clone(),
+        version: document.info.version.clone(),
+        description: docs(document.info.description.as_deref()),
+        spec_files,
+        servers,
+        security_schemes,
+        types,
+        operations,
+        examples,
+    })
+}
+
+/// Trimmed documentation text, `None` when there is none.
+fn docs(text: Option<&str>) -> Option<String> {
+    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+struct Resolver<'a> {
+    loaded: &'a Loaded,
+    document: &'a OpenAPI,
+    sink: &'a mut Sink,
+    type_names: Namespace,
+    /// Type definitions in claim order; a slot is reserved before its fields are resolved so a
+    /// parent precedes the types nested in it.
+    types: Vec<Option<TypeDef>>,
+    /// Schema pointer -> its resolved type, so a schema reached twice yields one type.
+    resolved: HashMap<String, TypeRef>,
+    /// `components.schemas` key -> Rust type name.
+    component_names: IndexMap<String, String>,
+    /// Pointers whose resolution is under way (to report `$ref` cycles).
+    in_progress: Vec<String>,
+    /// Names claimed for a schema whose type is not built yet: name -> schema pointer. The
+    /// schema (or the single schema it stands for, deeper down) takes the name when built.
+    pending_names: HashMap<String, String>,
+    /// Schema pointers already reported, so one problem is reported once.
+    reported: BTreeSet<String>,
+    examples: Vec<Example>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(loaded: &'a Loaded, document: &'a OpenAPI, sink: &'a mut Sink) -> Self {
+        Resolver {
+            loaded,
+            document,
+            sink,
+            type_names: Namespace::default(),
+            types: Vec::new(),
+            resolved: HashMap::new(),
+            component_names: IndexMap::new(),
+            in_progress: Vec::new(),
+            pending_names: HashMap::new(),
+            reported: BTreeSet::new(),
+            examples: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, severity: Severity, code: Code, pointer: &str, message: String, hint: Option<&str>) {
+        if severity == Severity::Warning || self.reported.insert(format!("{}{pointer}", code.id())) {
+            self.loaded.report(self.sink, severity, code, pointer, message, hint.map(str::to_owned));
+        }
+    }
+
+    /// Claims a type name; a clash is resolved by numbering and reported as a warning.
+    fn claim_type_name(&mut self, wanted: &str, pointer: &str) -> String {
+        if let Some(owner) = self.pending_names.get(wanted) {
+            if pointer == owner || pointer.starts_with(&format!("{owner}/")) {
+                self.pending_names.remove(wanted);
+                return wanted.to_owned();
+            }
+        }
+        let (name, renamed) = self.type_names.claim(wanted);
+        if renamed {
+            self.report(
+                Severity::Warning,
+                Code::NameCollision,
+                pointer,
+                format!("the Rust name `{wanted}` is already taken; this schema is named `{name}`"),
+                Some("give one of the schemas a distinct name or an `x-speakeasy-name-override`"),
+            );
+        }
+        name
+    }
+
+    fn reserve_slot(&mut self) -> usize {
+        self.types.push(None);
+        self.types.len() - 1
+    }
+
+    /// Names every component schema first, so references resolve to stable names whatever
+    /// order they are reached in; then builds each one.
+    fn resolve_components(&mut self) {
+        let document = self.document;
+        let Some(components) = &document.components else { return };
+        for (key, schema) in &components.schemas {
+            let pointer = diag::child("/components/schemas", key);
+            let wanted = match schema {
+                ReferenceOr::Item(schema) => name_override(&schema.schema_data.extensions).unwrap_or(key),
+                ReferenceOr::Reference { .. } => key,
+            };
+            let name = self.claim_type_name(&naming::type_name(wanted), &pointer);
+            self.pending_names.insert(name.clone(), pointer);
+            self.component_names.insert(key.clone(), name);
+        }
+        for (key, schema) in &components.schemas {
+            let pointer = diag::child("/components/schemas", key);
+            let name = self.component_names[key].clone();
+            self.resolve_component(schema, &pointer, &name);
+        }
+    }
+
+    fn servers(&mut self) -> Vec<Server> {
+        let mut names = Namespace::default();
+        let single = self.document.servers.len() == 1;
+        self.document
+            .servers
+            .iter()
+            .map(|server| {
+                let wanted = match (&server.description, single) {
+                    (Some(description), _) => naming::type_name(description),
+                    (None, true) => "Default".to_owned(),
+                    (None, false) => naming::type_name(host_label(&server.url)),
+                };
+                Server {
+                    name: names.claim(&wanted).0,
+                    url: server.url.clone(),
+                    description: docs(server.description.as_deref()),
+                }
+            })
+            .collect()
+    }
+
+    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let document = self.document;
+        let Some(components) = &document.components else { return Vec::new() };
+        let mut names = Namespace::default();
+        let mut schemes = Vec::new();
+        for (key, scheme) in &components.security_schemes {
+            let pointer = diag::child("/components/securitySchemes", key);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    &pointer,
+                    "a security scheme given as a `$ref` is skipped".into(),
+                    Some("define the scheme inline under components/securitySchemes"),
+                );
+                continue;
+            };
+            let (kind, description) = scheme_kind(scheme);
+            schemes.push(SecurityScheme {
+                key: key.clone(),
+                name: names.claim(&naming::snake_name(key)).0,
+                kind,
+                docs: docs(description),
+            });
+        }
+        schemes
+    }
+
+    /// Looks up the schema a `$ref` points at. Reports dangling and external references.
+    fn lookup(&mut self, reference: &str, at: &str) -> Option<(String, ReferenceOr<Schema>)> {
+        let Some(pointer) = reference.strip_prefix('#') else {
+            self.report(
+                Severity::Error,
+                Code::ExternalRef,
+                at,
+                format!("`$ref: {reference}` points into another file, which is not supported"),
+                Some("bundle the document into one file first (for example with `redocly bundle`)"),
+            );
+            return None;
+        };
+        let found = self.loaded.document.pointer(pointer);
+        let parsed = found.map(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()));
+        match parsed {
+            Some(Ok(schema)) => Some((pointer.to_owned(), schema)),
+            Some(Err(err)) => {
+                self.report(
+                    Severity::Error,
+                    Code::InvalidDocument,
+                    pointer,
+                    format!("`$ref: {reference}` does not point at a schema: {err}"),
+                    None,
+                );
+                None
+            }
+            None => {
+                self.report(
+                    Severity::Error,
+                    Code::DanglingRef,
+                    at,
+                    format!("`$ref: {reference}` points at nothing"),
+                    Some("define the target or correct the reference"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> (SchemeKind, Option<&str>) {
+    use openapiv3::{APIKeyLocation, SecurityScheme as S};
+    use crate::ir::ParamLocation;
+    match scheme {
+        S::APIKey { location, name, description, .. } => {
+            let location = match location {
+                APIKeyLocation::Query => ParamLocation::Query,
+                APIKeyLocation::Header => ParamLocation::Header,
+                APIKeyLocation::Cookie => ParamLocation::Cookie,
+            };
+            (SchemeKind::ApiKey { location, param: name.clone() }, description.as_deref())
+        }
+        S::HTTP { scheme, bearer_format, description, .. } => {
+            let kind = match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => SchemeKind::Bearer { format: bearer_format.clone() },
+                "basic" => SchemeKind::Basic,
+                _ => SchemeKind::Http { scheme: scheme.clone() },
+            };
+            (kind, description.as_deref())
+        }
+        S::OAuth2 { description, .. } => (SchemeKind::OAuth2, description.as_deref()),
+        S::OpenIDConnect { open_id_connect_url, description, .. } => {
+            (SchemeKind::OpenIdConnect { url: open_id_connect_url.clone() }, description.as_deref())
+        }
+    }
+}
+
+/// `x-speakeasy-name-override`, the vendor's preferred name for a schema.
+fn name_override(extensions: &IndexMap<String, Value>) -> Option<&str> {
+    extensions.get("x-speakeasy-name-override").and_then(Value::as_str).filter(|s| !s.trim().is_empty())
+}
+
+/// `https://api-sandbox.example.com/v1` -> `api-sandbox`.
+fn host_label(url: &str) -> &str {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    rest.split(['.', '/', ':']).find(|s| !s.is_empty()).unwrap_or("server")
+}

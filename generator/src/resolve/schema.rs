@@ -1,0 +1,737 @@
+//! Schemas to types: structs, open enums, unions, merged `allOf`s, aliases and primitives.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::{docs, name_override, Resolver};
+use crate::diag::{self, Code, Severity};
+use crate::ir::{
+    Bound, Constraints, EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant,
+};
+use crate::naming::{self, Namespace};
+
+/// An object's parts, gathered from the schema itself or from every part of an `allOf`.
+#[derive(Default)]
+struct ObjectParts {
+    /// Wire name -> (schema, its pointer, name hint for an inline type).
+    properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String, String)>,
+    required: Vec<String>,
+    additional: Option<(AdditionalProperties, String)>,
+    docs: Option<String>,
+}
+
+impl Resolver<'_> {
+    /// Builds the type of one `components.schemas` entry under its claimed name.
+    pub(super) fn resolve_component(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, name: &str) {
+        let named = TypeRef::Named(name.to_owned());
+        self.resolved.insert(pointer.to_owned(), named.clone());
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                self.pending_names.remove(name);
+                if self.is_alias_cycle(pointer) {
+                    self.report(
+                        Severity::Error,
+                        Code::CircularRef,
+                        pointer,
+                        format!("`$ref: {reference}` leads back to this schema without any schema in between"),
+                        Some("point one of the references at a real schema"),
+                    );
+                    return;
+                }
+                self.in_progress.push(pointer.to_owned());
+                let target = self.resolve_ref(reference, pointer);
+                self.in_progress.pop();
+                self.define_alias(name, pointer, None, target);
+            }
+            ReferenceOr::Item(schema) => {
+                let ty = self.resolve_named(schema, pointer, name);
+                self.resolved.insert(pointer.to_owned(), named.clone());
+                if self.pending_names.remove(name).is_some() {
+                    self.define_alias(name, pointer, docs(schema.schema_data.description.as_deref()), ty);
+                }
+                self.record_example(schema, pointer, named);
+            }
+        }
+    }
+
+    /// Whether following component-to-component references from `pointer` comes back to it.
+    fn is_alias_cycle(&self, pointer: &str) -> bool {
+        let Some(schemas) = self.document.components.as_ref().map(|c| &c.schemas) else { return false };
+        let mut current = pointer.to_owned();
+        for _ in 0..=schemas.len() {
+            let key = current.trim_start_matches("/components/schemas/").replace("~1", "/").replace("~0", "~");
+            let Some(ReferenceOr::Reference { reference }) = schemas.get(&key) else { return false };
+            let Some(next) = reference.strip_prefix('#') else { return false };
+            if next == pointer {
+                return true;
+            }
+            current = next.to_owned();
+        }
+        false
+    }
+
+    fn define_alias(&mut self, name: &str, pointer: &str, docs: Option<String>, target: TypeRef) {
+        let slot = self.reserve_slot();
+        self.types[slot] = Some(TypeDef {
+            name: name.to_owned(),
+            origin: pointer.to_owned(),
+            docs,
+            kind: TypeKind::Alias(target),
+        });
+    }
+
+    /// Resolves a schema or a reference to one; `hint` names an inline type defined for it.
+    pub(super) fn resolve_ref_or<S: AsSchema>(&mut self, schema: &ReferenceOr<S>, pointer: &str, hint: &str) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.resolve_inline(schema.as_schema(), pointer, hint),
+        }
+    }
+
+    /// The type a `$ref` stands for. Component schemas have names already; other targets are
+    /// resolved where they stand.
+    pub(super) fn resolve_ref(&mut self, reference: &str, at: &str) -> TypeRef {
+        if let Some(key) = reference.strip_prefix("#/components/schemas/").filter(|k| !k.contains('/')) {
+            let key = key.replace("~1", "/").replace("~0", "~");
+            if let Some(name) = self.component_names.get(&key) {
+                let named = TypeRef::Named(name.clone());
+                return if self.component_is_nullable(&key) { nullable(named) } else { named };
+            }
+        }
+        let Some((pointer, target)) = self.lookup(reference, at) else { return TypeRef::Json };
+        if let Some(done) = self.resolved.get(&pointer) {
+            return done.clone();
+        }
+        if self.in_progress.contains(&pointer) {
+            self.report(
+                Severity::Error,
+                Code::CircularRef,
+                at,
+                format!("`$ref: {reference}` leads back to itself without any schema in between"),
+                Some("point one of the references at a real schema"),
+            );
+            return TypeRef::Json;
+        }
+        self.in_progress.push(pointer.clone());
+        let hint = naming::type_name(pointer.rsplit('/').next().unwrap_or("Schema"));
+        let ty = self.resolve_ref_or(&target, &pointer, &hint);
+        self.in_progress.pop();
+        ty
+    }
+
+    fn component_is_nullable(&self, key: &str) -> bool {
+        let schemas = self.document.components.as_ref().map(|c| &c.schemas);
+        matches!(schemas.and_then(|s| s.get(key)), Some(ReferenceOr::Item(s)) if s.schema_data.nullable)
+    }
+
+    /// An inline schema: memoized by pointer, example recorded once.
+    fn resolve_inline(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        if let Some(done) = self.resolved.get(pointer) {
+            return done.clone();
+        }
+        let hint = name_override(&schema.schema_data.extensions).map_or_else(|| hint.to_owned(), naming::type_name);
+        let ty = self.resolve_named(schema, pointer, &hint);
+        self.resolved.insert(pointer.to_owned(), ty.clone());
+        self.record_example(schema, pointer, ty.clone());
+        ty
+    }
+
+    fn record_example(&mut self, schema: &Schema, pointer: &str, ty: TypeRef) {
+        if let Some(value) = &schema.schema_data.example {
+            self.push_example(diag::child(pointer, "example"), ty, value);
+        }
+    }
+
+    /// Resolves a schema that gets `name` if it needs a type of its own.
+    fn resolve_named(&mut self, schema: &Schema, pointer: &str, name: &str) -> TypeRef {
+        let data = &schema.schema_data;
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                let values: Vec<Value> = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
+                self.string_enum(&values, data, pointer, name)
+            }
+            SchemaKind::Type(Type::String(s)) => string_type(&s.format),
+            SchemaKind::Type(Type::Integer(i)) => integer_type(&i.format),
+            SchemaKind::Type(Type::Number(n)) => number_type(&n.format),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), pointer, name),
+            SchemaKind::Type(Type::Object(o)) => {
+                let parts = self.own_parts(&o.properties, &o.required, o.additional_properties.as_ref(), data, pointer, name);
+                self.object(parts, pointer, name)
+            }
+            SchemaKind::OneOf { one_of } => self.union(one_of, data, &diag::child(pointer, "oneOf"), pointer, name),
+            SchemaKind::AnyOf { any_of } => self.union(any_of, data, &diag::child(pointer, "anyOf"), pointer, name),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, ObjectParts::default(), data, pointer, name),
+            SchemaKind::Not { .. } => TypeRef::Json,
+            SchemaKind::Any(any) => self.any_schema(any, data, pointer, name),
+        };
+        if data.nullable { nullable(ty) } else { ty }
+    }
+
+    /// A schema with no single `type`, or with a mix of keywords.
+    fn any_schema(&mut self, any: &AnySchema, data: &SchemaData, pointer: &str, name: &str) -> TypeRef {
+        let own = |this: &mut Self| {
+            this.own_parts(&any.properties, &any.required, any.additional_properties.as_ref(), data, pointer, name)
+        };
+        if !any.all_of.is_empty() {
+            let parts = own(self);
+            return self.all_of(&any.all_of, parts, data, pointer, name);
+        }
+        if !any.one_of.is_empty() {
+            self.ignored_with_union(any, pointer);
+            return self.union(&any.one_of, data, &diag::child(pointer, "oneOf"), pointer, name);
+        }
+        if !any.any_of.is_empty() {
+            self.ignored_with_union(any, pointer);
+            return self.union(&any.any_of, data, &diag::child(pointer, "anyOf"), pointer, name);
+        }
+        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
+            let parts = own(self);
+            return self.object(parts, pointer, name);
+        }
+        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+            return self.array(any.items.as_ref(), pointer, name);
+        }
+        if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
+            return self.string_enum(&any.enumeration, data, pointer, name);
+        }
+        let format = any.format.clone().map_or(VariantOrUnknownOrEmpty::Empty, |f| match f.parse() {
+            Ok(known) => VariantOrUnknownOrEmpty::Item(known),
+            Err(()) => VariantOrUnknownOrEmpty::Unknown(f),
+        });
+        match any.typ.as_deref() {
+            Some("string") => string_type(&format),
+            Some("integer") => integer_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(VariantOrUnknownOrEmpty::Empty, VariantOrUnknownOrEmpty::Item)),
+            Some("number") => number_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(VariantOrUnknownOrEmpty::Empty, VariantOrUnknownOrEmpty::Item)),
+            Some("boolean") => TypeRef::Bool,
+            _ => TypeRef::Json,
+        }
+    }
+
+    fn ignored_with_union(&mut self, any: &AnySchema, pointer: &str) {
+        if !any.properties.is_empty() {
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                pointer,
+                "properties next to `oneOf`/`anyOf` are not merged into the alternatives".into(),
+                Some("move the shared properties into each alternative, or use `allOf`"),
+            );
+        }
+    }
+
+    fn array<S: AsSchema>(&mut self, items: Option<&ReferenceOr<S>>, pointer: &str, name: &str) -> TypeRef {
+        let item = match items {
+            Some(items) => self.resolve_ref_or(items, &diag::child(pointer, "items"), &format!("{name}Item")),
+            None => TypeRef::Json,
+        };
+        TypeRef::List(Box::new(item))
+    }
+
+    fn own_parts(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        data: &SchemaData,
+        pointer: &str,
+        name: &str,
+    ) -> ObjectParts {
+        let mut parts = ObjectParts { docs: docs(data.description.as_deref()), ..ObjectParts::default() };
+        let properties_pointer = diag::child(pointer, "properties");
+        for (wire, schema) in properties {
+            let hint = format!("{name}{}", naming::type_name(wire));
+            parts.properties.insert(wire.clone(), (schema.clone(), diag::child(&properties_pointer, wire), hint));
+        }
+        parts.required = required.to_vec();
+        parts.additional = additional.map(|a| (a.clone(), diag::child(pointer, "additionalProperties")));
+        parts
+    }
+
+    /// An object: a struct when it declares properties, a map or any JSON value when not.
+    fn object(&mut self, parts: ObjectParts, pointer: &str, name: &str) -> TypeRef {
+        let additional = parts.additional.as_ref().map(|(additional, at)| match additional {
+            AdditionalProperties::Any(true) => Some(TypeRef::Json),
+            AdditionalProperties::Any(false) => None,
+            AdditionalProperties::Schema(schema) => Some(self.resolve_ref_or(schema, at, &format!("{name}Value"))),
+        });
+        let additional = additional.flatten();
+        if parts.properties.is_empty() {
+            return additional.map_or(TypeRef::Json, |value| TypeRef::Map(Box::new(value)));
+        }
+        let slot = self.reserve_slot();
+        let type_name = self.claim_type_name(name, pointer);
+        let named = TypeRef::Named(type_name.clone());
+        self.resolved.insert(pointer.to_owned(), named.clone());
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::new();
+        for (wire, (schema, at, hint)) in &parts.properties {
+            let hint = if hint.starts_with(name) { format!("{type_name}{}", &hint[name.len()..]) } else { hint.clone() };
+            let ty = self.resolve_ref_or(schema, at, &hint);
+            let item = self.followed(schema);
+            let data = item.as_ref().map(|s| &s.schema_data);
+            fields.push(Field {
+                name: field_names.claim(&naming::snake_name(wire)).0,
+                wire: wire.clone(),
+                docs: match schema {
+                    ReferenceOr::Item(s) => docs(s.schema_data.description.as_deref().or(s.schema_data.title.as_deref())),
+                    ReferenceOr::Reference { .. } => None,
+                },
+                required: parts.required.contains(wire),
+                boxed: false,
+                secret: is_secret(wire, item.as_ref()),
+                deprecated: data.is_some_and(|d| d.deprecated),
+                constraints: item.as_ref().map(constraints).unwrap_or_default(),
+                ty,
+            });
+        }
+        self.types[slot] = Some(TypeDef {
+            name: type_name,
+            origin: pointer.to_owned(),
+            docs: parts.docs,
+            kind: TypeKind::Struct(Struct { fields, additional }),
+        });
+        named
+    }
+
+    /// The schema a property stands for, following a reference to a component when the
+    /// component is not an object (its rules then apply to the field).
+    fn followed(&self, schema: &ReferenceOr<Box<Schema>>) -> Option<Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some((**schema).clone()),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/schemas/")?;
+                match self.document.components.as_ref()?.schemas.get(key)? {
+                    ReferenceOr::Item(schema) => Some(schema.clone()),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    }
+
+    /// `allOf`: every object part merged into one struct. A lone reference (3.1's `$ref` with
+    /// a sibling `description`) stays that type.
+    fn all_of(&mut self, all_of: &[ReferenceOr<Schema>], mut parts: ObjectParts, data: &SchemaData, pointer: &str, name: &str) -> TypeRef {
+        if parts.docs.is_none() {
+            parts.docs = docs(data.description.as_deref());
+        }
+        let mut others = Vec::new();
+        self.gather_all_of(all_of, &diag::child(pointer, "allOf"), name, &mut parts, &mut others);
+        if parts.properties.is_empty() && parts.additional.is_none() {
+            if let [(only, at)] = others.as_slice() {
+                return self.resolve_ref_or(only, at, name);
+            }
+        }
+        for (_, at) in &others {
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                at,
+                "this `allOf` part is not an object; only its object parts are merged".into(),
+                None,
+            );
+        }
+        self.object(parts, pointer, name)
+    }
+
+    fn gather_all_of(
+        &mut self,
+        all_of: &[ReferenceOr<Schema>],
+        pointer: &str,
+        name: &str,
+        parts: &mut ObjectParts,
+        others: &mut Vec<(ReferenceOr<Schema>, String)>,
+    ) {
+        for (index, part) in all_of.iter().enumerate() {
+            let at = diag::child(pointer, &index.to_string());
+            let (schema, at, owner) = match part {
+                ReferenceOr::Item(schema) => (schema.clone(), at, name.to_owned()),
+                ReferenceOr::Reference { reference } => {
+                    let Some((target, ReferenceOr::Item(schema))) = self.lookup(reference, &at) else {
+                        others.push((part.clone(), at));
+                        continue;
+                    };
+                    if self.in_progress.contains(&target) {
+                        self.report(
+                            Severity::Error,
+                            Code::CircularRef,
+                            &at,
+                            format!("`allOf` includes `{reference}`, which includes this schema again"),
+                            Some("an object cannot be composed of itself; break the cycle"),
+                        );
+                        continue;
+                    }
+                    if !is_object_like(&schema) {
+                        others.push((part.clone(), at));
+                        continue;
+                    }
+                    let owner = self.resolved.get(&target).and_then(|t| t.direct_name().map(str::to_owned));
+                    let owner = owner.unwrap_or_else(|| naming::type_name(target.rsplit('/').next().unwrap_or(name)));
+                    (schema, target, owner)
+                }
+            };
+            self.in_progress.push(at.clone());
+            self.merge_part(&schema, &at, &owner, parts, others);
+            self.in_progress.pop();
+        }
+    }
+
+    fn merge_part(&mut self, schema: &Schema, at: &str, owner: &str, parts: &mut ObjectParts, others: &mut Vec<(ReferenceOr<Schema>, String)>) {
+        let data = &schema.schema_data;
+        let (properties, required, additional, nested) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref(), &[][..]),
+            SchemaKind::AllOf { all_of } => (&IndexMap::new(), &Vec::new(), None, all_of.as_slice()),
+            SchemaKind::Any(any) if is_object_like(schema) => {
+                (&any.properties, &any.required, any.additional_properties.as_ref(), any.all_of.as_slice())
+            }
+            SchemaKind::Any(any) if any == &AnySchema::default() => {
+                if parts.docs.is_none() {
+                    parts.docs = docs(data.description.as_deref());
+                }
+                return;
+            }
+            _ => {
+                others.push((ReferenceOr::Item(schema.clone()), at.to_owned()));
+                return;
+            }
+        };
+        // Properties declared in a nested allOf are pushed in order.
+        let own = self.own_parts(properties, required, additional, data, at, owner);
+        if !nested.is_empty() {
+            self.gather_all_of(nested, &diag::child(at, "allOf"), owner, parts, others);
+        }
+        for (wire, entry) in own.properties {
+            parts.properties.insert(wire, entry);
+        }
+        for wire in own.required {
+            if !parts.required.contains(&wire) {
+                parts.required.push(wire);
+            }
+        }
+        if own.additional.is_some() {
+            parts.additional = own.additional;
+        }
+        if parts.docs.is_none() {
+            parts.docs = own.docs;
+        }
+    }
+
+    /// An open string enum. `x-enum-varnames` and `x-enumNames` name the variants.
+    fn string_enum(&mut self, values: &[Value], data: &SchemaData, pointer: &str, name: &str) -> TypeRef {
+        let slot = self.reserve_slot();
+        let type_name = self.claim_type_name(name, pointer);
+        let given_names = string_list(data.extensions.get("x-enum-varnames").or(data.extensions.get("x-enumNames")));
+        let descriptions = string_list(data.extensions.get("x-enum-descriptions"));
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        let mut has_null = false;
+        for (index, value) in values.iter().enumerate() {
+            let wire = match value {
+                Value::Null => {
+                    has_null = true;
+                    continue;
+                }
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if variants.iter().any(|v: &EnumVariant| v.wire == wire) {
+                continue;
+            }
+            let wanted = match given_names.get(index) {
+                Some(given) => naming::strip_type_prefix(&naming::variant_name(given), &type_name),
+                None => naming::variant_name(&wire),
+            };
+            let (variant, renamed) = names.claim(&wanted);
+            if renamed {
+                self.report(
+                    Severity::Warning,
+                    Code::NameCollision,
+                    &diag::child(&diag::child(pointer, "enum"), &index.to_string()),
+                    format!("enum value `{wire}` maps to the variant name `{wanted}`, already taken; it is named `{variant}`"),
+                    Some("name the variants with `x-enum-varnames`"),
+                );
+            }
+            variants.push(EnumVariant { name: variant, wire, docs: descriptions.get(index).and_then(|d| docs(Some(d))) });
+        }
+        self.types[slot] = Some(TypeDef {
+            name: type_name.clone(),
+            origin: pointer.to_owned(),
+            docs: docs(data.description.as_deref()),
+            kind: TypeKind::Enum(variants),
+        });
+        let named = TypeRef::Named(type_name);
+        if has_null { nullable(named) } else { named }
+    }
+
+    /// `oneOf`/`anyOf`: an enum of the distinct alternatives, tagged by the discriminator when
+    /// every alternative has a tag value.
+    fn union(&mut self, alternatives: &[ReferenceOr<Schema>], data: &SchemaData, list_pointer: &str, pointer: &str, name: &str) -> TypeRef {
+        let distinct = distinct_alternatives(alternatives);
+        if let [only] = distinct.as_slice() {
+            let at = diag::child(list_pointer, &only.to_string());
+            return self.resolve_ref_or(&alternatives[*only], &at, name);
+        }
+        let slot = self.reserve_slot();
+        let type_name = self.claim_type_name(name, pointer);
+        self.resolved.insert(pointer.to_owned(), TypeRef::Named(type_name.clone()));
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        for (position, &index) in distinct.iter().enumerate() {
+            let alternative = &alternatives[index];
+            let wanted = self.variant_label(alternative, alternatives, position);
+            let variant = names.claim(&wanted).0;
+            let at = diag::child(list_pointer, &index.to_string());
+            let ty = self.resolve_ref_or(alternative, &at, &format!("{type_name}{variant}"));
+            variants.push(UnionVariant { name: variant, ty, tag_values: Vec::new(), boxed: false });
+        }
+        let tag = data.discriminator.as_ref().and_then(|discriminator| {
+            for (variant, &index) in variants.iter_mut().zip(&distinct) {
+                variant.tag_values = tag_values(discriminator, &alternatives[index]);
+            }
+            if variants.iter().all(|v| !v.tag_values.is_empty()) {
+                Some(discriminator.property_name.clone())
+            } else {
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    &diag::child(pointer, "discriminator"),
+                    "the discriminator does not name a value for every alternative; the union is decoded by shape".into(),
+                    Some("list every alternative in `discriminator.mapping`"),
+                );
+                None
+            }
+        });
+        if tag.is_none() {
+            variants.iter_mut().for_each(|v| v.tag_values.clear());
+        }
+        self.types[slot] = Some(TypeDef {
+            name: type_name.clone(),
+            origin: pointer.to_owned(),
+            docs: docs(data.description.as_deref()),
+            kind: TypeKind::Union(Union { variants, tag }),
+        });
+        TypeRef::Named(type_name)
+    }
+
+    /// A meaningful variant name: the referenced type, the title, a property only this
+    /// alternative has, or the JSON type.
+    fn variant_label(&self, alternative: &ReferenceOr<Schema>, all: &[ReferenceOr<Schema>], position: usize) -> String {
+        let schema = match alternative {
+            ReferenceOr::Reference { reference } => {
+                let key = reference.rsplit('/').next().unwrap_or(reference);
+                let key = key.replace("~1", "/").replace("~0", "~");
+                return self.component_names.get(&key).cloned().unwrap_or_else(|| naming::type_name(&key));
+            }
+            ReferenceOr::Item(schema) => schema,
+        };
+        if let Some(title) = &schema.schema_data.title {
+            return naming::type_name(title);
+        }
+        let own = property_names(schema);
+        let elsewhere: Vec<&str> = all
+            .iter()
+            .filter(|other| !std::ptr::eq(*other, alternative))
+            .filter_map(|other| other.as_item())
+            .flat_map(property_names)
+            .collect();
+        let required = required_names(schema);
+        let unique = required
+            .iter()
+            .chain(own.iter())
+            .find(|p| !elsewhere.contains(p));
+        if let Some(property) = unique {
+            return naming::type_name(property);
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => "String".into(),
+            SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
+            SchemaKind::Type(Type::Number(_)) => "Number".into(),
+            SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
+            SchemaKind::Type(Type::Array(_)) => "List".into(),
+            SchemaKind::Type(Type::Object(_)) if own.is_empty() => "Object".into(),
+            _ => format!("Variant{}", position + 1),
+        }
+    }
+}
+
+/// Lets `resolve_ref_or` take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
+pub(super) trait AsSchema {
+    fn as_schema(&self) -> &Schema;
+}
+
+impl AsSchema for Schema {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchema for Box<Schema> {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+fn nullable(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(_) => ty,
+        other => TypeRef::Nullable(Box::new(other)),
+    }
+}
+
+fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
+        _ => TypeRef::String,
+    }
+}
+
+fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+        _ => TypeRef::I64,
+    }
+}
+
+fn number_type(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+        _ => TypeRef::F64,
+    }
+}
+
+fn is_object_like(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(any) => {
+            (!any.properties.is_empty() || any.typ.as_deref() == Some("object") || !any.all_of.is_empty())
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+fn property_names(schema: &Schema) -> Vec<&str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.properties.keys().map(String::as_str).collect(),
+        SchemaKind::Any(any) => any.properties.keys().map(String::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn required_names(schema: &Schema) -> Vec<&str> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => o.required.iter().map(String::as_str).collect(),
+        SchemaKind::Any(any) => any.required.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Indices of the alternatives that differ in structure; documentation and examples do not
+/// count, so two `{message: string}` objects that differ only in their example are one.
+fn distinct_alternatives(alternatives: &[ReferenceOr<Schema>]) -> Vec<usize> {
+    let mut seen: Vec<Value> = Vec::new();
+    let mut distinct = Vec::new();
+    for (index, alternative) in alternatives.iter().enumerate() {
+        let mut shape = serde_json::to_value(alternative).unwrap_or(Value::Null);
+        strip_documentation(&mut shape);
+        if !seen.contains(&shape) {
+            seen.push(shape);
+            distinct.push(index);
+        }
+    }
+    distinct
+}
+
+fn strip_documentation(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            for key in ["description", "example", "examples", "title", "externalDocs"] {
+                object.remove(key);
+            }
+            object.retain(|key, _| !key.starts_with("x-"));
+            object.values_mut().for_each(strip_documentation);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_documentation),
+        _ => {}
+    }
+}
+
+fn tag_values(discriminator: &openapiv3::Discriminator, alternative: &ReferenceOr<Schema>) -> Vec<String> {
+    let ReferenceOr::Reference { reference } = alternative else { return Vec::new() };
+    let mapped: Vec<String> = discriminator
+        .mapping
+        .iter()
+        .filter(|(_, target)| *target == reference || reference.ends_with(&format!("/{target}")))
+        .map(|(value, _)| value.clone())
+        .collect();
+    if !mapped.is_empty() {
+        return mapped;
+    }
+    reference.rsplit('/').next().map(|key| vec![key.replace("~1", "/").replace("~0", "~")]).unwrap_or_default()
+}
+
+fn string_list(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Array(items)) => items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Fields whose values must not show up in logs: `format: password`, or a name that says
+/// password, secret, token or key.
+fn is_secret(wire: &str, schema: Option<&Schema>) -> bool {
+    if let Some(SchemaKind::Type(Type::String(s))) = schema.map(|s| &s.schema_kind) {
+        if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)) {
+            return true;
+        }
+    }
+    let words = naming::snake_name(wire);
+    let words: Vec<&str> = words.split('_').filter(|w| !w.is_empty()).collect();
+    let last = words.last().copied().unwrap_or("");
+    words.iter().any(|w| matches!(*w, "password" | "passwd" | "secret" | "apikey"))
+        || matches!(last, "token" | "password")
+        || words.windows(2).any(|pair| matches!(pair, ["api" | "private" | "secret" | "access", "key"]))
+}
+
+/// Validation rules of a property.
+pub(super) fn constraints(schema: &Schema) -> Constraints {
+    let mut rules = Constraints::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            rules.min_length = s.min_length.map(|n| n as u64);
+            rules.max_length = s.max_length.map(|n| n as u64);
+            rules.pattern = s.pattern.clone();
+            rules.email = matches!(&s.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "email");
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            rules.minimum = i.minimum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_minimum });
+            rules.maximum = i.maximum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_maximum });
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            rules.minimum = n.minimum.map(|v| Bound { value: v, exclusive: n.exclusive_minimum });
+            rules.maximum = n.maximum.map(|v| Bound { value: v, exclusive: n.exclusive_maximum });
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            rules.min_items = a.min_items.map(|n| n as u64);
+            rules.max_items = a.max_items.map(|n| n as u64);
+            rules.unique_items = a.unique_items;
+            let items = match &a.items {
+                Some(ReferenceOr::Item(item)) => constraints(item),
+                _ => Constraints::default(),
+            };
+            if !items.is_empty() {
+                rules.items = Some(Box::new(items));
+            }
+        }
+        _ => {}
+    }
+    rules
+}
