@@ -12,3 +12,11 @@ pub fn format_rust(tokens: TokenStream, command: &str, sources: &[String]) -> Re
     let file: syn::File = syn::parse2(tokens).map_err(|err| format!("the generator emitted invalid Rust: {err}"))?;
     Ok(format!("{}{}", header("//", command, sources), prettyplease::unparse(&file)))
 }
+
+/// Pretty-prints `tokens` without the file's inner attributes, so the text can be pulled into
+/// a module with `include!` (from a build script, say).
+pub fn format_includable(tokens: TokenStream) -> Result<String, String> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|err| format!("the generator emitted invalid Rust: {err}"))?;
+    file.attrs.clear();
+    Ok(prettyplease::unparse(&file))
+}

@@ -2,9 +2,12 @@
 //!
 //! The pipeline runs one stage per module, with plain data between stages:
 //! [`load`] -> [`normalize`] -> [`resolve`] (into [`ir`]) -> [`emit`] -> [`format`] -> [`output`].
+// A diagnostic is large, but it is built only on the error path, once per problem.
+#![allow(clippy::result_large_err)]
 
 pub mod cli;
 pub mod diag;
+pub mod dump;
 pub mod emit;
 pub mod format;
 pub mod ir;

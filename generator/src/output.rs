@@ -50,7 +50,7 @@ fn cargo_toml(apis: &[Api], options: &CrateOptions) -> String {
     }
     format!(
         "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = {description}\n\n[dependencies]\n{deps}\n",
-        header = format::header("#", &options.command, &[options.sources_label.clone()]),
+        header = format::header("#", &options.command, std::slice::from_ref(&options.sources_label)),
         name = options.crate_name,
         description = toml_string(&format!("Typed Rust models for {}", titles.join(", "))),
         deps = dependencies.join("\n"),
@@ -183,4 +183,15 @@ fn short_diff(old: &str, new: &str) -> String {
         out.push_str(&format!("+... {} more lines\n", added.len() - 40));
     }
     out
+}
+
+/// Sources to `include!` in a crate of one's own (from a build script): the runtime, which
+/// must sit at the crate root as `runtime`, and each API's types module body.
+pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<(String, String)>), String> {
+    let runtime = format::format_includable(emit::emit_runtime(emit::needs(apis)))?;
+    let modules = apis
+        .iter()
+        .map(|api| Ok((api.module.clone(), format::format_includable(emit::emit_types_module(api))?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((runtime, modules))
 }

@@ -1,0 +1,21 @@
+//! The fixture specs' generated code, compiled here and exercised by this crate's tests.
+//! `build.rs` writes it to `OUT_DIR`; the generated types refer to `crate::runtime`.
+#![deny(warnings)]
+
+pub mod runtime {
+    include!(concat!(env!("OUT_DIR"), "/runtime.rs"));
+}
+
+macro_rules! fixtures {
+    ($($name:ident),* $(,)?) => {
+        $(pub mod $name {
+            pub mod types {
+                include!(concat!(env!("OUT_DIR"), "/", stringify!($name), ".rs"));
+            }
+        })*
+        /// The fixture names, in the order of `tests/fixtures/`.
+        pub const FIXTURES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+fixtures!(allof, collisions, constraints, enums, formats, keywords, maps, nullable31, oneof, recursion);

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use docs::rustdoc_lines;
-pub use runtime::Needs;
+pub use runtime::{emit_runtime, Needs};
 
 use crate::ir::{Api, TypeKind};
 use types::ident;
@@ -97,7 +97,7 @@ fn emit_api_module(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_types_module(api: &Api) -> TokenStream {
+pub fn emit_types_module(api: &Api) -> TokenStream {
     let doc = format!(" Schemas of {} as Rust types.", api.title);
     let defs = api.types.iter().map(types::emit_type);
     quote! {

@@ -197,9 +197,10 @@ fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
     let name = ident(&def.name);
     let unknown = ident(&unknown_variant(variants));
     let decls = variants.iter().map(|v| {
+        let wire = if v.wire.is_empty() { "the empty string".to_owned() } else { format!("`{}`", v.wire) };
         let docs = doc_attrs(Some(&match &v.docs {
-            Some(text) => format!("`{}`: {text}", v.wire),
-            None => format!("`{}`", v.wire),
+            Some(text) => format!("{wire}: {text}"),
+            None => wire,
         }));
         let n = ident(&v.name);
         quote!(#docs #n,)
@@ -271,11 +272,10 @@ fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
 
 /// The catch-all variant's name: `Unknown`, unless a listed value took it.
 pub fn unknown_variant(variants: &[EnumVariant]) -> String {
-    let mut name = "Unknown".to_owned();
-    while variants.iter().any(|v| v.name == name) {
-        name.push('_');
-    }
-    name
+    ["Unknown", "UnknownValue", "Unlisted"]
+        .into_iter()
+        .find(|candidate| variants.iter().all(|v| v.name != *candidate))
+        .map_or_else(|| format!("Unknown{}", variants.len()), str::to_owned)
 }
 
 fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {

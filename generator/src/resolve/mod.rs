@@ -186,9 +186,15 @@ impl<'a> Resolver<'a> {
                 continue;
             };
             let (kind, description) = scheme_kind(scheme);
+            // An API key's slot is named after what it is sent as (`PUBLIC-API-KEY`), which
+            // says more than scheme keys like `sec0`.
+            let wanted = match &kind {
+                SchemeKind::ApiKey { param, .. } => naming::snake_name(param),
+                _ => naming::snake_name(key),
+            };
             schemes.push(SecurityScheme {
                 key: key.clone(),
-                name: names.claim(&naming::snake_name(key)).0,
+                name: names.claim(&wanted).0,
                 kind,
                 docs: docs(description),
             });

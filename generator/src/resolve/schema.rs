@@ -271,7 +271,10 @@ impl Resolver<'_> {
         let mut field_names = Namespace::default();
         let mut fields = Vec::new();
         for (wire, (schema, at, hint)) in &parts.properties {
-            let hint = if hint.starts_with(name) { format!("{type_name}{}", &hint[name.len()..]) } else { hint.clone() };
+            let hint = match hint.strip_prefix(name) {
+                Some(rest) => format!("{type_name}{rest}"),
+                None => hint.clone(),
+            };
             let ty = self.resolve_ref_or(schema, at, &hint);
             let item = self.followed(schema);
             let data = item.as_ref().map(|s| &s.schema_data);
@@ -319,6 +322,10 @@ impl Resolver<'_> {
     fn all_of(&mut self, all_of: &[ReferenceOr<Schema>], mut parts: ObjectParts, data: &SchemaData, pointer: &str, name: &str) -> TypeRef {
         if parts.docs.is_none() {
             parts.docs = docs(data.description.as_deref());
+        }
+        let real: Vec<&ReferenceOr<Schema>> = all_of.iter().filter(|p| !is_annotation(p)).collect();
+        if let ([ReferenceOr::Reference { reference }], true) = (real.as_slice(), parts.properties.is_empty()) {
+            return self.resolve_ref(reference, &diag::child(pointer, "allOf"));
         }
         let mut others = Vec::new();
         self.gather_all_of(all_of, &diag::child(pointer, "allOf"), name, &mut parts, &mut others);
@@ -474,7 +481,9 @@ impl Resolver<'_> {
         let distinct = distinct_alternatives(alternatives);
         if let [only] = distinct.as_slice() {
             let at = diag::child(list_pointer, &only.to_string());
-            return self.resolve_ref_or(&alternatives[*only], &at, name);
+            let ty = self.resolve_ref_or(&alternatives[*only], &at, name);
+            self.document_if_undocumented(&ty, data);
+            return ty;
         }
         let slot = self.reserve_slot();
         let type_name = self.claim_type_name(name, pointer);
@@ -516,6 +525,15 @@ impl Resolver<'_> {
             kind: TypeKind::Union(Union { variants, tag }),
         });
         TypeRef::Named(type_name)
+    }
+
+    /// Gives an inline type the documentation of the schema it stands for, if it has none.
+    fn document_if_undocumented(&mut self, ty: &TypeRef, data: &SchemaData) {
+        let Some(name) = ty.direct_name() else { return };
+        let def = self.types.iter_mut().flatten().find(|t| t.name == name);
+        if let Some(def) = def.filter(|d| d.docs.is_none()) {
+            def.docs = docs(data.description.as_deref());
+        }
     }
 
     /// A meaningful variant name: the referenced type, the title, a property only this
@@ -604,6 +622,11 @@ fn number_type(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> TypeRef {
         VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
         _ => TypeRef::F64,
     }
+}
+
+/// A schema that only documents (a description, say) and adds no structure.
+fn is_annotation(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()))
 }
 
 fn is_object_like(schema: &Schema) -> bool {

@@ -1,0 +1,184 @@
+//! A compact, readable text dump of an API's resolved model, for snapshot review: a naming
+//! or resolution change shows up as a small diff.
+
+use std::fmt::Write;
+
+use crate::ir::{Api, Constraints, Field, ParamLocation, SchemeKind, Status, TypeKind, TypeRef};
+
+pub fn dump_api(api: &Api) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "api {}: {} {}", api.module, api.title, api.version);
+    for file in &api.spec_files {
+        let _ = writeln!(out, "  from {file}");
+    }
+    for server in &api.servers {
+        let _ = writeln!(out, "server {} = {}", server.name, server.url);
+    }
+    for scheme in &api.security_schemes {
+        let _ = writeln!(out, "security {} ({}): {}", scheme.key, scheme.name, scheme_text(&scheme.kind));
+    }
+    for op in &api.operations {
+        let id = op.operation_id.as_deref().map(|id| format!(" ({id})")).unwrap_or_default();
+        let _ = writeln!(out, "operation {} = {} {}{id}", op.name, op.method, op.path);
+        let security = if op.security.is_empty() {
+            "none".to_owned()
+        } else {
+            op.security.iter().map(|all| if all.is_empty() { "anonymous".to_owned() } else { all.join(" + ") }).collect::<Vec<_>>().join(" | ")
+        };
+        let _ = writeln!(out, "  security: {security}");
+        for p in &op.parameters {
+            let default = p.default.as_ref().map(|d| format!(" = {d}")).unwrap_or_default();
+            let required = if p.required { "" } else { "?" };
+            let _ = writeln!(out, "  {} param {}{required}: {}{default} as {:?}", location(p.location), p.name, type_text(&p.ty), p.wire);
+        }
+        if let Some(body) = &op.body {
+            let ty = body.ty.as_ref().map_or_else(|| "raw bytes".to_owned(), type_text);
+            let required = if body.required { ", required" } else { "" };
+            let _ = writeln!(out, "  body: {ty} ({}{required})", body.content_type);
+        }
+        for r in &op.responses {
+            let status = match &r.status {
+                Status::Code(c) => c.to_string(),
+                Status::Range(d) => format!("{d}XX"),
+                Status::Default => "default".into(),
+            };
+            let ty = match (&r.ty, &r.content_type) {
+                (Some(ty), _) => type_text(ty),
+                (None, Some(ct)) => format!("raw bytes ({ct})"),
+                (None, None) => "empty".into(),
+            };
+            let _ = writeln!(out, "  {status}: {ty}");
+        }
+    }
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                let _ = writeln!(out, "struct {}  <- #{}", def.name, def.origin);
+                for f in &s.fields {
+                    let _ = writeln!(out, "  {}", field_text(f));
+                }
+                if let Some(extra) = &s.additional {
+                    let _ = writeln!(out, "  ..additional: {}", type_text(extra));
+                }
+            }
+            TypeKind::Enum(variants) => {
+                let list: Vec<String> = variants.iter().map(|v| format!("{}={}", v.wire, v.name)).collect();
+                let _ = writeln!(out, "enum {}: {} (open)  <- #{}", def.name, list.join(", "), def.origin);
+            }
+            TypeKind::Union(u) => {
+                let tag = u.tag.as_ref().map(|t| format!(" tagged by {t:?}")).unwrap_or_else(|| " untagged".into());
+                let _ = writeln!(out, "union {}{tag}  <- #{}", def.name, def.origin);
+                for v in &u.variants {
+                    let boxed = if v.boxed { " (boxed)" } else { "" };
+                    let tags = if v.tag_values.is_empty() { String::new() } else { format!(" when {:?}", v.tag_values) };
+                    let _ = writeln!(out, "  {}({}){boxed}{tags}", v.name, type_text(&v.ty));
+                }
+            }
+            TypeKind::Alias(target) => {
+                let _ = writeln!(out, "alias {} = {}  <- #{}", def.name, type_text(target), def.origin);
+            }
+            TypeKind::Newtype(target) => {
+                let _ = writeln!(out, "newtype {}({})  <- #{}", def.name, type_text(target), def.origin);
+            }
+        }
+    }
+    let _ = writeln!(out, "examples: {}", api.examples.len());
+    out
+}
+
+fn field_text(f: &Field) -> String {
+    let mut ty = type_text(f.ty.non_null());
+    if f.boxed {
+        ty = format!("Box<{ty}>");
+    }
+    if f.is_option() {
+        ty = format!("Option<{ty}>");
+    }
+    let mut notes = Vec::new();
+    if f.wire != f.name {
+        notes.push(format!("wire {:?}", f.wire));
+    }
+    if f.secret {
+        notes.push("secret".into());
+    }
+    if !f.constraints.is_empty() {
+        notes.push(constraints_text(&f.constraints));
+    }
+    let notes = if notes.is_empty() { String::new() } else { format!("  [{}]", notes.join("; ")) };
+    format!("{}: {ty}{notes}", f.name)
+}
+
+fn constraints_text(c: &Constraints) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = c.min_length {
+        parts.push(format!("minLength {n}"));
+    }
+    if let Some(n) = c.max_length {
+        parts.push(format!("maxLength {n}"));
+    }
+    if let Some(p) = &c.pattern {
+        parts.push(format!("pattern {p:?}"));
+    }
+    if let Some(b) = c.minimum {
+        parts.push(format!("{} {}", if b.exclusive { ">" } else { ">=" }, b.value));
+    }
+    if let Some(b) = c.maximum {
+        parts.push(format!("{} {}", if b.exclusive { "<" } else { "<=" }, b.value));
+    }
+    if let Some(n) = c.min_items {
+        parts.push(format!("minItems {n}"));
+    }
+    if let Some(n) = c.max_items {
+        parts.push(format!("maxItems {n}"));
+    }
+    if c.unique_items {
+        parts.push("uniqueItems".into());
+    }
+    if c.email {
+        parts.push("email".into());
+    }
+    if let Some(items) = &c.items {
+        parts.push(format!("items: {}", constraints_text(items)));
+    }
+    parts.join(", ")
+}
+
+/// A type reference written as the Rust type it becomes.
+pub fn type_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::Uuid => "Uuid".into(),
+        TypeRef::DateTime => "DateTime<Utc>".into(),
+        TypeRef::Date => "NaiveDate".into(),
+        TypeRef::Json => "Json".into(),
+        TypeRef::List(i) => format!("Vec<{}>", type_text(i)),
+        TypeRef::Map(i) => format!("Map<{}>", type_text(i)),
+        TypeRef::Nullable(i) => format!("Option<{}>", type_text(i)),
+    }
+}
+
+fn location(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+fn scheme_text(kind: &SchemeKind) -> String {
+    match kind {
+        SchemeKind::ApiKey { location: l, param } => format!("api key in {} `{param}`", location(*l)),
+        SchemeKind::Bearer { format } => format!("bearer{}", format.as_ref().map(|f| format!(" ({f})")).unwrap_or_default()),
+        SchemeKind::Basic => "basic".into(),
+        SchemeKind::Http { scheme } => format!("http {scheme}"),
+        SchemeKind::OAuth2 => "oauth2".into(),
+        SchemeKind::OpenIdConnect { url } => format!("openIdConnect {url}"),
+    }
+}

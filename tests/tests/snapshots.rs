@@ -1,0 +1,49 @@
+//! Snapshots of the generated code of each fixture and of each vendored API's resolved model.
+//! Review changes with `cargo insta review`.
+
+mod common;
+
+use generator::manifest::Manifest;
+
+fn fixture_snapshot(name: &str) {
+    let (code, warnings) = common::generate(name, &[common::fixture(name)]).unwrap_or_else(|errors| {
+        panic!("fixture {name} failed:\n{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    });
+    let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    let snapshot = if warnings.is_empty() { code } else { format!("{}\n\n{code}", warnings.join("\n")) };
+    insta::assert_snapshot!(name, snapshot);
+}
+
+#[test]
+fn every_fixture_has_a_snapshot_test() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(common::root().join("tests/fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    assert_eq!(on_disk, codegen_tests::FIXTURES);
+}
+
+macro_rules! fixture_tests {
+    ($($name:ident),*) => {
+        $(#[test]
+        fn $name() {
+            fixture_snapshot(stringify!($name));
+        })*
+    };
+}
+
+fixture_tests!(allof, collisions, constraints, enums, formats, keywords, maps, nullable31, oneof, recursion);
+
+/// One compact model dump per vendored API: names, types and operations.
+#[test]
+fn vendored_api_models() {
+    let root = common::root();
+    let manifest = Manifest::read(&root.join("specs")).expect("manifest reads");
+    for input in manifest.inputs(&root.join("specs")) {
+        let built = generator::build_api(&input, &root);
+        let api = built.api.unwrap_or_else(|| panic!("{} does not build: {:?}", input.module, built.diagnostics));
+        assert!(built.diagnostics.is_empty(), "{}: {:?}", input.module, built.diagnostics);
+        insta::assert_snapshot!(format!("model_{}", input.module), generator::dump::dump_api(&api));
+    }
+}
