@@ -517,6 +517,14 @@ impl Resolver<'_> {
         });
         if tag.is_none() {
             variants.iter_mut().for_each(|v| v.tag_values.clear());
+            // Untagged decoding tries variants in order, and serde lets a struct decode from a
+            // JSON array: lists and scalars go first, catch-alls last.
+            variants.sort_by_key(|v| match &v.ty {
+                TypeRef::List(_) => 0,
+                TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Nullable(_) => 2,
+                TypeRef::Json => 3,
+                _ => 1,
+            });
         }
         self.types[slot] = Some(TypeDef {
             name: type_name.clone(),
