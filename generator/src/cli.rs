@@ -19,8 +19,10 @@ const USAGE: &str = "\
 usage:
   codegen [--check]                       regenerate generated/ from specs/manifest.yaml;
                                           --check only reports drift (exit 1 when stale)
-  generate --spec FILE [--spec FILE...] --out DIR [--name NAME]
-                                          write a standalone crate for any spec (fragments merge)
+  generate --spec FILE [--spec FILE...] --out DIR [--name CRATE] [--module MODULE]
+                                          write a standalone crate for one API; several --spec
+                                          files are fragments of it and merge; a docs page
+                                          (.md/.txt) contributes its fenced spec block
   import PAGE --api NAME                  vendor the spec in a docs page into specs/";
 
 /// Why a run failed.
@@ -137,6 +139,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
     let mut specs = Vec::new();
     let mut out = None;
     let mut name = None;
+    let mut module = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = || iter.next().cloned().ok_or_else(|| usage(&format!("{arg} needs a value")));
@@ -144,6 +147,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
             "--spec" => specs.push(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--name" => name = Some(value()?),
+            "--module" => module = Some(crate::naming::snake_name(&value()?)),
             other => return Err(usage(&format!("unexpected argument `{other}`"))),
         }
     }
@@ -155,7 +159,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
         let stem = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         crate::naming::snake_name(&stem).replace('_', "-")
     });
-    let module = crate::naming::snake_name(&specs[0].file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+    let module = module.unwrap_or_else(|| crate::naming::snake_name(&crate_name));
     let inputs = [ApiInput { module, specs: specs.clone() }];
     let options = CrateOptions {
         crate_name,

@@ -259,7 +259,7 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
     for key in ["openapi", "security"] {
         if let Some(value) = incoming.get(key) {
             match loaded.document.get(key) {
-                Some(existing) if existing != value => conflict(loaded, index, &format!("/{key}"), sink),
+                Some(existing) if !same_meaning(key, existing, value) => conflict(loaded, index, &format!("/{key}"), sink),
                 Some(_) => {}
                 None => set(&mut loaded.document, &[key], value.clone()),
             }
@@ -299,6 +299,15 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
             merge_entry(loaded, index, &[part[0], part[1], &name], &pointer, definition, sink);
         }
     }
+}
+
+/// Fragments of one API may differ in patch version (3.0.1 and 3.0.3), not in minor version.
+fn same_meaning(key: &str, a: &Value, b: &Value) -> bool {
+    if key == "openapi" {
+        let minor = |v: &Value| v.as_str().map(|s| s.split('.').take(2).collect::<Vec<_>>().join("."));
+        return minor(a) == minor(b);
+    }
+    a == b
 }
 
 fn merge_entry(loaded: &mut Loaded, index: usize, path: &[&str], pointer: &str, value: Value, sink: &mut Sink) {

@@ -26,8 +26,10 @@ pub fn normalize(loaded: &mut Loaded, sink: &mut Sink) -> Option<openapiv3::Open
     match parsed {
         Ok(api) => Some(api),
         Err(err) => {
-            let pointer = pointer_of(err.path());
-            let message = err.inner().to_string();
+            let (pointer, message) = match refine_path_item_error(&loaded.document, &pointer_of(err.path())) {
+                Some(finer) => finer,
+                None => (pointer_of(err.path()), err.inner().to_string()),
+            };
             loaded.report(
                 sink,
                 Severity::Error,
@@ -39,6 +41,21 @@ pub fn normalize(loaded: &mut Loaded, sink: &mut Sink) -> Option<openapiv3::Open
             None
         }
     }
+}
+
+/// `paths` has a hand-written deserializer that hides where inside it a problem is; decoding
+/// each path item on its own finds the place.
+fn refine_path_item_error(document: &Value, pointer: &str) -> Option<(String, String)> {
+    if pointer != "/paths" {
+        return None;
+    }
+    let paths = document.get("paths")?.as_object()?;
+    paths.iter().find_map(|(path, item)| {
+        let result: Result<openapiv3::PathItem, _> = serde_path_to_error::deserialize(item);
+        let err = result.err()?;
+        let inner = pointer_of(err.path());
+        Some((format!("{}{inner}", crate::diag::child("/paths", path)), err.inner().to_string()))
+    })
 }
 
 fn check_version(loaded: &Loaded, sink: &mut Sink) -> Option<Version> {

@@ -88,7 +88,7 @@ impl Resolver<'_> {
     /// Resolves a schema or a reference to one; `hint` names an inline type defined for it.
     pub(super) fn resolve_ref_or<S: AsSchema>(&mut self, schema: &ReferenceOr<S>, pointer: &str, hint: &str) -> TypeRef {
         match schema {
-            ReferenceOr::Reference { reference } => self.resolve_ref(reference, pointer),
+            ReferenceOr::Reference { reference } => self.resolve_ref(reference, &diag::child(pointer, "$ref")),
             ReferenceOr::Item(schema) => self.resolve_inline(schema.as_schema(), pointer, hint),
         }
     }
