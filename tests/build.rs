@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let fixtures = root.join("fixtures");
     println!("cargo:rerun-if-changed={}", fixtures.display());
@@ -17,10 +18,30 @@ fn main() {
     let mut apis = Vec::new();
     for spec in &specs {
         println!("cargo:rerun-if-changed={}", spec.display());
-        let module = spec.file_stem().and_then(|s| s.to_str()).expect("UTF-8 fixture name").to_owned();
-        let built = generator::build_api(&generator::ApiInput { module, specs: vec![spec.clone()] }, &root);
-        let errors: Vec<String> = built.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
-        assert!(errors.is_empty(), "fixture {} does not generate:\n{}", spec.display(), errors.join("\n"));
+        let module = spec
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("UTF-8 fixture name")
+            .to_owned();
+        let built = generator::build_api(
+            &generator::ApiInput {
+                module,
+                specs: vec![spec.clone()],
+            },
+            &root,
+        );
+        let errors: Vec<String> = built
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "fixture {} does not generate:\n{}",
+            spec.display(),
+            errors.join("\n")
+        );
         apis.extend(built.api);
     }
     let (runtime, modules) = generator::output::render_includable(&apis).expect("fixtures render");
@@ -31,5 +52,6 @@ fn main() {
 }
 
 fn write(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
+    std::fs::write(path, text)
+        .unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
 }

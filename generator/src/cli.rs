@@ -34,7 +34,11 @@ pub enum Failure {
 }
 
 /// Builds the IR of every API and renders the crate. Warnings are returned with the tree.
-pub fn render(inputs: &[ApiInput], base: &Path, options: &CrateOptions) -> Result<(Tree, Vec<Diagnostic>), Failure> {
+pub fn render(
+    inputs: &[ApiInput],
+    base: &Path,
+    options: &CrateOptions,
+) -> Result<(Tree, Vec<Diagnostic>), Failure> {
     let mut apis = Vec::new();
     let mut diagnostics = Vec::new();
     for input in inputs {
@@ -115,11 +119,13 @@ fn codegen(args: &[String], root: &Path) -> Result<(), u8> {
         [flag] if flag == "--check" => true,
         _ => return Err(usage("codegen takes only --check")),
     };
-    let (tree, warnings) = render_workspace(root).map_err(|f| report_failure(f, "generated/ was left unchanged"))?;
+    let (tree, warnings) =
+        render_workspace(root).map_err(|f| report_failure(f, "generated/ was left unchanged"))?;
     print_diagnostics(&warnings);
     let out = root.join("generated");
     if check {
-        let drifts = output::drift(&tree, &out).map_err(|err| internal(&format!("cannot read generated/: {err}")))?;
+        let drifts = output::drift(&tree, &out)
+            .map_err(|err| internal(&format!("cannot read generated/: {err}")))?;
         if drifts.is_empty() {
             println!("generated/ is up to date ({} files)", tree.files.len());
             return Ok(());
@@ -130,7 +136,8 @@ fn codegen(args: &[String], root: &Path) -> Result<(), u8> {
         eprintln!("error: generated/ is stale ({} file(s) differ); run `cargo xtask codegen` and commit the result", drifts.len());
         return Err(EXIT_BAD_INPUT);
     }
-    let written = output::write(&tree, &out).map_err(|err| internal(&format!("cannot write generated/: {err}")))?;
+    let written = output::write(&tree, &out)
+        .map_err(|err| internal(&format!("cannot write generated/: {err}")))?;
     println!("generated/: {} files, {written} updated", tree.files.len());
     Ok(())
 }
@@ -142,7 +149,11 @@ fn generate(args: &[String]) -> Result<(), u8> {
     let mut module = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
-        let mut value = || iter.next().cloned().ok_or_else(|| usage(&format!("{arg} needs a value")));
+        let mut value = || {
+            iter.next()
+                .cloned()
+                .ok_or_else(|| usage(&format!("{arg} needs a value")))
+        };
         match arg.as_str() {
             "--spec" => specs.push(PathBuf::from(value()?)),
             "--out" => out = Some(PathBuf::from(value()?)),
@@ -156,20 +167,37 @@ fn generate(args: &[String]) -> Result<(), u8> {
         return Err(usage("generate needs at least one --spec FILE"));
     }
     let crate_name = name.unwrap_or_else(|| {
-        let stem = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         crate::naming::snake_name(&stem).replace('_', "-")
     });
     let module = module.unwrap_or_else(|| crate::naming::snake_name(&crate_name));
-    let inputs = [ApiInput { module, specs: specs.clone() }];
+    let inputs = [ApiInput {
+        module,
+        specs: specs.clone(),
+    }];
     let options = CrateOptions {
         crate_name,
         command: "generator generate".into(),
-        sources_label: specs.iter().map(|s| display_path(s)).collect::<Vec<_>>().join(", "),
+        sources_label: specs
+            .iter()
+            .map(|s| display_path(s))
+            .collect::<Vec<_>>()
+            .join(", "),
     };
-    let (tree, warnings) = render(&inputs, Path::new(""), &options).map_err(|f| report_failure(f, "nothing was written"))?;
+    let (tree, warnings) = render(&inputs, Path::new(""), &options)
+        .map_err(|f| report_failure(f, "nothing was written"))?;
     print_diagnostics(&warnings);
-    output::write(&tree, &out).map_err(|err| internal(&format!("cannot write {}: {err}", out.display())))?;
-    println!("wrote crate `{}` to {} ({} files)", options.crate_name, out.display(), tree.files.len());
+    output::write(&tree, &out)
+        .map_err(|err| internal(&format!("cannot write {}: {err}", out.display())))?;
+    println!(
+        "wrote crate `{}` to {} ({} files)",
+        options.crate_name,
+        out.display(),
+        tree.files.len()
+    );
     Ok(())
 }
 
@@ -179,11 +207,16 @@ fn import(args: &[String], root: &Path) -> Result<(), u8> {
         [flag, api, page] if flag == "--api" => (page, api),
         _ => return Err(usage("import takes PAGE --api NAME")),
     };
-    let imported = crate::import::import_page(Path::new(page), api, &root.join("specs")).map_err(|d| {
-        eprintln!("{d}");
-        EXIT_BAD_INPUT
-    })?;
-    println!("vendored \"{}\" into {}; run `cargo xtask codegen` next", imported.title, imported.spec.display());
+    let imported =
+        crate::import::import_page(Path::new(page), api, &root.join("specs")).map_err(|d| {
+            eprintln!("{d}");
+            EXIT_BAD_INPUT
+        })?;
+    println!(
+        "vendored \"{}\" into {}; run `cargo xtask codegen` next",
+        imported.title,
+        imported.spec.display()
+    );
     Ok(())
 }
 

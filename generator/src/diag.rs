@@ -167,14 +167,22 @@ impl Sink {
 
 /// Finds the line and column of `pointer` (or of its nearest existing ancestor) in `source`.
 pub fn locate_in(source: &Source, pointer: &str) -> Location {
-    let line_col = locate::line_col(&source.text, pointer)
-        .map(|(line, col)| (line + source.line_offset, col));
-    Location { file: source.path.clone(), line_col, pointer: pointer.to_owned() }
+    let line_col =
+        locate::line_col(&source.text, pointer).map(|(line, col)| (line + source.line_offset, col));
+    Location {
+        file: source.path.clone(),
+        line_col,
+        pointer: pointer.to_owned(),
+    }
 }
 
 /// A location with only a file, for problems that have no place inside it.
 pub fn file_only(path: &Path) -> Location {
-    Location { file: path.to_path_buf(), line_col: None, pointer: String::new() }
+    Location {
+        file: path.to_path_buf(),
+        line_col: None,
+        pointer: String::new(),
+    }
 }
 
 /// Escapes one JSON pointer segment (RFC 6901).

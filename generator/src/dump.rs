@@ -15,24 +15,58 @@ pub fn dump_api(api: &Api) -> String {
         let _ = writeln!(out, "server {} = {}", server.name, server.url);
     }
     for scheme in &api.security_schemes {
-        let _ = writeln!(out, "security {} ({}): {}", scheme.key, scheme.name, scheme_text(&scheme.kind));
+        let _ = writeln!(
+            out,
+            "security {} ({}): {}",
+            scheme.key,
+            scheme.name,
+            scheme_text(&scheme.kind)
+        );
     }
     for op in &api.operations {
-        let id = op.operation_id.as_deref().map(|id| format!(" ({id})")).unwrap_or_default();
+        let id = op
+            .operation_id
+            .as_deref()
+            .map(|id| format!(" ({id})"))
+            .unwrap_or_default();
         let _ = writeln!(out, "operation {} = {} {}{id}", op.name, op.method, op.path);
         let security = if op.security.is_empty() {
             "none".to_owned()
         } else {
-            op.security.iter().map(|all| if all.is_empty() { "anonymous".to_owned() } else { all.join(" + ") }).collect::<Vec<_>>().join(" | ")
+            op.security
+                .iter()
+                .map(|all| {
+                    if all.is_empty() {
+                        "anonymous".to_owned()
+                    } else {
+                        all.join(" + ")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
         };
         let _ = writeln!(out, "  security: {security}");
         for p in &op.parameters {
-            let default = p.default.as_ref().map(|d| format!(" = {d}")).unwrap_or_default();
+            let default = p
+                .default
+                .as_ref()
+                .map(|d| format!(" = {d}"))
+                .unwrap_or_default();
             let required = if p.required { "" } else { "?" };
-            let _ = writeln!(out, "  {} param {}{required}: {}{default} as {:?}", location(p.location), p.name, type_text(&p.ty), p.wire);
+            let _ = writeln!(
+                out,
+                "  {} param {}{required}: {}{default} as {:?}",
+                location(p.location),
+                p.name,
+                type_text(&p.ty),
+                p.wire
+            );
         }
         if let Some(body) = &op.body {
-            let ty = body.ty.as_ref().map_or_else(|| "raw bytes".to_owned(), type_text);
+            let ty = body
+                .ty
+                .as_ref()
+                .map_or_else(|| "raw bytes".to_owned(), type_text);
             let required = if body.required { ", required" } else { "" };
             let _ = writeln!(out, "  body: {ty} ({}{required})", body.content_type);
         }
@@ -62,23 +96,52 @@ pub fn dump_api(api: &Api) -> String {
                 }
             }
             TypeKind::Enum(variants) => {
-                let list: Vec<String> = variants.iter().map(|v| format!("{}={}", v.wire, v.name)).collect();
-                let _ = writeln!(out, "enum {}: {} (open)  <- #{}", def.name, list.join(", "), def.origin);
+                let list: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("{}={}", v.wire, v.name))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "enum {}: {} (open)  <- #{}",
+                    def.name,
+                    list.join(", "),
+                    def.origin
+                );
             }
             TypeKind::Union(u) => {
-                let tag = u.tag.as_ref().map(|t| format!(" tagged by {t:?}")).unwrap_or_else(|| " untagged".into());
+                let tag = u
+                    .tag
+                    .as_ref()
+                    .map(|t| format!(" tagged by {t:?}"))
+                    .unwrap_or_else(|| " untagged".into());
                 let _ = writeln!(out, "union {}{tag}  <- #{}", def.name, def.origin);
                 for v in &u.variants {
                     let boxed = if v.boxed { " (boxed)" } else { "" };
-                    let tags = if v.tag_values.is_empty() { String::new() } else { format!(" when {:?}", v.tag_values) };
+                    let tags = if v.tag_values.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" when {:?}", v.tag_values)
+                    };
                     let _ = writeln!(out, "  {}({}){boxed}{tags}", v.name, type_text(&v.ty));
                 }
             }
             TypeKind::Alias(target) => {
-                let _ = writeln!(out, "alias {} = {}  <- #{}", def.name, type_text(target), def.origin);
+                let _ = writeln!(
+                    out,
+                    "alias {} = {}  <- #{}",
+                    def.name,
+                    type_text(target),
+                    def.origin
+                );
             }
             TypeKind::Newtype(target) => {
-                let _ = writeln!(out, "newtype {}({})  <- #{}", def.name, type_text(target), def.origin);
+                let _ = writeln!(
+                    out,
+                    "newtype {}({})  <- #{}",
+                    def.name,
+                    type_text(target),
+                    def.origin
+                );
             }
         }
     }
@@ -104,7 +167,11 @@ fn field_text(f: &Field) -> String {
     if !f.constraints.is_empty() {
         notes.push(constraints_text(&f.constraints));
     }
-    let notes = if notes.is_empty() { String::new() } else { format!("  [{}]", notes.join("; ")) };
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", notes.join("; "))
+    };
     format!("{}: {ty}{notes}", f.name)
 }
 
@@ -120,10 +187,18 @@ fn constraints_text(c: &Constraints) -> String {
         parts.push(format!("pattern {p:?}"));
     }
     if let Some(b) = c.minimum {
-        parts.push(format!("{} {}", if b.exclusive { ">" } else { ">=" }, b.value));
+        parts.push(format!(
+            "{} {}",
+            if b.exclusive { ">" } else { ">=" },
+            b.value
+        ));
     }
     if let Some(b) = c.maximum {
-        parts.push(format!("{} {}", if b.exclusive { "<" } else { "<=" }, b.value));
+        parts.push(format!(
+            "{} {}",
+            if b.exclusive { "<" } else { "<=" },
+            b.value
+        ));
     }
     if let Some(n) = c.min_items {
         parts.push(format!("minItems {n}"));
@@ -174,8 +249,16 @@ fn location(l: ParamLocation) -> &'static str {
 
 fn scheme_text(kind: &SchemeKind) -> String {
     match kind {
-        SchemeKind::ApiKey { location: l, param } => format!("api key in {} `{param}`", location(*l)),
-        SchemeKind::Bearer { format } => format!("bearer{}", format.as_ref().map(|f| format!(" ({f})")).unwrap_or_default()),
+        SchemeKind::ApiKey { location: l, param } => {
+            format!("api key in {} `{param}`", location(*l))
+        }
+        SchemeKind::Bearer { format } => format!(
+            "bearer{}",
+            format
+                .as_ref()
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default()
+        ),
         SchemeKind::Basic => "basic".into(),
         SchemeKind::Http { scheme } => format!("http {scheme}"),
         SchemeKind::OAuth2 => "oauth2".into(),

@@ -27,21 +27,42 @@ pub fn import_page(page: &Path, api: &str, specs_dir: &Path) -> Result<Imported,
     let block = load::extract_spec_block(&text).ok_or_else(|| Diagnostic {
         severity: Severity::Error,
         code: Code::NoSpecBlock,
-        message: "the page holds no fenced ```yaml or ```json block with an OpenAPI document".into(),
+        message: "the page holds no fenced ```yaml or ```json block with an OpenAPI document"
+            .into(),
         location: Some(diag::file_only(page)),
-        hint: Some("save the page as markdown (the `.md` view of a docs site usually has the spec)".into()),
+        hint: Some(
+            "save the page as markdown (the `.md` view of a docs site usually has the spec)".into(),
+        ),
     })?;
-    let source = diag::Source { path: page.to_path_buf(), text: block.body.clone(), line_offset: block.first_line - 1 };
+    let source = diag::Source {
+        path: page.to_path_buf(),
+        text: block.body.clone(),
+        line_offset: block.first_line - 1,
+    };
     let document = load::parse(&source)?;
-    let title = document.pointer("/info/title").and_then(|t| t.as_str()).unwrap_or("untitled API").to_owned();
+    let title = document
+        .pointer("/info/title")
+        .and_then(|t| t.as_str())
+        .unwrap_or("untitled API")
+        .to_owned();
     let page_title = page_heading(&text).unwrap_or_else(|| title.clone());
     let is_json = block.info.to_ascii_lowercase().starts_with("json");
     let module = naming::snake_name(api);
-    let file_name = format!("{}.{}", naming::snake_name(&page_title).replace('_', "-"), if is_json { "json" } else { "yaml" });
+    let file_name = format!(
+        "{}.{}",
+        naming::snake_name(&page_title).replace('_', "-"),
+        if is_json { "json" } else { "yaml" }
+    );
     let relative = format!("{module}/{file_name}");
     let spec = specs_dir.join(&module).join(&file_name);
-    let operation = block.info.split_whitespace().skip(1).collect::<Vec<_>>().join(" ");
-    let origin = docs_host(&text).map_or_else(|| page.display().to_string(), |host| host.to_owned());
+    let operation = block
+        .info
+        .split_whitespace()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let origin =
+        docs_host(&text).map_or_else(|| page.display().to_string(), |host| host.to_owned());
     let body = if is_json {
         // JSON has no comments; the manifest and the file name carry the provenance.
         block.body
@@ -53,9 +74,16 @@ pub fn import_page(page: &Path, api: &str, specs_dir: &Path) -> Result<Imported,
         )
     };
     write(&spec, &body)?;
-    let mut manifest = if specs_dir.join(crate::manifest::FILE_NAME).exists() { Manifest::read(specs_dir)? } else { Manifest::default() };
+    let mut manifest = if specs_dir.join(crate::manifest::FILE_NAME).exists() {
+        Manifest::read(specs_dir)?
+    } else {
+        Manifest::default()
+    };
     manifest.add(&module, &relative);
-    write(&specs_dir.join(crate::manifest::FILE_NAME), &manifest.render())?;
+    write(
+        &specs_dir.join(crate::manifest::FILE_NAME),
+        &manifest.render(),
+    )?;
     Ok(Imported { spec, title })
 }
 
@@ -75,13 +103,18 @@ fn write(path: &Path, text: &str) -> Result<(), Diagnostic> {
 
 /// The page's first `# ` heading.
 fn page_heading(page: &str) -> Option<String> {
-    page.lines().find_map(|l| l.strip_prefix("# ")).map(|h| h.trim().to_owned()).filter(|h| !h.is_empty())
+    page.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
 }
 
 /// The docs site's host, from the first URL on the page.
 fn docs_host(page: &str) -> Option<&str> {
     let start = page.find("https://")? + "https://".len();
     let rest = &page[start..];
-    let end = rest.find(|c: char| c == '/' || c.is_whitespace()).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| c == '/' || c.is_whitespace())
+        .unwrap_or(rest.len());
     Some(&rest[..end])
 }

@@ -181,13 +181,22 @@ pub struct SecurityScheme {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchemeKind {
-    ApiKey { location: ParamLocation, param: String },
-    Bearer { format: Option<String> },
+    ApiKey {
+        location: ParamLocation,
+        param: String,
+    },
+    Bearer {
+        format: Option<String>,
+    },
     Basic,
     /// Another HTTP scheme, sent as `Authorization: <scheme> <credential>`.
-    Http { scheme: String },
+    Http {
+        scheme: String,
+    },
     OAuth2,
-    OpenIdConnect { url: String },
+    OpenIdConnect {
+        url: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

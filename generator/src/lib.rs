@@ -10,8 +10,8 @@ pub mod diag;
 pub mod dump;
 pub mod emit;
 pub mod format;
-pub mod ir;
 pub mod import;
+pub mod ir;
 pub mod load;
 mod locate;
 pub mod manifest;
@@ -57,27 +57,51 @@ pub fn build_api(input: &ApiInput, base: &Path) -> Built {
         }
     }
     if sink.has_errors() {
-        return Built { api: None, diagnostics: sink.into_diagnostics() };
+        return Built {
+            api: None,
+            diagnostics: sink.into_diagnostics(),
+        };
     }
     let Some(mut loaded) = load::merge(fragments, &mut sink) else {
-        return Built { api: None, diagnostics: sink.into_diagnostics() };
+        return Built {
+            api: None,
+            diagnostics: sink.into_diagnostics(),
+        };
     };
     if sink.has_errors() {
-        return Built { api: None, diagnostics: sink.into_diagnostics() };
+        return Built {
+            api: None,
+            diagnostics: sink.into_diagnostics(),
+        };
     }
     let Some(document) = normalize::normalize(&mut loaded, &mut sink) else {
-        return Built { api: None, diagnostics: sink.into_diagnostics() };
+        return Built {
+            api: None,
+            diagnostics: sink.into_diagnostics(),
+        };
     };
-    let spec_files = loaded.sources.iter().map(|s| display_path(&s.path)).collect();
+    let spec_files = loaded
+        .sources
+        .iter()
+        .map(|s| display_path(&s.path))
+        .collect();
     let api = resolve::resolve(&input.module, spec_files, &loaded, &document, &mut sink);
-    Built { api, diagnostics: sink.into_diagnostics() }
+    Built {
+        api,
+        diagnostics: sink.into_diagnostics(),
+    }
 }
 
 fn relative(path: &Path, base: &Path) -> PathBuf {
-    path.strip_prefix(base).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// A path with `/` separators, so output is the same on every platform.
 pub fn display_path(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }

@@ -29,7 +29,10 @@ impl Loaded {
     pub fn source_of(&self, pointer: &str) -> &Source {
         let index = self
             .origins
-            .range::<str, _>((std::ops::Bound::Unbounded, std::ops::Bound::Included(pointer)))
+            .range::<str, _>((
+                std::ops::Bound::Unbounded,
+                std::ops::Bound::Included(pointer),
+            ))
             .rev()
             .find(|(prefix, _)| is_prefix(prefix, pointer))
             .map_or(0, |(_, &index)| index);
@@ -46,7 +49,14 @@ impl Loaded {
         message: impl Into<String>,
         hint: Option<String>,
     ) {
-        sink.at(severity, code, self.source_of(pointer), pointer, message, hint);
+        sink.at(
+            severity,
+            code,
+            self.source_of(pointer),
+            pointer,
+            message,
+            hint,
+        );
     }
 }
 
@@ -70,18 +80,31 @@ pub fn read_fragment(path: &Path) -> Result<Fragment, Diagnostic> {
     );
     let source = if is_page {
         let block = extract_spec_block(&text).ok_or_else(|| no_spec_block(path))?;
-        Source { path: path.to_path_buf(), text: block.body, line_offset: block.first_line - 1 }
+        Source {
+            path: path.to_path_buf(),
+            text: block.body,
+            line_offset: block.first_line - 1,
+        }
     } else {
-        Source { path: path.to_path_buf(), text, line_offset: 0 }
+        Source {
+            path: path.to_path_buf(),
+            text,
+            line_offset: 0,
+        }
     };
     let document = parse(&source)?;
     if !document.is_object() {
         return Err(Diagnostic {
             severity: Severity::Error,
             code: Code::NotAnObject,
-            message: format!("the document is {}, not an OpenAPI object", kind_of(&document)),
+            message: format!(
+                "the document is {}, not an OpenAPI object",
+                kind_of(&document)
+            ),
             location: Some(diag::locate_in(&source, "")),
-            hint: Some("an OpenAPI document is a mapping with `openapi`, `info` and `paths`".into()),
+            hint: Some(
+                "an OpenAPI document is a mapping with `openapi`, `info` and `paths`".into(),
+            ),
         });
     }
     Ok(Fragment { source, document })
@@ -102,7 +125,8 @@ fn no_spec_block(path: &Path) -> Diagnostic {
     Diagnostic {
         severity: Severity::Error,
         code: Code::NoSpecBlock,
-        message: "the page holds no fenced ```yaml or ```json block with an OpenAPI document".into(),
+        message: "the page holds no fenced ```yaml or ```json block with an OpenAPI document"
+            .into(),
         location: Some(diag::file_only(path)),
         hint: Some("pass the spec file itself, or a page whose spec sits in a fenced block".into()),
     }
@@ -117,11 +141,16 @@ pub fn parse(source: &Source) -> Result<Value, Diagnostic> {
         }
     }
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
-        let line_col = err.location().map(|l| (l.line() + source.line_offset, l.column()));
+        let line_col = err
+            .location()
+            .map(|l| (l.line() + source.line_offset, l.column()));
         Diagnostic {
             severity: Severity::Error,
             code: Code::Syntax,
-            message: format!("not valid YAML or JSON: {}", strip_location(&err.to_string())),
+            message: format!(
+                "not valid YAML or JSON: {}",
+                strip_location(&err.to_string())
+            ),
             location: Some(diag::Location {
                 file: source.path.clone(),
                 line_col,
@@ -135,7 +164,9 @@ pub fn parse(source: &Source) -> Result<Value, Diagnostic> {
 
 /// serde_yaml appends " at line L column C"; the location is printed separately.
 fn strip_location(message: &str) -> &str {
-    message.find(" at line ").map_or(message, |at| &message[..at])
+    message
+        .find(" at line ")
+        .map_or(message, |at| &message[..at])
 }
 
 fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
@@ -149,7 +180,9 @@ fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
             } else if let Some(u) = n.as_u64() {
                 Value::from(u)
             } else {
-                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
             }
         }
         Y::String(s) => Value::String(s),
@@ -204,7 +237,11 @@ pub fn extract_spec_block(page: &str) -> Option<SpecBlock> {
         let fence_len = line.chars().take_while(|&c| c == '`').count();
         if fence_len >= 3 {
             let info = line[fence_len..].trim().to_owned();
-            let lang = info.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+            let lang = info
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
             let fence = &line[..fence_len];
             let end = (i + 1..lines.len())
                 .find(|&j| lines[j].trim() == fence)
@@ -213,7 +250,11 @@ pub fn extract_spec_block(page: &str) -> Option<SpecBlock> {
             let is_spec = matches!(lang.as_str(), "yaml" | "yml" | "json")
                 && (body.contains("openapi") || body.contains("swagger"));
             if is_spec {
-                return Some(SpecBlock { info, body: body + "\n", first_line: i + 2 });
+                return Some(SpecBlock {
+                    info,
+                    body: body + "\n",
+                    first_line: i + 2,
+                });
             }
             i = end + 1;
         } else {
@@ -255,11 +296,15 @@ const MERGED_PARTS: &[&[&str]] = &[
 ];
 
 fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink) {
-    let Value::Object(mut incoming) = document else { return };
+    let Value::Object(mut incoming) = document else {
+        return;
+    };
     for key in ["openapi", "security"] {
         if let Some(value) = incoming.get(key) {
             match loaded.document.get(key) {
-                Some(existing) if !same_meaning(key, existing, value) => conflict(loaded, index, &format!("/{key}"), sink),
+                Some(existing) if !same_meaning(key, existing, value) => {
+                    conflict(loaded, index, &format!("/{key}"), sink)
+                }
                 Some(_) => {}
                 None => set(&mut loaded.document, &[key], value.clone()),
             }
@@ -285,18 +330,38 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
         for (path, item) in paths {
             let Value::Object(item) = item else { continue };
             for (method, operation) in item {
-                let pointer = format!("/paths/{}/{}", diag::escape_segment(&path), diag::escape_segment(&method));
-                merge_entry(loaded, index, &["paths", &path, &method], &pointer, operation, sink);
+                let pointer = format!(
+                    "/paths/{}/{}",
+                    diag::escape_segment(&path),
+                    diag::escape_segment(&method)
+                );
+                merge_entry(
+                    loaded,
+                    index,
+                    &["paths", &path, &method],
+                    &pointer,
+                    operation,
+                    sink,
+                );
             }
         }
     }
     for part in MERGED_PARTS {
-        let Some(Value::Object(entries)) = incoming.get(part[0]).and_then(|c| c.get(part[1])).cloned() else {
+        let Some(Value::Object(entries)) =
+            incoming.get(part[0]).and_then(|c| c.get(part[1])).cloned()
+        else {
             continue;
         };
         for (name, definition) in entries {
             let pointer = format!("/{}/{}/{}", part[0], part[1], diag::escape_segment(&name));
-            merge_entry(loaded, index, &[part[0], part[1], &name], &pointer, definition, sink);
+            merge_entry(
+                loaded,
+                index,
+                &[part[0], part[1], &name],
+                &pointer,
+                definition,
+                sink,
+            );
         }
     }
 }
@@ -304,13 +369,23 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
 /// Fragments of one API may differ in patch version (3.0.1 and 3.0.3), not in minor version.
 fn same_meaning(key: &str, a: &Value, b: &Value) -> bool {
     if key == "openapi" {
-        let minor = |v: &Value| v.as_str().map(|s| s.split('.').take(2).collect::<Vec<_>>().join("."));
+        let minor = |v: &Value| {
+            v.as_str()
+                .map(|s| s.split('.').take(2).collect::<Vec<_>>().join("."))
+        };
         return minor(a) == minor(b);
     }
     a == b
 }
 
-fn merge_entry(loaded: &mut Loaded, index: usize, path: &[&str], pointer: &str, value: Value, sink: &mut Sink) {
+fn merge_entry(
+    loaded: &mut Loaded,
+    index: usize,
+    path: &[&str],
+    pointer: &str,
+    value: Value,
+    sink: &mut Sink,
+) {
     match get(&loaded.document, path) {
         Some(existing) if *existing == value => {}
         Some(_) => conflict(loaded, index, pointer, sink),
@@ -335,7 +410,10 @@ fn conflict(loaded: &Loaded, index: usize, pointer: &str, sink: &mut Sink) {
         second,
         pointer,
         format!("`#{pointer}` is defined differently here and in {at}"),
-        Some("make both fragments agree, or put them in different APIs in specs/manifest.yaml".into()),
+        Some(
+            "make both fragments agree, or put them in different APIs in specs/manifest.yaml"
+                .into(),
+        ),
     );
 }
 
@@ -351,7 +429,10 @@ fn set(value: &mut Value, path: &[&str], new: Value) {
         }
         cursor = cursor
             .as_object_mut()
-            .map(|o| o.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new())))
+            .map(|o| {
+                o.entry(key.to_string())
+                    .or_insert_with(|| Value::Object(Map::new()))
+            })
             .expect("cursor was made an object above");
     }
     if let Value::Object(object) = cursor {

@@ -6,8 +6,12 @@ use yaml_rust2::parser::{Event, Parser};
 
 enum Frame {
     /// A mapping; `key` is the key whose value is being read, if any.
-    Map { key: Option<(String, (usize, usize))> },
-    Seq { index: usize },
+    Map {
+        key: Option<(String, (usize, usize))>,
+    },
+    Seq {
+        index: usize,
+    },
     /// A complex (non-scalar) mapping key, skipped.
     Key,
 }
@@ -24,7 +28,10 @@ pub fn line_col(text: &str, pointer: &str) -> Option<(usize, usize)> {
         let here = (mark.line(), mark.col() + 1);
         let starts_node = matches!(
             event,
-            Event::Scalar(..) | Event::Alias(_) | Event::MappingStart(..) | Event::SequenceStart(..)
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
         );
         if starts_node {
             match stack.last_mut() {
@@ -92,7 +99,9 @@ fn matched_depth(stack: &[Frame], target: &[String]) -> Option<usize> {
     }
     for (frame, want) in stack.iter().zip(target) {
         let same = match frame {
-            Frame::Map { key: Some((key, _)) } => key == want,
+            Frame::Map {
+                key: Some((key, _)),
+            } => key == want,
             Frame::Seq { index } => index.to_string() == *want,
             _ => false,
         };
@@ -120,17 +129,24 @@ pub fn segments(pointer: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const YAML: &str = "openapi: 3.0.1\npaths:\n  /users:\n    post:\n      operationId: x\n      tags: [a, b]\n";
+    const YAML: &str =
+        "openapi: 3.0.1\npaths:\n  /users:\n    post:\n      operationId: x\n      tags: [a, b]\n";
 
     #[test]
     fn finds_nested_keys_and_sequence_items() {
-        assert_eq!(line_col(YAML, "/paths/~1users/post/operationId"), Some((5, 7)));
+        assert_eq!(
+            line_col(YAML, "/paths/~1users/post/operationId"),
+            Some((5, 7))
+        );
         assert_eq!(line_col(YAML, "/paths/~1users/post/tags/1"), Some((6, 17)));
     }
 
     #[test]
     fn falls_back_to_the_deepest_existing_ancestor() {
-        assert_eq!(line_col(YAML, "/paths/~1users/post/requestBody"), Some((4, 5)));
+        assert_eq!(
+            line_col(YAML, "/paths/~1users/post/requestBody"),
+            Some((4, 5))
+        );
     }
 
     #[test]

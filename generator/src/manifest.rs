@@ -25,11 +25,16 @@ struct Raw {
 impl Manifest {
     pub fn read(specs_dir: &Path) -> Result<Manifest, Diagnostic> {
         let path = specs_dir.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).map_err(|err| manifest_error(&path, format!("cannot read the manifest: {err}")))?;
-        let raw: Raw = serde_yaml::from_str(&text).map_err(|err| manifest_error(&path, format!("malformed manifest: {err}")))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|err| manifest_error(&path, format!("cannot read the manifest: {err}")))?;
+        let raw: Raw = serde_yaml::from_str(&text)
+            .map_err(|err| manifest_error(&path, format!("malformed manifest: {err}")))?;
         for module in raw.apis.keys() {
             if naming::snake_name(module) != *module {
-                return Err(manifest_error(&path, format!("API name `{module}` must be a snake_case Rust module name")));
+                return Err(manifest_error(
+                    &path,
+                    format!("API name `{module}` must be a snake_case Rust module name"),
+                ));
             }
         }
         Ok(Manifest { apis: raw.apis })
@@ -39,7 +44,13 @@ impl Manifest {
     pub fn inputs(&self, specs_dir: &Path) -> Vec<ApiInput> {
         self.apis
             .iter()
-            .map(|(module, files)| ApiInput { module: module.clone(), specs: files.iter().map(|f| specs_dir.join(f)).collect::<Vec<PathBuf>>() })
+            .map(|(module, files)| ApiInput {
+                module: module.clone(),
+                specs: files
+                    .iter()
+                    .map(|f| specs_dir.join(f))
+                    .collect::<Vec<PathBuf>>(),
+            })
             .collect()
     }
 
@@ -73,6 +84,9 @@ fn manifest_error(path: &Path, message: String) -> Diagnostic {
         code: Code::Manifest,
         message,
         location: Some(diag::file_only(path)),
-        hint: Some("the manifest is `apis:` mapping each snake_case API name to a list of spec files".into()),
+        hint: Some(
+            "the manifest is `apis:` mapping each snake_case API name to a list of spec files"
+                .into(),
+        ),
     }
 }

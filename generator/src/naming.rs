@@ -6,17 +6,31 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Strict and reserved keywords of every edition (2024's `gen` included).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names that would shadow what generated code relies on.
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Self", "Default",
-    "Value", "Map", "Serialize", "Deserialize", "Validate",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Self",
+    "Default",
+    "Value",
+    "Map",
+    "Serialize",
+    "Deserialize",
+    "Validate",
 ];
 
 /// Keeps ASCII letters and digits, turns everything else into word breaks; a sign in front of
@@ -146,7 +160,11 @@ impl Namespace {
         }
         let mut n = self.taken[wanted] + 1;
         loop {
-            let separator = if wanted.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+            let separator = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+                "_"
+            } else {
+                ""
+            };
             let candidate = format!("{wanted}{separator}{n}");
             if !self.taken.contains_key(&candidate) {
                 self.taken.insert(wanted.to_owned(), n);
@@ -203,7 +221,10 @@ mod tests {
 
     #[test]
     fn vendor_prefix_is_dropped_only_on_a_word_boundary() {
-        assert_eq!(strip_type_prefix("UserTypeServiceAccount", "UserType"), "ServiceAccount");
+        assert_eq!(
+            strip_type_prefix("UserTypeServiceAccount", "UserType"),
+            "ServiceAccount"
+        );
         assert_eq!(strip_type_prefix("UserTypes", "UserType"), "UserTypes");
     }
 

@@ -20,16 +20,18 @@ pub fn normalize(loaded: &mut Loaded, sink: &mut Sink) -> Option<openapiv3::Open
         lower_document(&mut loaded.document);
     }
     if let Value::Object(root) = &mut loaded.document {
-        root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+        root.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
     }
     let parsed: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&loaded.document);
     match parsed {
         Ok(api) => Some(api),
         Err(err) => {
-            let (pointer, message) = match refine_path_item_error(&loaded.document, &pointer_of(err.path())) {
-                Some(finer) => finer,
-                None => (pointer_of(err.path()), err.inner().to_string()),
-            };
+            let (pointer, message) =
+                match refine_path_item_error(&loaded.document, &pointer_of(err.path())) {
+                    Some(finer) => finer,
+                    None => (pointer_of(err.path()), err.inner().to_string()),
+                };
             loaded.report(
                 sink,
                 Severity::Error,
@@ -54,21 +56,28 @@ fn refine_path_item_error(document: &Value, pointer: &str) -> Option<(String, St
         let result: Result<openapiv3::PathItem, _> = serde_path_to_error::deserialize(item);
         let err = result.err()?;
         let inner = pointer_of(err.path());
-        Some((format!("{}{inner}", crate::diag::child("/paths", path)), err.inner().to_string()))
+        Some((
+            format!("{}{inner}", crate::diag::child("/paths", path)),
+            err.inner().to_string(),
+        ))
     })
 }
 
 fn check_version(loaded: &Loaded, sink: &mut Sink) -> Option<Version> {
     let document = &loaded.document;
     if let Some(swagger) = document.get("swagger") {
-        let found = swagger.as_str().map_or_else(|| swagger.to_string(), str::to_owned);
+        let found = swagger
+            .as_str()
+            .map_or_else(|| swagger.to_string(), str::to_owned);
         loaded.report(
             sink,
             Severity::Error,
             Code::UnsupportedVersion,
             "/swagger",
             format!("Swagger {found} is not supported; OpenAPI 3.0.x and 3.1.x are"),
-            Some("convert the document to OpenAPI 3 first (for example with swagger2openapi)".into()),
+            Some(
+                "convert the document to OpenAPI 3 first (for example with swagger2openapi)".into(),
+            ),
         );
         return None;
     }
@@ -176,7 +185,9 @@ fn lower_content_holder(holder: &mut Value) {
 
 /// Lowers one 3.1 schema (and its subschemas) in place.
 pub fn lower_schema(schema: &mut Value) {
-    let Value::Object(object) = schema else { return };
+    let Value::Object(object) = schema else {
+        return;
+    };
     if object.contains_key("$ref") && object.len() > 1 {
         // 3.1 allows siblings next to `$ref`; 3.0's model drops them. Keep them via allOf.
         let reference = object.remove("$ref").unwrap_or(Value::Null);
@@ -186,14 +197,19 @@ pub fn lower_schema(schema: &mut Value) {
     }
     lower_type_array(object);
     if let Some(value) = object.remove("const") {
-        object.entry("enum").or_insert_with(|| Value::Array(vec![value]));
+        object
+            .entry("enum")
+            .or_insert_with(|| Value::Array(vec![value]));
     }
     if let Some(Value::Array(mut examples)) = object.remove("examples") {
         if !examples.is_empty() && !object.contains_key("example") {
             object.insert("example".into(), examples.swap_remove(0));
         }
     }
-    for (bound, exclusive) in [("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")] {
+    for (bound, exclusive) in [
+        ("minimum", "exclusiveMinimum"),
+        ("maximum", "exclusiveMaximum"),
+    ] {
         if let Some(Value::Number(n)) = object.get(exclusive).cloned() {
             object.insert(bound.into(), Value::Number(n));
             object.insert(exclusive.into(), Value::Bool(true));
@@ -217,7 +233,10 @@ pub fn lower_schema(schema: &mut Value) {
 /// an `anyOf` of one schema per type.
 fn lower_type_array(object: &mut Map<String, Value>) {
     let types: Vec<String> = match object.get("type") {
-        Some(Value::Array(types)) => types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect(),
         Some(Value::String(t)) if t == "null" => vec!["null".into()],
         _ => return,
     };
@@ -253,7 +272,9 @@ fn lower_type_array(object: &mut Map<String, Value>) {
 
 /// `oneOf: [X, {type: "null"}]` becomes `oneOf: [X]` with `nullable: true`.
 fn lower_null_alternative(object: &mut Map<String, Value>, key: &str) {
-    let Some(Value::Array(alternatives)) = object.get_mut(key) else { return };
+    let Some(Value::Array(alternatives)) = object.get_mut(key) else {
+        return;
+    };
     let before = alternatives.len();
     alternatives.retain(|a| a.get("type").and_then(Value::as_str) != Some("null"));
     if alternatives.len() != before {
@@ -280,10 +301,19 @@ mod tests {
         });
         lower_schema(&mut schema);
         let p = &schema["properties"];
-        assert_eq!(p["name"], json!({"type": "string", "nullable": true, "example": "a"}));
+        assert_eq!(
+            p["name"],
+            json!({"type": "string", "nullable": true, "example": "a"})
+        );
         assert_eq!(p["kind"], json!({"enum": ["fixed"]}));
-        assert_eq!(p["age"], json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true}));
-        assert_eq!(p["either"], json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}));
+        assert_eq!(
+            p["age"],
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
+        );
+        assert_eq!(
+            p["either"],
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
         assert_eq!(
             p["link"],
             json!({"allOf": [{"$ref": "#/components/schemas/Link"}], "description": "The link."})
@@ -294,6 +324,9 @@ mod tests {
     fn a_null_alternative_makes_the_union_nullable() {
         let mut schema = json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]});
         lower_schema(&mut schema);
-        assert_eq!(schema, json!({"oneOf": [{"$ref": "#/components/schemas/A"}], "nullable": true}));
+        assert_eq!(
+            schema,
+            json!({"oneOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
+        );
     }
 }

@@ -33,7 +33,8 @@ pub fn render_crate(apis: &[Api], options: &CrateOptions) -> Result<Tree, String
             .map_err(|err| format!("{}: {err}", file.path))?;
         tree.files.insert(file.path, text);
     }
-    tree.files.insert("Cargo.toml".into(), cargo_toml(apis, options));
+    tree.files
+        .insert("Cargo.toml".into(), cargo_toml(apis, options));
     Ok(tree)
 }
 
@@ -46,7 +47,10 @@ fn cargo_toml(apis: &[Api], options: &CrateOptions) -> String {
         r#"uuid = { version = "1", default-features = false, features = ["serde", "std"] }"#,
     ];
     if emit::needs(apis).patterns {
-        dependencies.insert(1, r#"regex = { version = "1", default-features = false, features = ["std", "unicode"] }"#);
+        dependencies.insert(
+            1,
+            r#"regex = { version = "1", default-features = false, features = ["std", "unicode"] }"#,
+        );
     }
     format!(
         "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = {description}\n\n[dependencies]\n{deps}\n",
@@ -64,10 +68,17 @@ fn toml_string(text: &str) -> String {
 /// One difference between a generated tree and a directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Drift {
-    Changed { path: String, diff: String },
-    Missing { path: String },
+    Changed {
+        path: String,
+        diff: String,
+    },
+    Missing {
+        path: String,
+    },
     /// A file in the directory that no spec produced.
-    Extra { path: String },
+    Extra {
+        path: String,
+    },
 }
 
 impl std::fmt::Display for Drift {
@@ -87,8 +98,13 @@ pub fn drift(tree: &Tree, dir: &Path) -> io::Result<Vec<Drift>> {
     for (path, want) in &tree.files {
         match std::fs::read_to_string(dir.join(path)) {
             Ok(have) if have == *want => {}
-            Ok(have) => drifts.push(Drift::Changed { path: path.clone(), diff: short_diff(&have, want) }),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => drifts.push(Drift::Missing { path: path.clone() }),
+            Ok(have) => drifts.push(Drift::Changed {
+                path: path.clone(),
+                diff: short_diff(&have, want),
+            }),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                drifts.push(Drift::Missing { path: path.clone() })
+            }
             Err(err) => return Err(err),
         }
     }
@@ -166,7 +182,12 @@ fn short_diff(old: &str, new: &str) -> String {
     let old: Vec<&str> = old.lines().collect();
     let new: Vec<&str> = new.lines().collect();
     let head = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
-    let tail = old[head..].iter().rev().zip(new[head..].iter().rev()).take_while(|(a, b)| a == b).count();
+    let tail = old[head..]
+        .iter()
+        .rev()
+        .zip(new[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
     let removed = &old[head..old.len() - tail];
     let added = &new[head..new.len() - tail];
     let mut out = format!("@@ line {} @@\n", head + 1);
@@ -191,7 +212,12 @@ pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<(String, String)>)
     let runtime = format::format_includable(emit::emit_runtime(emit::needs(apis)))?;
     let modules = apis
         .iter()
-        .map(|api| Ok((api.module.clone(), format::format_includable(emit::emit_types_module(api))?)))
+        .map(|api| {
+            Ok((
+                api.module.clone(),
+                format::format_includable(emit::emit_types_module(api))?,
+            ))
+        })
         .collect::<Result<Vec<_>, String>>()?;
     Ok((runtime, modules))
 }

@@ -18,4 +18,15 @@ macro_rules! fixtures {
     };
 }
 
-fixtures!(allof, collisions, constraints, enums, formats, keywords, maps, nullable31, oneof, recursion);
+fixtures!(
+    allof,
+    collisions,
+    constraints,
+    enums,
+    formats,
+    keywords,
+    maps,
+    nullable31,
+    oneof,
+    recursion
+);

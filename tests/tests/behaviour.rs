@@ -29,7 +29,10 @@ fn open_enums_keep_unknown_values_and_reencode_them_unchanged() {
     assert_eq!(encode(&Status::InProgress2), json!("in_progress"));
     // A listed value named "unknown" keeps its name; the catch-all moves aside.
     assert_eq!(decode::<Status>(json!("unknown")), Status::Unknown);
-    assert_eq!(decode::<Status>(json!("later")), Status::UnknownValue("later".into()));
+    assert_eq!(
+        decode::<Status>(json!("later")),
+        Status::UnknownValue("later".into())
+    );
     assert_eq!(decode::<Status>(json!("")), Status::Empty);
 }
 
@@ -37,7 +40,13 @@ fn open_enums_keep_unknown_values_and_reencode_them_unchanged() {
 fn nullable_enums_and_inline_enums_are_named_by_position() {
     use enums::types::{Nullable, Thing, ThingStatus, UserType};
     let thing: Thing = decode(json!({"status": "open", "kind": "user", "extra": 1}));
-    assert_eq!(thing, Thing { status: ThingStatus::Open, kind: Some(UserType::User) });
+    assert_eq!(
+        thing,
+        Thing {
+            status: ThingStatus::Open,
+            kind: Some(UserType::User)
+        }
+    );
     let none: Option<Nullable> = decode(json!(null));
     assert_eq!(none, None);
 }
@@ -48,19 +57,35 @@ fn a_discriminator_selects_the_variant_and_encoding_keeps_the_tag() {
     let cat: Pet = decode(json!({"petType": "cat", "name": "Tom"}));
     assert_eq!(cat, Pet::Cat(Cat::new("cat".into(), "Tom".into())));
     // Dog does not declare the tag property; encoding adds it so the server can tell.
-    let dog = Pet::Dog(Dog { name: "Rex".into(), bark: Some(true) });
-    assert_eq!(encode(&dog), json!({"petType": "dog", "name": "Rex", "bark": true}));
+    let dog = Pet::Dog(Dog {
+        name: "Rex".into(),
+        bark: Some(true),
+    });
+    assert_eq!(
+        encode(&dog),
+        json!({"petType": "dog", "name": "Rex", "bark": true})
+    );
     assert_eq!(decode::<Pet>(encode(&dog)), dog);
-    let err = serde_json::from_value::<Pet>(json!({"petType": "fish", "name": "Nemo"})).unwrap_err();
-    assert!(err.to_string().contains("unknown `petType` value `fish`"), "{err}");
+    let err =
+        serde_json::from_value::<Pet>(json!({"petType": "fish", "name": "Nemo"})).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown `petType` value `fish`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn untagged_unions_decode_by_shape_with_meaningful_variant_names() {
     use oneof::types::{IdOrName, Payment, PaymentIban, SameShape, Shape};
     assert_eq!(decode::<IdOrName>(json!(7)), IdOrName::Integer(7));
-    assert_eq!(decode::<IdOrName>(json!("seven")), IdOrName::String("seven".into()));
-    assert_eq!(decode::<Payment>(json!({"iban": "DE89"})), Payment::Iban(PaymentIban::new("DE89".into())));
+    assert_eq!(
+        decode::<IdOrName>(json!("seven")),
+        IdOrName::String("seven".into())
+    );
+    assert_eq!(
+        decode::<Payment>(json!({"iban": "DE89"})),
+        Payment::Iban(PaymentIban::new("DE89".into()))
+    );
     assert!(matches!(decode::<Shape>(json!(["a", "b"])), Shape::List(items) if items.len() == 2));
     // Two alternatives that differ only in examples collapse into one plain struct.
     let same: SameShape = decode(json!({"message": "No valid users provided"}));
@@ -74,8 +99,16 @@ fn all_of_merges_every_part_into_one_struct() {
         "id": "a1", "owner": "ada", "created_at": "2024-05-01T10:00:00Z", "meta": {"source": "import"}
     }));
     assert_eq!(account.owner, "ada");
-    assert_eq!(account.meta, Some(BaseMeta { source: Some("import".into()) }));
-    assert_eq!(account.created_at.map(|t| t.to_rfc3339()), Some("2024-05-01T10:00:00+00:00".into()));
+    assert_eq!(
+        account.meta,
+        Some(BaseMeta {
+            source: Some("import".into())
+        })
+    );
+    assert_eq!(
+        account.created_at.map(|t| t.to_rfc3339()),
+        Some("2024-05-01T10:00:00+00:00".into())
+    );
     let alias: AccountAlias = account.clone();
     assert_eq!(alias, account);
     let nested: Nested = decode(json!({"id": "n", "extra": 3}));
@@ -91,11 +124,20 @@ fn recursive_schemas_are_boxed_and_round_trip() {
     let node: TreeNode = decode(tree.clone());
     assert_eq!(node.parent.as_ref().map(|p| p.value.as_str()), Some("up"));
     assert_eq!(encode(&node), tree);
-    let ping = Ping { pong: Some(Box::new(Pong { ping: Some(Box::new(Ping::new())) })) };
+    let ping = Ping {
+        pong: Some(Box::new(Pong {
+            ping: Some(Box::new(Ping::new())),
+        })),
+    };
     assert_eq!(encode(&ping), json!({"pong": {"ping": {}}}));
-    assert_eq!(decode::<Forest>(json!([[], [[]]])), Forest(vec![Forest(vec![]), Forest(vec![Forest(vec![])])]));
+    assert_eq!(
+        decode::<Forest>(json!([[], [[]]])),
+        Forest(vec![Forest(vec![]), Forest(vec![Forest(vec![])])])
+    );
     let expr: Expr = decode(json!({"left": 1, "right": {"left": 2, "right": 3}}));
-    let Expr::Sum(sum) = expr else { panic!("a sum") };
+    let Expr::Sum(sum) = expr else {
+        panic!("a sum")
+    };
     assert_eq!(*sum.left, Expr::Integer(1));
     assert!(matches!(*sum.right, Expr::Sum(ref inner) if *inner.right == Expr::Integer(3)));
     let _: fn(Box<Expr>, Box<Expr>) -> Sum = Sum::new;
@@ -134,12 +176,24 @@ fn formats_map_to_rust_types() {
         "api_key": "k", "refresh_token": "r", "token_type": "Bearer"
     });
     let formats: Formats = decode(value.clone());
-    assert_eq!(formats.id.to_string(), "7d444840-9dc0-11d1-b245-5ffdce74fad2");
-    assert_eq!(formats.day.map(|d| d.to_string()), Some("2024-02-29".into()));
+    assert_eq!(
+        formats.id.to_string(),
+        "7d444840-9dc0-11d1-b245-5ffdce74fad2"
+    );
+    assert_eq!(
+        formats.day.map(|d| d.to_string()),
+        Some("2024-02-29".into())
+    );
     assert_eq!(formats.big, Some(9_007_199_254_740_993));
     assert_eq!(encode(&formats), value);
-    assert!(serde_json::from_value::<Formats>(json!({"id": "not-a-uuid", "at": "2024-01-02T03:04:05Z"})).is_err());
-    assert!(serde_json::from_value::<Formats>(json!({"id": "7d444840-9dc0-11d1-b245-5ffdce74fad2", "at": "2024", "small": 1})).is_err());
+    assert!(serde_json::from_value::<Formats>(
+        json!({"id": "not-a-uuid", "at": "2024-01-02T03:04:05Z"})
+    )
+    .is_err());
+    assert!(serde_json::from_value::<Formats>(
+        json!({"id": "7d444840-9dc0-11d1-b245-5ffdce74fad2", "at": "2024", "small": 1})
+    )
+    .is_err());
 }
 
 #[test]
@@ -160,14 +214,28 @@ fn secrets_are_redacted_in_debug_output() {
 #[test]
 fn validate_reports_every_violation_with_its_path() {
     use constraints::types::{Address, Signup};
-    let mut signup = Signup::new("a much too long first name".into(), "not-an-email".into(), vec![]);
+    let mut signup = Signup::new(
+        "a much too long first name".into(),
+        "not-an-email".into(),
+        vec![],
+    );
     signup.code = Some("abc-1".into());
     signup.age = Some(12);
     signup.score = Some(0.0);
-    signup.address = Some(Address { city: "Paris".into(), zip: Some("75".into()) });
-    signup.previous = Some(vec![Address::new("Rome".into()), Address::new("Berlin".into())]);
+    signup.address = Some(Address {
+        city: "Paris".into(),
+        zip: Some("75".into()),
+    });
+    signup.previous = Some(vec![
+        Address::new("Rome".into()),
+        Address::new("Berlin".into()),
+    ]);
     let errors = signup.validate().unwrap_err();
-    let found: Vec<(&str, &str)> = errors.violations.iter().map(|v| (v.path.as_str(), v.rule)).collect();
+    let found: Vec<(&str, &str)> = errors
+        .violations
+        .iter()
+        .map(|v| (v.path.as_str(), v.rule))
+        .collect();
     assert_eq!(
         found,
         [
@@ -182,27 +250,55 @@ fn validate_reports_every_violation_with_its_path() {
             ("previous[1].city", "maxLength"),
         ]
     );
-    assert!(errors.to_string().starts_with("9 validation error(s); first_name: must be at most 10 characters long, is 26"));
+    assert!(errors.to_string().starts_with(
+        "9 validation error(s); first_name: must be at most 10 characters long, is 26"
+    ));
 
-    let mut ok = Signup::new("Ada".into(), "ada@example.com".into(), vec!["a".into(), "b".into()]);
+    let mut ok = Signup::new(
+        "Ada".into(),
+        "ada@example.com".into(),
+        vec!["a".into(), "b".into()],
+    );
     ok.code = Some("ABC-42".into());
     ok.score = Some(1.0);
     assert_eq!(ok.validate(), Ok(()));
     ok.tags = vec!["x".into(), "x".into(), "toolong".into(), "y".into()];
-    let rules: Vec<&str> = ok.validate().unwrap_err().violations.iter().map(|v| v.rule).collect();
+    let rules: Vec<&str> = ok
+        .validate()
+        .unwrap_err()
+        .violations
+        .iter()
+        .map(|v| v.rule)
+        .collect();
     assert_eq!(rules, ["maxItems", "uniqueItems", "maxLength"]);
 }
 
 #[test]
 fn openapi_31_nullability_const_and_exclusive_bounds() {
     use nullable31::types::{Link, Record, RecordEither, RecordKind};
-    let record: Record = decode(json!({"name": null, "note": "n", "link": {"href": "/x"}, "kind": "record", "count": 10}));
+    let record: Record = decode(
+        json!({"name": null, "note": "n", "link": {"href": "/x"}, "kind": "record", "count": 10}),
+    );
     assert_eq!(record.name, None);
-    assert_eq!(record.link, Some(Link { href: Some("/x".into()) }));
+    assert_eq!(
+        record.link,
+        Some(Link {
+            href: Some("/x".into())
+        })
+    );
     assert_eq!(record.kind, Some(RecordKind::Record));
     // Required nullable fields are sent as null; unset optional ones are left out.
-    assert_eq!(encode(&Record::new()), json!({"name": null, "note": null, "link": null}));
-    let rules: Vec<&str> = record.validate().unwrap_err().violations.iter().map(|v| v.rule).collect();
+    assert_eq!(
+        encode(&Record::new()),
+        json!({"name": null, "note": null, "link": null})
+    );
+    let rules: Vec<&str> = record
+        .validate()
+        .unwrap_err()
+        .violations
+        .iter()
+        .map(|v| v.rule)
+        .collect();
     assert_eq!(rules, ["maximum"]);
     assert_eq!(decode::<RecordEither>(json!(3)), RecordEither::Integer(3));
     let home: Option<Link> = Record::new().home;
@@ -214,10 +310,21 @@ fn keywords_and_odd_names_become_valid_identifiers_with_wire_names_kept() {
     use keywords::types::{MySchemaV2, Self_, Type, V2dPoint};
     let value = json!({"self": "s", "match": "m", "async": true, "2fa": false, "x-rate-limit": 5, "@id": "i", "-": "d", "Self": "S", "gen": "g"});
     let t: Type = decode(value.clone());
-    assert_eq!((t.self_.as_str(), t.match_.as_str(), t._2fa, t.self_2.as_deref()), ("s", "m", Some(false), Some("S")));
+    assert_eq!(
+        (
+            t.self_.as_str(),
+            t.match_.as_str(),
+            t._2fa,
+            t.self_2.as_deref()
+        ),
+        ("s", "m", Some(false), Some("S"))
+    );
     assert_eq!(encode(&t), value);
     let odd: MySchemaV2 = decode(json!({"a/b~c": "1", "quote\"in name": "2"}));
-    assert_eq!((odd.a_b_c.as_deref(), odd.quote_in_name.as_deref()), (Some("1"), Some("2")));
+    assert_eq!(
+        (odd.a_b_c.as_deref(), odd.quote_in_name.as_deref()),
+        (Some("1"), Some("2"))
+    );
     let _: Self_ = String::new();
     let _ = V2dPoint::default();
 }

@@ -10,7 +10,10 @@ use generator::ApiInput;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace")
+        .to_path_buf()
 }
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -18,14 +21,27 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 fn options(name: &str) -> CrateOptions {
-    CrateOptions { crate_name: name.replace('_', "-"), command: "generator generate".into(), sources_label: format!("{name}.yaml") }
+    CrateOptions {
+        crate_name: name.replace('_', "-"),
+        command: "generator generate".into(),
+        sources_label: format!("{name}.yaml"),
+    }
 }
 
 /// Generates one API from `specs`; returns its `types.rs` and the warnings.
-pub fn generate(module: &str, specs: &[PathBuf]) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let input = ApiInput { module: module.to_owned(), specs: specs.to_vec() };
+pub fn generate(
+    module: &str,
+    specs: &[PathBuf],
+) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let input = ApiInput {
+        module: module.to_owned(),
+        specs: specs.to_vec(),
+    };
     match cli::render(&[input], &root(), &options(module)) {
-        Ok((tree, warnings)) => Ok((tree.files[&format!("src/{module}/types.rs")].clone(), warnings)),
+        Ok((tree, warnings)) => Ok((
+            tree.files[&format!("src/{module}/types.rs")].clone(),
+            warnings,
+        )),
         Err(Failure::Specs(diagnostics)) => Err(diagnostics),
         Err(Failure::Internal(message)) => panic!("internal error: {message}"),
     }
@@ -36,10 +52,18 @@ pub fn errors_of(text: &str, extension: &str) -> String {
     let dir = temp_dir("bad-spec");
     let spec = dir.join(format!("spec.{extension}"));
     std::fs::write(&spec, text).expect("temporary spec written");
-    let input = ApiInput { module: "bad".into(), specs: vec![spec] };
+    let input = ApiInput {
+        module: "bad".into(),
+        specs: vec![spec],
+    };
     let built = generator::build_api(&input, &dir);
     assert!(built.api.is_none(), "the spec was expected to fail");
-    built.diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    built
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A fresh, empty directory under the system temp dir, unique to this test process and call.
@@ -47,7 +71,8 @@ pub fn temp_dir(label: &str) -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("codegen-tests-{}-{label}-{n}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("codegen-tests-{}-{label}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temporary directory created");
     dir

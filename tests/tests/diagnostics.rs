@@ -8,20 +8,32 @@ const HEAD: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n";
 
 #[test]
 fn invalid_yaml_names_the_position() {
-    let errors = errors_of("openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n", "yaml");
-    assert!(errors.starts_with("error[E0002]: not valid YAML or JSON:"), "{errors}");
+    let errors = errors_of(
+        "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n",
+        "yaml",
+    );
+    assert!(
+        errors.starts_with("error[E0002]: not valid YAML or JSON:"),
+        "{errors}"
+    );
     assert!(errors.contains("spec.yaml:4:"), "{errors}");
 }
 
 #[test]
 fn a_document_that_is_not_an_object() {
     let errors = errors_of("- just\n- a list\n", "yaml");
-    assert!(errors.starts_with("error[E0003]: the document is a list, not an OpenAPI object"), "{errors}");
+    assert!(
+        errors.starts_with("error[E0003]: the document is a list, not an OpenAPI object"),
+        "{errors}"
+    );
 }
 
 #[test]
 fn swagger_2_is_rejected_with_what_is_supported() {
-    let errors = errors_of("swagger: '2.0'\ninfo:\n  title: t\n  version: '1'\npaths: {}\n", "yaml");
+    let errors = errors_of(
+        "swagger: '2.0'\ninfo:\n  title: t\n  version: '1'\npaths: {}\n",
+        "yaml",
+    );
     assert_eq!(
         errors,
         "error[E0004]: Swagger 2.0 is not supported; OpenAPI 3.0.x and 3.1.x are\n  --> spec.yaml:1:1 (#/swagger)\n  = hint: convert the document to OpenAPI 3 first (for example with swagger2openapi)"
@@ -30,11 +42,20 @@ fn swagger_2_is_rejected_with_what_is_supported() {
 
 #[test]
 fn unknown_and_missing_versions() {
-    let errors = errors_of("openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "yaml");
-    assert!(errors.starts_with("error[E0004]: OpenAPI version `4.0.0` is not supported"), "{errors}");
+    let errors = errors_of(
+        "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        "yaml",
+    );
+    assert!(
+        errors.starts_with("error[E0004]: OpenAPI version `4.0.0` is not supported"),
+        "{errors}"
+    );
     assert!(errors.contains("spec.yaml:1:1 (#/openapi)"), "{errors}");
     let errors = errors_of("info: {title: t, version: '1'}\npaths: {}\n", "yaml");
-    assert!(errors.starts_with("error[E0004]: the document has no `openapi` version field"), "{errors}");
+    assert!(
+        errors.starts_with("error[E0004]: the document has no `openapi` version field"),
+        "{errors}"
+    );
 }
 
 #[test]
@@ -56,8 +77,15 @@ fn a_ref_cycle_without_structure_is_an_error() {
         "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n"
     );
     let errors = errors_of(&spec, "yaml");
-    assert!(errors.starts_with("error[E0011]: `$ref: #/components/schemas/B` leads back to this schema"), "{errors}");
-    assert!(errors.contains("spec.yaml:8:5 (#/components/schemas/A)"), "{errors}");
+    assert!(
+        errors
+            .starts_with("error[E0011]: `$ref: #/components/schemas/B` leads back to this schema"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("spec.yaml:8:5 (#/components/schemas/A)"),
+        "{errors}"
+    );
 }
 
 #[test]
@@ -73,22 +101,36 @@ fn an_all_of_that_contains_itself_is_an_error() {
 fn external_refs_are_named() {
     let spec = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: 'other.yaml#/components/schemas/X'\n");
     let errors = errors_of(&spec, "yaml");
-    assert!(errors.starts_with("error[E0012]: `$ref: other.yaml#/components/schemas/X` points into another file"), "{errors}");
+    assert!(
+        errors.starts_with(
+            "error[E0012]: `$ref: other.yaml#/components/schemas/X` points into another file"
+        ),
+        "{errors}"
+    );
 }
 
 #[test]
 fn a_malformed_node_is_located() {
     let spec = format!("{HEAD}paths:\n  /x:\n    get:\n      responses: 5\n");
     let errors = errors_of(&spec, "yaml");
-    assert!(errors.starts_with("error[E0005]: not a valid OpenAPI document:"), "{errors}");
-    assert!(errors.contains("spec.yaml:8:7 (#/paths/~1x/get/responses)"), "{errors}");
+    assert!(
+        errors.starts_with("error[E0005]: not a valid OpenAPI document:"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("spec.yaml:8:7 (#/paths/~1x/get/responses)"),
+        "{errors}"
+    );
 }
 
 #[test]
 fn an_unknown_security_scheme_is_an_error() {
     let spec = format!("{HEAD}paths:\n  /x:\n    get:\n      security: [{{nope: []}}]\n      responses:\n        '204': {{description: ok}}\n");
     let errors = errors_of(&spec, "yaml");
-    assert!(errors.starts_with("error[E0010]: security requirement names `nope`"), "{errors}");
+    assert!(
+        errors.starts_with("error[E0010]: security requirement names `nope`"),
+        "{errors}"
+    );
 }
 
 #[test]
@@ -104,9 +146,20 @@ fn conflicting_fragments_name_both_files() {
     let dir = common::temp_dir("conflict");
     let a = dir.join("a.yaml");
     let b = dir.join("b.yaml");
-    std::fs::write(&a, format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    User: {{type: string}}\n")).unwrap();
-    std::fs::write(&b, format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    User: {{type: integer}}\n")).unwrap();
-    let input = generator::ApiInput { module: "m".into(), specs: vec![a, b] };
+    std::fs::write(
+        &a,
+        format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    User: {{type: string}}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    User: {{type: integer}}\n"),
+    )
+    .unwrap();
+    let input = generator::ApiInput {
+        module: "m".into(),
+        specs: vec![a, b],
+    };
     let built = generator::build_api(&input, &dir);
     assert!(built.api.is_none());
     let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
@@ -119,12 +172,19 @@ fn conflicting_fragments_name_both_files() {
 #[test]
 fn identical_fragments_merge() {
     let dir = common::temp_dir("merge");
-    let shared = "components:\n  parameters:\n    V: {name: v, in: header, schema: {type: string}}\n";
+    let shared =
+        "components:\n  parameters:\n    V: {name: v, in: header, schema: {type: string}}\n";
     let a = dir.join("a.yaml");
     let b = dir.join("b.yaml");
     std::fs::write(&a, format!("{HEAD}paths:\n  /a:\n    get:\n      parameters: [{{$ref: '#/components/parameters/V'}}]\n      responses: {{'204': {{description: ok}}}}\n{shared}")).unwrap();
     std::fs::write(&b, format!("{HEAD}paths:\n  /b:\n    get:\n      responses: {{'204': {{description: ok}}}}\n{shared}")).unwrap();
-    let built = generator::build_api(&generator::ApiInput { module: "m".into(), specs: vec![a, b] }, &dir);
+    let built = generator::build_api(
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec![a, b],
+        },
+        &dir,
+    );
     let api = built.api.expect("identical fragments merge");
     let paths: Vec<&str> = api.operations.iter().map(|o| o.path.as_str()).collect();
     assert_eq!(paths, ["/a", "/b"]);
@@ -133,8 +193,13 @@ fn identical_fragments_merge() {
 #[test]
 fn a_missing_file_is_reported() {
     let built = generator::build_api(
-        &generator::ApiInput { module: "m".into(), specs: vec!["/nonexistent/spec.yaml".into()] },
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec!["/nonexistent/spec.yaml".into()],
+        },
         std::path::Path::new("/"),
     );
-    assert!(built.diagnostics[0].to_string().starts_with("error[E0001]: cannot read spec file"));
+    assert!(built.diagnostics[0]
+        .to_string()
+        .starts_with("error[E0001]: cannot read spec file"));
 }

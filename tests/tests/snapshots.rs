@@ -6,11 +6,23 @@ mod common;
 use generator::manifest::Manifest;
 
 fn fixture_snapshot(name: &str) {
-    let (code, warnings) = common::generate(name, &[common::fixture(name)]).unwrap_or_else(|errors| {
-        panic!("fixture {name} failed:\n{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
-    });
+    let (code, warnings) =
+        common::generate(name, &[common::fixture(name)]).unwrap_or_else(|errors| {
+            panic!(
+                "fixture {name} failed:\n{}",
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
     let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
-    let snapshot = if warnings.is_empty() { code } else { format!("{}\n\n{code}", warnings.join("\n")) };
+    let snapshot = if warnings.is_empty() {
+        code
+    } else {
+        format!("{}\n\n{code}", warnings.join("\n"))
+    };
     insta::assert_snapshot!(name, snapshot);
 }
 
@@ -18,7 +30,14 @@ fn fixture_snapshot(name: &str) {
 fn every_fixture_has_a_snapshot_test() {
     let mut on_disk: Vec<String> = std::fs::read_dir(common::root().join("tests/fixtures"))
         .unwrap()
-        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     on_disk.sort();
     assert_eq!(on_disk, codegen_tests::FIXTURES);
@@ -33,7 +52,18 @@ macro_rules! fixture_tests {
     };
 }
 
-fixture_tests!(allof, collisions, constraints, enums, formats, keywords, maps, nullable31, oneof, recursion);
+fixture_tests!(
+    allof,
+    collisions,
+    constraints,
+    enums,
+    formats,
+    keywords,
+    maps,
+    nullable31,
+    oneof,
+    recursion
+);
 
 /// One compact model dump per vendored API: names, types and operations.
 #[test]
@@ -42,8 +72,18 @@ fn vendored_api_models() {
     let manifest = Manifest::read(&root.join("specs")).expect("manifest reads");
     for input in manifest.inputs(&root.join("specs")) {
         let built = generator::build_api(&input, &root);
-        let api = built.api.unwrap_or_else(|| panic!("{} does not build: {:?}", input.module, built.diagnostics));
-        assert!(built.diagnostics.is_empty(), "{}: {:?}", input.module, built.diagnostics);
-        insta::assert_snapshot!(format!("model_{}", input.module), generator::dump::dump_api(&api));
+        let api = built
+            .api
+            .unwrap_or_else(|| panic!("{} does not build: {:?}", input.module, built.diagnostics));
+        assert!(
+            built.diagnostics.is_empty(),
+            "{}: {:?}",
+            input.module,
+            built.diagnostics
+        );
+        insta::assert_snapshot!(
+            format!("model_{}", input.module),
+            generator::dump::dump_api(&api)
+        );
     }
 }

@@ -13,11 +13,17 @@ use generator::cli;
 #[test]
 fn generated_crate_is_up_to_date() {
     let root = common::root();
-    let (tree, warnings) = cli::render_workspace(&root).unwrap_or_else(|f| panic!("specs fail to generate: {f:?}"));
+    let (tree, warnings) =
+        cli::render_workspace(&root).unwrap_or_else(|f| panic!("specs fail to generate: {f:?}"));
     assert!(warnings.is_empty(), "vendored specs warn: {warnings:?}");
-    let drifts = generator::output::drift(&tree, &root.join("generated")).expect("generated/ readable");
+    let drifts =
+        generator::output::drift(&tree, &root.join("generated")).expect("generated/ readable");
     let report: Vec<String> = drifts.iter().map(ToString::to_string).collect();
-    assert!(report.is_empty(), "generated/ is stale; run `cargo xtask codegen`:\n{}", report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "generated/ is stale; run `cargo xtask codegen`:\n{}",
+        report.join("\n")
+    );
 }
 
 #[test]
@@ -55,7 +61,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
 }
 
 fn run(args: &[&str], root: &Path) -> ExitCode {
-    cli::run(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>(), root)
+    cli::run(
+        &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+        root,
+    )
 }
 
 #[test]
@@ -70,8 +79,18 @@ fn a_failing_spec_leaves_generated_untouched_and_check_reports_drift() {
     // One broken API among good ones: nothing is written.
     let spec = root.join("specs/flexprice/create-user-or-service-account.yaml");
     let text = std::fs::read_to_string(&spec).unwrap();
-    std::fs::write(&spec, text.replace("#/components/schemas/TenantResponse", "#/components/schemas/Gone")).unwrap();
-    assert_eq!(run(&["codegen"], &root), ExitCode::from(cli::EXIT_BAD_INPUT));
+    std::fs::write(
+        &spec,
+        text.replace(
+            "#/components/schemas/TenantResponse",
+            "#/components/schemas/Gone",
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        run(&["codegen"], &root),
+        ExitCode::from(cli::EXIT_BAD_INPUT)
+    );
     assert_eq!(snapshot(&root.join("generated")), before);
     std::fs::write(&spec, text).unwrap();
 
@@ -79,7 +98,10 @@ fn a_failing_spec_leaves_generated_untouched_and_check_reports_drift() {
     let types = root.join("generated/src/yuno/types.rs");
     std::fs::write(&types, "// edited\n").unwrap();
     std::fs::write(root.join("generated/src/stray.rs"), "").unwrap();
-    assert_eq!(run(&["codegen", "--check"], &root), ExitCode::from(cli::EXIT_BAD_INPUT));
+    assert_eq!(
+        run(&["codegen", "--check"], &root),
+        ExitCode::from(cli::EXIT_BAD_INPUT)
+    );
     let (tree, _) = cli::render_workspace(&root).unwrap();
     let drifts = generator::output::drift(&tree, &root.join("generated")).unwrap();
     assert_eq!(drifts.len(), 2, "{drifts:?}");
@@ -103,14 +125,23 @@ fn importing_the_docs_pages_reproduces_the_vendored_specs() {
     ];
     for (page, api) in imports {
         let page = pages.join(page);
-        assert_eq!(run(&["import", page.to_str().unwrap(), "--api", api], &root), ExitCode::SUCCESS);
+        assert_eq!(
+            run(&["import", page.to_str().unwrap(), "--api", api], &root),
+            ExitCode::SUCCESS
+        );
     }
     let imported = snapshot(&root.join("specs"));
     let vendored = snapshot(&common::root().join("specs"));
     let strip = |files: BTreeMap<PathBuf, String>, base: &Path| -> BTreeMap<PathBuf, String> {
-        files.into_iter().map(|(p, t)| (p.strip_prefix(base).unwrap().to_path_buf(), t)).collect()
+        files
+            .into_iter()
+            .map(|(p, t)| (p.strip_prefix(base).unwrap().to_path_buf(), t))
+            .collect()
     };
-    assert_eq!(strip(imported, &root.join("specs")), strip(vendored, &common::root().join("specs")));
+    assert_eq!(
+        strip(imported, &root.join("specs")),
+        strip(vendored, &common::root().join("specs"))
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 
@@ -119,7 +150,10 @@ fn import_rejects_a_page_without_a_spec() {
     let root = common::temp_dir("import-bad");
     let page = root.join("page.md");
     std::fs::write(&page, "# A page\n\nNo spec here.\n").unwrap();
-    assert_eq!(run(&["import", page.to_str().unwrap(), "--api", "x"], &root), ExitCode::from(cli::EXIT_BAD_INPUT));
+    assert_eq!(
+        run(&["import", page.to_str().unwrap(), "--api", "x"], &root),
+        ExitCode::from(cli::EXIT_BAD_INPUT)
+    );
     assert!(!root.join("specs").exists());
 }
 
@@ -127,7 +161,10 @@ fn import_rejects_a_page_without_a_spec() {
 fn usage_errors_have_their_own_exit_code() {
     let root = common::temp_dir("usage");
     assert_eq!(run(&["frobnicate"], &root), ExitCode::from(cli::EXIT_USAGE));
-    assert_eq!(run(&["generate", "--out", "x"], &root), ExitCode::from(cli::EXIT_USAGE));
+    assert_eq!(
+        run(&["generate", "--out", "x"], &root),
+        ExitCode::from(cli::EXIT_USAGE)
+    );
 }
 
 /// `generate` writes a crate that `cargo check --all-features` accepts.
@@ -136,15 +173,39 @@ fn standalone_crates_compile() {
     let root = common::root();
     let out = common::temp_dir("standalone").join("constraints-api");
     let spec = root.join("tests/fixtures/constraints.yaml");
-    assert_eq!(run(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()], &root), ExitCode::SUCCESS);
+    assert_eq!(
+        run(
+            &[
+                "generate",
+                "--spec",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap()
+            ],
+            &root
+        ),
+        ExitCode::SUCCESS
+    );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("name = \"constraints-api\""), "{manifest}");
-    assert!(manifest.contains("regex"), "a spec with patterns needs regex: {manifest}");
+    assert!(
+        manifest.contains("name = \"constraints-api\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("regex"),
+        "a spec with patterns needs regex: {manifest}"
+    );
     // Same dependency versions as the workspace, already downloaded.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["check", "--all-features", "--all-targets", "--quiet", "--manifest-path"])
+        .args([
+            "check",
+            "--all-features",
+            "--all-targets",
+            "--quiet",
+            "--manifest-path",
+        ])
         .arg(out.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", root.join("target/standalone"))
         .env("RUSTFLAGS", "-D warnings")
@@ -162,14 +223,23 @@ fn generate_takes_docs_pages_and_merges_fragments() {
     let args = [
         "generate",
         "--spec",
-        pages.join("alloy-embedded-create-a-user.md").to_str().unwrap(),
+        pages
+            .join("alloy-embedded-create-a-user.md")
+            .to_str()
+            .unwrap(),
         "--spec",
-        pages.join("alloy-embedded-batch-create-users.md").to_str().unwrap(),
+        pages
+            .join("alloy-embedded-batch-create-users.md")
+            .to_str()
+            .unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]
     .map(str::to_owned);
     assert_eq!(cli::run(&args, &root), ExitCode::SUCCESS);
     let types = std::fs::read_to_string(out.join("src/alloy/types.rs")).unwrap();
-    assert!(types.contains("pub struct CreateAUserRequest") && types.contains("pub struct BatchCreateUsersError400"));
+    assert!(
+        types.contains("pub struct CreateAUserRequest")
+            && types.contains("pub struct BatchCreateUsersError400")
+    );
 }

@@ -23,7 +23,11 @@ pub fn rustdoc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut fence: Option<String> = None;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
-        let line: String = raw.chars().map(|c| if c == '\t' { ' ' } else { c }).filter(|c| !c.is_control()).collect();
+        let line: String = raw
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .filter(|c| !c.is_control())
+            .collect();
         let trimmed = line.trim_start();
         let marker = fence_marker(trimmed);
         match (&fence, marker) {
@@ -130,7 +134,9 @@ fn url_len(text: &str) -> Option<usize> {
         return None;
     }
     let end = text
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '(' ))
+        .find(|c: char| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '[' | '(')
+        })
         .unwrap_or(text.len());
     let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*']);
     Some(url.len())
@@ -151,12 +157,25 @@ mod tests {
     #[test]
     fn code_blocks_become_text_and_indentation_is_dropped() {
         let text = "Example:\n\n    indented\n```json\n{\"a\": [1]}\n```\n";
-        assert_eq!(rustdoc_lines(text), vec![" Example:", " ", " indented", " ```text", " {\"a\": [1]}", " ```"]);
+        assert_eq!(
+            rustdoc_lines(text),
+            vec![
+                " Example:",
+                " ",
+                " indented",
+                " ```text",
+                " {\"a\": [1]}",
+                " ```"
+            ]
+        );
     }
 
     #[test]
     fn markdown_links_keep_their_url() {
-        assert_eq!(rustdoc_lines("[site](https://x.io)"), vec![" [site](https://x.io)"]);
+        assert_eq!(
+            rustdoc_lines("[site](https://x.io)"),
+            vec![" [site](https://x.io)"]
+        );
     }
 
     #[test]

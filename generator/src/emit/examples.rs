@@ -11,37 +11,43 @@ pub fn emit_examples(apis: &[Api], crate_name: &str) -> TokenStream {
     let tests = apis.iter().flat_map(|api| {
         let module = ident(&api.module);
         let krate = krate.clone();
-        api.examples.iter().enumerate().map(move |(index, example)| {
-            let name = format_ident!("{}_example_{}", api.module, index + 1);
-            let ty = type_tokens(&example.ty, &quote!(#krate::#module::types::));
-            let origin = &example.origin;
-            let input = example.value.to_string();
-            let expected = example.expected.to_string();
-            quote! {
-                #[test]
-                fn #name() {
-                    round_trip::<#ty>(#origin, #input, #expected);
+        api.examples
+            .iter()
+            .enumerate()
+            .map(move |(index, example)| {
+                let name = format_ident!("{}_example_{}", api.module, index + 1);
+                let ty = type_tokens(&example.ty, &quote!(#krate::#module::types::));
+                let origin = &example.origin;
+                let input = example.value.to_string();
+                let expected = example.expected.to_string();
+                quote! {
+                    #[test]
+                    fn #name() {
+                        round_trip::<#ty>(#origin, #input, #expected);
+                    }
                 }
-            }
-        })
+            })
     });
     quote! {
         //! Every example in the specs decodes into its generated type and encodes back to the same
         //! JSON (less the properties its schema does not declare).
 
-        #[allow(dead_code)]
-        fn round_trip<T>(origin: &str, input: &str, expected: &str)
-        where
-            T: serde::de::DeserializeOwned + serde::Serialize,
-        {
-            let decoded: T = serde_json::from_str(input)
-                .unwrap_or_else(|err| panic!("example at {origin} does not decode: {err}"));
-            let encoded = serde_json::to_value(&decoded)
-                .unwrap_or_else(|err| panic!("example at {origin} does not encode: {err}"));
-            let expected: serde_json::Value = serde_json::from_str(expected).expect("expected JSON is valid");
-            assert_eq!(encoded, expected, "example at {origin} changed in a round trip");
-        }
+        #[rustfmt::skip]
+        mod examples {
+            #[allow(dead_code)]
+            fn round_trip<T>(origin: &str, input: &str, expected: &str)
+            where
+                T: serde::de::DeserializeOwned + serde::Serialize,
+            {
+                let decoded: T = serde_json::from_str(input)
+                    .unwrap_or_else(|err| panic!("example at {origin} does not decode: {err}"));
+                let encoded = serde_json::to_value(&decoded)
+                    .unwrap_or_else(|err| panic!("example at {origin} does not encode: {err}"));
+                let expected: serde_json::Value = serde_json::from_str(expected).expect("expected JSON is valid");
+                assert_eq!(encoded, expected, "example at {origin} changed in a round trip");
+            }
 
-        #(#tests)*
+            #(#tests)*
+        }
     }
 }

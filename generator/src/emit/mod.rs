@@ -28,7 +28,11 @@ pub struct RustFile {
 pub fn needs(apis: &[Api]) -> Needs {
     let patterns = apis.iter().flat_map(|a| &a.types).any(|t| match &t.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| {
-            f.constraints.pattern.is_some() || f.constraints.items.as_ref().is_some_and(|i| i.pattern.is_some())
+            f.constraints.pattern.is_some()
+                || f.constraints
+                    .items
+                    .as_ref()
+                    .is_some_and(|i| i.pattern.is_some())
         }),
         _ => false,
     });
@@ -39,14 +43,34 @@ pub fn needs(apis: &[Api]) -> Needs {
 pub fn emit_crate(apis: &[Api], crate_name: &str, manifest: &str) -> Vec<RustFile> {
     let all_sources: Vec<String> = vec![manifest.to_owned()];
     let mut files = vec![
-        RustFile { path: "src/lib.rs".into(), sources: all_sources.clone(), tokens: emit_lib(apis) },
-        RustFile { path: "src/runtime.rs".into(), sources: all_sources.clone(), tokens: runtime::emit_runtime(needs(apis)) },
+        RustFile {
+            path: "src/lib.rs".into(),
+            sources: all_sources.clone(),
+            tokens: emit_lib(apis),
+        },
+        RustFile {
+            path: "src/runtime.rs".into(),
+            sources: all_sources.clone(),
+            tokens: runtime::emit_runtime(needs(apis)),
+        },
     ];
     for api in apis {
-        files.push(RustFile { path: format!("src/{}/mod.rs", api.module), sources: api.spec_files.clone(), tokens: emit_api_module(api) });
-        files.push(RustFile { path: format!("src/{}/types.rs", api.module), sources: api.spec_files.clone(), tokens: emit_types_module(api) });
+        files.push(RustFile {
+            path: format!("src/{}/mod.rs", api.module),
+            sources: api.spec_files.clone(),
+            tokens: emit_api_module(api),
+        });
+        files.push(RustFile {
+            path: format!("src/{}/types.rs", api.module),
+            sources: api.spec_files.clone(),
+            tokens: emit_types_module(api),
+        });
     }
-    files.push(RustFile { path: "tests/examples.rs".into(), sources: all_sources, tokens: examples::emit_examples(apis, crate_name) });
+    files.push(RustFile {
+        path: "tests/examples.rs".into(),
+        sources: all_sources,
+        tokens: examples::emit_examples(apis, crate_name),
+    });
     files
 }
 
@@ -81,12 +105,21 @@ fn emit_api_module(api: &Api) -> TokenStream {
     });
     let servers = api.servers.iter().map(|s| {
         let line = match &s.description {
-            Some(d) => format!(" - `{}`: {}", s.url, rustdoc_lines(d).iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")),
+            Some(d) => format!(
+                " - `{}`: {}",
+                s.url,
+                rustdoc_lines(d)
+                    .iter()
+                    .map(|l| l.trim())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
             None => format!(" - `{}`", s.url),
         };
         quote!(#![doc = #line])
     });
-    let servers_heading = (!api.servers.is_empty()).then(|| quote!(#![doc = ""] #![doc = " Servers:"] #![doc = ""]));
+    let servers_heading =
+        (!api.servers.is_empty()).then(|| quote!(#![doc = ""] #![doc = " Servers:"] #![doc = ""]));
     quote! {
         #![doc = #title]
         #description

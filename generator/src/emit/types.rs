@@ -92,7 +92,11 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     if all_optional {
         derives.push(quote!(Default));
     }
-    derives.extend([quote!(PartialEq), quote!(serde::Serialize), quote!(serde::Deserialize)]);
+    derives.extend([
+        quote!(PartialEq),
+        quote!(serde::Serialize),
+        quote!(serde::Deserialize),
+    ]);
     let fields = s.fields.iter().map(emit_field);
     let additional = s.additional.as_ref().map(|value| {
         let value = type_tokens(value, &TokenStream::new());
@@ -130,7 +134,8 @@ fn emit_field(field: &Field) -> TokenStream {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    let optional = (!field.required).then(|| quote!(default, skip_serializing_if = "Option::is_none",));
+    let optional =
+        (!field.required).then(|| quote!(default, skip_serializing_if = "Option::is_none",));
     let serde = if rename.is_some() || optional.is_some() {
         quote!(#[serde(#rename #optional)])
     } else {
@@ -150,9 +155,16 @@ fn emit_constructor(def: &TypeDef, s: &Struct) -> TokenStream {
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.name);
-        if f.is_option() { quote!(#n: None) } else { quote!(#n) }
+        if f.is_option() {
+            quote!(#n: None)
+        } else {
+            quote!(#n)
+        }
     });
-    let additional = s.additional.as_ref().map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let doc = if required.is_empty() {
         " Creates a value with every field unset."
@@ -183,7 +195,10 @@ fn emit_redacting_debug(def: &TypeDef, s: &Struct) -> TokenStream {
         };
         quote!(.field(#label, #value))
     });
-    let additional = s.additional.as_ref().map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(.field("additional_properties", &self.additional_properties)));
     quote! {
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -197,7 +212,11 @@ fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
     let name = ident(&def.name);
     let unknown = ident(&unknown_variant(variants));
     let decls = variants.iter().map(|v| {
-        let wire = if v.wire.is_empty() { "the empty string".to_owned() } else { format!("`{}`", v.wire) };
+        let wire = if v.wire.is_empty() {
+            "the empty string".to_owned()
+        } else {
+            format!("`{}`", v.wire)
+        };
         let docs = doc_attrs(Some(&match &v.docs {
             Some(text) => format!("{wire}: {text}"),
             None => wire,
@@ -315,11 +334,23 @@ fn emit_tagged_serde(def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
     let deserialize_arms = u.variants.iter().map(|v| {
         let n = ident(&v.name);
         let values = &v.tag_values;
-        let wrap = if v.boxed { quote!(|v| Self::#n(Box::new(v))) } else { quote!(Self::#n) };
+        let wrap = if v.boxed {
+            quote!(|v| Self::#n(Box::new(v)))
+        } else {
+            quote!(Self::#n)
+        };
         quote!(#(#values)|* => crate::runtime::from_tagged(value).map(#wrap),)
     });
-    let expected = u.variants.iter().flat_map(|v| v.tag_values.iter().map(|t| format!("`{t}`"))).collect::<Vec<_>>().join(", ");
-    let unknown = format!("unknown `{tag}` value `{{other}}`; expected one of {}", expected.replace('{', "{{").replace('}', "}}"));
+    let expected = u
+        .variants
+        .iter()
+        .flat_map(|v| v.tag_values.iter().map(|t| format!("`{t}`")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let unknown = format!(
+        "unknown `{tag}` value `{{other}}`; expected one of {}",
+        expected.replace('{', "{{").replace('}', "}}")
+    );
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

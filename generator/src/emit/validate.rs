@@ -11,9 +11,9 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().map(check_field);
-            let additional = s.additional.as_ref().filter(|t| contains_named(t)).map(|_| {
-                quote!(crate::runtime::Validate::check(&self.additional_properties, checker);)
-            });
+            let additional = s.additional.as_ref().filter(|t| contains_named(t)).map(
+                |_| quote!(crate::runtime::Validate::check(&self.additional_properties, checker);),
+            );
             quote! { #(#fields)* #additional }
         }
         TypeKind::Union(u) => {
@@ -27,7 +27,11 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
         TypeKind::Enum(_) => TokenStream::new(),
         TypeKind::Alias(_) => return TokenStream::new(),
     };
-    let checker = if body.is_empty() { quote!(_checker) } else { quote!(checker) };
+    let checker = if body.is_empty() {
+        quote!(_checker)
+    } else {
+        quote!(checker)
+    };
     quote! {
         impl crate::runtime::Validate for #name {
             fn check(&self, #checker: &mut crate::runtime::Checker) {
@@ -134,7 +138,9 @@ fn as_f64(ty: &TypeRef, value: &TokenStream) -> Option<TokenStream> {
 pub fn contains_named(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(_) => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => contains_named(inner),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            contains_named(inner)
+        }
         _ => false,
     }
 }

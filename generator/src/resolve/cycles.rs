@@ -6,11 +6,19 @@ use std::collections::HashMap;
 use crate::ir::{TypeDef, TypeKind, TypeRef};
 
 pub(super) fn box_cycles(types: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     let alias_edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match &t.kind {
-            TypeKind::Alias(target) => names_within(target).into_iter().filter_map(|n| index.get(n).copied()).filter(|&i| matches!(types[i].kind, TypeKind::Alias(_))).collect(),
+            TypeKind::Alias(target) => names_within(target)
+                .into_iter()
+                .filter_map(|n| index.get(n).copied())
+                .filter(|&i| matches!(types[i].kind, TypeKind::Alias(_)))
+                .collect(),
             _ => Vec::new(),
         })
         .collect();
@@ -22,15 +30,28 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) {
             }
         }
     }
-    let direct_edges: Vec<Vec<usize>> = types.iter().map(|t| direct_names(t).into_iter().filter_map(|n| index.get(n).copied()).collect()).collect();
+    let direct_edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            direct_names(t)
+                .into_iter()
+                .filter_map(|n| index.get(n).copied())
+                .collect()
+        })
+        .collect();
     let component = strongly_connected(&direct_edges);
     for (owner, t) in types.iter_mut().enumerate() {
         let recursive = |ty: &TypeRef| {
-            ty.direct_name().and_then(|n| index.get(n)).is_some_and(|&target| component[target] == component[owner])
+            ty.direct_name()
+                .and_then(|n| index.get(n))
+                .is_some_and(|&target| component[target] == component[owner])
         };
         match &mut t.kind {
             TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| f.boxed = recursive(&f.ty)),
-            TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| v.boxed = recursive(&v.ty)),
+            TypeKind::Union(u) => u
+                .variants
+                .iter_mut()
+                .for_each(|v| v.boxed = recursive(&v.ty)),
             _ => {}
         }
     }
@@ -44,8 +65,14 @@ fn in_cycle(node: usize, component: &[usize], edges: &[Vec<usize>]) -> bool {
 fn direct_names(t: &TypeDef) -> Vec<&str> {
     match &t.kind {
         TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.direct_name()).collect(),
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| v.ty.direct_name()).collect(),
-        TypeKind::Alias(target) | TypeKind::Newtype(target) => target.direct_name().into_iter().collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| v.ty.direct_name())
+            .collect(),
+        TypeKind::Alias(target) | TypeKind::Newtype(target) => {
+            target.direct_name().into_iter().collect()
+        }
         TypeKind::Enum(_) => Vec::new(),
     }
 }
@@ -54,7 +81,9 @@ fn direct_names(t: &TypeDef) -> Vec<&str> {
 fn names_within(ty: &TypeRef) -> Vec<&str> {
     match ty {
         TypeRef::Named(name) => vec![name.as_str()],
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => names_within(inner),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            names_within(inner)
+        }
         _ => Vec::new(),
     }
 }

@@ -26,15 +26,23 @@ fn project(value: &Value, ty: &TypeRef, types: &HashMap<&str, &TypeDef>, depth: 
     match (ty, value) {
         (TypeRef::Nullable(_), Value::Null) => Value::Null,
         (TypeRef::Nullable(inner), _) => project(value, inner, types, depth + 1),
-        (TypeRef::List(item), Value::Array(items)) => {
-            Value::Array(items.iter().map(|v| project(v, item, types, depth + 1)).collect())
-        }
+        (TypeRef::List(item), Value::Array(items)) => Value::Array(
+            items
+                .iter()
+                .map(|v| project(v, item, types, depth + 1))
+                .collect(),
+        ),
         (TypeRef::Map(item), Value::Object(entries)) => Value::Object(
-            entries.iter().map(|(k, v)| (k.clone(), project(v, item, types, depth + 1))).collect(),
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), project(v, item, types, depth + 1)))
+                .collect(),
         ),
         (TypeRef::Named(name), _) => match types.get(name.as_str()).map(|t| &t.kind) {
             Some(TypeKind::Struct(s)) => {
-                let Value::Object(entries) = value else { return value.clone() };
+                let Value::Object(entries) = value else {
+                    return value.clone();
+                };
                 let mut kept = Map::new();
                 for (key, v) in entries {
                     match s.fields.iter().find(|f| &f.wire == key) {
@@ -51,7 +59,9 @@ fn project(value: &Value, ty: &TypeRef, types: &HashMap<&str, &TypeDef>, depth: 
                 }
                 Value::Object(kept)
             }
-            Some(TypeKind::Alias(target) | TypeKind::Newtype(target)) => project(value, target, types, depth + 1),
+            Some(TypeKind::Alias(target) | TypeKind::Newtype(target)) => {
+                project(value, target, types, depth + 1)
+            }
             _ => value.clone(),
         },
         _ => value.clone(),

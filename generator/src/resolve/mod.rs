@@ -51,7 +51,9 @@ pub fn resolve(
 
 /// Trimmed documentation text, `None` when there is none.
 fn docs(text: Option<&str>) -> Option<String> {
-    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 struct Resolver<'a> {
@@ -93,9 +95,24 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn report(&mut self, severity: Severity, code: Code, pointer: &str, message: String, hint: Option<&str>) {
-        if severity == Severity::Warning || self.reported.insert(format!("{}{pointer}", code.id())) {
-            self.loaded.report(self.sink, severity, code, pointer, message, hint.map(str::to_owned));
+    fn report(
+        &mut self,
+        severity: Severity,
+        code: Code,
+        pointer: &str,
+        message: String,
+        hint: Option<&str>,
+    ) {
+        if severity == Severity::Warning || self.reported.insert(format!("{}{pointer}", code.id()))
+        {
+            self.loaded.report(
+                self.sink,
+                severity,
+                code,
+                pointer,
+                message,
+                hint.map(str::to_owned),
+            );
         }
     }
 
@@ -129,11 +146,15 @@ impl<'a> Resolver<'a> {
     /// order they are reached in; then builds each one.
     fn resolve_components(&mut self) {
         let document = self.document;
-        let Some(components) = &document.components else { return };
+        let Some(components) = &document.components else {
+            return;
+        };
         for (key, schema) in &components.schemas {
             let pointer = diag::child("/components/schemas", key);
             let wanted = match schema {
-                ReferenceOr::Item(schema) => name_override(&schema.schema_data.extensions).unwrap_or(key),
+                ReferenceOr::Item(schema) => {
+                    name_override(&schema.schema_data.extensions).unwrap_or(key)
+                }
                 ReferenceOr::Reference { .. } => key,
             };
             let name = self.claim_type_name(&naming::type_name(wanted), &pointer);
@@ -170,7 +191,9 @@ impl<'a> Resolver<'a> {
 
     fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let document = self.document;
-        let Some(components) = &document.components else { return Vec::new() };
+        let Some(components) = &document.components else {
+            return Vec::new();
+        };
         let mut names = Namespace::default();
         let mut schemes = Vec::new();
         for (key, scheme) in &components.security_schemes {
@@ -215,7 +238,8 @@ impl<'a> Resolver<'a> {
             return None;
         };
         let found = self.loaded.document.pointer(pointer);
-        let parsed = found.map(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()));
+        let parsed =
+            found.map(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()));
         match parsed {
             Some(Ok(schema)) => Some((pointer.to_owned(), schema)),
             Some(Err(err)) => {
@@ -243,39 +267,71 @@ impl<'a> Resolver<'a> {
 }
 
 fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> (SchemeKind, Option<&str>) {
-    use openapiv3::{APIKeyLocation, SecurityScheme as S};
     use crate::ir::ParamLocation;
+    use openapiv3::{APIKeyLocation, SecurityScheme as S};
     match scheme {
-        S::APIKey { location, name, description, .. } => {
+        S::APIKey {
+            location,
+            name,
+            description,
+            ..
+        } => {
             let location = match location {
                 APIKeyLocation::Query => ParamLocation::Query,
                 APIKeyLocation::Header => ParamLocation::Header,
                 APIKeyLocation::Cookie => ParamLocation::Cookie,
             };
-            (SchemeKind::ApiKey { location, param: name.clone() }, description.as_deref())
+            (
+                SchemeKind::ApiKey {
+                    location,
+                    param: name.clone(),
+                },
+                description.as_deref(),
+            )
         }
-        S::HTTP { scheme, bearer_format, description, .. } => {
+        S::HTTP {
+            scheme,
+            bearer_format,
+            description,
+            ..
+        } => {
             let kind = match scheme.to_ascii_lowercase().as_str() {
-                "bearer" => SchemeKind::Bearer { format: bearer_format.clone() },
+                "bearer" => SchemeKind::Bearer {
+                    format: bearer_format.clone(),
+                },
                 "basic" => SchemeKind::Basic,
-                _ => SchemeKind::Http { scheme: scheme.clone() },
+                _ => SchemeKind::Http {
+                    scheme: scheme.clone(),
+                },
             };
             (kind, description.as_deref())
         }
         S::OAuth2 { description, .. } => (SchemeKind::OAuth2, description.as_deref()),
-        S::OpenIDConnect { open_id_connect_url, description, .. } => {
-            (SchemeKind::OpenIdConnect { url: open_id_connect_url.clone() }, description.as_deref())
-        }
+        S::OpenIDConnect {
+            open_id_connect_url,
+            description,
+            ..
+        } => (
+            SchemeKind::OpenIdConnect {
+                url: open_id_connect_url.clone(),
+            },
+            description.as_deref(),
+        ),
     }
 }
 
 /// `x-speakeasy-name-override`, the vendor's preferred name for a schema.
 fn name_override(extensions: &IndexMap<String, Value>) -> Option<&str> {
-    extensions.get("x-speakeasy-name-override").and_then(Value::as_str).filter(|s| !s.trim().is_empty())
+    extensions
+        .get("x-speakeasy-name-override")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// `https://api-sandbox.example.com/v1` -> `api-sandbox`.
 fn host_label(url: &str) -> &str {
     let rest = url.split("://").nth(1).unwrap_or(url);
-    rest.split(['.', '/', ':']).find(|s| !s.is_empty()).unwrap_or("server")
+    rest.split(['.', '/', ':'])
+        .find(|s| !s.is_empty())
+        .unwrap_or("server")
 }

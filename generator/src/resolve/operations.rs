@@ -1,12 +1,18 @@
 //! Operations: names, parameters, bodies, responses and security requirements.
 
-use openapiv3::{MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response as SpecResponse, StatusCode};
+use openapiv3::{
+    MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    Response as SpecResponse, StatusCode,
+};
 use serde_json::Value;
 
 use super::schema::constraints;
 use super::{docs, Resolver};
 use crate::diag::{self, Code, Severity};
-use crate::ir::{Body, Constraints, Example, Operation, ParamLocation, Parameter, Response, SecurityScheme, Status, TypeRef};
+use crate::ir::{
+    Body, Constraints, Example, Operation, ParamLocation, Parameter, Response, SecurityScheme,
+    Status, TypeRef,
+};
 use crate::naming::{self, Namespace};
 
 impl Resolver<'_> {
@@ -17,37 +23,71 @@ impl Resolver<'_> {
         for (path, item) in document.paths.iter() {
             let item_pointer = diag::child("/paths", path);
             let ReferenceOr::Item(item) = item else {
-                self.report(Severity::Warning, Code::Unsupported, &item_pointer, "a path item given as a `$ref` is skipped".into(), Some("define the path item inline"));
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    &item_pointer,
+                    "a path item given as a `$ref` is skipped".into(),
+                    Some("define the path item inline"),
+                );
                 continue;
             };
             for (method, operation) in item.iter() {
                 let pointer = diag::child(&item_pointer, method);
-                let raw = operation.operation_id.clone().unwrap_or_else(|| derived_operation_name(method, path));
+                let raw = operation
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| derived_operation_name(method, path));
                 let (name, renamed) = names.claim(&naming::snake_name(&raw));
                 if renamed {
                     self.report(
                         Severity::Warning,
                         Code::NameCollision,
                         &pointer,
-                        format!("operation name `{}` is already used; this operation is named `{name}`", naming::snake_name(&raw)),
+                        format!(
+                            "operation name `{}` is already used; this operation is named `{name}`",
+                            naming::snake_name(&raw)
+                        ),
                         Some("give every operation a distinct operationId"),
                     );
                 }
                 let type_prefix = naming::type_name(&name);
                 let mut parameters = Vec::new();
-                let path_level = item.parameters.iter().enumerate().map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")));
-                let own = operation.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
+                let path_level = item
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")));
+                let own = operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
                 let mut parameter_names = Namespace::default();
                 for (parameter, at) in path_level.chain(own) {
-                    if let Some(parameter) = self.parameter(parameter, &at, &type_prefix, &mut parameter_names) {
-                        parameters.retain(|p: &Parameter| !(p.wire == parameter.wire && p.location == parameter.location));
+                    if let Some(parameter) =
+                        self.parameter(parameter, &at, &type_prefix, &mut parameter_names)
+                    {
+                        parameters.retain(|p: &Parameter| {
+                            !(p.wire == parameter.wire && p.location == parameter.location)
+                        });
                         parameters.push(parameter);
                     }
                 }
-                let body = operation.request_body.as_ref().and_then(|b| self.request_body(b, &format!("{pointer}/requestBody"), &type_prefix));
-                let responses = self.responses(&operation.responses, &format!("{pointer}/responses"), &type_prefix);
+                let body = operation.request_body.as_ref().and_then(|b| {
+                    self.request_body(b, &format!("{pointer}/requestBody"), &type_prefix)
+                });
+                let responses = self.responses(
+                    &operation.responses,
+                    &format!("{pointer}/responses"),
+                    &type_prefix,
+                );
                 let requirements = operation.security.as_ref().or(document.security.as_ref());
-                let security = self.security(requirements.map(Vec::as_slice).unwrap_or(&[]), schemes, &pointer);
+                let security = self.security(
+                    requirements.map(Vec::as_slice).unwrap_or(&[]),
+                    schemes,
+                    &pointer,
+                );
                 operations.push(Operation {
                     name,
                     type_prefix,
@@ -67,10 +107,18 @@ impl Resolver<'_> {
         operations
     }
 
-    fn parameter(&mut self, parameter: &ReferenceOr<SpecParameter>, at: &str, prefix: &str, names: &mut Namespace) -> Option<Parameter> {
+    fn parameter(
+        &mut self,
+        parameter: &ReferenceOr<SpecParameter>,
+        at: &str,
+        prefix: &str,
+        names: &mut Namespace,
+    ) -> Option<Parameter> {
         let (parameter, at) = match parameter {
             ReferenceOr::Item(p) => (p.clone(), at.to_owned()),
-            ReferenceOr::Reference { reference } => self.component::<SpecParameter>(reference, at, "parameters")?,
+            ReferenceOr::Reference { reference } => {
+                self.component::<SpecParameter>(reference, at, "parameters")?
+            }
         };
         let location = match &parameter {
             SpecParameter::Query { .. } => ParamLocation::Query,
@@ -85,19 +133,29 @@ impl Resolver<'_> {
                 let schema_at = format!("{at}/schema");
                 let ty = self.resolve_ref_or(schema, &schema_at, &hint);
                 let item = schema.as_item();
-                (ty, item.map(constraints).unwrap_or_default(), item.and_then(|s| s.schema_data.default.clone()))
+                (
+                    ty,
+                    item.map(constraints).unwrap_or_default(),
+                    item.and_then(|s| s.schema_data.default.clone()),
+                )
             }
             ParameterSchemaOrContent::Content(content) => {
                 let (media_type, media) = content.iter().next()?;
                 let schema_at = format!("{at}/content/{}/schema", diag::escape_segment(media_type));
-                let ty = media.schema.as_ref().map_or(TypeRef::Json, |s| self.resolve_ref_or(s, &schema_at, &hint));
+                let ty = media
+                    .schema
+                    .as_ref()
+                    .map_or(TypeRef::Json, |s| self.resolve_ref_or(s, &schema_at, &hint));
                 (ty, Constraints::default(), None)
             }
         };
         if let Some(example) = &data.example {
             self.push_example(format!("{at}/example"), ty.clone(), example);
         }
-        let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+        let explode = data.explode.unwrap_or(matches!(
+            location,
+            ParamLocation::Query | ParamLocation::Cookie
+        ));
         Some(Parameter {
             name: names.claim(&naming::snake_name(&data.name)).0,
             wire: data.name.clone(),
@@ -112,21 +170,50 @@ impl Resolver<'_> {
     }
 
     /// Follows a `$ref` to `#/components/<kind>/<name>`; returns the item and its pointer.
-    fn component<T: serde::de::DeserializeOwned>(&mut self, reference: &str, at: &str, kind: &str) -> Option<(T, String)> {
-        let pointer = reference.strip_prefix('#').filter(|p| p.starts_with(&format!("/components/{kind}/")));
+    fn component<T: serde::de::DeserializeOwned>(
+        &mut self,
+        reference: &str,
+        at: &str,
+        kind: &str,
+    ) -> Option<(T, String)> {
+        let pointer = reference
+            .strip_prefix('#')
+            .filter(|p| p.starts_with(&format!("/components/{kind}/")));
         let Some(pointer) = pointer else {
-            let code = if reference.starts_with('#') { Code::DanglingRef } else { Code::ExternalRef };
-            self.report(Severity::Error, code, at, format!("`$ref: {reference}` must point into `#/components/{kind}`"), Some("bundle external files and point at the component"));
+            let code = if reference.starts_with('#') {
+                Code::DanglingRef
+            } else {
+                Code::ExternalRef
+            };
+            self.report(
+                Severity::Error,
+                code,
+                at,
+                format!("`$ref: {reference}` must point into `#/components/{kind}`"),
+                Some("bundle external files and point at the component"),
+            );
             return None;
         };
         let Some(value) = self.loaded.document.pointer(pointer) else {
-            self.report(Severity::Error, Code::DanglingRef, at, format!("`$ref: {reference}` points at nothing"), Some("define the target or correct the reference"));
+            self.report(
+                Severity::Error,
+                Code::DanglingRef,
+                at,
+                format!("`$ref: {reference}` points at nothing"),
+                Some("define the target or correct the reference"),
+            );
             return None;
         };
         if value.get("$ref").is_some() {
             let next = value["$ref"].as_str().unwrap_or_default().to_owned();
             if self.in_progress.iter().any(|p| p == pointer) {
-                self.report(Severity::Error, Code::CircularRef, at, format!("`$ref: {reference}` leads back to itself"), None);
+                self.report(
+                    Severity::Error,
+                    Code::CircularRef,
+                    at,
+                    format!("`$ref: {reference}` leads back to itself"),
+                    None,
+                );
                 return None;
             }
             self.in_progress.push(pointer.to_owned());
@@ -137,23 +224,51 @@ impl Resolver<'_> {
         match serde_json::from_value::<T>(value.clone()) {
             Ok(item) => Some((item, pointer.to_owned())),
             Err(err) => {
-                self.report(Severity::Error, Code::InvalidDocument, pointer, format!("not a valid {kind} entry: {err}"), None);
+                self.report(
+                    Severity::Error,
+                    Code::InvalidDocument,
+                    pointer,
+                    format!("not a valid {kind} entry: {err}"),
+                    None,
+                );
                 None
             }
         }
     }
 
-    fn request_body(&mut self, body: &ReferenceOr<RequestBody>, at: &str, prefix: &str) -> Option<Body> {
+    fn request_body(
+        &mut self,
+        body: &ReferenceOr<RequestBody>,
+        at: &str,
+        prefix: &str,
+    ) -> Option<Body> {
         let (body, at) = match body {
             ReferenceOr::Item(b) => (b.clone(), at.to_owned()),
-            ReferenceOr::Reference { reference } => self.component::<RequestBody>(reference, at, "requestBodies")?,
+            ReferenceOr::Reference { reference } => {
+                self.component::<RequestBody>(reference, at, "requestBodies")?
+            }
         };
         let (content_type, media, media_at) = self.pick_media(&body.content, &at)?;
-        let ty = self.media_type(&media, &media_at, &content_type, &format!("{prefix}Request"));
-        Some(Body { content_type, ty, required: body.required, docs: docs(body.description.as_deref()) })
+        let ty = self.media_type(
+            &media,
+            &media_at,
+            &content_type,
+            &format!("{prefix}Request"),
+        );
+        Some(Body {
+            content_type,
+            ty,
+            required: body.required,
+            docs: docs(body.description.as_deref()),
+        })
     }
 
-    fn responses(&mut self, responses: &openapiv3::Responses, at: &str, prefix: &str) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        at: &str,
+        prefix: &str,
+    ) -> Vec<Response> {
         let mut out = Vec::new();
         let listed = responses.responses.iter().map(|(code, r)| {
             let status = match code {
@@ -162,15 +277,20 @@ impl Resolver<'_> {
             };
             (status, code.to_string(), r)
         });
-        let default = responses.default.iter().map(|r| (Status::Default, "default".to_owned(), r));
+        let default = responses
+            .default
+            .iter()
+            .map(|r| (Status::Default, "default".to_owned(), r));
         for (status, key, response) in listed.chain(default) {
             let response_at = diag::child(at, &key);
             let (response, response_at) = match response {
                 ReferenceOr::Item(r) => (r.clone(), response_at),
-                ReferenceOr::Reference { reference } => match self.component::<SpecResponse>(reference, &response_at, "responses") {
-                    Some(found) => found,
-                    None => continue,
-                },
+                ReferenceOr::Reference { reference } => {
+                    match self.component::<SpecResponse>(reference, &response_at, "responses") {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
             };
             let suffix = match &status {
                 Status::Code(code) if status.is_success() => format!("Response{code}"),
@@ -179,40 +299,73 @@ impl Resolver<'_> {
                 Status::Range(digit) => format!("Error{digit}xx"),
                 Status::Default => "ResponseDefault".to_owned(),
             };
-            let picked = if response.content.is_empty() { None } else { self.pick_media(&response.content, &response_at) };
+            let picked = if response.content.is_empty() {
+                None
+            } else {
+                self.pick_media(&response.content, &response_at)
+            };
             let (content_type, ty) = match picked {
                 Some((content_type, media, media_at)) => {
-                    let ty = self.media_type(&media, &media_at, &content_type, &format!("{prefix}{suffix}"));
+                    let ty = self.media_type(
+                        &media,
+                        &media_at,
+                        &content_type,
+                        &format!("{prefix}{suffix}"),
+                    );
                     (Some(content_type), ty)
                 }
                 None => (None, None),
             };
-            out.push(Response { status, docs: docs(Some(&response.description)), content_type, ty });
+            out.push(Response {
+                status,
+                docs: docs(Some(&response.description)),
+                content_type,
+                ty,
+            });
         }
         out.sort_by(|a, b| a.status.cmp(&b.status));
         out
     }
 
     /// Chooses the JSON media type when there is one, else the first.
-    fn pick_media(&mut self, content: &indexmap::IndexMap<String, MediaType>, at: &str) -> Option<(String, MediaType, String)> {
-        let chosen = content.iter().find(|(ct, _)| is_json(ct)).or_else(|| content.iter().next())?;
+    fn pick_media(
+        &mut self,
+        content: &indexmap::IndexMap<String, MediaType>,
+        at: &str,
+    ) -> Option<(String, MediaType, String)> {
+        let chosen = content
+            .iter()
+            .find(|(ct, _)| is_json(ct))
+            .or_else(|| content.iter().next())?;
         let media_at = diag::child(&format!("{at}/content"), chosen.0);
         Some((chosen.0.clone(), chosen.1.clone(), media_at))
     }
 
     /// The type of a JSON body; `None` (raw bytes) for other content types.
-    fn media_type(&mut self, media: &MediaType, at: &str, content_type: &str, hint: &str) -> Option<TypeRef> {
+    fn media_type(
+        &mut self,
+        media: &MediaType,
+        at: &str,
+        content_type: &str,
+        hint: &str,
+    ) -> Option<TypeRef> {
         if !is_json(content_type) {
             return None;
         }
-        let ty = media.schema.as_ref().map_or(TypeRef::Json, |s| self.resolve_ref_or(s, &format!("{at}/schema"), hint));
+        let ty = media.schema.as_ref().map_or(TypeRef::Json, |s| {
+            self.resolve_ref_or(s, &format!("{at}/schema"), hint)
+        });
         if let Some(example) = &media.example {
             self.push_example(format!("{at}/example"), ty.clone(), example);
         }
         for (name, example) in &media.examples {
             if let ReferenceOr::Item(example) = example {
                 if let Some(value) = &example.value {
-                    self.push_example(format!("{}/value", diag::child(&format!("{at}/examples"), name)), ty.clone(), value);
+                    self.push_example(
+                        format!("{}/value", diag::child(&format!("{at}/examples"), name)),
+                        ty.clone(),
+                        value,
+                    );
                 }
             }
         }
@@ -221,10 +374,20 @@ impl Resolver<'_> {
 
     pub(super) fn push_example(&mut self, pointer: String, ty: TypeRef, value: &Value) {
         let file = crate::display_path(&self.loaded.source_of(&pointer).path);
-        self.examples.push(Example { origin: format!("{file}#{pointer}"), ty, value: value.clone(), expected: Value::Null });
+        self.examples.push(Example {
+            origin: format!("{file}#{pointer}"),
+            ty,
+            value: value.clone(),
+            expected: Value::Null,
+        });
     }
 
-    fn security(&mut self, requirements: &[openapiv3::SecurityRequirement], schemes: &[SecurityScheme], at: &str) -> Vec<Vec<String>> {
+    fn security(
+        &mut self,
+        requirements: &[openapiv3::SecurityRequirement],
+        schemes: &[SecurityScheme],
+        at: &str,
+    ) -> Vec<Vec<String>> {
         let mut alternatives = Vec::new();
         for requirement in requirements {
             let mut keys = Vec::new();
@@ -253,14 +416,22 @@ impl Resolver<'_> {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
 /// A stable name for an operation without `operationId`: method and path words,
 /// `GET /users/{id}/keys` -> `get_users_id_keys`.
 fn derived_operation_name(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     if words.is_empty() {
         format!("{method}_root")
     } else {

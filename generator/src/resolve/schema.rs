@@ -10,8 +10,7 @@ use serde_json::Value;
 use super::{docs, name_override, Resolver};
 use crate::diag::{self, Code, Severity};
 use crate::ir::{
-    Bound, Constraints, EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant,
+    Bound, Constraints, EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::naming::{self, Namespace};
 
@@ -27,7 +26,12 @@ struct ObjectParts {
 
 impl Resolver<'_> {
     /// Builds the type of one `components.schemas` entry under its claimed name.
-    pub(super) fn resolve_component(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, name: &str) {
+    pub(super) fn resolve_component(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        name: &str,
+    ) {
         let named = TypeRef::Named(name.to_owned());
         self.resolved.insert(pointer.to_owned(), named.clone());
         match schema {
@@ -52,7 +56,12 @@ impl Resolver<'_> {
                 let ty = self.resolve_named(schema, pointer, name);
                 self.resolved.insert(pointer.to_owned(), named.clone());
                 if self.pending_names.remove(name).is_some() {
-                    self.define_alias(name, pointer, docs(schema.schema_data.description.as_deref()), ty);
+                    self.define_alias(
+                        name,
+                        pointer,
+                        docs(schema.schema_data.description.as_deref()),
+                        ty,
+                    );
                 }
                 self.record_example(schema, pointer, named);
             }
@@ -61,12 +70,21 @@ impl Resolver<'_> {
 
     /// Whether following component-to-component references from `pointer` comes back to it.
     fn is_alias_cycle(&self, pointer: &str) -> bool {
-        let Some(schemas) = self.document.components.as_ref().map(|c| &c.schemas) else { return false };
+        let Some(schemas) = self.document.components.as_ref().map(|c| &c.schemas) else {
+            return false;
+        };
         let mut current = pointer.to_owned();
         for _ in 0..=schemas.len() {
-            let key = current.trim_start_matches("/components/schemas/").replace("~1", "/").replace("~0", "~");
-            let Some(ReferenceOr::Reference { reference }) = schemas.get(&key) else { return false };
-            let Some(next) = reference.strip_prefix('#') else { return false };
+            let key = current
+                .trim_start_matches("/components/schemas/")
+                .replace("~1", "/")
+                .replace("~0", "~");
+            let Some(ReferenceOr::Reference { reference }) = schemas.get(&key) else {
+                return false;
+            };
+            let Some(next) = reference.strip_prefix('#') else {
+                return false;
+            };
             if next == pointer {
                 return true;
             }
@@ -86,9 +104,16 @@ impl Resolver<'_> {
     }
 
     /// Resolves a schema or a reference to one; `hint` names an inline type defined for it.
-    pub(super) fn resolve_ref_or<S: AsSchema>(&mut self, schema: &ReferenceOr<S>, pointer: &str, hint: &str) -> TypeRef {
+    pub(super) fn resolve_ref_or<S: AsSchema>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
         match schema {
-            ReferenceOr::Reference { reference } => self.resolve_ref(reference, &diag::child(pointer, "$ref")),
+            ReferenceOr::Reference { reference } => {
+                self.resolve_ref(reference, &diag::child(pointer, "$ref"))
+            }
             ReferenceOr::Item(schema) => self.resolve_inline(schema.as_schema(), pointer, hint),
         }
     }
@@ -96,14 +121,23 @@ impl Resolver<'_> {
     /// The type a `$ref` stands for. Component schemas have names already; other targets are
     /// resolved where they stand.
     pub(super) fn resolve_ref(&mut self, reference: &str, at: &str) -> TypeRef {
-        if let Some(key) = reference.strip_prefix("#/components/schemas/").filter(|k| !k.contains('/')) {
+        if let Some(key) = reference
+            .strip_prefix("#/components/schemas/")
+            .filter(|k| !k.contains('/'))
+        {
             let key = key.replace("~1", "/").replace("~0", "~");
             if let Some(name) = self.component_names.get(&key) {
                 let named = TypeRef::Named(name.clone());
-                return if self.component_is_nullable(&key) { nullable(named) } else { named };
+                return if self.component_is_nullable(&key) {
+                    nullable(named)
+                } else {
+                    named
+                };
             }
         }
-        let Some((pointer, target)) = self.lookup(reference, at) else { return TypeRef::Json };
+        let Some((pointer, target)) = self.lookup(reference, at) else {
+            return TypeRef::Json;
+        };
         if let Some(done) = self.resolved.get(&pointer) {
             return done.clone();
         }
@@ -134,7 +168,8 @@ impl Resolver<'_> {
         if let Some(done) = self.resolved.get(pointer) {
             return done.clone();
         }
-        let hint = name_override(&schema.schema_data.extensions).map_or_else(|| hint.to_owned(), naming::type_name);
+        let hint = name_override(&schema.schema_data.extensions)
+            .map_or_else(|| hint.to_owned(), naming::type_name);
         let ty = self.resolve_named(schema, pointer, &hint);
         self.resolved.insert(pointer.to_owned(), ty.clone());
         self.record_example(schema, pointer, ty.clone());
@@ -152,7 +187,11 @@ impl Resolver<'_> {
         let data = &schema.schema_data;
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let values: Vec<Value> = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
+                let values: Vec<Value> = s
+                    .enumeration
+                    .iter()
+                    .map(|v| v.clone().map_or(Value::Null, Value::String))
+                    .collect();
                 self.string_enum(&values, data, pointer, name)
             }
             SchemaKind::Type(Type::String(s)) => string_type(&s.format),
@@ -161,22 +200,52 @@ impl Resolver<'_> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), pointer, name),
             SchemaKind::Type(Type::Object(o)) => {
-                let parts = self.own_parts(&o.properties, &o.required, o.additional_properties.as_ref(), data, pointer, name);
+                let parts = self.own_parts(
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    data,
+                    pointer,
+                    name,
+                );
                 self.object(parts, pointer, name)
             }
-            SchemaKind::OneOf { one_of } => self.union(one_of, data, &diag::child(pointer, "oneOf"), pointer, name),
-            SchemaKind::AnyOf { any_of } => self.union(any_of, data, &diag::child(pointer, "anyOf"), pointer, name),
-            SchemaKind::AllOf { all_of } => self.all_of(all_of, ObjectParts::default(), data, pointer, name),
+            SchemaKind::OneOf { one_of } => {
+                self.union(one_of, data, &diag::child(pointer, "oneOf"), pointer, name)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(any_of, data, &diag::child(pointer, "anyOf"), pointer, name)
+            }
+            SchemaKind::AllOf { all_of } => {
+                self.all_of(all_of, ObjectParts::default(), data, pointer, name)
+            }
             SchemaKind::Not { .. } => TypeRef::Json,
             SchemaKind::Any(any) => self.any_schema(any, data, pointer, name),
         };
-        if data.nullable { nullable(ty) } else { ty }
+        if data.nullable {
+            nullable(ty)
+        } else {
+            ty
+        }
     }
 
     /// A schema with no single `type`, or with a mix of keywords.
-    fn any_schema(&mut self, any: &AnySchema, data: &SchemaData, pointer: &str, name: &str) -> TypeRef {
+    fn any_schema(
+        &mut self,
+        any: &AnySchema,
+        data: &SchemaData,
+        pointer: &str,
+        name: &str,
+    ) -> TypeRef {
         let own = |this: &mut Self| {
-            this.own_parts(&any.properties, &any.required, any.additional_properties.as_ref(), data, pointer, name)
+            this.own_parts(
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                data,
+                pointer,
+                name,
+            )
         };
         if !any.all_of.is_empty() {
             let parts = own(self);
@@ -184,30 +253,60 @@ impl Resolver<'_> {
         }
         if !any.one_of.is_empty() {
             self.ignored_with_union(any, pointer);
-            return self.union(&any.one_of, data, &diag::child(pointer, "oneOf"), pointer, name);
+            return self.union(
+                &any.one_of,
+                data,
+                &diag::child(pointer, "oneOf"),
+                pointer,
+                name,
+            );
         }
         if !any.any_of.is_empty() {
             self.ignored_with_union(any, pointer);
-            return self.union(&any.any_of, data, &diag::child(pointer, "anyOf"), pointer, name);
+            return self.union(
+                &any.any_of,
+                data,
+                &diag::child(pointer, "anyOf"),
+                pointer,
+                name,
+            );
         }
-        if !any.properties.is_empty() || any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
+        if !any.properties.is_empty()
+            || any.typ.as_deref() == Some("object")
+            || any.additional_properties.is_some()
+        {
             let parts = own(self);
             return self.object(parts, pointer, name);
         }
         if any.items.is_some() || any.typ.as_deref() == Some("array") {
             return self.array(any.items.as_ref(), pointer, name);
         }
-        if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
+        if !any.enumeration.is_empty()
+            && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
+        {
             return self.string_enum(&any.enumeration, data, pointer, name);
         }
-        let format = any.format.clone().map_or(VariantOrUnknownOrEmpty::Empty, |f| match f.parse() {
-            Ok(known) => VariantOrUnknownOrEmpty::Item(known),
-            Err(()) => VariantOrUnknownOrEmpty::Unknown(f),
-        });
+        let format = any
+            .format
+            .clone()
+            .map_or(VariantOrUnknownOrEmpty::Empty, |f| match f.parse() {
+                Ok(known) => VariantOrUnknownOrEmpty::Item(known),
+                Err(()) => VariantOrUnknownOrEmpty::Unknown(f),
+            });
         match any.typ.as_deref() {
             Some("string") => string_type(&format),
-            Some("integer") => integer_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(VariantOrUnknownOrEmpty::Empty, VariantOrUnknownOrEmpty::Item)),
-            Some("number") => number_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(VariantOrUnknownOrEmpty::Empty, VariantOrUnknownOrEmpty::Item)),
+            Some("integer") => {
+                integer_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
+                    VariantOrUnknownOrEmpty::Empty,
+                    VariantOrUnknownOrEmpty::Item,
+                ))
+            }
+            Some("number") => {
+                number_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
+                    VariantOrUnknownOrEmpty::Empty,
+                    VariantOrUnknownOrEmpty::Item,
+                ))
+            }
             Some("boolean") => TypeRef::Bool,
             _ => TypeRef::Json,
         }
@@ -225,9 +324,18 @@ impl Resolver<'_> {
         }
     }
 
-    fn array<S: AsSchema>(&mut self, items: Option<&ReferenceOr<S>>, pointer: &str, name: &str) -> TypeRef {
+    fn array<S: AsSchema>(
+        &mut self,
+        items: Option<&ReferenceOr<S>>,
+        pointer: &str,
+        name: &str,
+    ) -> TypeRef {
         let item = match items {
-            Some(items) => self.resolve_ref_or(items, &diag::child(pointer, "items"), &format!("{name}Item")),
+            Some(items) => self.resolve_ref_or(
+                items,
+                &diag::child(pointer, "items"),
+                &format!("{name}Item"),
+            ),
             None => TypeRef::Json,
         };
         TypeRef::List(Box::new(item))
@@ -242,24 +350,36 @@ impl Resolver<'_> {
         pointer: &str,
         name: &str,
     ) -> ObjectParts {
-        let mut parts = ObjectParts { docs: docs(data.description.as_deref()), ..ObjectParts::default() };
+        let mut parts = ObjectParts {
+            docs: docs(data.description.as_deref()),
+            ..ObjectParts::default()
+        };
         let properties_pointer = diag::child(pointer, "properties");
         for (wire, schema) in properties {
             let hint = format!("{name}{}", naming::type_name(wire));
-            parts.properties.insert(wire.clone(), (schema.clone(), diag::child(&properties_pointer, wire), hint));
+            parts.properties.insert(
+                wire.clone(),
+                (schema.clone(), diag::child(&properties_pointer, wire), hint),
+            );
         }
         parts.required = required.to_vec();
-        parts.additional = additional.map(|a| (a.clone(), diag::child(pointer, "additionalProperties")));
+        parts.additional =
+            additional.map(|a| (a.clone(), diag::child(pointer, "additionalProperties")));
         parts
     }
 
     /// An object: a struct when it declares properties, a map or any JSON value when not.
     fn object(&mut self, parts: ObjectParts, pointer: &str, name: &str) -> TypeRef {
-        let additional = parts.additional.as_ref().map(|(additional, at)| match additional {
-            AdditionalProperties::Any(true) => Some(TypeRef::Json),
-            AdditionalProperties::Any(false) => None,
-            AdditionalProperties::Schema(schema) => Some(self.resolve_ref_or(schema, at, &format!("{name}Value"))),
-        });
+        let additional = parts
+            .additional
+            .as_ref()
+            .map(|(additional, at)| match additional {
+                AdditionalProperties::Any(true) => Some(TypeRef::Json),
+                AdditionalProperties::Any(false) => None,
+                AdditionalProperties::Schema(schema) => {
+                    Some(self.resolve_ref_or(schema, at, &format!("{name}Value")))
+                }
+            });
         let additional = additional.flatten();
         if parts.properties.is_empty() {
             return additional.map_or(TypeRef::Json, |value| TypeRef::Map(Box::new(value)));
@@ -282,7 +402,12 @@ impl Resolver<'_> {
                 name: field_names.claim(&naming::snake_name(wire)).0,
                 wire: wire.clone(),
                 docs: match schema {
-                    ReferenceOr::Item(s) => docs(s.schema_data.description.as_deref().or(s.schema_data.title.as_deref())),
+                    ReferenceOr::Item(s) => docs(
+                        s.schema_data
+                            .description
+                            .as_deref()
+                            .or(s.schema_data.title.as_deref()),
+                    ),
                     ReferenceOr::Reference { .. } => None,
                 },
                 required: parts.required.contains(wire),
@@ -319,16 +444,31 @@ impl Resolver<'_> {
 
     /// `allOf`: every object part merged into one struct. A lone reference (3.1's `$ref` with
     /// a sibling `description`) stays that type.
-    fn all_of(&mut self, all_of: &[ReferenceOr<Schema>], mut parts: ObjectParts, data: &SchemaData, pointer: &str, name: &str) -> TypeRef {
+    fn all_of(
+        &mut self,
+        all_of: &[ReferenceOr<Schema>],
+        mut parts: ObjectParts,
+        data: &SchemaData,
+        pointer: &str,
+        name: &str,
+    ) -> TypeRef {
         if parts.docs.is_none() {
             parts.docs = docs(data.description.as_deref());
         }
         let real: Vec<&ReferenceOr<Schema>> = all_of.iter().filter(|p| !is_annotation(p)).collect();
-        if let ([ReferenceOr::Reference { reference }], true) = (real.as_slice(), parts.properties.is_empty()) {
+        if let ([ReferenceOr::Reference { reference }], true) =
+            (real.as_slice(), parts.properties.is_empty())
+        {
             return self.resolve_ref(reference, &diag::child(pointer, "allOf"));
         }
         let mut others = Vec::new();
-        self.gather_all_of(all_of, &diag::child(pointer, "allOf"), name, &mut parts, &mut others);
+        self.gather_all_of(
+            all_of,
+            &diag::child(pointer, "allOf"),
+            name,
+            &mut parts,
+            &mut others,
+        );
         if parts.properties.is_empty() && parts.additional.is_none() {
             if let [(only, at)] = others.as_slice() {
                 return self.resolve_ref_or(only, at, name);
@@ -359,7 +499,8 @@ impl Resolver<'_> {
             let (schema, at, owner) = match part {
                 ReferenceOr::Item(schema) => (schema.clone(), at, name.to_owned()),
                 ReferenceOr::Reference { reference } => {
-                    let Some((target, ReferenceOr::Item(schema))) = self.lookup(reference, &at) else {
+                    let Some((target, ReferenceOr::Item(schema))) = self.lookup(reference, &at)
+                    else {
                         others.push((part.clone(), at));
                         continue;
                     };
@@ -368,7 +509,9 @@ impl Resolver<'_> {
                             Severity::Error,
                             Code::CircularRef,
                             &at,
-                            format!("`allOf` includes `{reference}`, which includes this schema again"),
+                            format!(
+                                "`allOf` includes `{reference}`, which includes this schema again"
+                            ),
                             Some("an object cannot be composed of itself; break the cycle"),
                         );
                         continue;
@@ -377,8 +520,13 @@ impl Resolver<'_> {
                         others.push((part.clone(), at));
                         continue;
                     }
-                    let owner = self.resolved.get(&target).and_then(|t| t.direct_name().map(str::to_owned));
-                    let owner = owner.unwrap_or_else(|| naming::type_name(target.rsplit('/').next().unwrap_or(name)));
+                    let owner = self
+                        .resolved
+                        .get(&target)
+                        .and_then(|t| t.direct_name().map(str::to_owned));
+                    let owner = owner.unwrap_or_else(|| {
+                        naming::type_name(target.rsplit('/').next().unwrap_or(name))
+                    });
                     (schema, target, owner)
                 }
             };
@@ -388,14 +536,31 @@ impl Resolver<'_> {
         }
     }
 
-    fn merge_part(&mut self, schema: &Schema, at: &str, owner: &str, parts: &mut ObjectParts, others: &mut Vec<(ReferenceOr<Schema>, String)>) {
+    fn merge_part(
+        &mut self,
+        schema: &Schema,
+        at: &str,
+        owner: &str,
+        parts: &mut ObjectParts,
+        others: &mut Vec<(ReferenceOr<Schema>, String)>,
+    ) {
         let data = &schema.schema_data;
         let (properties, required, additional, nested) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref(), &[][..]),
-            SchemaKind::AllOf { all_of } => (&IndexMap::new(), &Vec::new(), None, all_of.as_slice()),
-            SchemaKind::Any(any) if is_object_like(schema) => {
-                (&any.properties, &any.required, any.additional_properties.as_ref(), any.all_of.as_slice())
+            SchemaKind::Type(Type::Object(o)) => (
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                &[][..],
+            ),
+            SchemaKind::AllOf { all_of } => {
+                (&IndexMap::new(), &Vec::new(), None, all_of.as_slice())
             }
+            SchemaKind::Any(any) if is_object_like(schema) => (
+                &any.properties,
+                &any.required,
+                any.additional_properties.as_ref(),
+                any.all_of.as_slice(),
+            ),
             SchemaKind::Any(any) if any == &AnySchema::default() => {
                 if parts.docs.is_none() {
                     parts.docs = docs(data.description.as_deref());
@@ -429,10 +594,20 @@ impl Resolver<'_> {
     }
 
     /// An open string enum. `x-enum-varnames` and `x-enumNames` name the variants.
-    fn string_enum(&mut self, values: &[Value], data: &SchemaData, pointer: &str, name: &str) -> TypeRef {
+    fn string_enum(
+        &mut self,
+        values: &[Value],
+        data: &SchemaData,
+        pointer: &str,
+        name: &str,
+    ) -> TypeRef {
         let slot = self.reserve_slot();
         let type_name = self.claim_type_name(name, pointer);
-        let given_names = string_list(data.extensions.get("x-enum-varnames").or(data.extensions.get("x-enumNames")));
+        let given_names = string_list(
+            data.extensions
+                .get("x-enum-varnames")
+                .or(data.extensions.get("x-enumNames")),
+        );
         let descriptions = string_list(data.extensions.get("x-enum-descriptions"));
         let mut names = Namespace::default();
         let mut variants = Vec::new();
@@ -463,7 +638,11 @@ impl Resolver<'_> {
                     Some("name the variants with `x-enum-varnames`"),
                 );
             }
-            variants.push(EnumVariant { name: variant, wire, docs: descriptions.get(index).and_then(|d| docs(Some(d))) });
+            variants.push(EnumVariant {
+                name: variant,
+                wire,
+                docs: descriptions.get(index).and_then(|d| docs(Some(d))),
+            });
         }
         self.types[slot] = Some(TypeDef {
             name: type_name.clone(),
@@ -472,12 +651,23 @@ impl Resolver<'_> {
             kind: TypeKind::Enum(variants),
         });
         let named = TypeRef::Named(type_name);
-        if has_null { nullable(named) } else { named }
+        if has_null {
+            nullable(named)
+        } else {
+            named
+        }
     }
 
     /// `oneOf`/`anyOf`: an enum of the distinct alternatives, tagged by the discriminator when
     /// every alternative has a tag value.
-    fn union(&mut self, alternatives: &[ReferenceOr<Schema>], data: &SchemaData, list_pointer: &str, pointer: &str, name: &str) -> TypeRef {
+    fn union(
+        &mut self,
+        alternatives: &[ReferenceOr<Schema>],
+        data: &SchemaData,
+        list_pointer: &str,
+        pointer: &str,
+        name: &str,
+    ) -> TypeRef {
         let distinct = distinct_alternatives(alternatives);
         if let [only] = distinct.as_slice() {
             let at = diag::child(list_pointer, &only.to_string());
@@ -487,7 +677,8 @@ impl Resolver<'_> {
         }
         let slot = self.reserve_slot();
         let type_name = self.claim_type_name(name, pointer);
-        self.resolved.insert(pointer.to_owned(), TypeRef::Named(type_name.clone()));
+        self.resolved
+            .insert(pointer.to_owned(), TypeRef::Named(type_name.clone()));
         let mut names = Namespace::default();
         let mut variants = Vec::new();
         for (position, &index) in distinct.iter().enumerate() {
@@ -496,7 +687,12 @@ impl Resolver<'_> {
             let variant = names.claim(&wanted).0;
             let at = diag::child(list_pointer, &index.to_string());
             let ty = self.resolve_ref_or(alternative, &at, &format!("{type_name}{variant}"));
-            variants.push(UnionVariant { name: variant, ty, tag_values: Vec::new(), boxed: false });
+            variants.push(UnionVariant {
+                name: variant,
+                ty,
+                tag_values: Vec::new(),
+                boxed: false,
+            });
         }
         let tag = data.discriminator.as_ref().and_then(|discriminator| {
             for (variant, &index) in variants.iter_mut().zip(&distinct) {
@@ -546,12 +742,21 @@ impl Resolver<'_> {
 
     /// A meaningful variant name: the referenced type, the title, a property only this
     /// alternative has, or the JSON type.
-    fn variant_label(&self, alternative: &ReferenceOr<Schema>, all: &[ReferenceOr<Schema>], position: usize) -> String {
+    fn variant_label(
+        &self,
+        alternative: &ReferenceOr<Schema>,
+        all: &[ReferenceOr<Schema>],
+        position: usize,
+    ) -> String {
         let schema = match alternative {
             ReferenceOr::Reference { reference } => {
                 let key = reference.rsplit('/').next().unwrap_or(reference);
                 let key = key.replace("~1", "/").replace("~0", "~");
-                return self.component_names.get(&key).cloned().unwrap_or_else(|| naming::type_name(&key));
+                return self
+                    .component_names
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| naming::type_name(&key));
             }
             ReferenceOr::Item(schema) => schema,
         };
@@ -641,7 +846,9 @@ fn is_object_like(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
         SchemaKind::Any(any) => {
-            (!any.properties.is_empty() || any.typ.as_deref() == Some("object") || !any.all_of.is_empty())
+            (!any.properties.is_empty()
+                || any.typ.as_deref() == Some("object")
+                || !any.all_of.is_empty())
                 && any.one_of.is_empty()
                 && any.any_of.is_empty()
         }
@@ -684,7 +891,13 @@ fn distinct_alternatives(alternatives: &[ReferenceOr<Schema>]) -> Vec<usize> {
 fn strip_documentation(value: &mut Value) {
     match value {
         Value::Object(object) => {
-            for key in ["description", "example", "examples", "title", "externalDocs"] {
+            for key in [
+                "description",
+                "example",
+                "examples",
+                "title",
+                "externalDocs",
+            ] {
                 object.remove(key);
             }
             object.retain(|key, _| !key.starts_with("x-"));
@@ -695,8 +908,13 @@ fn strip_documentation(value: &mut Value) {
     }
 }
 
-fn tag_values(discriminator: &openapiv3::Discriminator, alternative: &ReferenceOr<Schema>) -> Vec<String> {
-    let ReferenceOr::Reference { reference } = alternative else { return Vec::new() };
+fn tag_values(
+    discriminator: &openapiv3::Discriminator,
+    alternative: &ReferenceOr<Schema>,
+) -> Vec<String> {
+    let ReferenceOr::Reference { reference } = alternative else {
+        return Vec::new();
+    };
     let mapped: Vec<String> = discriminator
         .mapping
         .iter()
@@ -706,12 +924,19 @@ fn tag_values(discriminator: &openapiv3::Discriminator, alternative: &ReferenceO
     if !mapped.is_empty() {
         return mapped;
     }
-    reference.rsplit('/').next().map(|key| vec![key.replace("~1", "/").replace("~0", "~")]).unwrap_or_default()
+    reference
+        .rsplit('/')
+        .next()
+        .map(|key| vec![key.replace("~1", "/").replace("~0", "~")])
+        .unwrap_or_default()
 }
 
 fn string_list(value: Option<&Value>) -> Vec<String> {
     match value {
-        Some(Value::Array(items)) => items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -720,16 +945,23 @@ fn string_list(value: Option<&Value>) -> Vec<String> {
 /// password, secret, token or key.
 fn is_secret(wire: &str, schema: Option<&Schema>) -> bool {
     if let Some(SchemaKind::Type(Type::String(s))) = schema.map(|s| &s.schema_kind) {
-        if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)) {
+        if matches!(
+            s.format,
+            VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        ) {
             return true;
         }
     }
     let words = naming::snake_name(wire);
     let words: Vec<&str> = words.split('_').filter(|w| !w.is_empty()).collect();
     let last = words.last().copied().unwrap_or("");
-    words.iter().any(|w| matches!(*w, "password" | "passwd" | "secret" | "apikey"))
+    words
+        .iter()
+        .any(|w| matches!(*w, "password" | "passwd" | "secret" | "apikey"))
         || matches!(last, "token" | "password")
-        || words.windows(2).any(|pair| matches!(pair, ["api" | "private" | "secret" | "access", "key"]))
+        || words
+            .windows(2)
+            .any(|pair| matches!(pair, ["api" | "private" | "secret" | "access", "key"]))
 }
 
 /// Validation rules of a property.
@@ -743,12 +975,24 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
             rules.email = matches!(&s.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "email");
         }
         SchemaKind::Type(Type::Integer(i)) => {
-            rules.minimum = i.minimum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_minimum });
-            rules.maximum = i.maximum.map(|v| Bound { value: v as f64, exclusive: i.exclusive_maximum });
+            rules.minimum = i.minimum.map(|v| Bound {
+                value: v as f64,
+                exclusive: i.exclusive_minimum,
+            });
+            rules.maximum = i.maximum.map(|v| Bound {
+                value: v as f64,
+                exclusive: i.exclusive_maximum,
+            });
         }
         SchemaKind::Type(Type::Number(n)) => {
-            rules.minimum = n.minimum.map(|v| Bound { value: v, exclusive: n.exclusive_minimum });
-            rules.maximum = n.maximum.map(|v| Bound { value: v, exclusive: n.exclusive_maximum });
+            rules.minimum = n.minimum.map(|v| Bound {
+                value: v,
+                exclusive: n.exclusive_minimum,
+            });
+            rules.maximum = n.maximum.map(|v| Bound {
+                value: v,
+                exclusive: n.exclusive_maximum,
+            });
         }
         SchemaKind::Type(Type::Array(a)) => {
             rules.min_items = a.min_items.map(|n| n as u64);
