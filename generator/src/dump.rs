@@ -82,6 +82,16 @@ pub fn dump_api(api: &Api) -> String {
                 (None, None) => "empty".into(),
             };
             let _ = writeln!(out, "  {status}: {ty}");
+            for h in &r.headers {
+                let required = if h.required { "" } else { "?" };
+                let _ = writeln!(
+                    out,
+                    "    header {}{required}: {} as {:?}",
+                    h.name,
+                    type_text(&h.ty),
+                    h.wire
+                );
+            }
         }
     }
     for def in &api.types {

@@ -274,6 +274,17 @@ pub struct Response {
     pub content_type: Option<String>,
     /// `None` for an empty body or a non-JSON one.
     pub ty: Option<TypeRef>,
+    pub headers: Vec<ResponseHeader>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// snake_case name.
+    pub name: String,
+    pub wire: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Option<String>,
 }
 
 /// An `example` from the spec, to be checked against its generated type.

@@ -203,3 +203,32 @@ fn a_missing_file_is_reported() {
         .to_string()
         .starts_with("error[E0001]: cannot read spec file"));
 }
+
+#[test]
+fn response_headers_resolve_through_components() {
+    let built = generator::build_api(
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec![common::fixture("collisions")],
+        },
+        &common::root(),
+    );
+    let api = built.api.expect("fixture builds");
+    let create = api
+        .operations
+        .iter()
+        .find(|o| o.name == "create_user")
+        .expect("create_user");
+    let headers: Vec<String> = create.responses[0]
+        .headers
+        .iter()
+        .map(|h| format!("{} {} {:?} {:?}", h.wire, h.required, h.ty, h.docs))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "X-Rate-Limit false I32 Some(\"Requests left in the window.\")",
+            "X-Request-Id true Uuid None"
+        ]
+    );
+}

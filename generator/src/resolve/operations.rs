@@ -1,8 +1,8 @@
 //! Operations: names, parameters, bodies, responses and security requirements.
 
 use openapiv3::{
-    MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
-    Response as SpecResponse, StatusCode,
+    Header, MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr,
+    RequestBody, Response as SpecResponse, StatusCode,
 };
 use serde_json::Value;
 
@@ -10,8 +10,8 @@ use super::schema::constraints;
 use super::{docs, Resolver};
 use crate::diag::{self, Code, Severity};
 use crate::ir::{
-    Body, Constraints, Example, Operation, ParamLocation, Parameter, Response, SecurityScheme,
-    Status, TypeRef,
+    Body, Constraints, Example, Operation, ParamLocation, Parameter, Response, ResponseHeader,
+    SecurityScheme, Status, TypeRef,
 };
 use crate::naming::{self, Namespace};
 
@@ -316,14 +316,57 @@ impl Resolver<'_> {
                 }
                 None => (None, None),
             };
+            let headers = self.response_headers(
+                &response.headers,
+                &response_at,
+                &format!("{prefix}{suffix}"),
+            );
             out.push(Response {
                 status,
                 docs: docs(Some(&response.description)),
                 content_type,
                 ty,
+                headers,
             });
         }
         out.sort_by(|a, b| a.status.cmp(&b.status));
+        out
+    }
+
+    fn response_headers(
+        &mut self,
+        headers: &indexmap::IndexMap<String, ReferenceOr<Header>>,
+        at: &str,
+        prefix: &str,
+    ) -> Vec<ResponseHeader> {
+        let mut names = Namespace::default();
+        let mut out = Vec::new();
+        for (wire, header) in headers {
+            let header_at = diag::child(&format!("{at}/headers"), wire);
+            let (header, header_at) = match header {
+                ReferenceOr::Item(h) => (h.clone(), header_at),
+                ReferenceOr::Reference { reference } => {
+                    match self.component::<Header>(reference, &header_at, "headers") {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
+            };
+            let hint = format!("{prefix}{}", naming::type_name(wire));
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.resolve_ref_or(schema, &format!("{header_at}/schema"), &hint)
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            out.push(ResponseHeader {
+                name: names.claim(&naming::snake_name(wire)).0,
+                wire: wire.clone(),
+                ty,
+                required: header.required,
+                docs: docs(header.description.as_deref()),
+            });
+        }
         out
     }
 
