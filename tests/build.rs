@@ -46,8 +46,9 @@ fn main() {
     }
     let (runtime, modules) = generator::output::render_includable(&apis).expect("fixtures render");
     write(&out.join("runtime.rs"), &runtime);
-    for (module, source) in modules {
-        write(&out.join(format!("{module}.rs")), &source);
+    for api in modules {
+        write(&out.join(format!("{}.rs", api.module)), &api.types);
+        write(&out.join(format!("{}_client.rs", api.module)), &api.client);
     }
 }
 

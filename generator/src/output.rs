@@ -52,8 +52,15 @@ fn cargo_toml(apis: &[Api], options: &CrateOptions) -> String {
             r#"regex = { version = "1", default-features = false, features = ["std", "unicode"] }"#,
         );
     }
+    dependencies.extend([
+        r#"reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }"#,
+        r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#,
+        r#"serde_path_to_error = { version = "0.1", optional = true }"#,
+        r#"tokio = { version = "1", default-features = false, features = ["time"], optional = true }"#,
+    ]);
+    dependencies.sort();
     format!(
-        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = {description}\n\n[dependencies]\n{deps}\n",
+        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = {description}\n\n[features]\ndefault = [\"client\"]\n# The async HTTP client of each API, on reqwest (TLS with rustls and ring).\nclient = [\"dep:reqwest\", \"dep:rustls\", \"dep:serde_path_to_error\", \"dep:tokio\"]\n\n[dependencies]\n{deps}\n",
         header = format::header("#", &options.command, std::slice::from_ref(&options.sources_label)),
         name = options.crate_name,
         description = toml_string(&format!("Typed Rust models for {}", titles.join(", "))),
@@ -206,18 +213,32 @@ fn short_diff(old: &str, new: &str) -> String {
     out
 }
 
+/// One API's module sources, ready for `include!`.
+pub struct IncludableApi {
+    pub module: String,
+    pub types: String,
+    /// Empty when the API has no operations.
+    pub client: String,
+}
+
 /// Sources to `include!` in a crate of one's own (from a build script): the runtime, which
-/// must sit at the crate root as `runtime`, and each API's types module body.
-pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<(String, String)>), String> {
+/// must sit at the crate root as `runtime`, and each API's module name, `types` module body and
+/// `client` module body (the client needs a `client` feature and a sibling `types`).
+pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<IncludableApi>), String> {
     let runtime = format::format_includable(emit::emit_runtime(emit::needs(apis)))?;
-    let modules = apis
-        .iter()
-        .map(|api| {
-            Ok((
-                api.module.clone(),
-                format::format_includable(emit::emit_types_module(api))?,
-            ))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
+    let mut modules = Vec::new();
+    for api in apis {
+        let types = format::format_includable(emit::emit_types_module(api))?;
+        let client = if emit::has_client(api) {
+            format::format_includable(emit::emit_client_module(api))?
+        } else {
+            String::new()
+        };
+        modules.push(IncludableApi {
+            module: api.module.clone(),
+            types,
+            client,
+        });
+    }
     Ok((runtime, modules))
 }

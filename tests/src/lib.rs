@@ -12,6 +12,10 @@ macro_rules! fixtures {
             pub mod types {
                 include!(concat!(env!("OUT_DIR"), "/", stringify!($name), ".rs"));
             }
+            #[cfg(feature = "client")]
+            pub mod client {
+                include!(concat!(env!("OUT_DIR"), "/", stringify!($name), "_client.rs"));
+            }
         })*
         /// The fixture names, in the order of `tests/fixtures/`.
         pub const FIXTURES: &[&str] = &[$(stringify!($name)),*];
@@ -28,5 +32,6 @@ fixtures!(
     maps,
     nullable31,
     oneof,
+    params,
     recursion
 );

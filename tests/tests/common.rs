@@ -28,7 +28,7 @@ fn options(name: &str) -> CrateOptions {
     }
 }
 
-/// Generates one API from `specs`; returns its `types.rs` and the warnings.
+/// Generates one API from `specs`; returns its `types.rs` (and `client.rs`) and the warnings.
 pub fn generate(
     module: &str,
     specs: &[PathBuf],
@@ -38,10 +38,14 @@ pub fn generate(
         specs: specs.to_vec(),
     };
     match cli::render(&[input], &root(), &options(module)) {
-        Ok((tree, warnings)) => Ok((
-            tree.files[&format!("src/{module}/types.rs")].clone(),
-            warnings,
-        )),
+        Ok((tree, warnings)) => {
+            let mut code = tree.files[&format!("src/{module}/types.rs")].clone();
+            if let Some(client) = tree.files.get(&format!("src/{module}/client.rs")) {
+                code.push('\n');
+                code.push_str(client);
+            }
+            Ok((code, warnings))
+        }
         Err(Failure::Specs(diagnostics)) => Err(diagnostics),
         Err(Failure::Internal(message)) => panic!("internal error: {message}"),
     }

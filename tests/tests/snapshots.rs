@@ -62,6 +62,7 @@ fixture_tests!(
     maps,
     nullable31,
     oneof,
+    params,
     recursion
 );
 

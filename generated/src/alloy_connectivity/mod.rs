@@ -7,3 +7,7 @@
 //!
 //! - `https://production.runalloy.com`: Production server
 pub mod types;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Server};

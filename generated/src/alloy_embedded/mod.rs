@@ -5,3 +5,7 @@
 //!
 //! - `https://production.runalloy.com`
 pub mod types;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Server};

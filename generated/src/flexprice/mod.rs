@@ -8,3 +8,7 @@
 //! - `https://us.api.flexprice.io/v1`: US Region
 //! - `https://api.cloud.flexprice.io/v1`: India Region
 pub mod types;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Server};

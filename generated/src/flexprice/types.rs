@@ -176,6 +176,11 @@ impl std::fmt::Display for ErrorResponseCode {
         f.write_str(self.as_str())
     }
 }
+impl crate::runtime::ToParam for ErrorResponseCode {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
 impl std::str::FromStr for ErrorResponseCode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -231,6 +236,11 @@ impl UserType {
 impl std::fmt::Display for UserType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl crate::runtime::ToParam for UserType {
+    fn to_param(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 impl std::str::FromStr for UserType {

@@ -5,3 +5,7 @@
 //!
 //! - `https://api-sandbox.y.uno/v1`
 pub mod types;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Server};

@@ -1,15 +1,18 @@
 //! Emit stage: IR to token streams, one file at a time. Never sees `openapiv3`, never builds
 //! code from strings.
 
+mod client;
 mod docs;
 mod examples;
 mod runtime;
+mod runtime_client;
 mod types;
 mod validate;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+pub use client::emit_client_module;
 pub use docs::rustdoc_lines;
 pub use runtime::{emit_runtime, Needs};
 
@@ -39,6 +42,11 @@ pub fn needs(apis: &[Api]) -> Needs {
     Needs { patterns }
 }
 
+/// An API without operations has types only.
+pub fn has_client(api: &Api) -> bool {
+    !api.operations.is_empty()
+}
+
 /// Every Rust file of a generated crate named `crate_name`.
 pub fn emit_crate(apis: &[Api], crate_name: &str, manifest: &str) -> Vec<RustFile> {
     let all_sources: Vec<String> = vec![manifest.to_owned()];
@@ -60,6 +68,13 @@ pub fn emit_crate(apis: &[Api], crate_name: &str, manifest: &str) -> Vec<RustFil
             sources: api.spec_files.clone(),
             tokens: emit_api_module(api),
         });
+        if has_client(api) {
+            files.push(RustFile {
+                path: format!("src/{}/client.rs", api.module),
+                sources: api.spec_files.clone(),
+                tokens: client::emit_client_module(api),
+            });
+        }
         files.push(RustFile {
             path: format!("src/{}/types.rs", api.module),
             sources: api.spec_files.clone(),
@@ -118,6 +133,14 @@ fn emit_api_module(api: &Api) -> TokenStream {
         };
         quote!(#![doc = #line])
     });
+    let client = has_client(api).then(|| {
+        quote! {
+            #[cfg(feature = "client")]
+            pub mod client;
+            #[cfg(feature = "client")]
+            pub use client::{Client, ClientBuilder, Credentials, Server};
+        }
+    });
     let servers_heading =
         (!api.servers.is_empty()).then(|| quote!(#![doc = ""] #![doc = " Servers:"] #![doc = ""]));
     quote! {
@@ -127,6 +150,7 @@ fn emit_api_module(api: &Api) -> TokenStream {
         #(#servers)*
 
         pub mod types;
+        #client
     }
 }
 

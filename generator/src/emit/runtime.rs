@@ -14,11 +14,16 @@ pub fn emit_runtime(needs: Needs) -> TokenStream {
     let validate = validate();
     let checks = checks(needs);
     let serde_helpers = serde_helpers();
+    let to_param = to_param();
+    let client = super::runtime_client::emit_client_runtime();
     quote! {
-        //! Shared plumbing of the generated APIs: validation, redaction and serde helpers.
+        //! Shared plumbing of the generated APIs: validation, redaction, serde helpers, and the
+        //! HTTP client (feature `client`).
         #validate
         #checks
         #serde_helpers
+        #to_param
+        #client
     }
 }
 
@@ -266,6 +271,55 @@ fn checks(needs: Needs) -> TokenStream {
                 && !domain.contains("..")
                 && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
             !local.is_empty() && local.len() <= 64 && !local.contains(char::is_whitespace) && domain_ok
+        }
+    }
+}
+
+fn to_param() -> TokenStream {
+    quote! {
+        /// How a value is written in a path, query or header parameter.
+        pub trait ToParam {
+            fn to_param(&self) -> String;
+        }
+
+        impl<T: ToParam + ?Sized> ToParam for &T {
+            fn to_param(&self) -> String {
+                (**self).to_param()
+            }
+        }
+
+        impl<T: ToParam + ?Sized> ToParam for Box<T> {
+            fn to_param(&self) -> String {
+                (**self).to_param()
+            }
+        }
+
+        macro_rules! param_by_display {
+            ($($ty:ty),*) => {
+                $(impl ToParam for $ty {
+                    fn to_param(&self) -> String {
+                        self.to_string()
+                    }
+                })*
+            };
+        }
+
+        param_by_display!(str, String, bool, i32, i64, f32, f64, uuid::Uuid, chrono::NaiveDate);
+
+        impl ToParam for chrono::DateTime<chrono::Utc> {
+            fn to_param(&self) -> String {
+                self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            }
+        }
+
+        /// Free-form values are sent as JSON text.
+        impl ToParam for serde_json::Value {
+            fn to_param(&self) -> String {
+                match self {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                }
+            }
         }
     }
 }

@@ -266,6 +266,12 @@ fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
             }
         }
 
+        impl crate::runtime::ToParam for #name {
+            fn to_param(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 

@@ -27,8 +27,8 @@ pub fn resolve(
     let mut resolver = Resolver::new(loaded, document, sink);
     resolver.resolve_components();
     let servers = resolver.servers();
-    let security_schemes = resolver.security_schemes();
-    let operations = resolver.operations(&security_schemes);
+    let mut security_schemes = resolver.security_schemes();
+    let operations = resolver.operations(&mut security_schemes);
     if resolver.sink.has_errors() {
         return None;
     }
@@ -182,7 +182,7 @@ impl<'a> Resolver<'a> {
                 };
                 Server {
                     name: names.claim(&wanted).0,
-                    url: server.url.clone(),
+                    url: with_variable_defaults(&server.url, server.variables.as_ref()),
                     description: docs(server.description.as_deref()),
                 }
             })
@@ -326,6 +326,18 @@ fn name_override(extensions: &IndexMap<String, Value>) -> Option<&str> {
         .get("x-speakeasy-name-override")
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
+}
+
+/// A server URL with each `{variable}` replaced by its default.
+fn with_variable_defaults(
+    url: &str,
+    variables: Option<&IndexMap<String, openapiv3::ServerVariable>>,
+) -> String {
+    let mut url = url.to_owned();
+    for (name, variable) in variables.into_iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
 }
 
 /// `https://api-sandbox.example.com/v1` -> `api-sandbox`.

@@ -16,7 +16,7 @@ use crate::ir::{
 use crate::naming::{self, Namespace};
 
 impl Resolver<'_> {
-    pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    pub(super) fn operations(&mut self, schemes: &mut Vec<SecurityScheme>) -> Vec<Operation> {
         let document = self.document;
         let mut names = Namespace::default();
         let mut operations = Vec::new();
@@ -64,6 +64,10 @@ impl Resolver<'_> {
                     .enumerate()
                     .map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
                 let mut parameter_names = Namespace::default();
+                // Names the generated methods use for their own arguments.
+                for reserved in ["body", "options", "request", "response"] {
+                    parameter_names.claim(reserved);
+                }
                 for (parameter, at) in path_level.chain(own) {
                     if let Some(parameter) =
                         self.parameter(parameter, &at, &type_prefix, &mut parameter_names)
@@ -83,11 +87,12 @@ impl Resolver<'_> {
                     &type_prefix,
                 );
                 let requirements = operation.security.as_ref().or(document.security.as_ref());
-                let security = self.security(
+                let mut security = self.security(
                     requirements.map(Vec::as_slice).unwrap_or(&[]),
                     schemes,
                     &pointer,
                 );
+                credential_parameters(&mut parameters, &mut security, schemes);
                 operations.push(Operation {
                     name,
                     type_prefix,
@@ -455,6 +460,42 @@ impl Resolver<'_> {
             alternatives.push(Vec::new());
         }
         alternatives
+    }
+}
+
+/// An `Authorization` header declared as a parameter (often with a placeholder default such as
+/// `bearer YOUR_API_KEY`) is a credential: it becomes a bearer security scheme the operation
+/// requires, and the placeholder is never sent.
+fn credential_parameters(
+    parameters: &mut Vec<Parameter>,
+    security: &mut Vec<Vec<String>>,
+    schemes: &mut Vec<SecurityScheme>,
+) {
+    let Some(index) = parameters.iter().position(|p| {
+        p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("authorization")
+    }) else {
+        return;
+    };
+    let parameter = parameters.remove(index);
+    let key = parameter.wire.clone();
+    if !schemes.iter().any(|s| s.key == key) {
+        schemes.push(SecurityScheme {
+            key: key.clone(),
+            name: naming::snake_name(&key),
+            kind: crate::ir::SchemeKind::Bearer { format: None },
+            docs: parameter.docs.clone(),
+        });
+    }
+    if security.is_empty() {
+        security.push(Vec::new());
+    }
+    for alternative in security.iter_mut() {
+        if !alternative.contains(&key) {
+            alternative.push(key.clone());
+        }
+    }
+    if !parameter.required {
+        security.push(Vec::new());
     }
 }
 

@@ -1,0 +1,602 @@
+//! Per-API client module: servers, credentials, and one async method per operation. The
+//! plumbing lives in `runtime::client`; what is emitted here is the per-operation data.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::types::{ident, type_tokens};
+use crate::ir::{
+    Api, Operation, ParamLocation, Parameter, Response, SchemeKind, SecurityScheme, Status, TypeRef,
+};
+
+pub fn emit_client_module(api: &Api) -> TokenStream {
+    let server = emit_server(api);
+    let credentials = emit_credentials(&api.security_schemes);
+    let client = emit_client(api);
+    let operations = api.operations.iter().map(emit_operation_types);
+    quote! {
+        #![doc = " The async client of this API."]
+        use crate::runtime::client as rt;
+
+        #server
+        #credentials
+        #client
+        #(#operations)*
+    }
+}
+
+fn emit_server(api: &Api) -> TokenStream {
+    let variants = api.servers.iter().map(|s| {
+        let name = ident(&s.name);
+        let docs = doc_attrs(Some(&match &s.description {
+            Some(d) => format!("`{}`: {d}", s.url),
+            None => format!("`{}`", s.url),
+        }));
+        quote!(#docs #name,)
+    });
+    let urls = api.servers.iter().map(|s| {
+        let name = ident(&s.name);
+        let url = &s.url;
+        quote!(Self::#name => #url,)
+    });
+    quote! {
+        /// Where the API is served: the servers its description lists, or any base URL.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Server {
+            #(#variants)*
+            /// Another base URL (a proxy, a sandbox, a local fake).
+            Custom(String),
+        }
+
+        impl Server {
+            pub fn url(&self) -> &str {
+                match self {
+                    #(#urls)*
+                    Self::Custom(url) => url,
+                }
+            }
+        }
+    }
+}
+
+fn placement(scheme: &SecurityScheme) -> TokenStream {
+    match &scheme.kind {
+        SchemeKind::ApiKey { location, param } => match location {
+            ParamLocation::Query => quote!(rt::Placement::Query(#param)),
+            ParamLocation::Cookie => quote!(rt::Placement::Cookie(#param)),
+            _ => quote!(rt::Placement::Header(#param)),
+        },
+        SchemeKind::Bearer { .. } | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect { .. } => {
+            quote!(rt::Placement::Bearer)
+        }
+        SchemeKind::Basic => quote!(rt::Placement::Basic),
+        SchemeKind::Http { scheme } => quote!(rt::Placement::Scheme(#scheme)),
+    }
+}
+
+fn scheme_summary(scheme: &SecurityScheme) -> String {
+    match &scheme.kind {
+        SchemeKind::ApiKey { location, param } => {
+            let place = match location {
+                ParamLocation::Query => "query parameter",
+                ParamLocation::Cookie => "cookie",
+                _ => "header",
+            };
+            format!("API key `{}`, sent in the `{param}` {place}.", scheme.key)
+        }
+        SchemeKind::Bearer { .. } => format!(
+            "`{}`: a token sent as `Authorization: Bearer <token>`.",
+            scheme.key
+        ),
+        SchemeKind::OAuth2 | SchemeKind::OpenIdConnect { .. } => {
+            format!(
+                "`{}`: an OAuth access token, sent as a bearer token.",
+                scheme.key
+            )
+        }
+        SchemeKind::Basic => format!(
+            "`{}`: `user:password`, sent as HTTP basic authentication.",
+            scheme.key
+        ),
+        SchemeKind::Http { scheme: name } => format!(
+            "`{}`: sent as `Authorization: {name} <credential>`.",
+            scheme.key
+        ),
+    }
+}
+
+fn emit_credentials(schemes: &[SecurityScheme]) -> TokenStream {
+    let fields = schemes.iter().map(|s| {
+        let name = ident(&s.name);
+        let docs = doc_attrs(Some(&scheme_summary(s)));
+        quote!(#docs pub #name: Option<rt::Secret>,)
+    });
+    let setters = schemes.iter().map(|s| {
+        let name = ident(&s.name);
+        let setter = format_ident!("with_{}", s.name.trim_end_matches('_'));
+        let doc = format!(" Sets the credential of {}", scheme_summary(s));
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl Into<rt::Secret>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        }
+    });
+    let constructor = (!schemes.is_empty()).then(|| {
+        let args = schemes.iter().map(|s| {
+            let name = ident(&s.name);
+            quote!(#name: impl Into<rt::Secret>)
+        });
+        let inits = schemes.iter().map(|s| {
+            let name = ident(&s.name);
+            quote!(#name: Some(#name.into()))
+        });
+        quote! {
+            /// Every credential this API knows, one per security scheme.
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    });
+    let lookups = schemes.iter().map(|s| {
+        let name = ident(&s.name);
+        let key = &s.key;
+        quote!(#key => self.#name.as_ref(),)
+    });
+    let table = schemes.iter().map(|s| {
+        let key = &s.key;
+        let placement = placement(s);
+        quote!((#key, #placement),)
+    });
+    let get_arg = if schemes.is_empty() {
+        quote!(_scheme)
+    } else {
+        quote!(scheme)
+    };
+    let body = if schemes.is_empty() {
+        quote!(None)
+    } else {
+        quote!(match scheme { #(#lookups)* _ => None })
+    };
+    quote! {
+        /// One credential slot per security scheme of the API; each is redacted in `Debug`.
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub struct Credentials {
+            #(#fields)*
+        }
+
+        impl Credentials {
+            #constructor
+            #(#setters)*
+        }
+
+        impl rt::CredentialSet for Credentials {
+            fn get(&self, #get_arg: &str) -> Option<&rt::Secret> {
+                #body
+            }
+        }
+
+        /// How each security scheme presents its credential.
+        const SCHEMES: &[(&str, rt::Placement)] = &[#(#table)*];
+    }
+}
+
+fn emit_client(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(emit_method);
+    let title = format!(" Client of {}.", api.title);
+    quote! {
+        #[doc = #title]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: rt::Core,
+            credentials: Credentials,
+        }
+
+        /// Configures a [`Client`]: credentials, timeout, user agent, retries, headers.
+        pub type ClientBuilder = rt::Builder<Client>;
+
+        impl rt::ApiClient for Client {
+            type Credentials = Credentials;
+
+            fn from_parts(core: rt::Core, credentials: Credentials) -> Self {
+                Client { core, credentials }
+            }
+        }
+
+        impl Client {
+            /// A client for `server` with the given credentials and default settings.
+            pub fn new(server: Server, credentials: Credentials) -> Result<Self, rt::BuildError> {
+                Self::builder(server).credentials(credentials).build()
+            }
+
+            pub fn builder(server: Server) -> ClientBuilder {
+                rt::Builder::new(server.url())
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// Parameters passed as method arguments: required ones without a spec default.
+fn is_argument(p: &Parameter) -> bool {
+    p.required && p.default.is_none()
+}
+
+/// Parameters in the operation's options struct: optional ones.
+fn is_option(p: &Parameter) -> bool {
+    !p.required
+}
+
+fn options_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Options", op.type_prefix)
+}
+
+fn success_type(op: &Operation) -> TokenStream {
+    let successes: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    match successes.as_slice() {
+        [] => quote!(()),
+        [one] => body_type(one),
+        _ => {
+            let name = format_ident!("{}Response", op.type_prefix);
+            quote!(#name)
+        }
+    }
+}
+
+fn body_type(response: &Response) -> TokenStream {
+    match (&response.ty, &response.content_type) {
+        (Some(ty), _) => type_tokens(ty, &quote!(super::types::)),
+        (None, Some(_)) => quote!(Vec<u8>),
+        (None, None) => quote!(()),
+    }
+}
+
+fn status_variant(status: &Status) -> proc_macro2::Ident {
+    match status {
+        Status::Code(code) => format_ident!("Status{}", code),
+        Status::Range(digit) => format_ident!("Status{}xx", digit),
+        Status::Default => format_ident!("Default"),
+    }
+}
+
+fn emit_method(op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let docs = method_docs(op);
+    let error = format_ident!("{}Error", op.type_prefix);
+    let success = success_type(op);
+    let mut args = Vec::new();
+    let mut setup = Vec::new();
+    for p in op.parameters.iter().filter(|p| is_argument(p)) {
+        let arg = ident(&p.name);
+        let ty = argument_type(&p.ty);
+        args.push(quote!(#arg: #ty));
+    }
+    if let Some(body) = &op.body {
+        let ty = match &body.ty {
+            Some(ty) => {
+                let ty = type_tokens(ty, &quote!(super::types::));
+                quote!(&#ty)
+            }
+            None => quote!(Vec<u8>),
+        };
+        if body.required {
+            args.push(quote!(body: #ty));
+        } else {
+            args.push(quote!(body: Option<#ty>));
+        }
+    }
+    let has_options = op.parameters.iter().any(is_option);
+    if has_options {
+        let options = options_name(op);
+        args.push(quote!(options: &#options));
+    }
+    let path = path_expression(op);
+    let method = format_ident!("{}", op.method);
+    for p in &op.parameters {
+        if p.location == ParamLocation::Path {
+            continue;
+        }
+        setup.push(parameter_statement(p));
+    }
+    let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
+    setup.push(quote!(request.authorize(&self.credentials, SCHEMES, &[#(#alternatives),*])?;));
+    if let Some(body) = &op.body {
+        let send = match &body.ty {
+            Some(_) => quote!(request.json(body)),
+            None => {
+                let content_type = &body.content_type;
+                quote!(request.raw(#content_type, body))
+            }
+        };
+        setup.push(if body.required {
+            quote!(#send;)
+        } else {
+            quote!(if let Some(body) = body { #send; })
+        });
+    }
+    let arms = response_arms(op, &error);
+    let fallback = (!op.responses.iter().any(|r| r.status == Status::Default))
+        .then(|| quote!(_ => Err(response.unexpected()),));
+    quote! {
+        #docs
+        pub async fn #name(&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
+            let mut request = rt::Request::new(reqwest::Method::#method, #path);
+            #(#setup)*
+            let response = self.core.send(request).await?;
+            match response.status {
+                #(#arms)*
+                #fallback
+            }
+        }
+    }
+}
+
+fn method_docs(op: &Operation) -> TokenStream {
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(summary);
+    }
+    if let Some(description) = &op.description {
+        if op.summary.as_deref() != Some(description.as_str()) {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(description);
+        }
+    }
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}`", op.method, op.path));
+    if op.deprecated {
+        text.push_str("\n\nDeprecated.");
+    }
+    doc_attrs(Some(&text))
+}
+
+/// Arguments borrow (`&str`, `&[T]`, `&T`) except small copyable scalars.
+fn argument_type(ty: &TypeRef) -> TokenStream {
+    match ty.non_null() {
+        TypeRef::String => quote!(&str),
+        scalar @ (TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Uuid
+        | TypeRef::Date
+        | TypeRef::DateTime) => type_tokens(scalar, &TokenStream::new()),
+        TypeRef::List(item) => {
+            let item = type_tokens(item, &quote!(super::types::));
+            quote!(&[#item])
+        }
+        other => {
+            let ty = type_tokens(other, &quote!(super::types::));
+            quote!(&#ty)
+        }
+    }
+}
+
+/// The path with each `{param}` replaced by its percent-encoded value.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut pieces = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            pieces.push(quote!(#literal));
+        }
+        let wire = &rest[open + 1..close];
+        match op
+            .parameters
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire == wire)
+        {
+            Some(p) => {
+                let arg = ident(&p.name);
+                pieces.push(quote!(&rt::path_segment(&#arg)));
+            }
+            None => {
+                let raw = &rest[open..=close];
+                pieces.push(quote!(#raw));
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(quote!(#rest));
+    }
+    match pieces.as_slice() {
+        [] => quote!(String::new()),
+        [one] => quote!(String::from(#one)),
+        _ => quote!([#(#pieces),*].concat()),
+    }
+}
+
+fn parameter_statement(p: &Parameter) -> TokenStream {
+    let wire = &p.wire;
+    let arg = ident(&p.name);
+    let is_list = matches!(p.ty.non_null(), TypeRef::List(_));
+    let explode = p.explode;
+    let put = |value: TokenStream| match (p.location, is_list) {
+        (ParamLocation::Query, true) => quote!(request.query_list(#wire, #value, #explode);),
+        (ParamLocation::Query, false) => quote!(request.query(#wire, #value);),
+        (_, true) => {
+            quote!(request.header(#wire, &#value.iter().map(crate::runtime::ToParam::to_param).collect::<Vec<_>>().join(","));)
+        }
+        (_, false) => quote!(request.header(#wire, #value);),
+    };
+    if is_option(p) {
+        let statement = put(quote!(value));
+        quote!(if let Some(value) = &options.#arg { #statement })
+    } else if let Some(default) = p
+        .default
+        .as_ref()
+        .filter(|_| p.location == ParamLocation::Header)
+    {
+        let default = default
+            .as_str()
+            .map_or_else(|| default.to_string(), str::to_owned);
+        quote!(request.default_header(#wire, #default);)
+    } else if p.default.is_some() {
+        // A required non-header parameter with a default: send the default.
+        let default = p
+            .default
+            .as_ref()
+            .map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_owned))
+            .unwrap_or_default();
+        put(quote!(#default))
+    } else if is_list {
+        put(quote!(#arg))
+    } else {
+        put(quote!(&#arg))
+    }
+}
+
+fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
+    let successes: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let several = successes.len() > 1;
+    let success_enum = format_ident!("{}Response", op.type_prefix);
+    op.responses
+        .iter()
+        .map(|r| {
+            let pattern = match &r.status {
+                Status::Code(code) => quote!(#code),
+                Status::Range(digit) => {
+                    let low = u16::from(*digit) * 100;
+                    let high = low + 99;
+                    quote!(#low..=#high)
+                }
+                Status::Default => quote!(status),
+            };
+            let has_body = r.ty.is_some() || r.content_type.is_some();
+            let decode = match (&r.ty, &r.content_type) {
+                (Some(_), _) => quote!(response.decode()),
+                (None, Some(_)) => quote!(Ok(response.body)),
+                (None, None) => quote!(Ok(())),
+            };
+            let variant = status_variant(&r.status);
+            let status_arg = !matches!(r.status, Status::Code(_));
+            if r.status.is_success() {
+                if several {
+                    let wrap = if status_arg { quote!(|body| #success_enum::#variant(response_status, body)) } else { quote!(#success_enum::#variant) };
+                    let keep_status = status_arg.then(|| quote!(let response_status = response.status;));
+                    quote!(#pattern => { #keep_status #decode.map(#wrap) })
+                } else {
+                    quote!(#pattern => #decode,)
+                }
+            } else {
+                let status = if matches!(r.status, Status::Default) {
+                    TokenStream::new()
+                } else {
+                    quote!(let status = response.status;)
+                };
+                match (has_body, status_arg) {
+                    (true, false) => {
+                        if r.ty.is_some() {
+                            quote!(#pattern => Err(response.error(#error::#variant)),)
+                        } else {
+                            quote!(#pattern => Err(rt::Error::Api(#error::#variant(response.body))),)
+                        }
+                    }
+                    (true, true) => {
+                        if r.ty.is_some() {
+                            quote!(#pattern => { #status Err(response.error(|body| #error::#variant(status, body))) })
+                        } else {
+                            quote!(#pattern => { #status Err(rt::Error::Api(#error::#variant(status, response.body))) })
+                        }
+                    }
+                    (false, false) => quote!(#pattern => Err(rt::Error::Api(#error::#variant)),),
+                    (false, true) => quote!(#pattern => { #status Err(rt::Error::Api(#error::#variant(status))) }),
+                }
+            }
+        })
+        .collect()
+}
+
+/// The per-operation types: documented errors, several successes, optional parameters.
+fn emit_operation_types(op: &Operation) -> TokenStream {
+    let error = format_ident!("{}Error", op.type_prefix);
+    let variants = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .map(response_variant);
+    let error_doc = format!(" Documented error responses of [`Client::{}`].", op.name);
+    let successes: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let success_enum = (successes.len() > 1).then(|| {
+        let name = format_ident!("{}Response", op.type_prefix);
+        let variants = successes.iter().copied().map(response_variant);
+        let doc = format!(
+            " Documented successful responses of [`Client::{}`].",
+            op.name
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #name { #(#variants)* }
+        }
+    });
+    let options = op
+        .parameters
+        .iter()
+        .any(is_option)
+        .then(|| emit_options(op));
+    quote! {
+        #[doc = #error_doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #error { #(#variants)* }
+        #success_enum
+        #options
+    }
+}
+
+fn response_variant(r: &Response) -> TokenStream {
+    let variant = status_variant(&r.status);
+    let docs = doc_attrs(r.docs.as_deref());
+    let has_body = r.ty.is_some() || r.content_type.is_some();
+    let body = body_type(r);
+    match (has_body, matches!(r.status, Status::Code(_))) {
+        (true, true) => quote!(#docs #variant(#body),),
+        (true, false) => quote!(#docs #variant(u16, #body),),
+        (false, true) => quote!(#docs #variant,),
+        (false, false) => quote!(#docs #variant(u16),),
+    }
+}
+
+fn emit_options(op: &Operation) -> TokenStream {
+    let name = options_name(op);
+    let fields = op.parameters.iter().filter(|p| is_option(p)).map(|p| {
+        let field = ident(&p.name);
+        let ty = type_tokens(p.ty.non_null(), &quote!(super::types::));
+        let docs = doc_attrs(p.docs.as_deref());
+        quote!(#docs pub #field: Option<#ty>,)
+    });
+    let doc = format!(
+        " Optional parameters of [`Client::{}`]; unset ones are not sent.",
+        op.name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name { #(#fields)* }
+    }
+}
