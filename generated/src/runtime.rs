@@ -595,7 +595,7 @@ pub mod client {
             }
         }
         /// A body sent as is, for content types other than JSON.
-        pub fn raw(&mut self, content_type: &'static str, body: Vec<u8>) {
+        pub fn raw(&mut self, content_type: &str, body: Vec<u8>) {
             match HeaderValue::from_str(content_type) {
                 Ok(value) => self.body = Some((value, body)),
                 Err(_) => {

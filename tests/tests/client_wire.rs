@@ -563,4 +563,36 @@ mod params {
         assert_eq!(header(&requests[1], "content-type"), Some("text/plain"));
         assert_eq!(requests[1].body, b"hi");
     }
+
+    #[tokio::test]
+    async fn multipart_bodies_are_sent_raw_with_the_callers_boundary() {
+        let server = MockServer::start().await;
+        Mock::given(path("/upload")).respond_with(ResponseTemplate::new(201)).mount(&server).await;
+        let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
+        let body = b"--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--xyz--\r\n".to_vec();
+        client.upload("multipart/form-data; boundary=xyz", body.clone()).await.unwrap();
+        let sent = only_request(&server).await;
+        assert_eq!(header(&sent, "content-type"), Some("multipart/form-data; boundary=xyz"));
+        assert_eq!(sent.body, body);
+    }
+}
+
+#[tokio::test]
+async fn alloy_embedded_create_decodes_its_401() {
+    let server = server_answering(401, json!({})).await;
+    let err = alloy_client(&server)
+        .build()
+        .unwrap()
+        .create_a_user(None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Api(alloy_embedded::client::CreateAUserError::Status401(
+                Value::Object(_)
+            ))
+        ),
+        "{err:?}"
+    );
 }

@@ -286,6 +286,10 @@ fn emit_method(op: &Operation) -> TokenStream {
             }
             None => quote!(Vec<u8>),
         };
+        if is_multipart(body) {
+            // The boundary is part of the content type, so the caller supplies both.
+            args.push(quote!(content_type: &str));
+        }
         if body.required {
             args.push(quote!(body: #ty));
         } else {
@@ -310,6 +314,7 @@ fn emit_method(op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let send = match &body.ty {
             Some(_) => quote!(request.json(body)),
+            None if is_multipart(body) => quote!(request.raw(content_type, body)),
             None => {
                 let content_type = &body.content_type;
                 quote!(request.raw(#content_type, body))
@@ -336,6 +341,14 @@ fn emit_method(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+fn is_multipart(body: &crate::ir::Body) -> bool {
+    body.ty.is_none()
+        && body
+            .content_type
+            .to_ascii_lowercase()
+            .starts_with("multipart/")
 }
 
 fn method_docs(op: &Operation) -> TokenStream {

@@ -336,7 +336,7 @@ fn request() -> TokenStream {
             }
 
             /// A body sent as is, for content types other than JSON.
-            pub fn raw(&mut self, content_type: &'static str, body: Vec<u8>) {
+            pub fn raw(&mut self, content_type: &str, body: Vec<u8>) {
                 match HeaderValue::from_str(content_type) {
                     Ok(value) => self.body = Some((value, body)),
                     Err(_) => self.problem = Some(format!("content type {content_type:?} is not a valid header")),
