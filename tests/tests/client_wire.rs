@@ -567,12 +567,23 @@ mod params {
     #[tokio::test]
     async fn multipart_bodies_are_sent_raw_with_the_callers_boundary() {
         let server = MockServer::start().await;
-        Mock::given(path("/upload")).respond_with(ResponseTemplate::new(201)).mount(&server).await;
+        Mock::given(path("/upload"))
+            .respond_with(ResponseTemplate::new(201))
+            .mount(&server)
+            .await;
         let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
-        let body = b"--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--xyz--\r\n".to_vec();
-        client.upload("multipart/form-data; boundary=xyz", body.clone()).await.unwrap();
+        let body =
+            b"--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--xyz--\r\n"
+                .to_vec();
+        client
+            .upload("multipart/form-data; boundary=xyz", body.clone())
+            .await
+            .unwrap();
         let sent = only_request(&server).await;
-        assert_eq!(header(&sent, "content-type"), Some("multipart/form-data; boundary=xyz"));
+        assert_eq!(
+            header(&sent, "content-type"),
+            Some("multipart/form-data; boundary=xyz")
+        );
         assert_eq!(sent.body, body);
     }
 }

@@ -1,10 +1,40 @@
-//! `cargo xtask`: repository tasks. `codegen` regenerates `generated/` from `specs/`.
+//! `cargo xtask`: repository tasks. `codegen` regenerates `generated/` from `specs/`; `bench`
+//! runs the benchmarks; the other commands are the generator's own (`generate`, `import`).
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
-fn main() -> std::process::ExitCode {
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    generator::cli::run(&args, &workspace_root())
+    let root = workspace_root();
+    match args.first().map(String::as_str) {
+        Some("bench") => bench(&root),
+        _ => generator::cli::run(&args, &root),
+    }
+}
+
+/// Runs every benchmark in release mode; each prints its table and writes JSON under
+/// `target/bench/`.
+fn bench(root: &Path) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "bench",
+            "--package",
+            "codegen-tests",
+            "--bench",
+            "client_overhead",
+        ])
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("cannot run cargo: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The workspace root: the parent of this crate's directory.
