@@ -48,6 +48,7 @@ fn main() {
     write(&out.join("runtime.rs"), &runtime);
     for api in modules {
         write(&out.join(format!("{}.rs", api.module)), &api.types);
+        write(&out.join(format!("{}_api.rs", api.module)), &api.items);
         write(&out.join(format!("{}_client.rs", api.module)), &api.client);
     }
 }

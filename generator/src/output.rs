@@ -216,6 +216,8 @@ fn short_diff(old: &str, new: &str) -> String {
 /// One API's module sources, ready for `include!`.
 pub struct IncludableApi {
     pub module: String,
+    /// Items of the API module itself (its credentials).
+    pub items: String,
     pub types: String,
     /// Empty when the API has no operations.
     pub client: String,
@@ -234,8 +236,10 @@ pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<IncludableApi>), S
         } else {
             String::new()
         };
+        let items = format::format_includable(emit::emit_api_items(api))?;
         modules.push(IncludableApi {
             module: api.module.clone(),
+            items,
             types,
             client,
         });

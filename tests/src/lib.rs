@@ -9,6 +9,7 @@ pub mod runtime {
 macro_rules! fixtures {
     ($($name:ident),* $(,)?) => {
         $(pub mod $name {
+            include!(concat!(env!("OUT_DIR"), "/", stringify!($name), "_api.rs"));
             pub mod types {
                 include!(concat!(env!("OUT_DIR"), "/", stringify!($name), ".rs"));
             }

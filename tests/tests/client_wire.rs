@@ -447,9 +447,10 @@ async fn retries_give_up_and_post_is_not_retried_unless_asked() {
 mod params {
     use super::{header, only_request, server_answering};
     use codegen_tests::params::client::{
-        Client, Credentials, GetItemTagError, GetItemTagOptions, GetItemTagResponse, Server,
+        Client, GetItemTagError, GetItemTagOptions, GetItemTagResponse, Server,
     };
     use codegen_tests::params::types::{GetItemTagSort, Tag};
+    use codegen_tests::params::Credentials;
     use codegen_tests::runtime::client::Error;
     use serde_json::json;
     use wiremock::matchers::path;

@@ -28,7 +28,7 @@ fn options(name: &str) -> CrateOptions {
     }
 }
 
-/// Generates one API from `specs`; returns its `types.rs` (and `client.rs`) and the warnings.
+/// Generates one API from `specs`; returns its `types.rs`, `mod.rs` and `client.rs`, and the warnings.
 pub fn generate(
     module: &str,
     specs: &[PathBuf],
@@ -40,9 +40,11 @@ pub fn generate(
     match cli::render(&[input], &root(), &options(module)) {
         Ok((tree, warnings)) => {
             let mut code = tree.files[&format!("src/{module}/types.rs")].clone();
-            if let Some(client) = tree.files.get(&format!("src/{module}/client.rs")) {
-                code.push('\n');
-                code.push_str(client);
+            for file in ["mod.rs", "client.rs"] {
+                if let Some(text) = tree.files.get(&format!("src/{module}/{file}")) {
+                    code.push('\n');
+                    code.push_str(text);
+                }
             }
             Ok((code, warnings))
         }

@@ -10,4 +10,41 @@ pub mod types;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Credentials, Server};
+pub use client::{Client, ClientBuilder, Server};
+/// One credential slot per security scheme of the API; each is redacted in `Debug`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Credentials {
+    /// `bearerAuth`: a token sent as `Authorization: Bearer <token>`.
+    pub bearer_auth: Option<crate::runtime::Secret>,
+}
+impl Credentials {
+    /// Every credential this API knows, one per security scheme.
+    pub fn new(bearer_auth: impl Into<crate::runtime::Secret>) -> Self {
+        Self {
+            bearer_auth: Some(bearer_auth.into()),
+        }
+    }
+    /// Sets the credential of `bearerAuth`: a token sent as `Authorization: Bearer <token>`.
+    pub fn with_bearer_auth(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
+        self.bearer_auth = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::CredentialSet for Credentials {
+    fn get(&self, scheme: &str) -> Option<&crate::runtime::Secret> {
+        match scheme {
+            "bearerAuth" => self.bearer_auth.as_ref(),
+            _ => None,
+        }
+    }
+    fn set(&mut self, scheme: &str, value: crate::runtime::Secret) {
+        if scheme == "bearerAuth" {
+            self.bearer_auth = Some(value);
+        }
+    }
+}
+/// How each security scheme presents its credential.
+#[allow(dead_code)]
+pub(crate) const SCHEMES: &[(&str, crate::runtime::Placement)] = &[
+    ("bearerAuth", crate::runtime::Placement::Bearer),
+];

@@ -17,46 +17,17 @@ impl Server {
         }
     }
 }
-/// One credential slot per security scheme of the API; each is redacted in `Debug`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Credentials {
-    /// `Authorization`: a token sent as `Authorization: Bearer <token>`.
-    pub authorization: Option<rt::Secret>,
-}
-impl Credentials {
-    /// Every credential this API knows, one per security scheme.
-    pub fn new(authorization: impl Into<rt::Secret>) -> Self {
-        Self {
-            authorization: Some(authorization.into()),
-        }
-    }
-    /// Sets the credential of `Authorization`: a token sent as `Authorization: Bearer <token>`.
-    pub fn with_authorization(mut self, value: impl Into<rt::Secret>) -> Self {
-        self.authorization = Some(value.into());
-        self
-    }
-}
-impl rt::CredentialSet for Credentials {
-    fn get(&self, scheme: &str) -> Option<&rt::Secret> {
-        match scheme {
-            "Authorization" => self.authorization.as_ref(),
-            _ => None,
-        }
-    }
-}
-/// How each security scheme presents its credential.
-const SCHEMES: &[(&str, rt::Placement)] = &[("Authorization", rt::Placement::Bearer)];
 /// Client of Embedded 2025-09.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: rt::Core,
-    credentials: Credentials,
+    credentials: super::Credentials,
 }
 /// Configures a [`Client`]: credentials, timeout, user agent, retries, headers.
 pub type ClientBuilder = rt::Builder<Client>;
 impl rt::ApiClient for Client {
-    type Credentials = Credentials;
-    fn from_parts(core: rt::Core, credentials: Credentials) -> Self {
+    type Credentials = super::Credentials;
+    fn from_parts(core: rt::Core, credentials: super::Credentials) -> Self {
         Client { core, credentials }
     }
 }
@@ -64,7 +35,7 @@ impl Client {
     /// A client for `server` with the given credentials and default settings.
     pub fn new(
         server: Server,
-        credentials: Credentials,
+        credentials: super::Credentials,
     ) -> Result<Self, rt::BuildError> {
         Self::builder(server).credentials(credentials).build()
     }
@@ -85,7 +56,7 @@ impl Client {
             String::from("/users/"),
         );
         request.default_header("x-api-version", "2025-09");
-        request.authorize(&self.credentials, SCHEMES, &[&["Authorization"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["Authorization"]])?;
         if let Some(body) = body {
             request.json(body);
         }
@@ -113,7 +84,7 @@ impl Client {
             String::from("/users/batch"),
         );
         request.default_header("x-api-version", "2025-09");
-        request.authorize(&self.credentials, SCHEMES, &[&["Authorization"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["Authorization"]])?;
         if let Some(body) = body {
             request.json(body);
         }

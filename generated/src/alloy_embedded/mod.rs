@@ -8,4 +8,44 @@ pub mod types;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Credentials, Server};
+pub use client::{Client, ClientBuilder, Server};
+/// One credential slot per security scheme of the API; each is redacted in `Debug`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Credentials {
+    /// `Authorization`: a token sent as `Authorization: Bearer <token>`.
+    pub authorization: Option<crate::runtime::Secret>,
+}
+impl Credentials {
+    /// Every credential this API knows, one per security scheme.
+    pub fn new(authorization: impl Into<crate::runtime::Secret>) -> Self {
+        Self {
+            authorization: Some(authorization.into()),
+        }
+    }
+    /// Sets the credential of `Authorization`: a token sent as `Authorization: Bearer <token>`.
+    pub fn with_authorization(
+        mut self,
+        value: impl Into<crate::runtime::Secret>,
+    ) -> Self {
+        self.authorization = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::CredentialSet for Credentials {
+    fn get(&self, scheme: &str) -> Option<&crate::runtime::Secret> {
+        match scheme {
+            "Authorization" => self.authorization.as_ref(),
+            _ => None,
+        }
+    }
+    fn set(&mut self, scheme: &str, value: crate::runtime::Secret) {
+        if scheme == "Authorization" {
+            self.authorization = Some(value);
+        }
+    }
+}
+/// How each security scheme presents its credential.
+#[allow(dead_code)]
+pub(crate) const SCHEMES: &[(&str, crate::runtime::Placement)] = &[
+    ("Authorization", crate::runtime::Placement::Bearer),
+];

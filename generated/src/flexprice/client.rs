@@ -20,48 +20,17 @@ impl Server {
         }
     }
 }
-/// One credential slot per security scheme of the API; each is redacted in `Debug`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Credentials {
-    /// API key `ApiKeyAuth`, sent in the `x-api-key` header.
-    pub x_api_key: Option<rt::Secret>,
-}
-impl Credentials {
-    /// Every credential this API knows, one per security scheme.
-    pub fn new(x_api_key: impl Into<rt::Secret>) -> Self {
-        Self {
-            x_api_key: Some(x_api_key.into()),
-        }
-    }
-    /// Sets the credential of API key `ApiKeyAuth`, sent in the `x-api-key` header.
-    pub fn with_x_api_key(mut self, value: impl Into<rt::Secret>) -> Self {
-        self.x_api_key = Some(value.into());
-        self
-    }
-}
-impl rt::CredentialSet for Credentials {
-    fn get(&self, scheme: &str) -> Option<&rt::Secret> {
-        match scheme {
-            "ApiKeyAuth" => self.x_api_key.as_ref(),
-            _ => None,
-        }
-    }
-}
-/// How each security scheme presents its credential.
-const SCHEMES: &[(&str, rt::Placement)] = &[
-    ("ApiKeyAuth", rt::Placement::Header("x-api-key")),
-];
 /// Client of Flexprice API.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: rt::Core,
-    credentials: Credentials,
+    credentials: super::Credentials,
 }
 /// Configures a [`Client`]: credentials, timeout, user agent, retries, headers.
 pub type ClientBuilder = rt::Builder<Client>;
 impl rt::ApiClient for Client {
-    type Credentials = Credentials;
-    fn from_parts(core: rt::Core, credentials: Credentials) -> Self {
+    type Credentials = super::Credentials;
+    fn from_parts(core: rt::Core, credentials: super::Credentials) -> Self {
         Client { core, credentials }
     }
 }
@@ -69,7 +38,7 @@ impl Client {
     /// A client for `server` with the given credentials and default settings.
     pub fn new(
         server: Server,
-        credentials: Credentials,
+        credentials: super::Credentials,
     ) -> Result<Self, rt::BuildError> {
         Self::builder(server).credentials(credentials).build()
     }
@@ -89,7 +58,7 @@ impl Client {
             reqwest::Method::POST,
             String::from("/users"),
         );
-        request.authorize(&self.credentials, SCHEMES, &[&["ApiKeyAuth"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["ApiKeyAuth"]])?;
         request.json(body);
         let response = self.core.send(request).await?;
         match response.status {

@@ -11,4 +11,41 @@ pub mod types;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Credentials, Server};
+pub use client::{Client, ClientBuilder, Server};
+/// One credential slot per security scheme of the API; each is redacted in `Debug`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Credentials {
+    /// API key `ApiKeyAuth`, sent in the `x-api-key` header.
+    pub x_api_key: Option<crate::runtime::Secret>,
+}
+impl Credentials {
+    /// Every credential this API knows, one per security scheme.
+    pub fn new(x_api_key: impl Into<crate::runtime::Secret>) -> Self {
+        Self {
+            x_api_key: Some(x_api_key.into()),
+        }
+    }
+    /// Sets the credential of API key `ApiKeyAuth`, sent in the `x-api-key` header.
+    pub fn with_x_api_key(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
+        self.x_api_key = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::CredentialSet for Credentials {
+    fn get(&self, scheme: &str) -> Option<&crate::runtime::Secret> {
+        match scheme {
+            "ApiKeyAuth" => self.x_api_key.as_ref(),
+            _ => None,
+        }
+    }
+    fn set(&mut self, scheme: &str, value: crate::runtime::Secret) {
+        if scheme == "ApiKeyAuth" {
+            self.x_api_key = Some(value);
+        }
+    }
+}
+/// How each security scheme presents its credential.
+#[allow(dead_code)]
+pub(crate) const SCHEMES: &[(&str, crate::runtime::Placement)] = &[
+    ("ApiKeyAuth", crate::runtime::Placement::Header("x-api-key")),
+];

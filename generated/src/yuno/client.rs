@@ -17,61 +17,17 @@ impl Server {
         }
     }
 }
-/// One credential slot per security scheme of the API; each is redacted in `Debug`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Credentials {
-    /// API key `sec0`, sent in the `PUBLIC-API-KEY` header.
-    pub public_api_key: Option<rt::Secret>,
-    /// API key `sec1`, sent in the `PRIVATE-SECRET-KEY` header.
-    pub private_secret_key: Option<rt::Secret>,
-}
-impl Credentials {
-    /// Every credential this API knows, one per security scheme.
-    pub fn new(
-        public_api_key: impl Into<rt::Secret>,
-        private_secret_key: impl Into<rt::Secret>,
-    ) -> Self {
-        Self {
-            public_api_key: Some(public_api_key.into()),
-            private_secret_key: Some(private_secret_key.into()),
-        }
-    }
-    /// Sets the credential of API key `sec0`, sent in the `PUBLIC-API-KEY` header.
-    pub fn with_public_api_key(mut self, value: impl Into<rt::Secret>) -> Self {
-        self.public_api_key = Some(value.into());
-        self
-    }
-    /// Sets the credential of API key `sec1`, sent in the `PRIVATE-SECRET-KEY` header.
-    pub fn with_private_secret_key(mut self, value: impl Into<rt::Secret>) -> Self {
-        self.private_secret_key = Some(value.into());
-        self
-    }
-}
-impl rt::CredentialSet for Credentials {
-    fn get(&self, scheme: &str) -> Option<&rt::Secret> {
-        match scheme {
-            "sec0" => self.public_api_key.as_ref(),
-            "sec1" => self.private_secret_key.as_ref(),
-            _ => None,
-        }
-    }
-}
-/// How each security scheme presents its credential.
-const SCHEMES: &[(&str, rt::Placement)] = &[
-    ("sec0", rt::Placement::Header("PUBLIC-API-KEY")),
-    ("sec1", rt::Placement::Header("PRIVATE-SECRET-KEY")),
-];
 /// Client of Users API - Create.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: rt::Core,
-    credentials: Credentials,
+    credentials: super::Credentials,
 }
 /// Configures a [`Client`]: credentials, timeout, user agent, retries, headers.
 pub type ClientBuilder = rt::Builder<Client>;
 impl rt::ApiClient for Client {
-    type Credentials = Credentials;
-    fn from_parts(core: rt::Core, credentials: Credentials) -> Self {
+    type Credentials = super::Credentials;
+    fn from_parts(core: rt::Core, credentials: super::Credentials) -> Self {
         Client { core, credentials }
     }
 }
@@ -79,7 +35,7 @@ impl Client {
     /// A client for `server` with the given credentials and default settings.
     pub fn new(
         server: Server,
-        credentials: Credentials,
+        credentials: super::Credentials,
     ) -> Result<Self, rt::BuildError> {
         Self::builder(server).credentials(credentials).build()
     }
@@ -99,7 +55,7 @@ impl Client {
             reqwest::Method::POST,
             String::from("/organizations/users"),
         );
-        request.authorize(&self.credentials, SCHEMES, &[&["sec0", "sec1"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["sec0", "sec1"]])?;
         request.json(body);
         let response = self.core.send(request).await?;
         match response.status {

@@ -8,4 +8,62 @@ pub mod types;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Credentials, Server};
+pub use client::{Client, ClientBuilder, Server};
+/// One credential slot per security scheme of the API; each is redacted in `Debug`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Credentials {
+    /// API key `sec0`, sent in the `PUBLIC-API-KEY` header.
+    pub public_api_key: Option<crate::runtime::Secret>,
+    /// API key `sec1`, sent in the `PRIVATE-SECRET-KEY` header.
+    pub private_secret_key: Option<crate::runtime::Secret>,
+}
+impl Credentials {
+    /// Every credential this API knows, one per security scheme.
+    pub fn new(
+        public_api_key: impl Into<crate::runtime::Secret>,
+        private_secret_key: impl Into<crate::runtime::Secret>,
+    ) -> Self {
+        Self {
+            public_api_key: Some(public_api_key.into()),
+            private_secret_key: Some(private_secret_key.into()),
+        }
+    }
+    /// Sets the credential of API key `sec0`, sent in the `PUBLIC-API-KEY` header.
+    pub fn with_public_api_key(
+        mut self,
+        value: impl Into<crate::runtime::Secret>,
+    ) -> Self {
+        self.public_api_key = Some(value.into());
+        self
+    }
+    /// Sets the credential of API key `sec1`, sent in the `PRIVATE-SECRET-KEY` header.
+    pub fn with_private_secret_key(
+        mut self,
+        value: impl Into<crate::runtime::Secret>,
+    ) -> Self {
+        self.private_secret_key = Some(value.into());
+        self
+    }
+}
+impl crate::runtime::CredentialSet for Credentials {
+    fn get(&self, scheme: &str) -> Option<&crate::runtime::Secret> {
+        match scheme {
+            "sec0" => self.public_api_key.as_ref(),
+            "sec1" => self.private_secret_key.as_ref(),
+            _ => None,
+        }
+    }
+    fn set(&mut self, scheme: &str, value: crate::runtime::Secret) {
+        if scheme == "sec0" {
+            self.public_api_key = Some(value);
+        } else if scheme == "sec1" {
+            self.private_secret_key = Some(value);
+        }
+    }
+}
+/// How each security scheme presents its credential.
+#[allow(dead_code)]
+pub(crate) const SCHEMES: &[(&str, crate::runtime::Placement)] = &[
+    ("sec0", crate::runtime::Placement::Header("PUBLIC-API-KEY")),
+    ("sec1", crate::runtime::Placement::Header("PRIVATE-SECRET-KEY")),
+];

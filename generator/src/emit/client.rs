@@ -6,13 +6,10 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::types::{ident, type_tokens};
-use crate::ir::{
-    Api, Operation, ParamLocation, Parameter, Response, SchemeKind, SecurityScheme, Status, TypeRef,
-};
+use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
 pub fn emit_client_module(api: &Api) -> TokenStream {
     let server = emit_server(api);
-    let credentials = emit_credentials(&api.security_schemes);
     let client = emit_client(api);
     let operations = api.operations.iter().map(emit_operation_types);
     quote! {
@@ -20,7 +17,6 @@ pub fn emit_client_module(api: &Api) -> TokenStream {
         use crate::runtime::client as rt;
 
         #server
-        #credentials
         #client
         #(#operations)*
     }
@@ -60,129 +56,6 @@ fn emit_server(api: &Api) -> TokenStream {
     }
 }
 
-fn placement(scheme: &SecurityScheme) -> TokenStream {
-    match &scheme.kind {
-        SchemeKind::ApiKey { location, param } => match location {
-            ParamLocation::Query => quote!(rt::Placement::Query(#param)),
-            ParamLocation::Cookie => quote!(rt::Placement::Cookie(#param)),
-            _ => quote!(rt::Placement::Header(#param)),
-        },
-        SchemeKind::Bearer { .. } | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect { .. } => {
-            quote!(rt::Placement::Bearer)
-        }
-        SchemeKind::Basic => quote!(rt::Placement::Basic),
-        SchemeKind::Http { scheme } => quote!(rt::Placement::Scheme(#scheme)),
-    }
-}
-
-fn scheme_summary(scheme: &SecurityScheme) -> String {
-    match &scheme.kind {
-        SchemeKind::ApiKey { location, param } => {
-            let place = match location {
-                ParamLocation::Query => "query parameter",
-                ParamLocation::Cookie => "cookie",
-                _ => "header",
-            };
-            format!("API key `{}`, sent in the `{param}` {place}.", scheme.key)
-        }
-        SchemeKind::Bearer { .. } => format!(
-            "`{}`: a token sent as `Authorization: Bearer <token>`.",
-            scheme.key
-        ),
-        SchemeKind::OAuth2 | SchemeKind::OpenIdConnect { .. } => {
-            format!(
-                "`{}`: an OAuth access token, sent as a bearer token.",
-                scheme.key
-            )
-        }
-        SchemeKind::Basic => format!(
-            "`{}`: `user:password`, sent as HTTP basic authentication.",
-            scheme.key
-        ),
-        SchemeKind::Http { scheme: name } => format!(
-            "`{}`: sent as `Authorization: {name} <credential>`.",
-            scheme.key
-        ),
-    }
-}
-
-fn emit_credentials(schemes: &[SecurityScheme]) -> TokenStream {
-    let fields = schemes.iter().map(|s| {
-        let name = ident(&s.name);
-        let docs = doc_attrs(Some(&scheme_summary(s)));
-        quote!(#docs pub #name: Option<rt::Secret>,)
-    });
-    let setters = schemes.iter().map(|s| {
-        let name = ident(&s.name);
-        let setter = format_ident!("with_{}", s.name.trim_end_matches('_'));
-        let doc = format!(" Sets the credential of {}", scheme_summary(s));
-        quote! {
-            #[doc = #doc]
-            pub fn #setter(mut self, value: impl Into<rt::Secret>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        }
-    });
-    let constructor = (!schemes.is_empty()).then(|| {
-        let args = schemes.iter().map(|s| {
-            let name = ident(&s.name);
-            quote!(#name: impl Into<rt::Secret>)
-        });
-        let inits = schemes.iter().map(|s| {
-            let name = ident(&s.name);
-            quote!(#name: Some(#name.into()))
-        });
-        quote! {
-            /// Every credential this API knows, one per security scheme.
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits),* }
-            }
-        }
-    });
-    let lookups = schemes.iter().map(|s| {
-        let name = ident(&s.name);
-        let key = &s.key;
-        quote!(#key => self.#name.as_ref(),)
-    });
-    let table = schemes.iter().map(|s| {
-        let key = &s.key;
-        let placement = placement(s);
-        quote!((#key, #placement),)
-    });
-    let get_arg = if schemes.is_empty() {
-        quote!(_scheme)
-    } else {
-        quote!(scheme)
-    };
-    let body = if schemes.is_empty() {
-        quote!(None)
-    } else {
-        quote!(match scheme { #(#lookups)* _ => None })
-    };
-    quote! {
-        /// One credential slot per security scheme of the API; each is redacted in `Debug`.
-        #[derive(Clone, Debug, Default, PartialEq, Eq)]
-        pub struct Credentials {
-            #(#fields)*
-        }
-
-        impl Credentials {
-            #constructor
-            #(#setters)*
-        }
-
-        impl rt::CredentialSet for Credentials {
-            fn get(&self, #get_arg: &str) -> Option<&rt::Secret> {
-                #body
-            }
-        }
-
-        /// How each security scheme presents its credential.
-        const SCHEMES: &[(&str, rt::Placement)] = &[#(#table)*];
-    }
-}
-
 fn emit_client(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(emit_method);
     let title = format!(" Client of {}.", api.title);
@@ -191,23 +64,23 @@ fn emit_client(api: &Api) -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct Client {
             core: rt::Core,
-            credentials: Credentials,
+            credentials: super::Credentials,
         }
 
         /// Configures a [`Client`]: credentials, timeout, user agent, retries, headers.
         pub type ClientBuilder = rt::Builder<Client>;
 
         impl rt::ApiClient for Client {
-            type Credentials = Credentials;
+            type Credentials = super::Credentials;
 
-            fn from_parts(core: rt::Core, credentials: Credentials) -> Self {
+            fn from_parts(core: rt::Core, credentials: super::Credentials) -> Self {
                 Client { core, credentials }
             }
         }
 
         impl Client {
             /// A client for `server` with the given credentials and default settings.
-            pub fn new(server: Server, credentials: Credentials) -> Result<Self, rt::BuildError> {
+            pub fn new(server: Server, credentials: super::Credentials) -> Result<Self, rt::BuildError> {
                 Self::builder(server).credentials(credentials).build()
             }
 
@@ -310,7 +183,9 @@ fn emit_method(op: &Operation) -> TokenStream {
         setup.push(parameter_statement(p));
     }
     let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
-    setup.push(quote!(request.authorize(&self.credentials, SCHEMES, &[#(#alternatives),*])?;));
+    setup.push(
+        quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
+    );
     if let Some(body) = &op.body {
         let send = match &body.ty {
             Some(_) => quote!(request.json(body)),

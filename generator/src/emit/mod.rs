@@ -1,6 +1,7 @@
 //! Emit stage: IR to token streams, one file at a time. Never sees `openapiv3`, never builds
 //! code from strings.
 
+mod auth;
 mod client;
 mod docs;
 mod examples;
@@ -40,6 +41,15 @@ pub fn needs(apis: &[Api]) -> Needs {
         _ => false,
     });
     Needs { patterns }
+}
+
+/// Items at the root of an API's module, beside `types` and `client`: its credentials.
+pub fn emit_api_items(api: &Api) -> TokenStream {
+    if has_client(api) {
+        auth::emit_credentials(&api.security_schemes)
+    } else {
+        TokenStream::new()
+    }
 }
 
 /// An API without operations has types only.
@@ -138,9 +148,10 @@ fn emit_api_module(api: &Api) -> TokenStream {
             #[cfg(feature = "client")]
             pub mod client;
             #[cfg(feature = "client")]
-            pub use client::{Client, ClientBuilder, Credentials, Server};
+            pub use client::{Client, ClientBuilder, Server};
         }
     });
+    let credentials = emit_api_items(api);
     let servers_heading =
         (!api.servers.is_empty()).then(|| quote!(#![doc = ""] #![doc = " Servers:"] #![doc = ""]));
     quote! {
@@ -151,6 +162,7 @@ fn emit_api_module(api: &Api) -> TokenStream {
 
         pub mod types;
         #client
+        #credentials
     }
 }
 

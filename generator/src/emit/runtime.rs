@@ -15,6 +15,7 @@ pub fn emit_runtime(needs: Needs) -> TokenStream {
     let checks = checks(needs);
     let serde_helpers = serde_helpers();
     let to_param = to_param();
+    let auth = super::runtime_client::emit_auth_runtime();
     let client = super::runtime_client::emit_client_runtime();
     quote! {
         //! Shared plumbing of the generated APIs: validation, redaction, serde helpers, and the
@@ -23,6 +24,7 @@ pub fn emit_runtime(needs: Needs) -> TokenStream {
         #checks
         #serde_helpers
         #to_param
+        #auth
         #client
     }
 }

@@ -20,7 +20,7 @@ pub fn emit_client_runtime() -> TokenStream {
 
             use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-            use super::ToParam;
+            use super::{CredentialSet, Placement, ToParam};
 
             #credentials
             #builder
@@ -32,7 +32,8 @@ pub fn emit_client_runtime() -> TokenStream {
     }
 }
 
-fn credentials() -> TokenStream {
+/// Credentials, shared by the client and the server: emitted at the runtime's root.
+pub fn emit_auth_runtime() -> TokenStream {
     quote! {
         /// A credential. Never printed: `Debug` shows `[redacted]`, and header values built from
         /// it are marked sensitive.
@@ -85,11 +86,17 @@ fn credentials() -> TokenStream {
             Scheme(&'static str),
         }
 
-        /// The credentials of one API, looked up by security scheme name.
+        /// The credentials of one API, by security scheme name.
         pub trait CredentialSet {
             fn get(&self, scheme: &str) -> Option<&Secret>;
+            /// Stores the credential of `scheme`; unknown schemes are ignored.
+            fn set(&mut self, scheme: &str, value: Secret);
         }
+    }
+}
 
+fn credentials() -> TokenStream {
+    quote! {
         /// An API's client, built from the shared core and its credentials.
         pub trait ApiClient: Sized {
             type Credentials: Default;
