@@ -57,10 +57,11 @@ fn cargo_toml(apis: &[Api], options: &CrateOptions) -> String {
         r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#,
         r#"serde_path_to_error = { version = "0.1", optional = true }"#,
         r#"tokio = { version = "1", default-features = false, features = ["time"], optional = true }"#,
+        r#"axum = { version = "0.8", default-features = false, features = ["http1", "tokio"], optional = true }"#,
     ]);
     dependencies.sort();
     format!(
-        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = {description}\n\n[features]\ndefault = [\"client\"]\n# The async HTTP client of each API, on reqwest (TLS with rustls and ring).\nclient = [\"dep:reqwest\", \"dep:rustls\", \"dep:serde_path_to_error\", \"dep:tokio\"]\n\n[dependencies]\n{deps}\n",
+        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = {description}\n\n[features]\ndefault = [\"client\"]\n# The async HTTP client of each API, on reqwest (TLS with rustls and ring).\nclient = [\"dep:reqwest\", \"dep:rustls\", \"dep:serde_path_to_error\", \"dep:tokio\"]\n# axum server stubs of each API.\nserver = [\"dep:axum\", \"dep:serde_path_to_error\"]\n\n[dependencies]\n{deps}\n",
         header = format::header("#", &options.command, std::slice::from_ref(&options.sources_label)),
         name = options.crate_name,
         description = toml_string(&format!("Typed Rust models for {}", titles.join(", "))),
@@ -221,6 +222,8 @@ pub struct IncludableApi {
     pub types: String,
     /// Empty when the API has no operations.
     pub client: String,
+    /// Empty when the API has no operations.
+    pub server: String,
 }
 
 /// Sources to `include!` in a crate of one's own (from a build script): the runtime, which
@@ -231,10 +234,13 @@ pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<IncludableApi>), S
     let mut modules = Vec::new();
     for api in apis {
         let types = format::format_includable(emit::emit_types_module(api))?;
-        let client = if emit::has_client(api) {
-            format::format_includable(emit::emit_client_module(api))?
+        let (client, server) = if emit::has_client(api) {
+            (
+                format::format_includable(emit::emit_client_module(api))?,
+                format::format_includable(emit::emit_server_module(api))?,
+            )
         } else {
-            String::new()
+            (String::new(), String::new())
         };
         let items = format::format_includable(emit::emit_api_items(api))?;
         modules.push(IncludableApi {
@@ -242,6 +248,7 @@ pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<IncludableApi>), S
             items,
             types,
             client,
+            server,
         });
     }
     Ok((runtime, modules))

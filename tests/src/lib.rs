@@ -17,6 +17,10 @@ macro_rules! fixtures {
             pub mod client {
                 include!(concat!(env!("OUT_DIR"), "/", stringify!($name), "_client.rs"));
             }
+            #[cfg(feature = "server")]
+            pub mod server {
+                include!(concat!(env!("OUT_DIR"), "/", stringify!($name), "_server.rs"));
+            }
         })*
         /// The fixture names, in the order of `tests/fixtures/`.
         pub const FIXTURES: &[&str] = &[$(stringify!($name)),*];

@@ -11,6 +11,8 @@ pub mod types;
 pub mod client;
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Server};
+#[cfg(feature = "server")]
+pub mod server;
 /// One credential slot per security scheme of the API; each is redacted in `Debug`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Credentials {

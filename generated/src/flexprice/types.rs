@@ -181,6 +181,11 @@ impl crate::runtime::ToParam for ErrorResponseCode {
         self.as_str().to_owned()
     }
 }
+impl crate::runtime::FromParam for ErrorResponseCode {
+    fn from_param(value: &str) -> Result<Self, String> {
+        Ok(Self::from_wire(value))
+    }
+}
 impl std::str::FromStr for ErrorResponseCode {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -241,6 +246,11 @@ impl std::fmt::Display for UserType {
 impl crate::runtime::ToParam for UserType {
     fn to_param(&self) -> String {
         self.as_str().to_owned()
+    }
+}
+impl crate::runtime::FromParam for UserType {
+    fn from_param(value: &str) -> Result<Self, String> {
+        Ok(Self::from_wire(value))
     }
 }
 impl std::str::FromStr for UserType {

@@ -7,6 +7,8 @@ mod docs;
 mod examples;
 mod runtime;
 mod runtime_client;
+mod runtime_server;
+mod server;
 mod types;
 mod validate;
 
@@ -16,6 +18,7 @@ use quote::quote;
 pub use client::emit_client_module;
 pub use docs::rustdoc_lines;
 pub use runtime::{emit_runtime, Needs};
+pub use server::emit_server_module;
 
 use crate::ir::{Api, TypeKind};
 use types::ident;
@@ -84,6 +87,11 @@ pub fn emit_crate(apis: &[Api], crate_name: &str, manifest: &str) -> Vec<RustFil
                 sources: api.spec_files.clone(),
                 tokens: client::emit_client_module(api),
             });
+            files.push(RustFile {
+                path: format!("src/{}/server.rs", api.module),
+                sources: api.spec_files.clone(),
+                tokens: server::emit_server_module(api),
+            });
         }
         files.push(RustFile {
             path: format!("src/{}/types.rs", api.module),
@@ -149,6 +157,8 @@ fn emit_api_module(api: &Api) -> TokenStream {
             pub mod client;
             #[cfg(feature = "client")]
             pub use client::{Client, ClientBuilder, Server};
+            #[cfg(feature = "server")]
+            pub mod server;
         }
     });
     let credentials = emit_api_items(api);

@@ -17,15 +17,17 @@ pub fn emit_runtime(needs: Needs) -> TokenStream {
     let to_param = to_param();
     let auth = super::runtime_client::emit_auth_runtime();
     let client = super::runtime_client::emit_client_runtime();
+    let server = super::runtime_server::emit_server_runtime();
     quote! {
-        //! Shared plumbing of the generated APIs: validation, redaction, serde helpers, and the
-        //! HTTP client (feature `client`).
+        //! Shared plumbing of the generated APIs: validation, redaction, serde helpers, the HTTP
+        //! client (feature `client`) and the server support (feature `server`).
         #validate
         #checks
         #serde_helpers
         #to_param
         #auth
         #client
+        #server
     }
 }
 
@@ -311,6 +313,29 @@ fn to_param() -> TokenStream {
         impl ToParam for chrono::DateTime<chrono::Utc> {
             fn to_param(&self) -> String {
                 self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            }
+        }
+
+        /// How a parameter's text is read back into a value (the server side of [`ToParam`]).
+        pub trait FromParam: Sized {
+            fn from_param(text: &str) -> Result<Self, String>;
+        }
+
+        macro_rules! param_by_from_str {
+            ($($ty:ty),*) => {
+                $(impl FromParam for $ty {
+                    fn from_param(text: &str) -> Result<Self, String> {
+                        text.parse().map_err(|err| format!("{text:?} is not valid: {err}"))
+                    }
+                })*
+            };
+        }
+
+        param_by_from_str!(String, bool, i32, i64, f32, f64, uuid::Uuid, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
+
+        impl FromParam for serde_json::Value {
+            fn from_param(text: &str) -> Result<Self, String> {
+                Ok(serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned())))
             }
         }
 

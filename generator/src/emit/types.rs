@@ -272,6 +272,12 @@ fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
             }
         }
 
+        impl crate::runtime::FromParam for #name {
+            fn from_param(value: &str) -> Result<Self, String> {
+                Ok(Self::from_wire(value))
+            }
+        }
+
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 

@@ -65,7 +65,7 @@ impl Resolver<'_> {
                     .map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
                 let mut parameter_names = Namespace::default();
                 // Names the generated methods use for their own arguments.
-                for reserved in ["body", "options", "request", "response"] {
+                for reserved in ["body", "options", "request", "response", "credentials"] {
                     parameter_names.claim(reserved);
                 }
                 for (parameter, at) in path_level.chain(own) {

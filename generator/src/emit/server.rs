@@ -1,0 +1,308 @@
+//! Per-API axum server stubs: a trait with one async method per operation, typed inputs and
+//! responses, and a router that runs the checks (credentials, parameters, body, validation)
+//! before the implementation sees a request.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::types::{ident, type_tokens};
+use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
+
+pub fn emit_server_module(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(emit_trait_method);
+    let router = emit_router(api);
+    let operations = api.operations.iter().map(emit_operation);
+    let doc = format!(
+        " Serves {}: implement [`Api`], then `router(implementation)`.",
+        api.title
+    );
+    quote! {
+        #![doc = #doc]
+        use crate::runtime::server as rt;
+
+        /// One async method per operation. Inputs arrive checked; outputs are the documented
+        /// responses (or an explicit `Undocumented` one).
+        pub trait Api: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        #router
+        #(#operations)*
+    }
+}
+
+fn input_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Input", op.type_prefix)
+}
+
+fn response_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Response", op.type_prefix)
+}
+
+fn emit_trait_method(op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let input = input_name(op);
+    let output = response_name(op);
+    let mut text = op
+        .summary
+        .clone()
+        .or_else(|| op.description.clone())
+        .unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}`", op.method, op.path));
+    let docs = doc_attrs(Some(&text));
+    quote! {
+        #docs
+        fn #name(&self, input: #input) -> impl std::future::Future<Output = #output> + Send;
+    }
+}
+
+fn emit_router(api: &Api) -> TokenStream {
+    let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
+    for op in &api.operations {
+        match paths.iter_mut().find(|(path, _)| *path == op.path) {
+            Some((_, ops)) => ops.push(op),
+            None => paths.push((&op.path, vec![op])),
+        }
+    }
+    let routes = paths.iter().map(|(path, ops)| {
+        let methods = ops.iter().enumerate().map(|(i, op)| {
+            let method = format_ident!("{}", op.method.to_ascii_lowercase());
+            let handler = format_ident!("{}_handler", op.name);
+            if i == 0 {
+                quote!(axum::routing::#method(#handler::<A>))
+            } else {
+                quote!(.#method(#handler::<A>))
+            }
+        });
+        quote!(.route(#path, #(#methods)*))
+    });
+    quote! {
+        /// An `axum::Router` serving `api`. It composes with other routers and tower layers;
+        /// bodies are limited by axum's `DefaultBodyLimit` (2 MiB unless a layer changes it).
+        pub fn router<A: Api>(api: A) -> axum::Router {
+            axum::Router::new()
+                #(#routes)*
+                .with_state(std::sync::Arc::new(api))
+        }
+    }
+}
+
+fn emit_operation(op: &Operation) -> TokenStream {
+    let input = emit_input(op);
+    let response = emit_response(op);
+    let handler = emit_handler(op);
+    quote! { #input #response #handler }
+}
+
+fn param_type(p: &Parameter) -> TokenStream {
+    let ty = type_tokens(p.ty.non_null(), &quote!(super::types::));
+    if p.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+fn body_type(op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let ty = match &body.ty {
+        Some(ty) => type_tokens(ty, &quote!(super::types::)),
+        None => quote!(Vec<u8>),
+    };
+    Some(if body.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    })
+}
+
+fn emit_input(op: &Operation) -> TokenStream {
+    let name = input_name(op);
+    let credentials = (!op.security.is_empty()).then(|| {
+        quote! {
+            /// The credentials the caller presented (the first alternative it satisfied).
+            pub credentials: super::Credentials,
+        }
+    });
+    let params = op.parameters.iter().map(|p| {
+        let field = ident(&p.name);
+        let ty = param_type(p);
+        let docs = doc_attrs(p.docs.as_deref());
+        quote!(#docs pub #field: #ty,)
+    });
+    let body = body_type(op).map(|ty| {
+        let docs = doc_attrs(op.body.as_ref().and_then(|b| b.docs.as_deref()));
+        quote!(#docs pub body: #ty,)
+    });
+    let doc = format!(" The checked inputs of `{} {}`.", op.method, op.path);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #name {
+            #credentials
+            #(#params)*
+            #body
+        }
+    }
+}
+
+fn status_variant(status: &Status) -> proc_macro2::Ident {
+    match status {
+        Status::Code(code) => format_ident!("Status{}", code),
+        Status::Range(digit) => format_ident!("Status{}xx", digit),
+        Status::Default => format_ident!("Default"),
+    }
+}
+
+fn response_body(r: &Response) -> Option<TokenStream> {
+    match (&r.ty, &r.content_type) {
+        (Some(ty), _) => Some(type_tokens(ty, &quote!(super::types::))),
+        (None, Some(_)) => Some(quote!(Vec<u8>)),
+        (None, None) => None,
+    }
+}
+
+fn emit_response(op: &Operation) -> TokenStream {
+    let name = response_name(op);
+    let variants = op.responses.iter().map(|r| {
+        let variant = status_variant(&r.status);
+        let docs = doc_attrs(r.docs.as_deref());
+        let fixed = matches!(r.status, Status::Code(_));
+        match (response_body(r), fixed) {
+            (Some(body), true) => quote!(#docs #variant(#body),),
+            (Some(body), false) => quote!(#docs #variant(u16, #body),),
+            (None, true) => quote!(#docs #variant,),
+            (None, false) => quote!(#docs #variant(u16),),
+        }
+    });
+    let arms = op.responses.iter().map(|r| {
+        let variant = status_variant(&r.status);
+        let code = match &r.status {
+            Status::Code(code) => quote!(#code),
+            _ => quote!(status),
+        };
+        let send = match (&r.ty, &r.content_type) {
+            (Some(_), _) => quote!(rt::json(#code, &body)),
+            (None, Some(content_type)) => quote!(rt::raw(#code, #content_type, body)),
+            (None, None) => quote!(rt::empty(#code)),
+        };
+        match (
+            response_body(r).is_some(),
+            matches!(r.status, Status::Code(_)),
+        ) {
+            (true, true) => quote!(Self::#variant(body) => #send,),
+            (true, false) => quote!(Self::#variant(status, body) => #send,),
+            (false, true) => quote!(Self::#variant => #send,),
+            (false, false) => quote!(Self::#variant(status) => #send,),
+        }
+    });
+    let doc = format!(" The documented responses of `{} {}`.", op.method, op.path);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        // Built once per request and moved straight into a response: boxing the large
+        // variants would only make implementations noisier.
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+            /// A response the description does not document, sent as is: the explicit way out.
+            Undocumented(axum::response::Response),
+        }
+
+        impl axum::response::IntoResponse for #name {
+            fn into_response(self) -> axum::response::Response {
+                match self {
+                    #(#arms)*
+                    Self::Undocumented(response) => response,
+                }
+            }
+        }
+    }
+}
+
+fn emit_handler(op: &Operation) -> TokenStream {
+    let handler = format_ident!("{}_handler", op.name);
+    let method = ident(&op.name);
+    let input = input_name(op);
+    let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
+    let credentials = (!op.security.is_empty())
+        .then(|| quote!(credentials: incoming.authorize(super::SCHEMES, &[#(#alternatives),*])?,));
+    let params: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .map(|p| {
+            let field = ident(&p.name);
+            let read = read_parameter(p);
+            quote!(#field: #read,)
+        })
+        .collect();
+    let body = op.body.as_ref().map(|body| {
+        let read = match &body.ty {
+            Some(_) => quote!(incoming.json_body(true)?),
+            None => quote!(incoming.raw_body(true)?),
+        };
+        if body.required {
+            let missing = quote!(rt::Rejection::new(
+                400,
+                "missing_body",
+                "the request needs a body"
+            ));
+            quote!(body: #read.ok_or_else(|| #missing)?,)
+        } else {
+            let read = match &body.ty {
+                Some(_) => quote!(incoming.json_body(false)?),
+                None => quote!(incoming.raw_body(false)?),
+            };
+            quote!(body: #read,)
+        }
+    });
+    let reader = format_ident!("{}_input", op.name);
+    let uses_incoming = credentials.is_some() || !op.parameters.is_empty() || body.is_some();
+    let incoming = if uses_incoming {
+        quote!(incoming)
+    } else {
+        quote!(_incoming)
+    };
+    // Credentials are checked first: an anonymous caller learns nothing about parameters.
+    quote! {
+        fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
+            Ok(#input {
+                #credentials
+                #(#params)*
+                #body
+            })
+        }
+
+        async fn #handler<A: Api>(
+            axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
+            incoming: rt::Incoming,
+        ) -> axum::response::Response {
+            use axum::response::IntoResponse as _;
+            match #reader(&incoming) {
+                Ok(input) => api.#method(input).await.into_response(),
+                Err(rejection) => rejection.into_response(),
+            }
+        }
+    }
+}
+
+fn read_parameter(p: &Parameter) -> TokenStream {
+    let wire = &p.wire;
+    let list = matches!(p.ty.non_null(), TypeRef::List(_));
+    let explode = p.explode;
+    match (p.location, p.required, list) {
+        (ParamLocation::Path, _, _) => quote!(incoming.path(#wire)?),
+        (ParamLocation::Query, true, true) => {
+            quote!(incoming.required_query_list(#wire, #explode)?)
+        }
+        (ParamLocation::Query, false, true) => quote!(incoming.query_list(#wire, #explode)?),
+        (ParamLocation::Query, true, false) => quote!(incoming.required_query(#wire)?),
+        (ParamLocation::Query, false, false) => quote!(incoming.query(#wire)?),
+        (_, true, _) => quote!(incoming.required_header(#wire)?),
+        (_, false, _) => quote!(incoming.header(#wire)?),
+    }
+}

@@ -1,0 +1,526 @@
+//! The generated client talks to the generated server on 127.0.0.1: every documented status
+//! of every operation of the four APIs, and every check the server runs before a handler.
+
+use generated::runtime::client::Error;
+use generated::{alloy_connectivity as connectivity, alloy_embedded as embedded, flexprice, yuno};
+use serde_json::{json, Value};
+
+/// Serves `router` on an ephemeral port; returns its base URL.
+async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
+    format!("http://{address}")
+}
+
+fn raw_http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
+/// Sends a raw request and returns the status, content type and JSON body.
+async fn raw_post(url: &str, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, String, Value) {
+    let mut request = raw_http()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = response.bytes().await.expect("read");
+    (
+        status,
+        content_type,
+        serde_json::from_slice(&body).unwrap_or(Value::Null),
+    )
+}
+
+// ---- Flexprice ------------------------------------------------------------------------------
+
+struct FakeFlexprice;
+
+impl flexprice::server::Api for FakeFlexprice {
+    async fn create_user(
+        &self,
+        input: flexprice::server::CreateUserInput,
+    ) -> flexprice::server::CreateUserResponse {
+        use flexprice::server::CreateUserResponse as R;
+        use flexprice::types::{CreateUserResponse, ErrorResponse, ErrorResponseCode, UserType};
+        let body = input.body;
+        let error = |code, message: &str| ErrorResponse {
+            code: Some(code),
+            message: Some(message.into()),
+            ..ErrorResponse::default()
+        };
+        if body.type_ == UserType::User && body.email.is_none() {
+            return R::Status400(error(
+                ErrorResponseCode::ValidationError,
+                "email is required for users",
+            ));
+        }
+        if body
+            .roles
+            .as_ref()
+            .is_some_and(|r| r.iter().any(|r| r == "boom"))
+        {
+            return R::Status500(error(ErrorResponseCode::InternalError, "boom"));
+        }
+        let key = input
+            .credentials
+            .x_api_key
+            .map(|k| k.expose().to_owned())
+            .unwrap_or_default();
+        R::Status201(CreateUserResponse {
+            id: Some(format!("user-for-{key}")),
+            email: body.email,
+            roles: body.roles,
+            password: Some("generated-pw".into()),
+            type_: Some(body.type_),
+            ..CreateUserResponse::default()
+        })
+    }
+}
+
+#[tokio::test]
+async fn flexprice_round_trips_every_status() {
+    use flexprice::client::CreateUserError;
+    use flexprice::types::{CreateUserRequest, ErrorResponseCode, UserType};
+    let base = serve(flexprice::server::router(FakeFlexprice)).await;
+    let client = flexprice::Client::new(
+        flexprice::Server::Custom(base),
+        flexprice::Credentials::new("k1"),
+    )
+    .unwrap();
+
+    let mut request = CreateUserRequest::new(UserType::ServiceAccount);
+    request.roles = Some(vec!["admin".into()]);
+    let created = client.create_user(&request).await.unwrap();
+    assert_eq!(created.id.as_deref(), Some("user-for-k1"));
+    assert_eq!(created.roles, Some(vec!["admin".to_owned()]));
+    assert_eq!(created.password.as_deref(), Some("generated-pw"));
+    assert_eq!(created.type_, Some(UserType::ServiceAccount));
+
+    let err = client
+        .create_user(&CreateUserRequest::new(UserType::User))
+        .await
+        .unwrap_err();
+    let Error::Api(CreateUserError::Status400(e)) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.code, Some(ErrorResponseCode::ValidationError));
+
+    request.roles = Some(vec!["boom".into()]);
+    let err = client.create_user(&request).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Api(CreateUserError::Status500(ref e)) if e.message.as_deref() == Some("boom"))
+    );
+}
+
+#[tokio::test]
+async fn flexprice_rejections() {
+    let base = serve(flexprice::server::router(FakeFlexprice)).await;
+    let url = format!("{base}/users");
+    let ok_body = br#"{"type":"service_account","unknown_field":true}"#.to_vec();
+
+    let (status, content_type, body) = raw_post(&url, &[], ok_body.clone()).await;
+    assert_eq!((status, content_type.as_str()), (401, "application/json"));
+    assert_eq!(body["error"]["code"], "unauthorized");
+    assert_eq!(
+        body["error"]["message"],
+        "missing credentials: this operation needs ApiKeyAuth"
+    );
+
+    // Unknown fields are tolerated.
+    let (status, _, body) = raw_post(&url, &[("x-api-key", "k")], ok_body).await;
+    assert_eq!(status, 201, "{body}");
+
+    let (status, _, body) = raw_post(&url, &[("x-api-key", "k")], br#"{"type": 5}"#.to_vec()).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "invalid_body");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("at `type`:"),
+        "{body}"
+    );
+
+    let (status, _, body) = raw_post(&url, &[("x-api-key", "k")], b"{not json".to_vec()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_body"))
+    );
+
+    let (status, _, body) = raw_post(&url, &[("x-api-key", "k")], Vec::new()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("missing_body"))
+    );
+
+    let big = format!(r#"{{"type":"user","email":"{}"}}"#, "x".repeat(3 << 20)).into_bytes();
+    let (status, _, body) = raw_post(&url, &[("x-api-key", "k")], big).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("body_too_large"))
+    );
+}
+
+// ---- Yuno -----------------------------------------------------------------------------------
+
+struct FakeYuno;
+
+impl yuno::server::Api for FakeYuno {
+    async fn create_user(
+        &self,
+        input: yuno::server::CreateUserInput,
+    ) -> yuno::server::CreateUserResponse {
+        let body = input.body;
+        let both = input.credentials.public_api_key.is_some()
+            && input.credentials.private_secret_key.is_some();
+        assert!(both, "the router only lets calls with both keys through");
+        yuno::server::CreateUserResponse::Status201(yuno::types::CreateUserResponse201 {
+            id: Some("7d444840-9dc0-11d1-b245-5ffdce74fad2".parse().unwrap()),
+            email: Some(body.email),
+            first_name: Some(body.first_name),
+            last_name: Some(body.last_name),
+            account_permissions: body.account_permissions.map(|items| {
+                items
+                    .into_iter()
+                    .map(
+                        |p| yuno::types::CreateUserResponse201AccountPermissionsItem {
+                            account_id: Some(p.account_id),
+                            role_id: Some(p.role_id),
+                        },
+                    )
+                    .collect()
+            }),
+            account_group_permissions: None,
+            created_at: Some("2025-01-02T03:04:05Z".parse().unwrap()),
+            updated_at: None,
+        })
+    }
+}
+
+#[tokio::test]
+async fn yuno_round_trip_and_rejections() {
+    let base = serve(yuno::server::router(FakeYuno)).await;
+    let client = yuno::Client::new(
+        yuno::Server::Custom(base.clone()),
+        yuno::Credentials::new("pub", "priv"),
+    )
+    .unwrap();
+    let mut request = yuno::types::CreateUserRequest::new(
+        "ada@example.com".into(),
+        "Ada".into(),
+        "Lovelace".into(),
+    );
+    let account: uuid::Uuid = "0e6d1e2a-9dc0-11d1-b245-5ffdce74fad2".parse().unwrap();
+    request.account_permissions = Some(vec![
+        yuno::types::CreateUserRequestAccountPermissionsItem::new(account, "viewer".into()),
+    ]);
+    let created = client.create_user(&request).await.unwrap();
+    assert_eq!(created.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(
+        created.account_permissions.unwrap()[0].account_id,
+        Some(account)
+    );
+    assert_eq!(
+        created.created_at.unwrap().to_rfc3339(),
+        "2025-01-02T03:04:05+00:00"
+    );
+
+    let url = format!("{base}/organizations/users");
+    let valid = br#"{"email":"a@b.co","first_name":"A","last_name":"B"}"#.to_vec();
+    let (status, _, body) = raw_post(&url, &[("public-api-key", "pub")], valid.clone()).await;
+    assert_eq!(status, 401, "one key of an AND requirement is not enough");
+    assert_eq!(
+        body["error"]["message"],
+        "missing credentials: this operation needs sec0 and sec1"
+    );
+
+    let keys = [("public-api-key", "pub"), ("private-secret-key", "priv")];
+    let invalid = br#"{"email":"not-an-email","first_name":"A","last_name":"B","account_permissions":[{"account_id":"nope","role_id":"r"}]}"#;
+    let (status, _, body) = raw_post(&url, &keys, invalid.to_vec()).await;
+    assert_eq!(status, 400, "a malformed uuid fails decoding: {body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("at `account_permissions[0].account_id`"),
+        "{body}"
+    );
+
+    let invalid = br#"{"email":"not-an-email","first_name":"A","last_name":"B"}"#;
+    let (status, _, body) = raw_post(&url, &keys, invalid.to_vec()).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["code"], "validation_failed");
+    assert_eq!(
+        body["error"]["violations"],
+        json!([{"path": "email", "rule": "format", "message": "must be an email address, is \"not-an-email\""}])
+    );
+
+    let (status, _, _) = raw_post(&url, &keys, valid).await;
+    assert_eq!(status, 201);
+}
+
+// ---- Alloy Embedded -------------------------------------------------------------------------
+
+struct FakeEmbedded;
+
+impl embedded::server::Api for FakeEmbedded {
+    async fn create_a_user(
+        &self,
+        input: embedded::server::CreateAUserInput,
+    ) -> embedded::server::CreateAUserResponse {
+        use embedded::server::CreateAUserResponse as R;
+        let Some(body) = input.body else {
+            return R::Status401(json!({}));
+        };
+        let key = input
+            .credentials
+            .authorization
+            .map(|k| k.expose().to_owned())
+            .unwrap_or_default();
+        R::Status200(embedded::types::CreateAUserResponse200 {
+            user_id: Some(format!("{}|{}|{key}", body.username, input.x_api_version)),
+        })
+    }
+
+    async fn batch_create_users(
+        &self,
+        input: embedded::server::BatchCreateUsersInput,
+    ) -> embedded::server::BatchCreateUsersResponse {
+        use embedded::server::BatchCreateUsersResponse as R;
+        let Some(body) = input.body else {
+            return R::Status401(json!({}));
+        };
+        if body.users.is_empty() {
+            return R::Status400(embedded::types::BatchCreateUsersError400 {
+                message: Some("No valid users provided".into()),
+            });
+        }
+        let invalid = body
+            .users
+            .iter()
+            .filter(|u| u.username.is_none())
+            .map(
+                |u| embedded::types::BatchCreateUsersResponse200InvalidUsersItem {
+                    full_name: u.full_name.clone(),
+                },
+            )
+            .collect();
+        R::Status200(embedded::types::BatchCreateUsersResponse200 {
+            message: Some("success".into()),
+            invalid_users: Some(invalid),
+        })
+    }
+}
+
+#[tokio::test]
+async fn alloy_embedded_round_trips_every_status() {
+    use embedded::client::{BatchCreateUsersError, CreateAUserError};
+    use embedded::types::{
+        BatchCreateUsersRequest, BatchCreateUsersRequestUsersItem as Item, CreateAUserRequest,
+    };
+    let base = serve(embedded::server::router(FakeEmbedded)).await;
+    let client = embedded::Client::new(
+        embedded::Server::Custom(base),
+        embedded::Credentials::new("key-1"),
+    )
+    .unwrap();
+
+    let created = client
+        .create_a_user(Some(&CreateAUserRequest::new("ada".into())))
+        .await
+        .unwrap();
+    assert_eq!(created.user_id.as_deref(), Some("ada|2025-09|key-1"));
+    let err = client.create_a_user(None).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Api(CreateAUserError::Status401(Value::Object(_)))
+        ),
+        "{err:?}"
+    );
+
+    let users = BatchCreateUsersRequest::new(vec![
+        Item {
+            username: Some("a".into()),
+            full_name: None,
+        },
+        Item {
+            username: None,
+            full_name: Some("Missing Username".into()),
+        },
+    ]);
+    let ok = client.batch_create_users(Some(&users)).await.unwrap();
+    assert_eq!(
+        ok.invalid_users.unwrap()[0].full_name.as_deref(),
+        Some("Missing Username")
+    );
+    let err = client
+        .batch_create_users(Some(&BatchCreateUsersRequest::new(vec![])))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Api(BatchCreateUsersError::Status400(ref e)) if e.message.as_deref() == Some("No valid users provided"))
+    );
+    let err = client.batch_create_users(None).await.unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Api(BatchCreateUsersError::Status401(_))
+    ));
+}
+
+#[tokio::test]
+async fn alloy_embedded_rejections() {
+    let base = serve(embedded::server::router(FakeEmbedded)).await;
+    let url = format!("{base}/users/");
+    let body = br#"{"username":"u"}"#.to_vec();
+    let (status, _, _) = raw_post(&url, &[("x-api-version", "2025-09")], body.clone()).await;
+    assert_eq!(
+        status, 401,
+        "the Authorization header is a required credential"
+    );
+    let (status, _, _) = raw_post(
+        &url,
+        &[
+            ("x-api-version", "2025-09"),
+            ("authorization", "bearer YOUR_API_KEY"),
+        ],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "scheme names are case-insensitive");
+    let (status, _, reply) = raw_post(&url, &[("authorization", "Bearer k")], body).await;
+    assert_eq!(status, 400);
+    assert_eq!(reply["error"]["code"], "missing_parameter");
+    assert_eq!(
+        reply["error"]["message"],
+        "the required header parameter `x-api-version` is missing"
+    );
+    let (status, _, reply) = raw_post(
+        &url,
+        &[("authorization", "Bearer k"), ("x-api-version", "v")],
+        br#"{"username": 1}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(
+        (status, reply["error"]["code"].as_str()),
+        (400, Some("invalid_body"))
+    );
+    assert!(reply["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("at `username`"));
+}
+
+// ---- Alloy Connectivity ---------------------------------------------------------------------
+
+struct FakeConnectivity;
+
+impl connectivity::server::Api for FakeConnectivity {
+    async fn create_a_user(
+        &self,
+        input: connectivity::server::CreateAUserInput,
+    ) -> connectivity::server::CreateAUserResponse {
+        use connectivity::server::CreateAUserResponse as R;
+        if input.body.username == "nobody" {
+            return R::Status401(json!({}));
+        }
+        R::Status200(connectivity::types::CreateAUserResponse200 {
+            user_id: Some(input.body.full_name.unwrap_or_default()),
+        })
+    }
+}
+
+#[tokio::test]
+async fn alloy_connectivity_round_trip_and_rejections() {
+    use connectivity::client::CreateAUserError;
+    use connectivity::types::CreateAUserRequest;
+    let base = serve(connectivity::server::router(FakeConnectivity)).await;
+    let client = connectivity::Client::new(
+        connectivity::Server::Custom(base.clone()),
+        connectivity::Credentials::new("t"),
+    )
+    .unwrap();
+    let request = CreateAUserRequest {
+        username: "u".into(),
+        full_name: Some("Full Name".into()),
+    };
+    assert_eq!(
+        client
+            .create_a_user(&request)
+            .await
+            .unwrap()
+            .user_id
+            .as_deref(),
+        Some("Full Name")
+    );
+    let err = client
+        .create_a_user(&CreateAUserRequest::new("nobody".into()))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Api(CreateAUserError::Status401(_))));
+
+    let url = format!("{base}/users");
+    let (status, _, _) = raw_post(
+        &url,
+        &[("x-api-version", "2025-09")],
+        br#"{"username":"u"}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _, reply) = raw_post(
+        &url,
+        &[("authorization", "Bearer t")],
+        br#"{"username":"u"}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(
+        (status, reply["error"]["code"].as_str()),
+        (400, Some("missing_parameter"))
+    );
+    let (status, _, reply) = raw_post(
+        &url,
+        &[("authorization", "Bearer t"), ("x-api-version", "1")],
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 400, "username is required: {reply}");
+}
+
+#[tokio::test]
+async fn routers_compose_with_other_routers_and_layers() {
+    let app = axum::Router::new()
+        .nest("/flexprice", flexprice::server::router(FakeFlexprice))
+        .merge(connectivity::server::router(FakeConnectivity))
+        .layer(axum::extract::DefaultBodyLimit::max(64));
+    let base = serve(app).await;
+    let client = flexprice::Client::new(
+        flexprice::Server::Custom(format!("{base}/flexprice")),
+        flexprice::Credentials::new("k"),
+    )
+    .unwrap();
+    let request =
+        flexprice::types::CreateUserRequest::new(flexprice::types::UserType::ServiceAccount);
+    assert!(client.create_user(&request).await.is_ok());
+    let mut big = request.clone();
+    big.roles = Some(vec!["r".repeat(100)]);
+    let err = client.create_user(&big).await.unwrap_err();
+    assert_eq!(
+        err.status(),
+        Some(413),
+        "the layer's body limit applies: {err}"
+    );
+}
