@@ -1,5 +1,8 @@
 //! `cargo xtask`: repository tasks. `codegen` regenerates `generated/` from `specs/`; `bench`
-//! runs the benchmarks; the other commands are the generator's own (`generate`, `import`).
+//! runs the benchmarks; `conformance` checks the generated servers with schemathesis; the other
+//! commands are the generator's own (`generate`, `import`).
+
+mod conformance;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -9,6 +12,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     match args.first().map(String::as_str) {
         Some("bench") => bench(&root),
+        Some("conformance") => conformance::run(&root),
         _ => generator::cli::run(&args, &root),
     }
 }

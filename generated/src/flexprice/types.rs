@@ -209,7 +209,17 @@ impl<'de> serde::Deserialize<'de> for ErrorResponseCode {
     }
 }
 impl crate::runtime::Validate for ErrorResponseCode {
-    fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check(&self, checker: &mut crate::runtime::Checker) {
+        if let Self::Unknown(value) = self {
+            checker
+                .report(
+                    "enum",
+                    format!(
+                        "must be one of \"not_found\", \"already_exists\", \"version_conflict\", \"validation_error\", \"invalid_operation\", \"permission_denied\", \"http_client_error\", \"database_error\", \"system_error\", \"internal_error\", \"service_unavailable\", is {value:?}"
+                    ),
+                );
+        }
+    }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UserType {
@@ -276,7 +286,15 @@ impl<'de> serde::Deserialize<'de> for UserType {
     }
 }
 impl crate::runtime::Validate for UserType {
-    fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check(&self, checker: &mut crate::runtime::Checker) {
+        if let Self::Unknown(value) = self {
+            checker
+                .report(
+                    "enum",
+                    format!("must be one of \"user\", \"service_account\", is {value:?}"),
+                );
+        }
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TenantResponse {

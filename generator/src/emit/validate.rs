@@ -24,7 +24,20 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
             quote! { match self { #(#arms)* } }
         }
         TypeKind::Newtype(_) => quote!(crate::runtime::Validate::check(&self.0, checker);),
-        TypeKind::Enum(_) => TokenStream::new(),
+        TypeKind::Enum(variants) => {
+            // Decoding keeps values the spec does not list; validating says they are not listed.
+            let unknown = ident(&super::types::unknown_variant(variants));
+            let listed: Vec<String> = variants.iter().map(|v| format!("{:?}", v.wire)).collect();
+            let message = format!(
+                "must be one of {}, is {{value:?}}",
+                listed.join(", ").replace('{', "{{").replace('}', "}}")
+            );
+            quote! {
+                if let Self::#unknown(value) = self {
+                    checker.report("enum", format!(#message));
+                }
+            }
+        }
         TypeKind::Alias(_) => return TokenStream::new(),
     };
     let checker = if body.is_empty() {

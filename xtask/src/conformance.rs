@@ -1,0 +1,212 @@
+//! `cargo xtask conformance`: serves the reference implementations of the vendored APIs (the
+//! generated axum stubs) and checks them with schemathesis against the vendored specs.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+
+const SCHEMATHESIS: &str = "schemathesis==4.32.5";
+/// Every check, except that a status must be documented: the vendors' specs do not document
+/// the 401 and 422 the servers answer for missing credentials and rule violations.
+const EXCLUDED_CHECKS: &str = "status_code_conformance";
+const MAX_EXAMPLES: &str = "100";
+const SEED: &str = "20261122";
+
+/// The credentials the reference server accepts, as schemathesis headers, per API.
+fn credentials(api: &str) -> &'static [&'static str] {
+    match api {
+        "flexprice" => &["x-api-key: reference-key"],
+        "yuno" => &[
+            "PUBLIC-API-KEY: reference-public",
+            "PRIVATE-SECRET-KEY: reference-private",
+        ],
+        _ => &["Authorization: Bearer reference-key"],
+    }
+}
+
+/// Kills the reference server when the run ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn run(root: &Path) -> ExitCode {
+    match conformance(root) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn conformance(root: &Path) -> Result<bool, String> {
+    let st = install_schemathesis(root)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(&cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--quiet",
+            "--package",
+            "codegen-tests",
+            "--bin",
+            "reference-server",
+        ])
+        .status()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if !built.success() {
+        return Err("the reference server does not build".into());
+    }
+    let mut child = Command::new(root.join("target/debug/reference-server"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot start the reference server: {err}"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("no stdout from the reference server")?;
+    let _server = Server(child);
+    let mut urls = Vec::new();
+    for line in BufReader::new(stdout).lines().take(4) {
+        let line = line.map_err(|err| err.to_string())?;
+        let (api, url) = line
+            .split_once(' ')
+            .ok_or_else(|| format!("unexpected line {line:?}"))?;
+        urls.push((api.to_owned(), url.to_owned()));
+    }
+    let manifest =
+        generator::manifest::Manifest::read(&root.join("specs")).map_err(|d| d.to_string())?;
+    let reports = root.join("target/conformance");
+    std::fs::create_dir_all(&reports).map_err(|err| err.to_string())?;
+    let mut rows = Vec::new();
+    for (api, files) in &manifest.apis {
+        let url = urls
+            .iter()
+            .find(|(name, _)| name == api)
+            .map(|(_, url)| url)
+            .ok_or_else(|| format!("no server for {api}"))?;
+        for file in files {
+            let report = reports.join(format!("{}.json", file.replace(['/', '.'], "_")));
+            let mut command = Command::new(&st);
+            command.current_dir(root).args([
+                "run",
+                &format!("specs/{file}"),
+                "--url",
+                url,
+                "--checks",
+                "all",
+                "--exclude-checks",
+                EXCLUDED_CHECKS,
+                "--max-examples",
+                MAX_EXAMPLES,
+                "--seed",
+                SEED,
+                "--no-color",
+                "--report",
+                "json",
+                "--report-json-path",
+            ]);
+            command.arg(&report);
+            for header in credentials(api) {
+                command.args(["--header", header]);
+            }
+            let output = command
+                .output()
+                .map_err(|err| format!("cannot run schemathesis: {err}"))?;
+            let summary = read_report(&report).ok_or_else(|| {
+                format!(
+                    "schemathesis wrote no report for {file}:\n{}",
+                    String::from_utf8_lossy(&output.stdout)
+                )
+            })?;
+            if summary.failures > 0 || summary.errors > 0 {
+                println!("{}", String::from_utf8_lossy(&output.stdout));
+            }
+            rows.push((file.clone(), summary));
+        }
+    }
+    println!("schemathesis {SCHEMATHESIS} (all checks but {EXCLUDED_CHECKS}, {MAX_EXAMPLES} examples per operation, seed {SEED})");
+    println!("| spec | operations | cases | failures | errors |");
+    println!("|---|---|---|---|---|");
+    let mut clean = true;
+    let (mut cases, mut failures) = (0, 0);
+    for (file, s) in &rows {
+        println!(
+            "| {file} | {} | {} | {} | {} |",
+            s.operations, s.cases, s.failures, s.errors
+        );
+        clean &= s.failures == 0 && s.errors == 0;
+        cases += s.cases;
+        failures += s.failures + s.errors;
+    }
+    println!("total: {cases} generated cases, {failures} failures");
+    Ok(clean)
+}
+
+struct Summary {
+    operations: u64,
+    cases: u64,
+    failures: u64,
+    errors: u64,
+}
+
+fn read_report(path: &Path) -> Option<Summary> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let report: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let count = |pointer: &str| {
+        report
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0)
+    };
+    let failures = report["failures"]
+        .as_array()
+        .map_or(0, |f| f.iter().filter_map(|f| f["count"].as_u64()).sum());
+    Some(Summary {
+        operations: count("/operations/tested"),
+        cases: count("/test_cases/generated"),
+        failures,
+        errors: report["errors"].as_array().map_or(0, |e| e.len() as u64),
+    })
+}
+
+/// schemathesis in a virtualenv under `target/`, installed from PyPI on first use.
+fn install_schemathesis(root: &Path) -> Result<PathBuf, String> {
+    let venv = root.join("target/conformance-venv");
+    let st = venv.join("bin/st");
+    let version_ok = Command::new(&st).arg("--version").output().is_ok_and(|o| {
+        String::from_utf8_lossy(&o.stdout)
+            .contains(SCHEMATHESIS.trim_start_matches("schemathesis=="))
+    });
+    if version_ok {
+        return Ok(st);
+    }
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let created = Command::new(&python)
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .map_err(|err| format!("cannot run {python}: {err}"))?;
+    if !created.success() {
+        return Err("cannot create a Python virtualenv for schemathesis".into());
+    }
+    let installed = Command::new(venv.join("bin/pip"))
+        .args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            SCHEMATHESIS,
+        ])
+        .status()
+        .map_err(|err| format!("cannot run pip: {err}"))?;
+    if !installed.success() {
+        return Err(format!("pip could not install {SCHEMATHESIS}"));
+    }
+    Ok(st)
+}
