@@ -19,6 +19,13 @@ pub trait Validate {
     }
     /// Adds this value's violations to `checker`.
     fn check(&self, checker: &mut Checker);
+    /// Reports what decoding tolerated in `json` (the JSON this value was decoded from) but
+    /// the schema forbids: `null` for an optional property that is not nullable (vendors
+    /// send both), or an array where an object belongs. Servers run it on request bodies.
+    fn check_strict_json(_json: &serde_json::Value, _checker: &mut Checker)
+    where
+        Self: Sized,
+    {}
 }
 /// One broken rule.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -74,6 +81,22 @@ impl Checker {
     pub fn leave(&mut self) {
         self.path.pop();
     }
+    /// Every violation recorded so far.
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
+    /// A property that is present but `null` where the schema does not allow it.
+    pub fn reject_null(
+        &mut self,
+        object: &serde_json::Map<String, serde_json::Value>,
+        name: &'static str,
+    ) {
+        if object.get(name).is_some_and(serde_json::Value::is_null) {
+            self.enter_field(name);
+            self.report("type", "must not be null".to_owned());
+            self.leave();
+        }
+    }
     /// Records a violation at the current path.
     pub fn report(&mut self, rule: &'static str, message: String) {
         let mut path = String::new();
@@ -98,10 +121,16 @@ impl<T: Validate> Validate for Option<T> {
             value.check(checker);
         }
     }
+    fn check_strict_json(json: &serde_json::Value, checker: &mut Checker) {
+        T::check_strict_json(json, checker);
+    }
 }
 impl<T: Validate> Validate for Box<T> {
     fn check(&self, checker: &mut Checker) {
         (**self).check(checker);
+    }
+    fn check_strict_json(json: &serde_json::Value, checker: &mut Checker) {
+        T::check_strict_json(json, checker);
     }
 }
 impl<T: Validate> Validate for Vec<T> {
@@ -112,12 +141,26 @@ impl<T: Validate> Validate for Vec<T> {
             checker.leave();
         }
     }
+    fn check_strict_json(json: &serde_json::Value, checker: &mut Checker) {
+        for (index, item) in json.as_array().into_iter().flatten().enumerate() {
+            checker.enter_index(index);
+            T::check_strict_json(item, checker);
+            checker.leave();
+        }
+    }
 }
 impl<T: Validate> Validate for BTreeMap<String, T> {
     fn check(&self, checker: &mut Checker) {
         for (key, item) in self {
             checker.enter_key(key);
             item.check(checker);
+            checker.leave();
+        }
+    }
+    fn check_strict_json(json: &serde_json::Value, checker: &mut Checker) {
+        for (key, item) in json.as_object().into_iter().flatten() {
+            checker.enter_key(key);
+            T::check_strict_json(item, checker);
             checker.leave();
         }
     }
@@ -1260,8 +1303,13 @@ pub mod server {
                     );
                 }
             }
-            let deserializer = &mut serde_json::Deserializer::from_slice(&self.body);
-            let value: T = serde_path_to_error::deserialize(deserializer)
+            let json: serde_json::Value = serde_json::from_slice(&self.body)
+                .map_err(|err| Rejection::new(
+                    400,
+                    "invalid_body",
+                    format!("not JSON: {err}"),
+                ))?;
+            let value: T = serde_path_to_error::deserialize(&json)
                 .map_err(|err| {
                     let path = err.path().to_string();
                     Rejection::new(
@@ -1270,7 +1318,14 @@ pub mod server {
                         format!("at `{path}`: {}", err.inner()),
                     )
                 })?;
-            if let Err(errors) = value.validate() {
+            let mut checker = super::Checker::default();
+            T::check_strict_json(&json, &mut checker);
+            value.check(&mut checker);
+            let violations = checker.into_violations();
+            if !violations.is_empty() {
+                let errors = super::ValidationErrors {
+                    violations,
+                };
                 let mut rejection = Rejection::new(
                     422,
                     "validation_failed",

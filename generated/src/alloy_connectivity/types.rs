@@ -16,6 +16,16 @@ impl CreateAUserRequest {
 }
 impl crate::runtime::Validate for CreateAUserRequest {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "fullName");
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAUserResponse200 {
@@ -30,4 +40,14 @@ impl CreateAUserResponse200 {
 }
 impl crate::runtime::Validate for CreateAUserResponse200 {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "userId");
+    }
 }

@@ -16,6 +16,16 @@ impl CreateAUserRequest {
 }
 impl crate::runtime::Validate for CreateAUserRequest {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "fullName");
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAUserResponse200 {
@@ -30,6 +40,16 @@ impl CreateAUserResponse200 {
 }
 impl crate::runtime::Validate for CreateAUserResponse200 {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "userId");
+    }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchCreateUsersRequest {
@@ -47,6 +67,22 @@ impl crate::runtime::Validate for BatchCreateUsersRequest {
         checker.enter_field("users");
         crate::runtime::Validate::check(&self.users, checker);
         checker.leave();
+    }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        if let Some(value) = object.get("users") {
+            checker.enter_field("users");
+            <Vec<
+                BatchCreateUsersRequestUsersItem,
+            > as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -69,6 +105,17 @@ impl BatchCreateUsersRequestUsersItem {
 }
 impl crate::runtime::Validate for BatchCreateUsersRequestUsersItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "username");
+        checker.reject_null(object, "fullName");
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchCreateUsersResponse200 {
@@ -92,6 +139,24 @@ impl crate::runtime::Validate for BatchCreateUsersResponse200 {
         crate::runtime::Validate::check(&self.invalid_users, checker);
         checker.leave();
     }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "message");
+        checker.reject_null(object, "invalidUsers");
+        if let Some(value) = object.get("invalidUsers") {
+            checker.enter_field("invalidUsers");
+            <Vec<
+                BatchCreateUsersResponse200InvalidUsersItem,
+            > as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchCreateUsersResponse200InvalidUsersItem {
@@ -106,6 +171,16 @@ impl BatchCreateUsersResponse200InvalidUsersItem {
 }
 impl crate::runtime::Validate for BatchCreateUsersResponse200InvalidUsersItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "fullName");
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchCreateUsersError400 {
@@ -120,4 +195,14 @@ impl BatchCreateUsersError400 {
 }
 impl crate::runtime::Validate for BatchCreateUsersError400 {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "message");
+    }
 }

@@ -27,6 +27,22 @@ impl crate::runtime::Validate for CreateUserRequest {
         crate::runtime::Validate::check(&self.type_, checker);
         checker.leave();
     }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "email");
+        checker.reject_null(object, "roles");
+        if let Some(value) = object.get("type") {
+            checker.enter_field("type");
+            <UserType as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+    }
 }
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserResponse {
@@ -78,6 +94,34 @@ impl crate::runtime::Validate for CreateUserResponse {
         crate::runtime::Validate::check(&self.type_, checker);
         checker.leave();
     }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "email");
+        checker.reject_null(object, "id");
+        checker.reject_null(object, "password");
+        checker.reject_null(object, "roles");
+        checker.reject_null(object, "tenant");
+        if let Some(value) = object.get("tenant") {
+            checker.enter_field("tenant");
+            <TenantResponse as crate::runtime::Validate>::check_strict_json(
+                value,
+                checker,
+            );
+            checker.leave();
+        }
+        checker.reject_null(object, "type");
+        if let Some(value) = object.get("type") {
+            checker.enter_field("type");
+            <UserType as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorResponse {
@@ -106,6 +150,27 @@ impl crate::runtime::Validate for ErrorResponse {
         checker.enter_field("code");
         crate::runtime::Validate::check(&self.code, checker);
         checker.leave();
+    }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "code");
+        if let Some(value) = object.get("code") {
+            checker.enter_field("code");
+            <ErrorResponseCode as crate::runtime::Validate>::check_strict_json(
+                value,
+                checker,
+            );
+            checker.leave();
+        }
+        checker.reject_null(object, "details");
+        checker.reject_null(object, "http_status_code");
+        checker.reject_null(object, "message");
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -336,6 +401,35 @@ impl crate::runtime::Validate for TenantResponse {
         crate::runtime::Validate::check(&self.metadata, checker);
         checker.leave();
     }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "billing_details");
+        if let Some(value) = object.get("billing_details") {
+            checker.enter_field("billing_details");
+            <TenantBillingDetails as crate::runtime::Validate>::check_strict_json(
+                value,
+                checker,
+            );
+            checker.leave();
+        }
+        checker.reject_null(object, "created_at");
+        checker.reject_null(object, "id");
+        checker.reject_null(object, "metadata");
+        if let Some(value) = object.get("metadata") {
+            checker.enter_field("metadata");
+            <Metadata as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+        checker.reject_null(object, "name");
+        checker.reject_null(object, "status");
+        checker.reject_null(object, "updated_at");
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TenantBillingDetails {
@@ -364,6 +458,24 @@ impl crate::runtime::Validate for TenantBillingDetails {
         checker.enter_field("address");
         crate::runtime::Validate::check(&self.address, checker);
         checker.leave();
+    }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "address");
+        if let Some(value) = object.get("address") {
+            checker.enter_field("address");
+            <Address as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+        checker.reject_null(object, "email");
+        checker.reject_null(object, "help_email");
+        checker.reject_null(object, "phone");
     }
 }
 pub type Metadata = std::collections::BTreeMap<String, String>;
@@ -422,5 +534,20 @@ impl crate::runtime::Validate for Address {
             checker.max_length(value, 100usize);
         }
         checker.leave();
+    }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "address_city");
+        checker.reject_null(object, "address_country");
+        checker.reject_null(object, "address_line1");
+        checker.reject_null(object, "address_line2");
+        checker.reject_null(object, "address_postal_code");
+        checker.reject_null(object, "address_state");
     }
 }

@@ -42,6 +42,31 @@ impl crate::runtime::Validate for CreateUserRequest {
         crate::runtime::Validate::check(&self.account_group_permissions, checker);
         checker.leave();
     }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "account_permissions");
+        if let Some(value) = object.get("account_permissions") {
+            checker.enter_field("account_permissions");
+            <Vec<
+                CreateUserRequestAccountPermissionsItem,
+            > as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+        checker.reject_null(object, "account_group_permissions");
+        if let Some(value) = object.get("account_group_permissions") {
+            checker.enter_field("account_group_permissions");
+            <Vec<
+                CreateUserRequestAccountGroupPermissionsItem,
+            > as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+    }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserRequestAccountPermissionsItem {
@@ -58,6 +83,15 @@ impl CreateUserRequestAccountPermissionsItem {
 }
 impl crate::runtime::Validate for CreateUserRequestAccountPermissionsItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(_object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+    }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserRequestAccountGroupPermissionsItem {
@@ -74,6 +108,15 @@ impl CreateUserRequestAccountGroupPermissionsItem {
 }
 impl crate::runtime::Validate for CreateUserRequestAccountGroupPermissionsItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(_object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserResponse201 {
@@ -120,6 +163,37 @@ impl crate::runtime::Validate for CreateUserResponse201 {
         crate::runtime::Validate::check(&self.account_group_permissions, checker);
         checker.leave();
     }
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "id");
+        checker.reject_null(object, "email");
+        checker.reject_null(object, "first_name");
+        checker.reject_null(object, "last_name");
+        checker.reject_null(object, "account_permissions");
+        if let Some(value) = object.get("account_permissions") {
+            checker.enter_field("account_permissions");
+            <Vec<
+                CreateUserResponse201AccountPermissionsItem,
+            > as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+        checker.reject_null(object, "account_group_permissions");
+        if let Some(value) = object.get("account_group_permissions") {
+            checker.enter_field("account_group_permissions");
+            <Vec<
+                CreateUserResponse201AccountGroupPermissionsItem,
+            > as crate::runtime::Validate>::check_strict_json(value, checker);
+            checker.leave();
+        }
+        checker.reject_null(object, "created_at");
+        checker.reject_null(object, "updated_at");
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserResponse201AccountPermissionsItem {
@@ -139,6 +213,17 @@ impl CreateUserResponse201AccountPermissionsItem {
 }
 impl crate::runtime::Validate for CreateUserResponse201AccountPermissionsItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "account_id");
+        checker.reject_null(object, "role_id");
+    }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserResponse201AccountGroupPermissionsItem {
@@ -158,4 +243,15 @@ impl CreateUserResponse201AccountGroupPermissionsItem {
 }
 impl crate::runtime::Validate for CreateUserResponse201AccountGroupPermissionsItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
+    fn check_strict_json(
+        json: &serde_json::Value,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        let Some(object) = json.as_object() else {
+            checker.report("type", "must be an object".to_owned());
+            return;
+        };
+        checker.reject_null(object, "account_group_id");
+        checker.reject_null(object, "role_id");
+    }
 }

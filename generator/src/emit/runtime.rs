@@ -51,6 +51,15 @@ fn validate() -> TokenStream {
 
             /// Adds this value's violations to `checker`.
             fn check(&self, checker: &mut Checker);
+
+            /// Reports what decoding tolerated in `json` (the JSON this value was decoded from) but
+            /// the schema forbids: `null` for an optional property that is not nullable (vendors
+            /// send both), or an array where an object belongs. Servers run it on request bodies.
+            fn check_strict_json(_json: &serde_json::Value, _checker: &mut Checker)
+            where
+                Self: Sized,
+            {
+            }
         }
 
         /// One broken rule.
@@ -113,6 +122,20 @@ fn validate() -> TokenStream {
                 self.path.pop();
             }
 
+            /// Every violation recorded so far.
+            pub fn into_violations(self) -> Vec<Violation> {
+                self.violations
+            }
+
+            /// A property that is present but `null` where the schema does not allow it.
+            pub fn reject_null(&mut self, object: &serde_json::Map<String, serde_json::Value>, name: &'static str) {
+                if object.get(name).is_some_and(serde_json::Value::is_null) {
+                    self.enter_field(name);
+                    self.report("type", "must not be null".to_owned());
+                    self.leave();
+                }
+            }
+
             /// Records a violation at the current path.
             pub fn report(&mut self, rule: &'static str, message: String) {
                 let mut path = String::new();
@@ -138,11 +161,19 @@ fn validate() -> TokenStream {
                     value.check(checker);
                 }
             }
+
+            fn check_strict_json(json: &serde_json::Value, checker: &mut Checker) {
+                T::check_strict_json(json, checker);
+            }
         }
 
         impl<T: Validate> Validate for Box<T> {
             fn check(&self, checker: &mut Checker) {
                 (**self).check(checker);
+            }
+
+            fn check_strict_json(json: &serde_json::Value, checker: &mut Checker) {
+                T::check_strict_json(json, checker);
             }
         }
 
@@ -154,6 +185,14 @@ fn validate() -> TokenStream {
                     checker.leave();
                 }
             }
+
+            fn check_strict_json(json: &serde_json::Value, checker: &mut Checker) {
+                for (index, item) in json.as_array().into_iter().flatten().enumerate() {
+                    checker.enter_index(index);
+                    T::check_strict_json(item, checker);
+                    checker.leave();
+                }
+            }
         }
 
         impl<T: Validate> Validate for BTreeMap<String, T> {
@@ -161,6 +200,14 @@ fn validate() -> TokenStream {
                 for (key, item) in self {
                     checker.enter_key(key);
                     item.check(checker);
+                    checker.leave();
+                }
+            }
+
+            fn check_strict_json(json: &serde_json::Value, checker: &mut Checker) {
+                for (key, item) in json.as_object().into_iter().flatten() {
+                    checker.enter_key(key);
+                    T::check_strict_json(item, checker);
                     checker.leave();
                 }
             }

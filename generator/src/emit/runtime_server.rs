@@ -246,12 +246,18 @@ fn incoming() -> TokenStream {
                         return Err(Rejection::new(415, "unsupported_media_type", format!("expected application/json, got {content_type}")));
                     }
                 }
-                let deserializer = &mut serde_json::Deserializer::from_slice(&self.body);
-                let value: T = serde_path_to_error::deserialize(deserializer).map_err(|err| {
+                let json: serde_json::Value = serde_json::from_slice(&self.body)
+                    .map_err(|err| Rejection::new(400, "invalid_body", format!("not JSON: {err}")))?;
+                let value: T = serde_path_to_error::deserialize(&json).map_err(|err| {
                     let path = err.path().to_string();
                     Rejection::new(400, "invalid_body", format!("at `{path}`: {}", err.inner()))
                 })?;
-                if let Err(errors) = value.validate() {
+                let mut checker = super::Checker::default();
+                T::check_strict_json(&json, &mut checker);
+                value.check(&mut checker);
+                let violations = checker.into_violations();
+                if !violations.is_empty() {
+                    let errors = super::ValidationErrors { violations };
                     let mut rejection = Rejection::new(422, "validation_failed", errors.to_string());
                     rejection.violations = errors.violations;
                     return Err(rejection);

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::ident;
+use super::types::{ident, type_tokens};
 use crate::ir::{Constraints, Field, TypeDef, TypeKind, TypeRef};
 
 pub fn emit_validate(def: &TypeDef) -> TokenStream {
@@ -45,11 +45,69 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
     } else {
         quote!(checker)
     };
+    let nulls = check_strict_json(def);
     quote! {
         impl crate::runtime::Validate for #name {
             fn check(&self, #checker: &mut crate::runtime::Checker) {
                 #body
             }
+            #nulls
+        }
+    }
+}
+
+/// `check_strict_json` of a struct (or a newtype over one): what decoding tolerates but the
+/// schema forbids (an array for an object, `null` for a non-nullable optional property), here
+/// and in nested generated types.
+fn check_strict_json(def: &TypeDef) -> TokenStream {
+    let statements: Vec<TokenStream> = match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|field| {
+                let wire = &field.wire;
+                let reject = (!field.required && !matches!(field.ty, TypeRef::Nullable(_)))
+                    .then(|| quote!(checker.reject_null(object, #wire);));
+                let nested = contains_named(&field.ty).then(|| {
+                    let ty = type_tokens(field.ty.non_null(), &TokenStream::new());
+                    quote! {
+                        if let Some(value) = object.get(#wire) {
+                            checker.enter_field(#wire);
+                            <#ty as crate::runtime::Validate>::check_strict_json(value, checker);
+                            checker.leave();
+                        }
+                    }
+                });
+                quote!(#reject #nested)
+            })
+            .filter(|t| !t.is_empty())
+            .collect(),
+        TypeKind::Newtype(target) if contains_named(target) => {
+            let ty = type_tokens(target, &TokenStream::new());
+            return quote! {
+                fn check_strict_json(json: &serde_json::Value, checker: &mut crate::runtime::Checker) {
+                    <#ty as crate::runtime::Validate>::check_strict_json(json, checker);
+                }
+            };
+        }
+        _ => Vec::new(),
+    };
+    if !matches!(def.kind, TypeKind::Struct(_)) {
+        return TokenStream::new();
+    }
+    // serde lets a struct decode from a JSON array too; the schema says object.
+    let object = if statements.is_empty() {
+        quote!(_object)
+    } else {
+        quote!(object)
+    };
+    quote! {
+        fn check_strict_json(json: &serde_json::Value, checker: &mut crate::runtime::Checker) {
+            let Some(#object) = json.as_object() else {
+                checker.report("type", "must be an object".to_owned());
+                return;
+            };
+            #(#statements)*
         }
     }
 }
