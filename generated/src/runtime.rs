@@ -351,6 +351,31 @@ impl FromParam for serde_json::Value {
         )
     }
 }
+/// A list parameter given as one value: comma-separated, as `form` and `simple` style say.
+impl<T: ToParam> ToParam for Vec<T> {
+    fn to_param(&self) -> String {
+        self.iter().map(ToParam::to_param).collect::<Vec<_>>().join(",")
+    }
+}
+impl<T: FromParam> FromParam for Vec<T> {
+    fn from_param(text: &str) -> Result<Self, String> {
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        text.split(',').map(T::from_param).collect()
+    }
+}
+/// Maps are sent as JSON text.
+impl<T: serde::Serialize> ToParam for BTreeMap<String, T> {
+    fn to_param(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+impl<T: serde::de::DeserializeOwned> FromParam for BTreeMap<String, T> {
+    fn from_param(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|err| err.to_string())
+    }
+}
 /// Free-form values are sent as JSON text.
 impl ToParam for serde_json::Value {
     fn to_param(&self) -> String {
@@ -645,6 +670,10 @@ pub mod client {
         }
         pub fn header<V: ToParam + ?Sized>(&mut self, name: &'static str, value: &V) {
             self.set_header(name, &value.to_param(), false);
+        }
+        /// A cookie parameter.
+        pub fn cookie<V: ToParam + ?Sized>(&mut self, name: &'static str, value: &V) {
+            self.cookies.push(format!("{name}={}", value.to_param()));
         }
         /// The spec's default for a required header, unless the client sets it.
         pub fn default_header(&mut self, name: &'static str, value: &'static str) {
@@ -951,7 +980,11 @@ pub mod client {
         }
     }
     fn transport<E>(err: reqwest::Error) -> Error<E> {
-        if err.is_timeout() { Error::Timeout } else { Error::Transport(err) }
+        if err.is_timeout() {
+            Error::Timeout
+        } else {
+            Error::Transport(err.without_url())
+        }
     }
     /// `Retry-After` as seconds or an HTTP date.
     fn retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -1191,6 +1224,21 @@ pub mod server {
         pub fn required_header<T: FromParam>(&self, name: &str) -> Result<T, Rejection> {
             self.header(name)?.ok_or_else(|| missing("header", name))
         }
+        pub fn cookie<T: FromParam>(&self, name: &str) -> Result<Option<T>, Rejection> {
+            self.cookie_text(name).map(|value| parse("cookie", name, &value)).transpose()
+        }
+        pub fn required_cookie<T: FromParam>(&self, name: &str) -> Result<T, Rejection> {
+            self.cookie(name)?.ok_or_else(|| missing("cookie", name))
+        }
+        fn cookie_text(&self, name: &str) -> Option<String> {
+            let header = self.headers.get(axum::http::header::COOKIE)?.to_str().ok()?;
+            header
+                .split(';')
+                .find_map(|pair| {
+                    let (key, value) = pair.trim().split_once('=')?;
+                    (key == name).then(|| value.to_owned())
+                })
+        }
         /// The credentials of the first alternative (OR) whose schemes (AND) were all
         /// presented; 401 when none was.
         pub fn authorize<C: CredentialSet + Default>(
@@ -1249,14 +1297,7 @@ pub mod server {
                 Placement::Query(name) => {
                     self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
                 }
-                Placement::Cookie(name) => {
-                    header("cookie")?
-                        .split(';')
-                        .find_map(|pair| {
-                            let (key, value) = pair.trim().split_once('=')?;
-                            (key == name).then(|| value.to_owned())
-                        })
-                }
+                Placement::Cookie(name) => self.cookie_text(name),
                 Placement::Bearer => authorization("bearer"),
                 Placement::Basic => {
                     authorization("basic").and_then(|encoded| decode_base64(&encoded))

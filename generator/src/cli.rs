@@ -166,14 +166,34 @@ fn generate(args: &[String]) -> Result<(), u8> {
     if specs.is_empty() {
         return Err(usage("generate needs at least one --spec FILE"));
     }
+    if let Some(name) = &name {
+        let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(usage(&format!("`{name}` is not a crate name: letters, digits, `-` and `_`, starting with a letter")));
+        }
+    }
     let crate_name = name.unwrap_or_else(|| {
         let stem = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        crate::naming::snake_name(&stem).replace('_', "-")
+        let snake = crate::naming::snake_name(&stem);
+        let snake = if snake.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            snake
+        } else {
+            format!("api_{}", snake.trim_start_matches('_'))
+        };
+        snake.replace('_', "-")
     });
     let module = module.unwrap_or_else(|| crate::naming::snake_name(&crate_name));
+    if crate::manifest::RESERVED_MODULES.contains(&module.as_str()) {
+        return Err(usage(&format!(
+            "the module name `{module}` is taken by the generated crate; pass --module"
+        )));
+    }
     let inputs = [ApiInput {
         module,
         specs: specs.clone(),

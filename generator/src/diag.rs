@@ -42,6 +42,8 @@ pub enum Code {
     NoSpecBlock,
     /// The specs manifest is malformed or names missing files.
     Manifest,
+    /// The generator itself failed.
+    Internal,
 }
 
 impl Code {
@@ -59,6 +61,7 @@ impl Code {
             Code::MergeConflict => "E0020",
             Code::NoSpecBlock => "E0030",
             Code::Manifest => "E0031",
+            Code::Internal => "E0099",
             Code::NameCollision => "W0100",
             Code::Unsupported => "W0101",
         }

@@ -38,8 +38,40 @@ pub struct Built {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Stack for the stages: resolving follows `$ref` chains and nesting recursively, and real
+/// specs nest deeply.
+const STAGE_STACK: usize = 512 << 20;
+
 /// Runs load, normalize and resolve for one API. Paths are shown relative to `base`.
 pub fn build_api(input: &ApiInput, base: &Path) -> Built {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(STAGE_STACK)
+            .spawn_scoped(scope, || build_api_here(input, base));
+        match worker.map(|handle| handle.join()) {
+            Ok(Ok(built)) => built,
+            // Without a thread, or if it died: run here, or report the failure as such.
+            Err(_) => build_api_here(input, base),
+            Ok(Err(_)) => Built {
+                api: None,
+                diagnostics: vec![Diagnostic {
+                    severity: diag::Severity::Error,
+                    code: diag::Code::Internal,
+                    message:
+                        "the generator failed on this spec (a bug; please report it with the spec)"
+                            .into(),
+                    location: input
+                        .specs
+                        .first()
+                        .map(|s| diag::file_only(&relative(s, base))),
+                    hint: None,
+                }],
+            },
+        }
+    })
+}
+
+fn build_api_here(input: &ApiInput, base: &Path) -> Built {
     let mut sink = Sink::default();
     let mut fragments = Vec::new();
     for spec in &input.specs {

@@ -10,6 +10,9 @@ use crate::ApiInput;
 
 pub const FILE_NAME: &str = "manifest.yaml";
 
+/// Module names the generated crate uses itself.
+pub const RESERVED_MODULES: &[&str] = &["runtime", "tests"];
+
 /// API module name -> spec files, relative to the specs directory, in manifest order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
@@ -30,6 +33,12 @@ impl Manifest {
         let raw: Raw = serde_yaml::from_str(&text)
             .map_err(|err| manifest_error(&path, format!("malformed manifest: {err}")))?;
         for module in raw.apis.keys() {
+            if RESERVED_MODULES.contains(&module.as_str()) {
+                return Err(manifest_error(
+                    &path,
+                    format!("API name `{module}` is taken by the generated crate itself"),
+                ));
+            }
             if naming::snake_name(module) != *module {
                 return Err(manifest_error(
                     &path,

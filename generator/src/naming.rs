@@ -159,13 +159,21 @@ impl Namespace {
             return (wanted.to_owned(), false);
         }
         let mut n = self.taken[wanted] + 1;
+        // `Value_` (a reserved word escaped) numbers as `Value2`: a trailing `_` before a digit
+        // is not UpperCamelCase. snake_case names keep digits apart with `_`.
+        let camel = wanted.starts_with(|c: char| c.is_ascii_uppercase());
+        let base = if camel {
+            wanted.trim_end_matches('_')
+        } else {
+            wanted
+        };
         loop {
-            let separator = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+            let separator = if !camel && base.ends_with(|c: char| c.is_ascii_digit()) {
                 "_"
             } else {
                 ""
             };
-            let candidate = format!("{wanted}{separator}{n}");
+            let candidate = format!("{base}{separator}{n}");
             if !self.taken.contains_key(&candidate) {
                 self.taken.insert(wanted.to_owned(), n);
                 self.taken.insert(candidate.clone(), 1);
@@ -233,7 +241,11 @@ mod tests {
         let mut ns = Namespace::default();
         assert_eq!(ns.claim("User"), ("User".into(), false));
         assert_eq!(ns.claim("User"), ("User2".into(), true));
-        assert_eq!(ns.claim("User2"), ("User2_2".into(), true));
+        assert_eq!(ns.claim("User2"), ("User22".into(), true));
+        assert_eq!(ns.claim("Value_"), ("Value_".into(), false));
+        assert_eq!(ns.claim("Value_"), ("Value2".into(), true));
+        assert_eq!(ns.claim("user_2"), ("user_2".into(), false));
+        assert_eq!(ns.claim("user_2"), ("user_2_2".into(), true));
         assert_eq!(ns.claim("User"), ("User3".into(), true));
     }
 }

@@ -31,6 +31,7 @@ fixtures!(
     allof,
     collisions,
     constraints,
+    edge_cases,
     enums,
     formats,
     keywords,

@@ -232,3 +232,81 @@ fn response_headers_resolve_through_components() {
         ]
     );
 }
+
+#[test]
+fn aliases_that_only_refer_to_each_other_are_an_error() {
+    let spec = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n      description: a 3.1 sibling makes this an allOf\n    B:\n      nullable: true\n      allOf:\n        - $ref: '#/components/schemas/A'\n"
+    );
+    let errors = errors_of(&spec.replace("openapi: 3.0.3", "openapi: 3.1.0"), "yaml");
+    assert!(errors.contains("error[E0011]"), "{errors}");
+}
+
+#[test]
+fn a_path_template_without_its_parameter_skips_the_operation_with_a_warning() {
+    let (code, warnings) =
+        common::generate("edge_cases", &[common::fixture("edge_cases")]).expect("generates");
+    let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter().any(|w| w.starts_with(
+            "warning[W0101]: the path names `{user_id}` but no `in: path` parameter declares it; the operation is skipped"
+        )),
+        "{text:#?}"
+    );
+    assert!(!code.contains("mismatch"));
+    assert!(text
+        .iter()
+        .any(|w| w.contains("server URL `/relative/base` is relative")));
+}
+
+#[test]
+fn long_reference_chains_and_shared_all_of_parents_do_not_crash_or_blow_up() {
+    let mut chain = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
+    for i in 0..3000 {
+        chain.push_str(&format!(
+            "    S{i}:\n      type: object\n      properties:\n        p:\n          $ref: '#/components/schemas/S{}/properties/p'\n",
+            i + 1
+        ));
+    }
+    chain.push_str(
+        "    S3000:\n      type: object\n      properties:\n        p:\n          type: string\n",
+    );
+    let dir = common::temp_dir("chain");
+    std::fs::write(dir.join("chain.yaml"), &chain).unwrap();
+    let built = generator::build_api(
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec![dir.join("chain.yaml")],
+        },
+        &dir,
+    );
+    assert!(built.api.is_some(), "{:?}", built.diagnostics.first());
+
+    // Each level's two parts share every parent below: merged once each, not 2^n times.
+    let mut diamond = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
+    for i in 0..40 {
+        diamond.push_str(&format!(
+            "    A{i}:\n      allOf:\n        - $ref: '#/components/schemas/A{n}'\n        - $ref: '#/components/schemas/B{n}'\n        - properties: {{a{i}: {{type: string}}}}\n    B{i}:\n      allOf:\n        - $ref: '#/components/schemas/A{n}'\n        - $ref: '#/components/schemas/B{n}'\n        - properties: {{b{i}: {{type: string}}}}\n",
+            n = i + 1
+        ));
+    }
+    diamond.push_str("    A40:\n      type: object\n      properties: {end: {type: string}}\n    B40:\n      type: object\n      properties: {end: {type: string}}\n");
+    std::fs::write(dir.join("diamond.yaml"), &diamond).unwrap();
+    let built = generator::build_api(
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec![dir.join("diamond.yaml")],
+        },
+        &dir,
+    );
+    let api = built.api.expect("diamond builds");
+    let a0 = api.types.iter().find(|t| t.name == "A0").expect("A0");
+    let generator::ir::TypeKind::Struct(s) = &a0.kind else {
+        panic!("A0 is a struct")
+    };
+    assert_eq!(
+        s.fields.len(),
+        80,
+        "a0..a39, b1..b39 and end, each merged once"
+    );
+}

@@ -56,6 +56,7 @@ fixture_tests!(
     allof,
     collisions,
     constraints,
+    edge_cases,
     enums,
     formats,
     keywords,

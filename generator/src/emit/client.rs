@@ -95,7 +95,12 @@ fn emit_client(api: &Api) -> TokenStream {
 
 /// Parameters passed as method arguments: required ones without a spec default.
 fn is_argument(p: &Parameter) -> bool {
-    p.required && p.default.is_none()
+    p.required && !has_header_default(p)
+}
+
+/// A required header with a spec default is sent automatically (the client can override it).
+fn has_header_default(p: &Parameter) -> bool {
+    p.location == ParamLocation::Header && p.default.is_some()
 }
 
 /// Parameters in the operation's options struct: optional ones.
@@ -319,6 +324,7 @@ fn parameter_statement(p: &Parameter) -> TokenStream {
     let put = |value: TokenStream| match (p.location, is_list) {
         (ParamLocation::Query, true) => quote!(request.query_list(#wire, #value, #explode);),
         (ParamLocation::Query, false) => quote!(request.query(#wire, #value);),
+        (ParamLocation::Cookie, _) => quote!(request.cookie(#wire, #value);),
         (_, true) => {
             quote!(request.header(#wire, &#value.iter().map(crate::runtime::ToParam::to_param).collect::<Vec<_>>().join(","));)
         }
@@ -327,23 +333,11 @@ fn parameter_statement(p: &Parameter) -> TokenStream {
     if is_option(p) {
         let statement = put(quote!(value));
         quote!(if let Some(value) = &options.#arg { #statement })
-    } else if let Some(default) = p
-        .default
-        .as_ref()
-        .filter(|_| p.location == ParamLocation::Header)
-    {
+    } else if let Some(default) = p.default.as_ref().filter(|_| has_header_default(p)) {
         let default = default
             .as_str()
             .map_or_else(|| default.to_string(), str::to_owned);
         quote!(request.default_header(#wire, #default);)
-    } else if p.default.is_some() {
-        // A required non-header parameter with a default: send the default.
-        let default = p
-            .default
-            .as_ref()
-            .map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_owned))
-            .unwrap_or_default();
-        put(quote!(#default))
     } else if is_list {
         put(quote!(#arg))
     } else {
@@ -380,7 +374,10 @@ fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream>
             let variant = status_variant(&r.status);
             let status_arg = !matches!(r.status, Status::Code(_));
             if r.status.is_success() {
-                if several {
+                if several && !has_body {
+                    let value = if status_arg { quote!(#success_enum::#variant(response.status)) } else { quote!(#success_enum::#variant) };
+                    quote!(#pattern => Ok(#value),)
+                } else if several {
                     let wrap = if status_arg { quote!(|body| #success_enum::#variant(response_status, body)) } else { quote!(#success_enum::#variant) };
                     let keep_status = status_arg.then(|| quote!(let response_status = response.status;));
                     quote!(#pattern => { #keep_status #decode.map(#wrap) })

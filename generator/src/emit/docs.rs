@@ -40,7 +40,16 @@ pub fn rustdoc_lines(text: &str) -> Vec<String> {
                 lines.push(format!(" {marker}"));
             }
             (Some(_), _) => lines.push(format!(" {}", line.trim_end())),
-            (None, None) => lines.push(format!(" {}", escape_markdown(trimmed.trim_end()))),
+            (None, None) => {
+                // Four spaces would start a code block (a doctest); up to three keep list
+                // continuations attached to their item.
+                let indent = (line.len() - trimmed.len()).min(3);
+                lines.push(format!(
+                    " {}{}",
+                    " ".repeat(indent),
+                    escape_markdown(trimmed.trim_end())
+                ));
+            }
         }
     }
     if let Some(open) = fence {
@@ -155,17 +164,19 @@ mod tests {
     }
 
     #[test]
-    fn code_blocks_become_text_and_indentation_is_dropped() {
-        let text = "Example:\n\n    indented\n```json\n{\"a\": [1]}\n```\n";
+    fn code_blocks_become_text_and_indentation_stays_below_a_code_block() {
+        let text = "Example:\n\n    indented\n```json\n{\"a\": [1]}\n```\n- item\n  more\n";
         assert_eq!(
             rustdoc_lines(text),
             vec![
                 " Example:",
                 " ",
-                " indented",
+                "    indented",
                 " ```text",
                 " {\"a\": [1]}",
-                " ```"
+                " ```",
+                " - item",
+                "   more"
             ]
         );
     }

@@ -178,7 +178,22 @@ fn emit_api_module(api: &Api) -> TokenStream {
 
 pub fn emit_types_module(api: &Api) -> TokenStream {
     let doc = format!(" Schemas of {} as Rust types.", api.title);
-    let defs = api.types.iter().map(types::emit_type);
+    let parameter_types: std::collections::BTreeSet<&str> = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.parameters)
+        .filter_map(|p| match p.ty.non_null() {
+            crate::ir::TypeRef::List(item) => item.direct_name(),
+            other => other.direct_name(),
+        })
+        .collect();
+    let defs = api.types.iter().map(|def| {
+        let code = types::emit_type(def);
+        let param = parameter_types
+            .contains(def.name.as_str())
+            .then(|| types::emit_json_param(def));
+        quote!(#code #param)
+    });
     quote! {
         #![doc = #doc]
         #(#defs)*

@@ -386,6 +386,35 @@ fn to_param() -> TokenStream {
             }
         }
 
+        /// A list parameter given as one value: comma-separated, as `form` and `simple` style say.
+        impl<T: ToParam> ToParam for Vec<T> {
+            fn to_param(&self) -> String {
+                self.iter().map(ToParam::to_param).collect::<Vec<_>>().join(",")
+            }
+        }
+
+        impl<T: FromParam> FromParam for Vec<T> {
+            fn from_param(text: &str) -> Result<Self, String> {
+                if text.is_empty() {
+                    return Ok(Vec::new());
+                }
+                text.split(',').map(T::from_param).collect()
+            }
+        }
+
+        /// Maps are sent as JSON text.
+        impl<T: serde::Serialize> ToParam for BTreeMap<String, T> {
+            fn to_param(&self) -> String {
+                serde_json::to_string(self).unwrap_or_default()
+            }
+        }
+
+        impl<T: serde::de::DeserializeOwned> FromParam for BTreeMap<String, T> {
+            fn from_param(text: &str) -> Result<Self, String> {
+                serde_json::from_str(text).map_err(|err| err.to_string())
+            }
+        }
+
         /// Free-form values are sent as JSON text.
         impl ToParam for serde_json::Value {
             fn to_param(&self) -> String {

@@ -330,6 +330,11 @@ fn request() -> TokenStream {
                 self.set_header(name, &value.to_param(), false);
             }
 
+            /// A cookie parameter.
+            pub fn cookie<V: ToParam + ?Sized>(&mut self, name: &'static str, value: &V) {
+                self.cookies.push(format!("{name}={}", value.to_param()));
+            }
+
             /// The spec's default for a required header, unless the client sets it.
             pub fn default_header(&mut self, name: &'static str, value: &'static str) {
                 self.defaults.push((name, value));
@@ -578,7 +583,8 @@ fn send() -> TokenStream {
         }
 
         fn transport<E>(err: reqwest::Error) -> Error<E> {
-            if err.is_timeout() { Error::Timeout } else { Error::Transport(err) }
+            // The URL can carry an API key in its query: keep it out of error text.
+            if err.is_timeout() { Error::Timeout } else { Error::Transport(err.without_url()) }
         }
 
         /// `Retry-After` as seconds or an HTTP date.

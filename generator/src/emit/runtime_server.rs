@@ -185,6 +185,22 @@ fn incoming() -> TokenStream {
                 self.header(name)?.ok_or_else(|| missing("header", name))
             }
 
+            pub fn cookie<T: FromParam>(&self, name: &str) -> Result<Option<T>, Rejection> {
+                self.cookie_text(name).map(|value| parse("cookie", name, &value)).transpose()
+            }
+
+            pub fn required_cookie<T: FromParam>(&self, name: &str) -> Result<T, Rejection> {
+                self.cookie(name)?.ok_or_else(|| missing("cookie", name))
+            }
+
+            fn cookie_text(&self, name: &str) -> Option<String> {
+                let header = self.headers.get(axum::http::header::COOKIE)?.to_str().ok()?;
+                header.split(';').find_map(|pair| {
+                    let (key, value) = pair.trim().split_once('=')?;
+                    (key == name).then(|| value.to_owned())
+                })
+            }
+
             /// The credentials of the first alternative (OR) whose schemes (AND) were all
             /// presented; 401 when none was.
             pub fn authorize<C: CredentialSet + Default>(
@@ -225,10 +241,7 @@ fn incoming() -> TokenStream {
                 match placement {
                     Placement::Header(name) => header(name).filter(|v| !v.is_empty()),
                     Placement::Query(name) => self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
-                    Placement::Cookie(name) => header("cookie")?.split(';').find_map(|pair| {
-                        let (key, value) = pair.trim().split_once('=')?;
-                        (key == name).then(|| value.to_owned())
-                    }),
+                    Placement::Cookie(name) => self.cookie_text(name),
                     Placement::Bearer => authorization("bearer"),
                     Placement::Basic => authorization("basic").and_then(|encoded| decode_base64(&encoded)),
                     Placement::Scheme(scheme) => authorization(scheme),

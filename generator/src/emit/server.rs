@@ -302,6 +302,8 @@ fn read_parameter(p: &Parameter) -> TokenStream {
         (ParamLocation::Query, false, true) => quote!(incoming.query_list(#wire, #explode)?),
         (ParamLocation::Query, true, false) => quote!(incoming.required_query(#wire)?),
         (ParamLocation::Query, false, false) => quote!(incoming.query(#wire)?),
+        (ParamLocation::Cookie, true, _) => quote!(incoming.required_cookie(#wire)?),
+        (ParamLocation::Cookie, false, _) => quote!(incoming.cookie(#wire)?),
         (_, true, _) => quote!(incoming.required_header(#wire)?),
         (_, false, _) => quote!(incoming.header(#wire)?),
     }

@@ -56,6 +56,27 @@ pub fn field_type(field: &Field) -> TokenStream {
     ty
 }
 
+/// `ToParam`/`FromParam` as JSON text, for a struct, union or newtype used as a parameter.
+pub fn emit_json_param(def: &TypeDef) -> TokenStream {
+    if matches!(def.kind, TypeKind::Enum(_) | TypeKind::Alias(_)) {
+        return TokenStream::new();
+    }
+    let name = ident(&def.name);
+    quote! {
+        impl crate::runtime::ToParam for #name {
+            fn to_param(&self) -> String {
+                serde_json::to_string(self).unwrap_or_default()
+            }
+        }
+
+        impl crate::runtime::FromParam for #name {
+            fn from_param(text: &str) -> Result<Self, String> {
+                serde_json::from_str(text).map_err(|err| err.to_string())
+            }
+        }
+    }
+}
+
 pub fn emit_type(def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.docs.as_deref());
     let body = match &def.kind {
@@ -319,16 +340,19 @@ fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
         }
         quote!(#n(#ty),)
     });
+    // Alternatives differ in size by nature; boxing the big ones would burden every match.
     match &u.tag {
         None => quote! {
             #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name { #(#variants)* }
         },
         Some(tag) => {
             let serde = emit_tagged_serde(def, u, tag);
             quote! {
                 #[derive(Clone, Debug, PartialEq)]
+                #[allow(clippy::large_enum_variant)]
                 pub enum #name { #(#variants)* }
                 #serde
             }

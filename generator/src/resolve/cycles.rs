@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use crate::ir::{TypeDef, TypeKind, TypeRef};
 
-pub(super) fn box_cycles(types: &mut [TypeDef]) {
+/// Boxes recursive fields and variants, turns self-referring aliases into newtypes, and
+/// returns the origins of aliases that only refer to each other with nothing in between (no
+/// list or map), which no Rust type can represent.
+pub(super) fn box_cycles(types: &mut [TypeDef]) -> Vec<String> {
     let index: HashMap<String, usize> = types
         .iter()
         .enumerate()
@@ -23,13 +26,30 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) {
         })
         .collect();
     let alias_components = strongly_connected(&alias_edges);
+    let mut pure_cycles = Vec::new();
     for (i, t) in types.iter_mut().enumerate() {
         if let TypeKind::Alias(target) = &t.kind {
             if in_cycle(i, &alias_components, &alias_edges) {
+                if target.direct_name().is_some() {
+                    pure_cycles.push(t.origin.clone());
+                }
                 t.kind = TypeKind::Newtype(target.clone());
             }
         }
     }
+    // A cycle is representable when at least one of its members wraps the next in a list or map.
+    let wrapped_components: Vec<usize> = types
+        .iter()
+        .enumerate()
+        .filter(
+            |(_, t)| matches!(&t.kind, TypeKind::Newtype(target) if target.direct_name().is_none()),
+        )
+        .map(|(i, _)| alias_components[i])
+        .collect();
+    pure_cycles.retain(|origin| {
+        let i = types.iter().position(|t| &t.origin == origin).unwrap_or(0);
+        !wrapped_components.contains(&alias_components[i])
+    });
     let direct_edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| {
@@ -55,6 +75,7 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) {
             _ => {}
         }
     }
+    pure_cycles
 }
 
 fn in_cycle(node: usize, component: &[usize], edges: &[Vec<usize>]) -> bool {

@@ -25,6 +25,11 @@ fn project(value: &Value, ty: &TypeRef, types: &HashMap<&str, &TypeDef>, depth: 
     }
     match (ty, value) {
         (TypeRef::Nullable(_), Value::Null) => Value::Null,
+        // `100` decoded as a float encodes as `100.0`.
+        (TypeRef::F32 | TypeRef::F64, Value::Number(n)) if !n.is_f64() => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| value.clone(), Value::Number),
         (TypeRef::Nullable(inner), _) => project(value, inner, types, depth + 1),
         (TypeRef::List(item), Value::Array(items)) => Value::Array(
             items

@@ -33,7 +33,19 @@ pub fn resolve(
         return None;
     }
     let mut types: Vec<TypeDef> = resolver.types.into_iter().flatten().collect();
-    cycles::box_cycles(&mut types);
+    for origin in cycles::box_cycles(&mut types) {
+        loaded.report(
+            resolver.sink,
+            Severity::Error,
+            Code::CircularRef,
+            &origin,
+            "this schema is defined only through itself (no object, list or map in between)",
+            Some("give the cycle some structure, or point one reference at a real schema".into()),
+        );
+    }
+    if resolver.sink.has_errors() {
+        return None;
+    }
     let examples = examples::finish(&types, resolver.examples);
     Some(Api {
         module: module.to_owned(),
@@ -170,10 +182,28 @@ impl<'a> Resolver<'a> {
 
     fn servers(&mut self) -> Vec<Server> {
         let mut names = Namespace::default();
+        // The client's `Server::Custom(url)` variant.
+        names.claim("Custom");
         let single = self.document.servers.len() == 1;
+        let document = self.document;
+        for (index, server) in document.servers.iter().enumerate() {
+            if !is_absolute(&server.url) {
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    &format!("/servers/{index}/url"),
+                    format!(
+                        "server URL `{}` is relative; it is left out of `Server`",
+                        server.url
+                    ),
+                    Some("pass the full base URL with `Server::Custom(url)`"),
+                );
+            }
+        }
         self.document
             .servers
             .iter()
+            .filter(|server| is_absolute(&server.url))
             .map(|server| {
                 let wanted = match (&server.description, single) {
                     (Some(description), _) => naming::type_name(description),
@@ -326,6 +356,10 @@ fn name_override(extensions: &IndexMap<String, Value>) -> Option<&str> {
         .get("x-speakeasy-name-override")
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
+}
+
+fn is_absolute(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
 }
 
 /// A server URL with each `{variable}` replaced by its default.

@@ -19,6 +19,11 @@ impl Resolver<'_> {
     pub(super) fn operations(&mut self, schemes: &mut Vec<SecurityScheme>) -> Vec<Operation> {
         let document = self.document;
         let mut names = Namespace::default();
+        // Methods the generated client has besides the operations.
+        for reserved in ["new", "builder"] {
+            names.claim(reserved);
+        }
+        let mut prefixes = Namespace::default();
         let mut operations = Vec::new();
         for (path, item) in document.paths.iter() {
             let item_pointer = diag::child("/paths", path);
@@ -51,7 +56,8 @@ impl Resolver<'_> {
                         Some("give every operation a distinct operationId"),
                     );
                 }
-                let type_prefix = naming::type_name(&name);
+                // `getItem2` and `get_item_2` differ as methods but not as type prefixes.
+                let type_prefix = prefixes.claim(&naming::type_name(&name)).0;
                 let mut parameters = Vec::new();
                 let path_level = item
                     .parameters
@@ -65,7 +71,14 @@ impl Resolver<'_> {
                     .map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
                 let mut parameter_names = Namespace::default();
                 // Names the generated methods use for their own arguments.
-                for reserved in ["body", "options", "request", "response", "credentials"] {
+                for reserved in [
+                    "body",
+                    "options",
+                    "request",
+                    "response",
+                    "credentials",
+                    "content_type",
+                ] {
                     parameter_names.claim(reserved);
                 }
                 for (parameter, at) in path_level.chain(own) {
@@ -77,6 +90,16 @@ impl Resolver<'_> {
                         });
                         parameters.push(parameter);
                     }
+                }
+                if let Some(problem) = path_template_problem(path, &parameters) {
+                    self.report(
+                        Severity::Warning,
+                        Code::Unsupported,
+                        &pointer,
+                        format!("{problem}; the operation is skipped"),
+                        Some("make the path template and the `in: path` parameters name the same things"),
+                    );
+                    continue;
                 }
                 let body = operation.request_body.as_ref().and_then(|b| {
                     self.request_body(b, &format!("{pointer}/requestBody"), &type_prefix)
@@ -463,6 +486,30 @@ impl Resolver<'_> {
     }
 }
 
+/// A template name without a path parameter, or a path parameter not in the template.
+fn path_template_problem(path: &str, parameters: &[Parameter]) -> Option<String> {
+    let mut in_template = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}')? + open;
+        in_template.push(&rest[open + 1..close]);
+        rest = &rest[close + 1..];
+    }
+    if let Some(name) = in_template.iter().find(|name| {
+        !parameters
+            .iter()
+            .any(|p| p.location == ParamLocation::Path && p.wire == **name)
+    }) {
+        return Some(format!(
+            "the path names `{{{name}}}` but no `in: path` parameter declares it"
+        ));
+    }
+    parameters
+        .iter()
+        .find(|p| p.location == ParamLocation::Path && !in_template.contains(&p.wire.as_str()))
+        .map(|p| format!("path parameter `{}` does not appear in the path", p.wire))
+}
+
 /// An `Authorization` header declared as a parameter (often with a placeholder default such as
 /// `bearer YOUR_API_KEY`) is a credential: it becomes a bearer security scheme the operation
 /// requires, and the placeholder is never sent.
@@ -479,9 +526,13 @@ fn credential_parameters(
     let parameter = parameters.remove(index);
     let key = parameter.wire.clone();
     if !schemes.iter().any(|s| s.key == key) {
+        let mut name = naming::snake_name(&key);
+        while schemes.iter().any(|s| s.name == name) {
+            name.push_str("_header");
+        }
         schemes.push(SecurityScheme {
             key: key.clone(),
-            name: naming::snake_name(&key),
+            name,
             kind: crate::ir::SchemeKind::Bearer { format: None },
             docs: parameter.docs.clone(),
         });

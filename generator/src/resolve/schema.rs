@@ -22,6 +22,8 @@ struct ObjectParts {
     required: Vec<String>,
     additional: Option<(AdditionalProperties, String)>,
     docs: Option<String>,
+    /// Referenced schemas already merged: a parent shared by two parts is merged once.
+    merged: std::collections::HashSet<String>,
 }
 
 impl Resolver<'_> {
@@ -155,6 +157,8 @@ impl Resolver<'_> {
         let hint = naming::type_name(pointer.rsplit('/').next().unwrap_or("Schema"));
         let ty = self.resolve_ref_or(&target, &pointer, &hint);
         self.in_progress.pop();
+        // Remembered, so a chain of references is walked once, not once per referrer.
+        self.resolved.insert(pointer, ty.clone());
         ty
     }
 
@@ -389,6 +393,9 @@ impl Resolver<'_> {
         let named = TypeRef::Named(type_name.clone());
         self.resolved.insert(pointer.to_owned(), named.clone());
         let mut field_names = Namespace::default();
+        if additional.is_some() {
+            field_names.claim("additional_properties");
+        }
         let mut fields = Vec::new();
         for (wire, (schema, at, hint)) in &parts.properties {
             let hint = match hint.strip_prefix(name) {
@@ -520,6 +527,9 @@ impl Resolver<'_> {
                         others.push((part.clone(), at));
                         continue;
                     }
+                    if !parts.merged.insert(target.clone()) {
+                        continue;
+                    }
                     let owner = self
                         .resolved
                         .get(&target)
@@ -625,7 +635,11 @@ impl Resolver<'_> {
                 continue;
             }
             let wanted = match given_names.get(index) {
-                Some(given) => naming::strip_type_prefix(&naming::variant_name(given), &type_name),
+                // Stripping may leave a keyword (`UserTypeSelf` -> `Self`): name it again.
+                Some(given) => naming::variant_name(&naming::strip_type_prefix(
+                    &naming::variant_name(given),
+                    &type_name,
+                )),
                 None => naming::variant_name(&wire),
             };
             let (variant, renamed) = names.claim(&wanted);
@@ -669,6 +683,10 @@ impl Resolver<'_> {
         name: &str,
     ) -> TypeRef {
         let distinct = distinct_alternatives(alternatives);
+        if distinct.is_empty() {
+            // Every alternative was `null` (3.1 lowering removed them): any JSON value.
+            return TypeRef::Json;
+        }
         if let [only] = distinct.as_slice() {
             let at = diag::child(list_pointer, &only.to_string());
             let ty = self.resolve_ref_or(&alternatives[*only], &at, name);
@@ -695,8 +713,14 @@ impl Resolver<'_> {
             });
         }
         let tag = data.discriminator.as_ref().and_then(|discriminator| {
+            let mut claimed: Vec<String> = Vec::new();
             for (variant, &index) in variants.iter_mut().zip(&distinct) {
-                variant.tag_values = tag_values(discriminator, &alternatives[index]);
+                // A tag value mapped to two alternatives selects the first.
+                variant.tag_values = tag_values(discriminator, &alternatives[index])
+                    .into_iter()
+                    .filter(|value| !claimed.contains(value))
+                    .collect();
+                claimed.extend(variant.tag_values.iter().cloned());
             }
             if variants.iter().all(|v| !v.tag_values.is_empty()) {
                 Some(discriminator.property_name.clone())
@@ -968,7 +992,11 @@ fn is_secret(wire: &str, schema: Option<&Schema>) -> bool {
 pub(super) fn constraints(schema: &Schema) -> Constraints {
     let mut rules = Constraints::default();
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
+        // Length and pattern rules apply to plain strings; a uuid, a date or an enum is
+        // already checked by its type.
+        SchemaKind::Type(Type::String(s))
+            if s.enumeration.is_empty() && string_type(&s.format) == TypeRef::String =>
+        {
             rules.min_length = s.min_length.map(|n| n as u64);
             rules.max_length = s.max_length.map(|n| n as u64);
             rules.pattern = s.pattern.clone();
