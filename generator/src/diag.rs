@@ -121,8 +121,21 @@ pub struct Source {
     /// The path as the user gave it (printed in diagnostics).
     pub path: PathBuf,
     pub text: String,
-    /// Byte offset and line of the spec inside the file (non-zero for a docs page).
+    /// Lines before the spec inside the file (non-zero for a docs page).
     pub line_offset: usize,
+    /// Positions of every node, built on the first diagnostic.
+    positions: std::sync::OnceLock<locate::Index>,
+}
+
+impl Source {
+    pub fn new(path: PathBuf, text: String, line_offset: usize) -> Self {
+        Source {
+            path,
+            text,
+            line_offset,
+            positions: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 /// Collects diagnostics for one API; positions are looked up lazily, only when reported.
@@ -170,8 +183,9 @@ impl Sink {
 
 /// Finds the line and column of `pointer` (or of its nearest existing ancestor) in `source`.
 pub fn locate_in(source: &Source, pointer: &str) -> Location {
+    let index = source.positions.get_or_init(|| locate::index(&source.text));
     let line_col =
-        locate::line_col(&source.text, pointer).map(|(line, col)| (line + source.line_offset, col));
+        locate::lookup(index, pointer).map(|(line, col)| (line + source.line_offset, col));
     Location {
         file: source.path.clone(),
         line_col,

@@ -34,11 +34,7 @@ pub fn import_page(page: &Path, api: &str, specs_dir: &Path) -> Result<Imported,
             "save the page as markdown (the `.md` view of a docs site usually has the spec)".into(),
         ),
     })?;
-    let source = diag::Source {
-        path: page.to_path_buf(),
-        text: block.body.clone(),
-        line_offset: block.first_line - 1,
-    };
+    let source = diag::Source::new(page.to_path_buf(), block.body.clone(), block.first_line - 1);
     let document = load::parse(&source)?;
     let title = document
         .pointer("/info/title")

@@ -80,17 +80,9 @@ pub fn read_fragment(path: &Path) -> Result<Fragment, Diagnostic> {
     );
     let source = if is_page {
         let block = extract_spec_block(&text).ok_or_else(|| no_spec_block(path))?;
-        Source {
-            path: path.to_path_buf(),
-            text: block.body,
-            line_offset: block.first_line - 1,
-        }
+        Source::new(path.to_path_buf(), block.body, block.first_line - 1)
     } else {
-        Source {
-            path: path.to_path_buf(),
-            text,
-            line_offset: 0,
-        }
+        Source::new(path.to_path_buf(), text, 0)
     };
     let document = parse(&source)?;
     if !document.is_object() {

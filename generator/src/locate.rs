@@ -1,30 +1,23 @@
 //! Maps a JSON pointer to a line and column in YAML or JSON text.
 //!
-//! Runs only when a diagnostic is reported, so the normal path parses each file once.
+//! Runs only when a diagnostic is reported, so the normal path parses each file once; the
+//! first diagnostic of a file indexes every node, the others look up.
+
+use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, Parser};
 
-enum Frame {
-    /// A mapping; `key` is the key whose value is being read, if any.
-    Map {
-        key: Option<(String, (usize, usize))>,
-    },
-    Seq {
-        index: usize,
-    },
-    /// A complex (non-scalar) mapping key, skipped.
-    Key,
-}
+/// JSON pointer -> 1-based line and column of every node (a mapping entry at its key).
+pub type Index = HashMap<String, (usize, usize)>;
 
-/// Returns the 1-based line and column of the node at `pointer`, or of its deepest existing
-/// ancestor, or `None` if the text cannot be parsed.
-pub fn line_col(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    let target = segments(pointer);
+/// Indexes every node of `text` in one pass (as far as the text parses).
+pub fn index(text: &str) -> Index {
+    let mut index = Index::new();
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut best: Option<(usize, (usize, usize))> = None;
-    loop {
-        let (event, mark) = parser.next_token().ok()?;
+    // The pointer of each open container, so a child's pointer is one push away.
+    let mut pointers: Vec<String> = Vec::new();
+    while let Ok((event, mark)) = parser.next_token() {
         let here = (mark.line(), mark.col() + 1);
         let starts_node = matches!(
             event,
@@ -33,6 +26,7 @@ pub fn line_col(text: &str, pointer: &str) -> Option<(usize, usize)> {
                 | Event::MappingStart(..)
                 | Event::SequenceStart(..)
         );
+        let mut pointer = None;
         if starts_node {
             match stack.last_mut() {
                 Some(Frame::Map { key }) if key.is_none() => {
@@ -40,32 +34,42 @@ pub fn line_col(text: &str, pointer: &str) -> Option<(usize, usize)> {
                         *key = Some((name.clone(), here));
                     } else if !matches!(event, Event::Alias(_)) {
                         stack.push(Frame::Key);
+                        pointers.push(String::new());
                     }
                     continue;
                 }
                 Some(Frame::Key) => {}
                 parent => {
-                    // A mapping entry is shown at its key, a list item at itself.
-                    let here = match parent {
-                        Some(Frame::Map { key: Some((_, at)) }) => *at,
-                        _ => here,
+                    let parent_pointer = pointers.last().map(String::as_str).unwrap_or("");
+                    let (segment, at) = match parent {
+                        Some(Frame::Map {
+                            key: Some((name, at)),
+                        }) => (escape(name), *at),
+                        Some(Frame::Seq { index }) => (index.to_string(), here),
+                        _ => (String::new(), here),
                     };
-                    if let Some(depth) = matched_depth(&stack, &target) {
-                        if depth == target.len() {
-                            return Some(here);
-                        }
-                        if best.is_none_or(|(d, _)| depth > d) {
-                            best = Some((depth, here));
-                        }
-                    }
+                    let full = if stack.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{parent_pointer}/{segment}")
+                    };
+                    index.entry(full.clone()).or_insert(at);
+                    pointer = Some(full);
                 }
             }
         }
         match event {
-            Event::MappingStart(..) => stack.push(Frame::Map { key: None }),
-            Event::SequenceStart(..) => stack.push(Frame::Seq { index: 0 }),
+            Event::MappingStart(..) => {
+                stack.push(Frame::Map { key: None });
+                pointers.push(pointer.unwrap_or_default());
+            }
+            Event::SequenceStart(..) => {
+                stack.push(Frame::Seq { index: 0 });
+                pointers.push(pointer.unwrap_or_default());
+            }
             Event::MappingEnd | Event::SequenceEnd => {
                 let ended = stack.pop();
+                pointers.pop();
                 if matches!(ended, Some(Frame::Key)) {
                     if let Some(Frame::Map { key }) = stack.last_mut() {
                         *key = Some((String::new(), here));
@@ -79,7 +83,35 @@ pub fn line_col(text: &str, pointer: &str) -> Option<(usize, usize)> {
             _ => {}
         }
     }
-    best.map(|(_, at)| at)
+    index
+}
+
+/// The position of `pointer`, or of its deepest indexed ancestor.
+pub fn lookup(index: &Index, pointer: &str) -> Option<(usize, usize)> {
+    let mut current = pointer.strip_prefix('#').unwrap_or(pointer);
+    loop {
+        if let Some(at) = index.get(current) {
+            return Some(*at);
+        }
+        let cut = current.rfind('/')?;
+        current = &current[..cut];
+    }
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+enum Frame {
+    /// A mapping; `key` is the key whose value is being read, if any.
+    Map {
+        key: Option<(String, (usize, usize))>,
+    },
+    Seq {
+        index: usize,
+    },
+    /// A complex (non-scalar) mapping key, skipped.
+    Key,
 }
 
 /// After a value completes, the parent moves to its next key or index.
@@ -91,43 +123,13 @@ fn finish_value(stack: &mut [Frame]) {
     }
 }
 
-/// How many leading segments of `target` the node about to start matches, if it lies on the
-/// target's path at all.
-fn matched_depth(stack: &[Frame], target: &[String]) -> Option<usize> {
-    if stack.len() > target.len() {
-        return None;
-    }
-    for (frame, want) in stack.iter().zip(target) {
-        let same = match frame {
-            Frame::Map {
-                key: Some((key, _)),
-            } => key == want,
-            Frame::Seq { index } => index.to_string() == *want,
-            _ => false,
-        };
-        if !same {
-            return None;
-        }
-    }
-    Some(stack.len())
-}
-
-/// Splits a JSON pointer (with or without the leading `#`) into unescaped segments.
-pub fn segments(pointer: &str) -> Vec<String> {
-    let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
-    if pointer.is_empty() {
-        return Vec::new();
-    }
-    pointer
-        .trim_start_matches('/')
-        .split('/')
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line_col(text: &str, pointer: &str) -> Option<(usize, usize)> {
+        lookup(&index(text), pointer)
+    }
 
     const YAML: &str =
         "openapi: 3.0.1\npaths:\n  /users:\n    post:\n      operationId: x\n      tags: [a, b]\n";
