@@ -15,10 +15,11 @@ pub enum Version {
 
 /// Checks the version, lowers 3.1 and parses the document. `None` when errors were reported.
 pub fn normalize(loaded: &mut Loaded, sink: &mut Sink) -> Option<openapiv3::OpenAPI> {
-    let version = check_version(loaded, sink)?;
-    if version == Version::V31 {
-        lower_document(&mut loaded.document);
-    }
+    check_version(loaded, sink)?;
+    // 3.0 documents go through the same lowering: it only rewrites what 3.0 cannot say, and
+    // tolerates 3.1 habits (boolean schemas, `$ref` siblings) found in documents labelled 3.0.
+    lower_document(&mut loaded.document);
+    drop_callbacks(loaded, sink);
     if let Value::Object(root) = &mut loaded.document {
         root.entry("paths")
             .or_insert_with(|| Value::Object(Map::new()));
@@ -127,6 +128,46 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 }
 
 /// Lowers every schema in a 3.1 document onto what the 3.0 model can hold.
+/// Callbacks and webhooks describe requests the API makes to its users; they are not
+/// generated, and their shapes (a `$ref` per callback) trip the 3.0 model. Each is reported.
+fn drop_callbacks(loaded: &mut Loaded, sink: &mut Sink) {
+    let mut dropped = Vec::new();
+    if let Some(Value::Object(paths)) = loaded.document.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            for (method, operation) in item.iter_mut() {
+                let Value::Object(operation) = operation else {
+                    continue;
+                };
+                if operation.remove("callbacks").is_some() {
+                    let at = crate::diag::child(&crate::diag::child("/paths", path), method);
+                    dropped.push(format!("{at}/callbacks"));
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(components)) = loaded.document.get_mut("components") {
+        if components.remove("callbacks").is_some() {
+            dropped.push("/components/callbacks".into());
+        }
+    }
+    if let Value::Object(root) = &mut loaded.document {
+        if root.remove("webhooks").is_some() {
+            dropped.push("/webhooks".into());
+        }
+    }
+    for pointer in dropped {
+        loaded.report(
+            sink,
+            Severity::Warning,
+            Code::Unsupported,
+            &pointer,
+            "callbacks and webhooks are not generated",
+            None,
+        );
+    }
+}
+
 fn lower_document(document: &mut Value) {
     if let Some(components) = document.get_mut("components") {
         for_each_entry(components.get_mut("schemas"), lower_schema);
@@ -145,6 +186,10 @@ fn lower_document(document: &mut Value) {
                 if let Some(body) = operation.get_mut("requestBody") {
                     lower_content_holder(body);
                 }
+                // 3.1 makes `responses` optional.
+                operation
+                    .entry("responses")
+                    .or_insert_with(|| Value::Object(Map::new()));
                 for_each_entry(operation.get_mut("responses"), lower_response);
             }
         }
@@ -185,6 +230,15 @@ fn lower_content_holder(holder: &mut Value) {
 
 /// Lowers one 3.1 schema (and its subschemas) in place.
 pub fn lower_schema(schema: &mut Value) {
+    // Boolean schemas: `true` accepts anything, `false` nothing.
+    if let Value::Bool(accepts) = schema {
+        *schema = if *accepts {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({"not": {}})
+        };
+        return;
+    }
     let Value::Object(object) = schema else {
         return;
     };
@@ -219,8 +273,11 @@ pub fn lower_schema(schema: &mut Value) {
         lower_null_alternative(object, key);
     }
     for key in ["items", "not", "additionalProperties"] {
-        if let Some(sub) = object.get_mut(key) {
-            lower_schema(sub);
+        match object.get_mut(key) {
+            // `additionalProperties: false` is meaningful as is.
+            Some(Value::Bool(_)) if key == "additionalProperties" => {}
+            Some(sub) => lower_schema(sub),
+            None => {}
         }
     }
     for key in ["allOf", "oneOf", "anyOf"] {

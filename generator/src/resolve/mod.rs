@@ -257,7 +257,7 @@ impl<'a> Resolver<'a> {
 
     /// Looks up the schema a `$ref` points at. Reports dangling and external references.
     fn lookup(&mut self, reference: &str, at: &str) -> Option<(String, ReferenceOr<Schema>)> {
-        let Some(pointer) = reference.strip_prefix('#') else {
+        let Some(pointer) = fragment_pointer(reference) else {
             self.report(
                 Severity::Error,
                 Code::ExternalRef,
@@ -267,7 +267,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         };
-        let found = self.loaded.document.pointer(pointer);
+        let found = self.loaded.document.pointer(&pointer);
         let parsed =
             found.map(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()));
         match parsed {
@@ -276,7 +276,7 @@ impl<'a> Resolver<'a> {
                 self.report(
                     Severity::Error,
                     Code::InvalidDocument,
-                    pointer,
+                    &pointer,
                     format!("`$ref: {reference}` does not point at a schema: {err}"),
                     None,
                 );
@@ -348,6 +348,30 @@ fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> (SchemeKind, Option<&str>)
             description.as_deref(),
         ),
     }
+}
+
+/// The JSON pointer in a local `$ref` (`#/a/b`), percent-decoded as URI fragments are.
+fn fragment_pointer(reference: &str) -> Option<String> {
+    let fragment = reference.strip_prefix('#')?;
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .flatten();
+        match hex {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// `x-speakeasy-name-override`, the vendor's preferred name for a schema.

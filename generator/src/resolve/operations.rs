@@ -204,10 +204,9 @@ impl Resolver<'_> {
         at: &str,
         kind: &str,
     ) -> Option<(T, String)> {
-        let pointer = reference
-            .strip_prefix('#')
-            .filter(|p| p.starts_with(&format!("/components/{kind}/")));
-        let Some(pointer) = pointer else {
+        // Usually `#/components/<kind>/<name>`, but any local place holding one will do.
+        let pointer = super::fragment_pointer(reference).filter(|p| p.starts_with('/'));
+        let Some(pointer) = pointer.as_deref() else {
             let code = if reference.starts_with('#') {
                 Code::DanglingRef
             } else {
@@ -217,7 +216,7 @@ impl Resolver<'_> {
                 Severity::Error,
                 code,
                 at,
-                format!("`$ref: {reference}` must point into `#/components/{kind}`"),
+                format!("`$ref: {reference}` must point into this document (a {kind} entry)"),
                 Some("bundle external files and point at the component"),
             );
             return None;
