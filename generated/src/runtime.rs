@@ -357,6 +357,11 @@ impl<T: ToParam> ToParam for Vec<T> {
         self.iter().map(ToParam::to_param).collect::<Vec<_>>().join(",")
     }
 }
+impl<T: ToParam> ToParam for [T] {
+    fn to_param(&self) -> String {
+        self.iter().map(ToParam::to_param).collect::<Vec<_>>().join(",")
+    }
+}
 impl<T: FromParam> FromParam for Vec<T> {
     fn from_param(text: &str) -> Result<Self, String> {
         if text.is_empty() {

@@ -134,6 +134,12 @@ pub fn snake_name(raw: &str) -> String {
     name
 }
 
+/// A type name built from a parent's name and a suffix (`Pet` + `Item`); an escaping `_` at the
+/// end of the parent (`Self_`) is dropped so the result stays UpperCamelCase.
+pub fn nested(parent: &str, suffix: &str) -> String {
+    format!("{}{suffix}", parent.trim_end_matches('_'))
+}
+
 /// Drops a leading copy of the enum's own name from a vendor-given variant name
 /// (`UserTypeServiceAccount` in `UserType` -> `ServiceAccount`).
 pub fn strip_type_prefix(variant: &str, type_name: &str) -> String {

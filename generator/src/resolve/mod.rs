@@ -255,6 +255,16 @@ impl<'a> Resolver<'a> {
         schemes
     }
 
+    fn report_dangling(&mut self, reference: &str, at: &str) {
+        self.report(
+            Severity::Error,
+            Code::DanglingRef,
+            at,
+            format!("`$ref: {reference}` points at nothing"),
+            Some("define the target or correct the reference"),
+        );
+    }
+
     /// Looks up the schema a `$ref` points at. Reports dangling and external references.
     fn lookup(&mut self, reference: &str, at: &str) -> Option<(String, ReferenceOr<Schema>)> {
         let Some(pointer) = fragment_pointer(reference) else {
@@ -283,13 +293,7 @@ impl<'a> Resolver<'a> {
                 None
             }
             None => {
-                self.report(
-                    Severity::Error,
-                    Code::DanglingRef,
-                    at,
-                    format!("`$ref: {reference}` points at nothing"),
-                    Some("define the target or correct the reference"),
-                );
+                self.report_dangling(reference, at);
                 None
             }
         }
@@ -358,7 +362,11 @@ fn fragment_pointer(reference: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .then(|| {
+                std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
             .flatten();
         match hex {
             Some(byte) => {

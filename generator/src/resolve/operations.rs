@@ -155,7 +155,7 @@ impl Resolver<'_> {
             SpecParameter::Cookie { .. } => ParamLocation::Cookie,
         };
         let data = parameter.parameter_data_ref();
-        let hint = format!("{prefix}{}", naming::type_name(&data.name));
+        let hint = naming::nested(prefix, &naming::type_name(&data.name));
         let (ty, rules, default) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let schema_at = format!("{at}/schema");
@@ -222,13 +222,7 @@ impl Resolver<'_> {
             return None;
         };
         let Some(value) = self.loaded.document.pointer(pointer) else {
-            self.report(
-                Severity::Error,
-                Code::DanglingRef,
-                at,
-                format!("`$ref: {reference}` points at nothing"),
-                Some("define the target or correct the reference"),
-            );
+            self.report_dangling(reference, at);
             return None;
         };
         if value.get("$ref").is_some() {
@@ -280,7 +274,7 @@ impl Resolver<'_> {
             &media,
             &media_at,
             &content_type,
-            &format!("{prefix}Request"),
+            &naming::nested(prefix, "Request"),
         );
         Some(Body {
             content_type,
@@ -337,7 +331,7 @@ impl Resolver<'_> {
                         &media,
                         &media_at,
                         &content_type,
-                        &format!("{prefix}{suffix}"),
+                        &naming::nested(prefix, &suffix),
                     );
                     (Some(content_type), ty)
                 }
@@ -346,7 +340,7 @@ impl Resolver<'_> {
             let headers = self.response_headers(
                 &response.headers,
                 &response_at,
-                &format!("{prefix}{suffix}"),
+                &naming::nested(prefix, &suffix),
             );
             out.push(Response {
                 status,
@@ -379,7 +373,7 @@ impl Resolver<'_> {
                     }
                 }
             };
-            let hint = format!("{prefix}{}", naming::type_name(wire));
+            let hint = naming::nested(prefix, &naming::type_name(wire));
             let ty = match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     self.resolve_ref_or(schema, &format!("{header_at}/schema"), &hint)

@@ -338,7 +338,7 @@ impl Resolver<'_> {
             Some(items) => self.resolve_ref_or(
                 items,
                 &diag::child(pointer, "items"),
-                &format!("{name}Item"),
+                &naming::nested(name, "Item"),
             ),
             None => TypeRef::Json,
         };
@@ -360,7 +360,7 @@ impl Resolver<'_> {
         };
         let properties_pointer = diag::child(pointer, "properties");
         for (wire, schema) in properties {
-            let hint = format!("{name}{}", naming::type_name(wire));
+            let hint = naming::nested(name, &naming::type_name(wire));
             parts.properties.insert(
                 wire.clone(),
                 (schema.clone(), diag::child(&properties_pointer, wire), hint),
@@ -381,7 +381,7 @@ impl Resolver<'_> {
                 AdditionalProperties::Any(true) => Some(TypeRef::Json),
                 AdditionalProperties::Any(false) => None,
                 AdditionalProperties::Schema(schema) => {
-                    Some(self.resolve_ref_or(schema, at, &format!("{name}Value")))
+                    Some(self.resolve_ref_or(schema, at, &naming::nested(name, "Value")))
                 }
             });
         let additional = additional.flatten();
@@ -398,8 +398,8 @@ impl Resolver<'_> {
         }
         let mut fields = Vec::new();
         for (wire, (schema, at, hint)) in &parts.properties {
-            let hint = match hint.strip_prefix(name) {
-                Some(rest) => format!("{type_name}{rest}"),
+            let hint = match hint.strip_prefix(name.trim_end_matches('_')) {
+                Some(rest) => naming::nested(&type_name, rest),
                 None => hint.clone(),
             };
             let ty = self.resolve_ref_or(schema, at, &hint);
@@ -611,6 +611,10 @@ impl Resolver<'_> {
         pointer: &str,
         name: &str,
     ) -> TypeRef {
+        if values.iter().all(Value::is_null) {
+            // Only `null` is allowed: nothing to name.
+            return TypeRef::Nullable(Box::new(TypeRef::Json));
+        }
         let slot = self.reserve_slot();
         let type_name = self.claim_type_name(name, pointer);
         let given_names = string_list(
@@ -704,7 +708,7 @@ impl Resolver<'_> {
             let wanted = self.variant_label(alternative, alternatives, position);
             let variant = names.claim(&wanted).0;
             let at = diag::child(list_pointer, &index.to_string());
-            let ty = self.resolve_ref_or(alternative, &at, &format!("{type_name}{variant}"));
+            let ty = self.resolve_ref_or(alternative, &at, &naming::nested(&type_name, &variant));
             variants.push(UnionVariant {
                 name: variant,
                 ty,
