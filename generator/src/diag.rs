@@ -123,6 +123,11 @@ pub struct Source {
     pub text: String,
     /// Lines before the spec inside the file (non-zero for a docs page).
     pub line_offset: usize,
+    /// Where the file is on disk (external `$ref`s are relative to it).
+    pub disk_path: PathBuf,
+    /// Where the file's document sits in the API's document: empty for a spec file, the mount
+    /// point for a file reached through an external `$ref`.
+    pub mount: String,
     /// Positions of every node, built on the first diagnostic.
     positions: std::sync::OnceLock<locate::Index>,
 }
@@ -130,9 +135,11 @@ pub struct Source {
 impl Source {
     pub fn new(path: PathBuf, text: String, line_offset: usize) -> Self {
         Source {
+            disk_path: path.clone(),
             path,
             text,
             line_offset,
+            mount: String::new(),
             positions: std::sync::OnceLock::new(),
         }
     }
@@ -184,6 +191,9 @@ impl Sink {
 /// Finds the line and column of `pointer` (or of its nearest existing ancestor) in `source`.
 pub fn locate_in(source: &Source, pointer: &str) -> Location {
     let index = source.positions.get_or_init(|| locate::index(&source.text));
+    let pointer = pointer
+        .strip_prefix(source.mount.as_str())
+        .unwrap_or(pointer);
     let line_col =
         locate::lookup(index, pointer).map(|(line, col)| (line + source.line_offset, col));
     Location {

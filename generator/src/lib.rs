@@ -77,6 +77,7 @@ fn build_api_here(input: &ApiInput, base: &Path) -> Built {
     for spec in &input.specs {
         match load::read_fragment(spec) {
             Ok(mut fragment) => {
+                // Shown relative to the workspace; read from where it is.
                 fragment.source.path = relative(spec, base);
                 fragments.push(fragment);
             }
@@ -100,6 +101,13 @@ fn build_api_here(input: &ApiInput, base: &Path) -> Built {
             diagnostics: sink.into_diagnostics(),
         };
     };
+    if sink.has_errors() {
+        return Built {
+            api: None,
+            diagnostics: sink.into_diagnostics(),
+        };
+    }
+    load::bundle_external_refs(&mut loaded, base, &mut sink);
     if sink.has_errors() {
         return Built {
             api: None,

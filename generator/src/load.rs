@@ -132,26 +132,69 @@ pub fn parse(source: &Source) -> Result<Value, Diagnostic> {
             return Ok(value);
         }
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
-        let line_col = err
-            .location()
-            .map(|l| (l.line() + source.line_offset, l.column()));
-        Diagnostic {
-            severity: Severity::Error,
-            code: Code::Syntax,
-            message: format!(
-                "not valid YAML or JSON: {}",
-                strip_location(&err.to_string())
-            ),
-            location: Some(diag::Location {
-                file: source.path.clone(),
-                line_col,
-                pointer: String::new(),
-            }),
-            hint: Some("fix the syntax at the position shown".into()),
-        }
-    })?;
+    let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(yaml) => yaml,
+        // serde_yaml stops at 128 levels of nesting and at integers beyond 64 bits; the
+        // event-based parser has neither limit.
+        Err(err) => match yaml_rust2::YamlLoader::load_from_str(text) {
+            Ok(documents) if !documents.is_empty() => {
+                return Ok(documents
+                    .into_iter()
+                    .next()
+                    .map_or(Value::Null, loose_yaml_to_json));
+            }
+            _ => return Err(syntax_error(source, &err)),
+        },
+    };
     Ok(yaml_to_json(yaml))
+}
+
+fn syntax_error(source: &Source, err: &serde_yaml::Error) -> Diagnostic {
+    let line_col = err
+        .location()
+        .map(|l| (l.line() + source.line_offset, l.column()));
+    Diagnostic {
+        severity: Severity::Error,
+        code: Code::Syntax,
+        message: format!(
+            "not valid YAML or JSON: {}",
+            strip_location(&err.to_string())
+        ),
+        location: Some(diag::Location {
+            file: source.path.clone(),
+            line_col,
+            pointer: String::new(),
+        }),
+        hint: Some("fix the syntax at the position shown".into()),
+    }
+}
+
+fn loose_yaml_to_json(yaml: yaml_rust2::Yaml) -> Value {
+    use yaml_rust2::Yaml as Y;
+    match yaml {
+        Y::Real(text) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::String(text), Value::Number),
+        Y::Integer(i) => Value::from(i),
+        Y::String(s) => Value::String(s),
+        Y::Boolean(b) => Value::Bool(b),
+        Y::Array(items) => Value::Array(items.into_iter().map(loose_yaml_to_json).collect()),
+        Y::Hash(entries) => Value::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| {
+                    let key = match loose_yaml_to_json(key) {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    (key, loose_yaml_to_json(value))
+                })
+                .collect(),
+        ),
+        Y::Null | Y::BadValue | Y::Alias(_) => Value::Null,
+    }
 }
 
 /// serde_yaml appends " at line L column C"; the location is printed separately.
@@ -440,4 +483,115 @@ fn entry_array<'a>(document: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
         .get_mut(key)
         .and_then(Value::as_array_mut)
         .expect("the array was inserted above")
+}
+
+/// Where documents reached through external `$ref`s are mounted in the API's document.
+const EXTERNAL_ROOT: &str = "/x-external";
+
+/// Brings every file an external `$ref` (`other.yaml#/components/schemas/X`) names into the
+/// document, each under `/x-external/<n>`, and points the references there. Paths are relative
+/// to the referring file; local references inside a brought-in file are re-based on its mount.
+pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
+    let mut mounted: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
+    // (index of the source to scan, pointer of its document in `loaded.document`)
+    let mut queue: Vec<(usize, String)> = (0..loaded.sources.len())
+        .map(|i| (i, String::new()))
+        .collect();
+    while let Some((source_index, mount)) = queue.pop() {
+        let mut refs = Vec::new();
+        let root = if mount.is_empty() {
+            Some(&loaded.document)
+        } else {
+            loaded.document.pointer(&mount)
+        };
+        if let Some(root) = root {
+            collect_refs(root, &mount, &mut refs);
+        }
+        for (at, reference) in refs {
+            // In a spec file, refs of other spec files' parts are scanned with those files.
+            if mount.is_empty()
+                && !std::ptr::eq(loaded.source_of(&at), &loaded.sources[source_index])
+            {
+                continue;
+            }
+            let (file, fragment) = reference
+                .split_once('#')
+                .unwrap_or((reference.as_str(), ""));
+            let rewritten = if file.is_empty() {
+                if mount.is_empty() {
+                    continue;
+                }
+                format!("#{mount}{fragment}")
+            } else {
+                let referring = &loaded.sources[source_index].disk_path;
+                let target = referring.parent().unwrap_or(Path::new("")).join(file);
+                let key = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+                let target_mount = match mounted.get(&key) {
+                    Some(existing) => existing.clone(),
+                    None => match read_fragment(&target) {
+                        Ok(mut fragment_file) => {
+                            let new_mount = format!("{EXTERNAL_ROOT}/{}", mounted.len());
+                            fragment_file.source.path = target
+                                .strip_prefix(base)
+                                .map(Path::to_path_buf)
+                                .unwrap_or(target.clone());
+                            fragment_file.source.mount = new_mount.clone();
+                            let index = loaded.sources.len();
+                            loaded.sources.push(fragment_file.source);
+                            loaded.origins.insert(new_mount.clone(), index);
+                            set(
+                                &mut loaded.document,
+                                &["x-external", &(mounted.len()).to_string()],
+                                fragment_file.document,
+                            );
+                            mounted.insert(key, new_mount.clone());
+                            queue.push((index, new_mount.clone()));
+                            new_mount
+                        }
+                        Err(mut diagnostic) => {
+                            diagnostic.message = format!(
+                                "`$ref: {reference}` names a file that cannot be used: {}",
+                                diagnostic.message
+                            );
+                            diagnostic.hint =
+                                Some("the path is relative to the file holding the `$ref`".into());
+                            diagnostic.location = Some(diag::locate_in(
+                                loaded.source_of(&at),
+                                &diag::child(&at, "$ref"),
+                            ));
+                            sink.push(diagnostic);
+                            continue;
+                        }
+                    },
+                };
+                format!("#{target_mount}{fragment}")
+            };
+            if let Some(Value::String(value)) = loaded.document.pointer_mut(&format!("{at}/$ref")) {
+                *value = rewritten;
+            }
+        }
+    }
+}
+
+/// Every `$ref` string below `value`: (pointer of the object holding it, the reference).
+fn collect_refs(value: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                out.push((pointer.to_owned(), reference.clone()));
+            }
+            for (key, child) in object {
+                if pointer.is_empty() && key == "x-external" {
+                    continue;
+                }
+                collect_refs(child, &diag::child(pointer, key), out);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                collect_refs(child, &format!("{pointer}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
 }

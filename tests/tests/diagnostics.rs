@@ -98,13 +98,19 @@ fn an_all_of_that_contains_itself_is_an_error() {
 }
 
 #[test]
-fn external_refs_are_named() {
+fn external_refs_to_missing_files_are_named() {
     let spec = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      $ref: 'other.yaml#/components/schemas/X'\n");
     let errors = errors_of(&spec, "yaml");
     assert!(
-        errors.starts_with(
-            "error[E0012]: `$ref: other.yaml#/components/schemas/X` points into another file"
-        ),
+        errors.starts_with("error[E0001]: `$ref: other.yaml#/components/schemas/X` names a file that cannot be used"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("spec.yaml:9:7 (#/components/schemas/A/$ref)"),
+        "{errors}"
+    );
+    assert!(
+        errors.ends_with("= hint: the path is relative to the file holding the `$ref`"),
         "{errors}"
     );
 }
@@ -309,4 +315,92 @@ fn long_reference_chains_and_shared_all_of_parents_do_not_crash_or_blow_up() {
         80,
         "a0..a39, b1..b39 and end, each merged once"
     );
+}
+
+#[test]
+fn external_file_refs_are_relative_to_the_referring_file() {
+    let dir = common::temp_dir("external");
+    std::fs::create_dir_all(dir.join("schemas")).unwrap();
+    std::fs::write(
+        dir.join("api.yaml"),
+        format!("{HEAD}paths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: 'schemas/pet.yaml#/Pet'\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("schemas/pet.yaml"),
+        "Pet:\n  type: object\n  required: [id]\n  properties:\n    id:\n      $ref: '../common.yaml#/components/schemas/Id'\n    owner:\n      $ref: '#/Owner'\nOwner:\n  type: object\n  properties:\n    name: {type: string}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("common.yaml"),
+        "components:\n  schemas:\n    Id:\n      type: string\n      format: uuid\n",
+    )
+    .unwrap();
+    let built = generator::build_api(
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec![dir.join("api.yaml")],
+        },
+        &dir,
+    );
+    let api = built
+        .api
+        .unwrap_or_else(|| panic!("{:?}", built.diagnostics));
+    let pet = api.types.iter().find(|t| t.name == "Pet").expect("Pet");
+    let generator::ir::TypeKind::Struct(s) = &pet.kind else {
+        panic!("a struct")
+    };
+    let fields: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| format!("{}: {:?}", f.name, f.ty))
+        .collect();
+    assert_eq!(fields, ["id: Uuid", "owner: Named(\"Owner\")"]);
+
+    std::fs::write(
+        dir.join("schemas/pet.yaml"),
+        "Pet:\n  $ref: 'missing.yaml#/X'\n",
+    )
+    .unwrap();
+    let built = generator::build_api(
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec![dir.join("api.yaml")],
+        },
+        &dir,
+    );
+    let text = built.diagnostics[0].to_string();
+    assert!(text.starts_with("error[E0001]: `$ref: missing.yaml#/X` names a file that cannot be used: cannot read spec file"), "{text}");
+    assert!(
+        text.contains("--> schemas/pet.yaml:2:3 (#/Pet/$ref)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn deeply_nested_schemas_generate() {
+    let mut schema = String::from("type: string");
+    for _ in 0..200 {
+        schema = format!("type: object\nproperties:\n  inner:\n{}", indent(&schema));
+    }
+    fn indent(text: &str) -> String {
+        text.lines().map(|l| format!("    {l}\n")).collect()
+    }
+    let spec = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Deep:\n{}",
+        indent(&indent(&schema)).replace("\n\n", "\n")
+    );
+    let dir = common::temp_dir("deep");
+    std::fs::write(dir.join("deep.yaml"), &spec).unwrap();
+    let built = generator::build_api(
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec![dir.join("deep.yaml")],
+        },
+        &dir,
+    );
+    let api = built
+        .api
+        .unwrap_or_else(|| panic!("{:?}", built.diagnostics.first().map(ToString::to_string)));
+    assert_eq!(api.types.len(), 200);
 }
