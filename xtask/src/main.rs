@@ -1,8 +1,10 @@
 //! `cargo xtask`: repository tasks. `codegen` regenerates `generated/` from `specs/`; `bench`
-//! runs the benchmarks; `conformance` checks the generated servers with schemathesis; the other
-//! commands are the generator's own (`generate`, `import`).
+//! runs the benchmarks; `conformance` checks the generated servers with schemathesis; `corpus`
+//! generates and compiles a directory of real-world specs; the other commands are the
+//! generator's own (`generate`, `import`).
 
 mod conformance;
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -13,6 +15,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("bench") => bench(&root),
         Some("conformance") => conformance::run(&root),
+        Some("corpus") => corpus::run(&args[1..], &root),
         _ => generator::cli::run(&args, &root),
     }
 }
