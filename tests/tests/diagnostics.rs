@@ -404,3 +404,37 @@ fn deeply_nested_schemas_generate() {
         .unwrap_or_else(|| panic!("{:?}", built.diagnostics.first().map(ToString::to_string)));
     assert_eq!(api.types.len(), 200);
 }
+
+#[test]
+fn a_fifty_megabyte_spec_generates() {
+    // Mostly a vendor extension full of samples (as real specs carry), plus many schemas.
+    let sample =
+        serde_json::json!({"id": "x".repeat(200), "tags": ["a", "b", "c"], "nested": {"n": 1}});
+    let samples: Vec<serde_json::Value> = std::iter::repeat_n(sample, 230_000).collect();
+    let schemas: serde_json::Map<String, serde_json::Value> = (0..500)
+        .map(|i| (format!("S{i}"), serde_json::json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"$ref": format!("#/components/schemas/S{}", (i + 1) % 500)}}})))
+        .collect();
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "big", "version": "1"},
+        "paths": {},
+        "x-samples": samples,
+        "components": {"schemas": schemas},
+    });
+    let text = spec.to_string();
+    assert!(text.len() > 50 << 20, "{} bytes", text.len());
+    let dir = common::temp_dir("big");
+    std::fs::write(dir.join("big.json"), &text).unwrap();
+    let built = generator::build_api(
+        &generator::ApiInput {
+            module: "m".into(),
+            specs: vec![dir.join("big.json")],
+        },
+        &dir,
+    );
+    let api = built
+        .api
+        .unwrap_or_else(|| panic!("{:?}", built.diagnostics.first().map(ToString::to_string)));
+    assert_eq!(api.types.len(), 500);
+    let _ = std::fs::remove_dir_all(&dir);
+}
