@@ -229,20 +229,25 @@ fn compile_in_crates(
         let owned: Vec<generator::ir::Api> = group.iter().map(|a| (*a).clone()).collect();
         let mut opts = options(label);
         opts.crate_name = format!("{}-{index}", opts.crate_name);
-        let tree = match output::render_crate(&owned, &opts) {
+        let mut tree = match output::render_crate(&owned, &opts) {
             Ok(tree) => tree,
             Err(message) => {
                 eprintln!("internal error rendering crate {index}: {message}");
                 continue;
             }
         };
+        // The crate sits below this workspace but is not part of it.
+        if let Some(manifest) = tree.files.get_mut("Cargo.toml") {
+            manifest.push_str("\n[workspace]\n");
+        }
         let _ = std::fs::remove_dir_all(&dir);
         if let Err(err) = output::write(&tree, &dir) {
             eprintln!("cannot write {}: {err}", dir.display());
             continue;
         }
         let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
-        let failing = check(root, &dir);
+        let modules: Vec<&str> = group.iter().map(|a| a.module.as_str()).collect();
+        let failing = check(root, &dir, &modules);
         for api in group {
             if let Some(row) = rows.iter_mut().find(|r| r.module == api.module) {
                 row.compiled = Some(!failing.contains_key(&api.module));
@@ -254,8 +259,9 @@ fn compile_in_crates(
     }
 }
 
-/// `cargo check --all-features` on one crate; the first error or warning of each module.
-fn check(root: &Path, dir: &Path) -> BTreeMap<String, String> {
+/// `cargo check --all-features` on one crate; the first error or warning of each module. A
+/// failure cargo does not attribute to a module is charged to every module of the crate.
+fn check(root: &Path, dir: &Path, modules: &[&str]) -> BTreeMap<String, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failing = BTreeMap::new();
     let child = Command::new(cargo)
@@ -269,9 +275,30 @@ fn check(root: &Path, dir: &Path) -> BTreeMap<String, String> {
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", root.join("target/corpus-target"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn();
-    let Ok(mut child) = child else { return failing };
+    let charge_all = |failing: &mut BTreeMap<String, String>, why: String| {
+        for module in modules {
+            failing
+                .entry((*module).to_owned())
+                .or_insert_with(|| why.clone());
+        }
+    };
+    let mut child = match child {
+        Ok(child) => child,
+        Err(err) => {
+            charge_all(&mut failing, format!("cannot run cargo: {err}"));
+            return failing;
+        }
+    };
+    let stderr = child.stderr.take();
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut stderr) = stderr {
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        }
+        text
+    });
     if let Some(stdout) = child.stdout.take() {
         for line in std::io::BufReader::new(stdout)
             .lines()
@@ -301,7 +328,16 @@ fn check(root: &Path, dir: &Path) -> BTreeMap<String, String> {
             ));
         }
     }
-    let _ = child.wait();
+    let succeeded = child.wait().is_ok_and(|status| status.success());
+    let stderr = stderr_reader.join().unwrap_or_default();
+    if !succeeded && failing.is_empty() {
+        let why = stderr
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .unwrap_or("cargo check failed")
+            .to_owned();
+        charge_all(&mut failing, why);
+    }
     failing
 }
 
