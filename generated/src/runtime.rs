@@ -1126,9 +1126,14 @@ pub mod server {
             match bytes[i] {
                 b'+' => out.push(b' '),
                 b'%' if i + 2 < bytes.len() => {
-                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
-                        .ok()
-                        .and_then(|h| u8::from_str_radix(h, 16).ok());
+                    let hex = (bytes[i + 1].is_ascii_hexdigit()
+                        && bytes[i + 2].is_ascii_hexdigit())
+                        .then(|| {
+                            std::str::from_utf8(&bytes[i + 1..i + 3])
+                                .ok()
+                                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                        })
+                        .flatten();
                     match hex {
                         Some(byte) => {
                             out.push(byte);
@@ -1159,11 +1164,16 @@ pub mod server {
         )
     }
     impl Incoming {
-        pub fn path<T: FromParam>(&self, name: &str) -> Result<T, Rejection> {
+        /// A path parameter: `route_name` is its name in the route, `name` in the spec.
+        pub fn path<T: FromParam>(
+            &self,
+            route_name: &str,
+            name: &str,
+        ) -> Result<T, Rejection> {
             let raw = self
                 .path
                 .iter()
-                .find(|(k, _)| k == name)
+                .find(|(k, _)| k == route_name)
                 .map(|(_, v)| v.as_str())
                 .ok_or_else(|| missing("path", name))?;
             parse("path", name, raw)
@@ -1196,7 +1206,11 @@ pub mod server {
             let items: Vec<&str> = if explode {
                 values
             } else {
-                values.iter().flat_map(|v| v.split(',')).collect()
+                values
+                    .iter()
+                    .filter(|v| !v.is_empty())
+                    .flat_map(|v| v.split(','))
+                    .collect()
             };
             items
                 .into_iter()

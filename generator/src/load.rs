@@ -493,6 +493,13 @@ const EXTERNAL_ROOT: &str = "/x-external";
 /// to the referring file; local references inside a brought-in file are re-based on its mount.
 pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
     let mut mounted: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
+    // A reference back to a spec file of the API is a local reference.
+    for source in &loaded.sources {
+        let key =
+            std::fs::canonicalize(&source.disk_path).unwrap_or_else(|_| source.disk_path.clone());
+        mounted.insert(key, String::new());
+    }
+    let mut mount_names = crate::naming::Namespace::default();
     // (index of the source to scan, pointer of its document in `loaded.document`)
     let mut queue: Vec<(usize, String)> = (0..loaded.sources.len())
         .map(|i| (i, String::new()))
@@ -530,7 +537,13 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
                     Some(existing) => existing.clone(),
                     None => match read_fragment(&target) {
                         Ok(mut fragment_file) => {
-                            let new_mount = format!("{EXTERNAL_ROOT}/{}", mounted.len());
+                            // Mounted under the file's name: a whole-file `$ref` names its type.
+                            let stem = target
+                                .file_stem()
+                                .map(|s| s.to_string_lossy().into_owned())
+                                .unwrap_or_default();
+                            let mount_name = mount_names.claim(&crate::naming::type_name(&stem)).0;
+                            let new_mount = format!("{EXTERNAL_ROOT}/{mount_name}");
                             fragment_file.source.path = target
                                 .strip_prefix(base)
                                 .map(Path::to_path_buf)
@@ -541,7 +554,7 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
                             loaded.origins.insert(new_mount.clone(), index);
                             set(
                                 &mut loaded.document,
-                                &["x-external", &(mounted.len()).to_string()],
+                                &["x-external", &mount_name],
                                 fragment_file.document,
                             );
                             mounted.insert(key, new_mount.clone());

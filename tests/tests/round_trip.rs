@@ -524,3 +524,77 @@ async fn routers_compose_with_other_routers_and_layers() {
         "the layer's body limit applies: {err}"
     );
 }
+
+// ---- Routes that differ only in parameter names -------------------------------------------
+
+mod params_server {
+    use codegen_tests::params::{client, server, types, Credentials};
+    use serde_json::json;
+
+    struct Fake;
+
+    impl server::Api for Fake {
+        async fn get_item_tag(&self, input: server::GetItemTagInput) -> server::GetItemTagResponse {
+            let name = format!("{}:{}:{}", input.item_id, input.tag, input.ids.join("+"));
+            server::GetItemTagResponse::Status200(types::Tag::new(name))
+        }
+
+        async fn delete_item_tag(
+            &self,
+            input: server::DeleteItemTagInput,
+        ) -> server::DeleteItemTagResponse {
+            if input.item_id == 7 && input.name == "a b" {
+                server::DeleteItemTagResponse::Status204
+            } else {
+                server::DeleteItemTagResponse::Undocumented(
+                    axum::response::IntoResponse::into_response(
+                        axum::http::StatusCode::IM_A_TEAPOT,
+                    ),
+                )
+            }
+        }
+
+        async fn get_file(&self, _input: server::GetFileInput) -> server::GetFileResponse {
+            server::GetFileResponse::Status200(json!({}))
+        }
+
+        async fn health(&self, _input: server::HealthInput) -> server::HealthResponse {
+            server::HealthResponse::Status204
+        }
+
+        async fn put_note(&self, input: server::PutNoteInput) -> server::PutNoteResponse {
+            server::PutNoteResponse::Status200(input.body)
+        }
+
+        async fn upload(&self, _input: server::UploadInput) -> server::UploadResponse {
+            server::UploadResponse::Status201
+        }
+    }
+
+    #[tokio::test]
+    async fn both_operations_of_one_route_shape_are_served_with_their_own_parameter_names() {
+        let base = super::serve(server::router(Fake)).await;
+        let client = client::Client::new(
+            client::Server::Custom(base),
+            Credentials::default().with_api_key("k"),
+        )
+        .unwrap();
+        let tag = client
+            .get_item_tag(
+                3,
+                "t/x",
+                &["a".into(), "b".into()],
+                &client::GetItemTagOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            tag,
+            client::GetItemTagResponse::Status200(types::Tag::new("3:t/x:a+b".into()))
+        );
+        client.delete_item_tag(7, "a b").await.unwrap();
+        // The template the router cannot serve is left out of it (with a generation warning).
+        let err = client.get_file("report").await.unwrap_err();
+        assert_eq!(err.status(), Some(404));
+    }
+}

@@ -119,7 +119,9 @@ fn incoming() -> TokenStream {
                 match bytes[i] {
                     b'+' => out.push(b' '),
                     b'%' if i + 2 < bytes.len() => {
-                        let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                        let hex = (bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit())
+                            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+                            .flatten();
                         match hex {
                             Some(byte) => {
                                 out.push(byte);
@@ -144,8 +146,9 @@ fn incoming() -> TokenStream {
         }
 
         impl Incoming {
-            pub fn path<T: FromParam>(&self, name: &str) -> Result<T, Rejection> {
-                let raw = self.path.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).ok_or_else(|| missing("path", name))?;
+            /// A path parameter: `route_name` is its name in the route, `name` in the spec.
+            pub fn path<T: FromParam>(&self, route_name: &str, name: &str) -> Result<T, Rejection> {
+                let raw = self.path.iter().find(|(k, _)| k == route_name).map(|(_, v)| v.as_str()).ok_or_else(|| missing("path", name))?;
                 parse("path", name, raw)
             }
 
@@ -163,7 +166,12 @@ fn incoming() -> TokenStream {
                 if values.is_empty() {
                     return Ok(None);
                 }
-                let items: Vec<&str> = if explode { values } else { values.iter().flat_map(|v| v.split(',')).collect() };
+                // `ids=` (an empty list, not exploded) has no items.
+                let items: Vec<&str> = if explode {
+                    values
+                } else {
+                    values.iter().filter(|v| !v.is_empty()).flat_map(|v| v.split(',')).collect()
+                };
                 items.into_iter().map(|v| parse("query", name, v)).collect::<Result<Vec<T>, _>>().map(Some)
             }
 

@@ -63,15 +63,18 @@ fn emit_trait_method(op: &Operation) -> TokenStream {
 fn emit_router(api: &Api) -> TokenStream {
     let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
     for op in &api.operations {
-        match paths.iter_mut().find(|(path, _)| *path == op.path) {
+        let Some(route) = op.route.as_deref() else {
+            continue;
+        };
+        match paths.iter_mut().find(|(path, _)| *path == route) {
             Some((_, ops)) => ops.push(op),
-            None => paths.push((&op.path, vec![op])),
+            None => paths.push((route, vec![op])),
         }
     }
     let routes = paths.iter().map(|(path, ops)| {
         let methods = ops.iter().enumerate().map(|(i, op)| {
             let method = format_ident!("{}", op.method.to_ascii_lowercase());
-            let handler = format_ident!("{}_handler", op.name);
+            let handler = handler_name(op);
             if i == 0 {
                 quote!(axum::routing::#method(#handler::<A>))
             } else {
@@ -94,7 +97,8 @@ fn emit_router(api: &Api) -> TokenStream {
 fn emit_operation(op: &Operation) -> TokenStream {
     let input = emit_input(op);
     let response = emit_response(op);
-    let handler = emit_handler(op);
+    // An operation the router cannot serve keeps its types and trait method, not a handler.
+    let handler = op.route.is_some().then(|| emit_handler(op));
     quote! { #input #response #handler }
 }
 
@@ -225,7 +229,7 @@ fn emit_response(op: &Operation) -> TokenStream {
 }
 
 fn emit_handler(op: &Operation) -> TokenStream {
-    let handler = format_ident!("{}_handler", op.name);
+    let handler = handler_name(op);
     let method = ident(&op.name);
     let input = input_name(op);
     let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
@@ -236,7 +240,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
         .iter()
         .map(|p| {
             let field = ident(&p.name);
-            let read = read_parameter(p);
+            let read = read_parameter(op, p);
             quote!(#field: #read,)
         })
         .collect();
@@ -260,7 +264,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
             quote!(body: #read,)
         }
     });
-    let reader = format_ident!("{}_input", op.name);
+    let reader = format_ident!("{}_input", op.name.trim_end_matches('_'));
     let uses_incoming = credentials.is_some() || !op.parameters.is_empty() || body.is_some();
     let incoming = if uses_incoming {
         quote!(incoming)
@@ -290,12 +294,35 @@ fn emit_handler(op: &Operation) -> TokenStream {
     }
 }
 
-fn read_parameter(p: &Parameter) -> TokenStream {
+/// `move_` (an escaped keyword) gives `move_handler`, not `move__handler`.
+fn handler_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}_handler", op.name.trim_end_matches('_'))
+}
+
+/// The route's name for a path parameter: `p<i>` by its position in the template.
+fn route_parameter(op: &Operation, p: &Parameter) -> String {
+    let mut names = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        names.push(&rest[open + 1..close]);
+        rest = &rest[close + 1..];
+    }
+    let index = names.iter().position(|n| *n == p.wire).unwrap_or(0);
+    format!("p{index}")
+}
+
+fn read_parameter(op: &Operation, p: &Parameter) -> TokenStream {
     let wire = &p.wire;
     let list = matches!(p.ty.non_null(), TypeRef::List(_));
     let explode = p.explode;
     match (p.location, p.required, list) {
-        (ParamLocation::Path, _, _) => quote!(incoming.path(#wire)?),
+        (ParamLocation::Path, _, _) => {
+            let name = route_parameter(op, p);
+            quote!(incoming.path(#name, #wire)?)
+        }
         (ParamLocation::Query, true, true) => {
             quote!(incoming.required_query_list(#wire, #explode)?)
         }

@@ -33,6 +33,8 @@ pub fn resolve(
         return None;
     }
     let mut types: Vec<TypeDef> = resolver.types.into_iter().flatten().collect();
+    let mut operations = operations;
+    dealias_parameters(&mut operations, &types);
     for origin in cycles::box_cycles(&mut types) {
         loaded.report(
             resolver.sink,
@@ -59,6 +61,31 @@ pub fn resolve(
         operations,
         examples,
     })
+}
+
+/// Parameters typed by an alias (`$ref` to an array or string component) take the aliased
+/// type, so list parameters are encoded and decoded as lists.
+fn dealias_parameters(operations: &mut [crate::ir::Operation], types: &[TypeDef]) {
+    for parameter in operations
+        .iter_mut()
+        .flat_map(|op| op.parameters.iter_mut())
+    {
+        for _ in 0..types.len() {
+            let target = parameter.ty.direct_name().and_then(|name| {
+                types
+                    .iter()
+                    .find(|t| t.name == name)
+                    .and_then(|t| match &t.kind {
+                        crate::ir::TypeKind::Alias(target) => Some(target.clone()),
+                        _ => None,
+                    })
+            });
+            match target {
+                Some(target) => parameter.ty = target,
+                None => break,
+            }
+        }
+    }
 }
 
 /// Trimmed documentation text, `None` when there is none.

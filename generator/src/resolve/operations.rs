@@ -25,17 +25,34 @@ impl Resolver<'_> {
         }
         let mut prefixes = Namespace::default();
         let mut operations = Vec::new();
+        let mut routes: Vec<(String, String)> = Vec::new();
         for (path, item) in document.paths.iter() {
             let item_pointer = diag::child("/paths", path);
-            let ReferenceOr::Item(item) = item else {
-                self.report(
-                    Severity::Warning,
-                    Code::Unsupported,
-                    &item_pointer,
-                    "a path item given as a `$ref` is skipped".into(),
-                    Some("define the path item inline"),
-                );
-                continue;
+            let referenced;
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                // Split-file layouts: `paths: {/pets: {$ref: paths/pets.yaml}}`.
+                ReferenceOr::Reference { reference } => {
+                    let found = super::fragment_pointer(reference)
+                        .and_then(|p| self.loaded.document.pointer(&p))
+                        .map(|v| serde_json::from_value::<openapiv3::PathItem>(v.clone()));
+                    match found {
+                        Some(Ok(item)) => {
+                            referenced = item;
+                            &referenced
+                        }
+                        _ => {
+                            self.report(
+                                Severity::Warning,
+                                Code::Unsupported,
+                                &item_pointer,
+                                format!("the path item `$ref: {reference}` does not lead to a path item; it is skipped"),
+                                None,
+                            );
+                            continue;
+                        }
+                    }
+                }
             };
             for (method, operation) in item.iter() {
                 let pointer = diag::child(&item_pointer, method);
@@ -57,7 +74,9 @@ impl Resolver<'_> {
                     );
                 }
                 // `getItem2` and `get_item_2` differ as methods but not as type prefixes.
-                let type_prefix = prefixes.claim(&naming::type_name(&name)).0;
+                let type_prefix = prefixes
+                    .claim(naming::type_name(&name).trim_end_matches('_'))
+                    .0;
                 let mut parameters = Vec::new();
                 let path_level = item
                     .parameters
@@ -116,7 +135,9 @@ impl Resolver<'_> {
                     &pointer,
                 );
                 credential_parameters(&mut parameters, &mut security, schemes);
+                let route = self.route(path, method, &pointer, &mut routes);
                 operations.push(Operation {
+                    route,
                     name,
                     type_prefix,
                     operation_id: operation.operation_id.clone(),
@@ -133,6 +154,41 @@ impl Resolver<'_> {
             }
         }
         operations
+    }
+
+    /// The server route of an operation, or `None` (with a warning) when axum cannot route the
+    /// template or an earlier operation has the same route and method.
+    fn route(
+        &mut self,
+        path: &str,
+        method: &str,
+        pointer: &str,
+        routes: &mut Vec<(String, String)>,
+    ) -> Option<String> {
+        let problem = match route_template(path) {
+            Ok(route) if routes.iter().any(|(r, m)| *r == route && m == method) => {
+                Err(format!("another operation already serves `{} {route}` (the same path up to parameter names)", method.to_ascii_uppercase()))
+            }
+            other => other,
+        };
+        match problem {
+            Ok(route) => {
+                routes.push((route.clone(), method.to_owned()));
+                Some(route)
+            }
+            Err(why) => {
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    pointer,
+                    format!(
+                        "{why}; the server stub does not route this operation (the client has it)"
+                    ),
+                    None,
+                );
+                None
+            }
+        }
     }
 
     fn parameter(
@@ -479,12 +535,48 @@ impl Resolver<'_> {
     }
 }
 
+/// The path with each `{name}` renamed `{p<i>}` by position, if axum can route it: every
+/// parameter fills a whole segment and no literal segment starts with `:` or `*`.
+fn route_template(path: &str) -> Result<String, String> {
+    if !path.starts_with('/') {
+        return Err(format!("path `{path}` does not start with `/`"));
+    }
+    let mut index = 0;
+    let mut segments = Vec::new();
+    for segment in path.split('/').skip(1) {
+        if segment.contains('{') || segment.contains('}') {
+            let whole = segment.starts_with('{')
+                && segment.ends_with('}')
+                && segment[1..segment.len() - 1]
+                    .chars()
+                    .all(|c| c != '{' && c != '}');
+            if !whole {
+                return Err(format!(
+                    "path segment `{segment}` mixes a parameter with other text"
+                ));
+            }
+            segments.push(format!("{{p{index}}}"));
+            index += 1;
+        } else if segment.starts_with(':') || segment.starts_with('*') {
+            return Err(format!(
+                "path segment `{segment}` starts with `{}`",
+                &segment[..1]
+            ));
+        } else {
+            segments.push(segment.to_owned());
+        }
+    }
+    Ok(format!("/{}", segments.join("/")))
+}
+
 /// A template name without a path parameter, or a path parameter not in the template.
 fn path_template_problem(path: &str, parameters: &[Parameter]) -> Option<String> {
     let mut in_template = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}')? + open;
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            return Some(format!("the path has an unclosed `{{` in `{path}`"));
+        };
         in_template.push(&rest[open + 1..close]);
         rest = &rest[close + 1..];
     }
@@ -517,6 +609,22 @@ fn credential_parameters(
         return;
     };
     let parameter = parameters.remove(index);
+    // A scheme of the operation already fills `Authorization`: the parameter is that credential.
+    let uses_authorization = security.iter().flatten().any(|key| {
+        schemes.iter().any(|s| {
+            &s.key == key
+                && match &s.kind {
+                    crate::ir::SchemeKind::ApiKey { location, param } => {
+                        *location == ParamLocation::Header
+                            && param.eq_ignore_ascii_case("authorization")
+                    }
+                    _ => true,
+                }
+        })
+    });
+    if uses_authorization {
+        return;
+    }
     let key = parameter.wire.clone();
     if !schemes.iter().any(|s| s.key == key) {
         let mut name = naming::snake_name(&key);
