@@ -53,6 +53,17 @@ pub fn generate(
     }
 }
 
+/// Builds the model of one API (module `m`) from `specs`.
+pub fn build(specs: Vec<PathBuf>, base: &Path) -> generator::Built {
+    generator::build_api(
+        &ApiInput {
+            module: "m".into(),
+            specs,
+        },
+        base,
+    )
+}
+
 /// Every diagnostic of a spec that must fail, rendered as the user sees them.
 pub fn errors_of(text: &str, extension: &str) -> String {
     let dir = temp_dir("bad-spec");

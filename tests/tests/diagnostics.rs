@@ -184,13 +184,7 @@ fn identical_fragments_merge() {
     let b = dir.join("b.yaml");
     std::fs::write(&a, format!("{HEAD}paths:\n  /a:\n    get:\n      parameters: [{{$ref: '#/components/parameters/V'}}]\n      responses: {{'204': {{description: ok}}}}\n{shared}")).unwrap();
     std::fs::write(&b, format!("{HEAD}paths:\n  /b:\n    get:\n      responses: {{'204': {{description: ok}}}}\n{shared}")).unwrap();
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec![a, b],
-        },
-        &dir,
-    );
+    let built = common::build(vec![a, b], &dir);
     let api = built.api.expect("identical fragments merge");
     let paths: Vec<&str> = api.operations.iter().map(|o| o.path.as_str()).collect();
     assert_eq!(paths, ["/a", "/b"]);
@@ -198,11 +192,8 @@ fn identical_fragments_merge() {
 
 #[test]
 fn a_missing_file_is_reported() {
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec!["/nonexistent/spec.yaml".into()],
-        },
+    let built = common::build(
+        vec!["/nonexistent/spec.yaml".into()],
         std::path::Path::new("/"),
     );
     assert!(built.diagnostics[0]
@@ -212,13 +203,7 @@ fn a_missing_file_is_reported() {
 
 #[test]
 fn response_headers_resolve_through_components() {
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec![common::fixture("collisions")],
-        },
-        &common::root(),
-    );
+    let built = common::build(vec![common::fixture("collisions")], &common::root());
     let api = built.api.expect("fixture builds");
     let create = api
         .operations
@@ -279,13 +264,7 @@ fn long_reference_chains_and_shared_all_of_parents_do_not_crash_or_blow_up() {
     );
     let dir = common::temp_dir("chain");
     std::fs::write(dir.join("chain.yaml"), &chain).unwrap();
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec![dir.join("chain.yaml")],
-        },
-        &dir,
-    );
+    let built = common::build(vec![dir.join("chain.yaml")], &dir);
     assert!(built.api.is_some(), "{:?}", built.diagnostics.first());
 
     // Each level's two parts share every parent below: merged once each, not 2^n times.
@@ -298,13 +277,7 @@ fn long_reference_chains_and_shared_all_of_parents_do_not_crash_or_blow_up() {
     }
     diamond.push_str("    A40:\n      type: object\n      properties: {end: {type: string}}\n    B40:\n      type: object\n      properties: {end: {type: string}}\n");
     std::fs::write(dir.join("diamond.yaml"), &diamond).unwrap();
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec![dir.join("diamond.yaml")],
-        },
-        &dir,
-    );
+    let built = common::build(vec![dir.join("diamond.yaml")], &dir);
     let api = built.api.expect("diamond builds");
     let a0 = api.types.iter().find(|t| t.name == "A0").expect("A0");
     let generator::ir::TypeKind::Struct(s) = &a0.kind else {
@@ -336,13 +309,7 @@ fn external_file_refs_are_relative_to_the_referring_file() {
         "components:\n  schemas:\n    Id:\n      type: string\n      format: uuid\n",
     )
     .unwrap();
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec![dir.join("api.yaml")],
-        },
-        &dir,
-    );
+    let built = common::build(vec![dir.join("api.yaml")], &dir);
     let api = built
         .api
         .unwrap_or_else(|| panic!("{:?}", built.diagnostics));
@@ -362,13 +329,7 @@ fn external_file_refs_are_relative_to_the_referring_file() {
         "Pet:\n  $ref: 'missing.yaml#/X'\n",
     )
     .unwrap();
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec![dir.join("api.yaml")],
-        },
-        &dir,
-    );
+    let built = common::build(vec![dir.join("api.yaml")], &dir);
     let text = built.diagnostics[0].to_string();
     assert!(text.starts_with("error[E0001]: `$ref: missing.yaml#/X` names a file that cannot be used: cannot read spec file"), "{text}");
     assert!(
@@ -392,13 +353,7 @@ fn deeply_nested_schemas_generate() {
     );
     let dir = common::temp_dir("deep");
     std::fs::write(dir.join("deep.yaml"), &spec).unwrap();
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec![dir.join("deep.yaml")],
-        },
-        &dir,
-    );
+    let built = common::build(vec![dir.join("deep.yaml")], &dir);
     let api = built
         .api
         .unwrap_or_else(|| panic!("{:?}", built.diagnostics.first().map(ToString::to_string)));
@@ -425,13 +380,7 @@ fn a_fifty_megabyte_spec_generates() {
     assert!(text.len() > 50 << 20, "{} bytes", text.len());
     let dir = common::temp_dir("big");
     std::fs::write(dir.join("big.json"), &text).unwrap();
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "m".into(),
-            specs: vec![dir.join("big.json")],
-        },
-        &dir,
-    );
+    let built = common::build(vec![dir.join("big.json")], &dir);
     let api = built
         .api
         .unwrap_or_else(|| panic!("{:?}", built.diagnostics.first().map(ToString::to_string)));
