@@ -428,8 +428,16 @@ fn response() -> TokenStream {
         impl Response {
             /// Decodes a documented success body.
             pub fn decode<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+                if let Ok(value) = serde_json::from_slice(&self.body) {
+                    return Ok(value);
+                }
+                // Only a failure pays for tracking the path.
                 let deserializer = &mut serde_json::Deserializer::from_slice(&self.body);
-                serde_path_to_error::deserialize(deserializer).map_err(|err| Error::Decode {
+                let err = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+                    Ok(value) => return Ok(value),
+                    Err(err) => err,
+                };
+                Err(Error::Decode {
                     status: self.status,
                     path: err.path().to_string(),
                     message: err.inner().to_string(),
@@ -545,18 +553,24 @@ fn send() -> TokenStream {
                 if let Some((content_type, _)) = &request.body {
                     headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
                 }
-                let body = request.body.map(|(_, bytes)| bytes);
+                let mut body = request.body.map(|(_, bytes)| bytes);
                 let retry_allowed = self.retry.retry_non_idempotent || request.method.is_idempotent();
                 let mut attempt = 0;
                 loop {
-                    let mut builder = self.http.request(request.method.clone(), url.clone()).headers(headers.clone());
+                    let can_retry = retry_allowed && attempt < self.retry.max_retries;
+                    // The last attempt takes the request's parts; earlier ones copy them.
+                    let (attempt_url, attempt_headers, attempt_body) = if can_retry {
+                        (url.clone(), headers.clone(), body.clone())
+                    } else {
+                        (url.clone(), std::mem::take(&mut headers), body.take())
+                    };
+                    let mut builder = self.http.request(request.method.clone(), attempt_url).headers(attempt_headers);
                     if let Some(timeout) = self.timeout {
                         builder = builder.timeout(timeout);
                     }
-                    if let Some(body) = &body {
-                        builder = builder.body(body.clone());
+                    if let Some(body) = attempt_body {
+                        builder = builder.body(body);
                     }
-                    let can_retry = retry_allowed && attempt < self.retry.max_retries;
                     let outcome = match builder.send().await {
                         Ok(response) => {
                             let status = response.status().as_u16();
