@@ -85,16 +85,18 @@ impl Checker {
     pub fn into_violations(self) -> Vec<Violation> {
         self.violations
     }
-    /// A property that is present but `null` where the schema does not allow it.
-    pub fn reject_null(
+    /// Properties that are present but `null` where the schema does not allow it.
+    pub fn reject_nulls(
         &mut self,
         object: &serde_json::Map<String, serde_json::Value>,
-        name: &'static str,
+        names: &[&'static str],
     ) {
-        if object.get(name).is_some_and(serde_json::Value::is_null) {
-            self.enter_field(name);
-            self.report("type", "must not be null".to_owned());
-            self.leave();
+        for name in names {
+            if object.get(*name).is_some_and(serde_json::Value::is_null) {
+                self.enter_field(name);
+                self.report("type", "must not be null".to_owned());
+                self.leave();
+            }
         }
     }
     /// Records a violation at the current path.
@@ -304,6 +306,26 @@ where
 {
     serde_json::from_value(value).map_err(E::custom)
 }
+/// The conversions every open string enum has, in terms of its `as_str` and
+/// `from_wire`: one line per enum in the generated types instead of six impls.
+macro_rules! open_enum {
+    ($name:ident) => {
+        impl std::fmt::Display for $name { fn fmt(& self, f : & mut std::fmt::Formatter <
+        '_ >) -> std::fmt::Result { f.write_str(self.as_str()) } } impl std::str::FromStr
+        for $name { type Err = std::convert::Infallible; fn from_str(value : & str) ->
+        Result < Self, Self::Err > { Ok(Self::from_wire(value)) } } impl crate
+        ::runtime::ToParam for $name { fn to_param(& self) -> String { self.as_str()
+        .to_owned() } } impl crate ::runtime::FromParam for $name { fn from_param(value :
+        & str) -> Result < Self, String > { Ok(Self::from_wire(value)) } } impl
+        serde::Serialize for $name { fn serialize < S : serde::Serializer > (& self,
+        serializer : S) -> Result < S::Ok, S::Error > { serializer.serialize_str(self
+        .as_str()) } } impl < 'de > serde::Deserialize < 'de > for $name { fn deserialize
+        < D : serde::Deserializer < 'de >> (deserializer : D) -> Result < Self, D::Error
+        > { let value = < std::borrow::Cow < 'de, str > as serde::Deserialize >
+        ::deserialize(deserializer) ?; Ok(Self::from_wire(& value)) } }
+    };
+}
+pub(crate) use open_enum;
 /// How a value is written in a path, query or header parameter.
 pub trait ToParam {
     fn to_param(&self) -> String;

@@ -126,7 +126,7 @@ fn recursive_schemas_are_boxed_and_round_trip() {
     assert_eq!(encode(&node), tree);
     let ping = Ping {
         pong: Some(Box::new(Pong {
-            ping: Some(Box::new(Ping::new())),
+            ping: Some(Box::new(Ping::default())),
         })),
     };
     assert_eq!(encode(&ping), json!({"pong": {"ping": {}}}));
@@ -289,7 +289,7 @@ fn openapi_31_nullability_const_and_exclusive_bounds() {
     assert_eq!(record.kind, Some(RecordKind::Record));
     // Required nullable fields are sent as null; unset optional ones are left out.
     assert_eq!(
-        encode(&Record::new()),
+        encode(&Record::default()),
         json!({"name": null, "note": null, "link": null})
     );
     let rules: Vec<&str> = record
@@ -301,7 +301,7 @@ fn openapi_31_nullability_const_and_exclusive_bounds() {
         .collect();
     assert_eq!(rules, ["maximum"]);
     assert_eq!(decode::<RecordEither>(json!(3)), RecordEither::Integer(3));
-    let home: Option<Link> = Record::new().home;
+    let home: Option<Link> = Record::default().home;
     assert_eq!(home, None);
 }
 

@@ -24,19 +24,13 @@ impl crate::runtime::Validate for CreateAUserRequest {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "fullName");
+        checker.reject_nulls(object, &["fullName"]);
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAUserResponse200 {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-}
-impl CreateAUserResponse200 {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self { user_id: None }
-    }
 }
 impl crate::runtime::Validate for CreateAUserResponse200 {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
@@ -48,6 +42,6 @@ impl crate::runtime::Validate for CreateAUserResponse200 {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "userId");
+        checker.reject_nulls(object, &["userId"]);
     }
 }

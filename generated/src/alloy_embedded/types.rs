@@ -24,19 +24,13 @@ impl crate::runtime::Validate for CreateAUserRequest {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "fullName");
+        checker.reject_nulls(object, &["fullName"]);
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAUserResponse200 {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-}
-impl CreateAUserResponse200 {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self { user_id: None }
-    }
 }
 impl crate::runtime::Validate for CreateAUserResponse200 {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
@@ -48,7 +42,7 @@ impl crate::runtime::Validate for CreateAUserResponse200 {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "userId");
+        checker.reject_nulls(object, &["userId"]);
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -94,15 +88,6 @@ pub struct BatchCreateUsersRequestUsersItem {
     #[serde(rename = "fullName", default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
 }
-impl BatchCreateUsersRequestUsersItem {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            username: None,
-            full_name: None,
-        }
-    }
-}
 impl crate::runtime::Validate for BatchCreateUsersRequestUsersItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
     fn check_strict_json(
@@ -113,8 +98,7 @@ impl crate::runtime::Validate for BatchCreateUsersRequestUsersItem {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "username");
-        checker.reject_null(object, "fullName");
+        checker.reject_nulls(object, &["username", "fullName"]);
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -123,15 +107,6 @@ pub struct BatchCreateUsersResponse200 {
     pub message: Option<String>,
     #[serde(rename = "invalidUsers", default, skip_serializing_if = "Option::is_none")]
     pub invalid_users: Option<Vec<BatchCreateUsersResponse200InvalidUsersItem>>,
-}
-impl BatchCreateUsersResponse200 {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            invalid_users: None,
-        }
-    }
 }
 impl crate::runtime::Validate for BatchCreateUsersResponse200 {
     fn check(&self, checker: &mut crate::runtime::Checker) {
@@ -147,8 +122,7 @@ impl crate::runtime::Validate for BatchCreateUsersResponse200 {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "message");
-        checker.reject_null(object, "invalidUsers");
+        checker.reject_nulls(object, &["message", "invalidUsers"]);
         if let Some(value) = object.get("invalidUsers") {
             checker.enter_field("invalidUsers");
             <Vec<
@@ -163,12 +137,6 @@ pub struct BatchCreateUsersResponse200InvalidUsersItem {
     #[serde(rename = "fullName", default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
 }
-impl BatchCreateUsersResponse200InvalidUsersItem {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self { full_name: None }
-    }
-}
 impl crate::runtime::Validate for BatchCreateUsersResponse200InvalidUsersItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
     fn check_strict_json(
@@ -179,19 +147,13 @@ impl crate::runtime::Validate for BatchCreateUsersResponse200InvalidUsersItem {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "fullName");
+        checker.reject_nulls(object, &["fullName"]);
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BatchCreateUsersError400 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-}
-impl BatchCreateUsersError400 {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self { message: None }
-    }
 }
 impl crate::runtime::Validate for BatchCreateUsersError400 {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
@@ -203,6 +165,6 @@ impl crate::runtime::Validate for BatchCreateUsersError400 {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "message");
+        checker.reject_nulls(object, &["message"]);
     }
 }

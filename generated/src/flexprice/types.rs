@@ -35,8 +35,7 @@ impl crate::runtime::Validate for CreateUserRequest {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "email");
-        checker.reject_null(object, "roles");
+        checker.reject_nulls(object, &["email", "roles"]);
         if let Some(value) = object.get("type") {
             checker.enter_field("type");
             <UserType as crate::runtime::Validate>::check_strict_json(value, checker);
@@ -59,19 +58,6 @@ pub struct CreateUserResponse {
     pub tenant: Option<TenantResponse>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<UserType>,
-}
-impl CreateUserResponse {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            email: None,
-            id: None,
-            password: None,
-            roles: None,
-            tenant: None,
-            type_: None,
-        }
-    }
 }
 impl std::fmt::Debug for CreateUserResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -102,11 +88,11 @@ impl crate::runtime::Validate for CreateUserResponse {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "email");
-        checker.reject_null(object, "id");
-        checker.reject_null(object, "password");
-        checker.reject_null(object, "roles");
-        checker.reject_null(object, "tenant");
+        checker
+            .reject_nulls(
+                object,
+                &["email", "id", "password", "roles", "tenant", "type"],
+            );
         if let Some(value) = object.get("tenant") {
             checker.enter_field("tenant");
             <TenantResponse as crate::runtime::Validate>::check_strict_json(
@@ -115,7 +101,6 @@ impl crate::runtime::Validate for CreateUserResponse {
             );
             checker.leave();
         }
-        checker.reject_null(object, "type");
         if let Some(value) = object.get("type") {
             checker.enter_field("type");
             <UserType as crate::runtime::Validate>::check_strict_json(value, checker);
@@ -134,17 +119,6 @@ pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-impl ErrorResponse {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            code: None,
-            details: None,
-            http_status_code: None,
-            message: None,
-        }
-    }
-}
 impl crate::runtime::Validate for ErrorResponse {
     fn check(&self, checker: &mut crate::runtime::Checker) {
         checker.enter_field("code");
@@ -159,7 +133,8 @@ impl crate::runtime::Validate for ErrorResponse {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "code");
+        checker
+            .reject_nulls(object, &["code", "details", "http_status_code", "message"]);
         if let Some(value) = object.get("code") {
             checker.enter_field("code");
             <ErrorResponseCode as crate::runtime::Validate>::check_strict_json(
@@ -168,9 +143,6 @@ impl crate::runtime::Validate for ErrorResponse {
             );
             checker.leave();
         }
-        checker.reject_null(object, "details");
-        checker.reject_null(object, "http_status_code");
-        checker.reject_null(object, "message");
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -236,43 +208,7 @@ impl ErrorResponseCode {
         }
     }
 }
-impl std::fmt::Display for ErrorResponseCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ToParam for ErrorResponseCode {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl crate::runtime::FromParam for ErrorResponseCode {
-    fn from_param(value: &str) -> Result<Self, String> {
-        Ok(Self::from_wire(value))
-    }
-}
-impl std::str::FromStr for ErrorResponseCode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-impl serde::Serialize for ErrorResponseCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ErrorResponseCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
+crate::runtime::open_enum!(ErrorResponseCode);
 impl crate::runtime::Validate for ErrorResponseCode {
     fn check(&self, checker: &mut crate::runtime::Checker) {
         if let Self::Unknown(value) = self {
@@ -313,43 +249,7 @@ impl UserType {
         }
     }
 }
-impl std::fmt::Display for UserType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl crate::runtime::ToParam for UserType {
-    fn to_param(&self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl crate::runtime::FromParam for UserType {
-    fn from_param(value: &str) -> Result<Self, String> {
-        Ok(Self::from_wire(value))
-    }
-}
-impl std::str::FromStr for UserType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-impl serde::Serialize for UserType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
-    }
-}
+crate::runtime::open_enum!(UserType);
 impl crate::runtime::Validate for UserType {
     fn check(&self, checker: &mut crate::runtime::Checker) {
         if let Self::Unknown(value) = self {
@@ -378,20 +278,6 @@ pub struct TenantResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
-impl TenantResponse {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            billing_details: None,
-            created_at: None,
-            id: None,
-            metadata: None,
-            name: None,
-            status: None,
-            updated_at: None,
-        }
-    }
-}
 impl crate::runtime::Validate for TenantResponse {
     fn check(&self, checker: &mut crate::runtime::Checker) {
         checker.enter_field("billing_details");
@@ -409,7 +295,19 @@ impl crate::runtime::Validate for TenantResponse {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "billing_details");
+        checker
+            .reject_nulls(
+                object,
+                &[
+                    "billing_details",
+                    "created_at",
+                    "id",
+                    "metadata",
+                    "name",
+                    "status",
+                    "updated_at",
+                ],
+            );
         if let Some(value) = object.get("billing_details") {
             checker.enter_field("billing_details");
             <TenantBillingDetails as crate::runtime::Validate>::check_strict_json(
@@ -418,17 +316,11 @@ impl crate::runtime::Validate for TenantResponse {
             );
             checker.leave();
         }
-        checker.reject_null(object, "created_at");
-        checker.reject_null(object, "id");
-        checker.reject_null(object, "metadata");
         if let Some(value) = object.get("metadata") {
             checker.enter_field("metadata");
             <Metadata as crate::runtime::Validate>::check_strict_json(value, checker);
             checker.leave();
         }
-        checker.reject_null(object, "name");
-        checker.reject_null(object, "status");
-        checker.reject_null(object, "updated_at");
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -441,17 +333,6 @@ pub struct TenantBillingDetails {
     pub help_email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-}
-impl TenantBillingDetails {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            address: None,
-            email: None,
-            help_email: None,
-            phone: None,
-        }
-    }
 }
 impl crate::runtime::Validate for TenantBillingDetails {
     fn check(&self, checker: &mut crate::runtime::Checker) {
@@ -467,15 +348,12 @@ impl crate::runtime::Validate for TenantBillingDetails {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "address");
+        checker.reject_nulls(object, &["address", "email", "help_email", "phone"]);
         if let Some(value) = object.get("address") {
             checker.enter_field("address");
             <Address as crate::runtime::Validate>::check_strict_json(value, checker);
             checker.leave();
         }
-        checker.reject_null(object, "email");
-        checker.reject_null(object, "help_email");
-        checker.reject_null(object, "phone");
     }
 }
 pub type Metadata = std::collections::BTreeMap<String, String>;
@@ -493,19 +371,6 @@ pub struct Address {
     pub address_postal_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_state: Option<String>,
-}
-impl Address {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            address_city: None,
-            address_country: None,
-            address_line1: None,
-            address_line2: None,
-            address_postal_code: None,
-            address_state: None,
-        }
-    }
 }
 impl crate::runtime::Validate for Address {
     fn check(&self, checker: &mut crate::runtime::Checker) {
@@ -543,11 +408,17 @@ impl crate::runtime::Validate for Address {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "address_city");
-        checker.reject_null(object, "address_country");
-        checker.reject_null(object, "address_line1");
-        checker.reject_null(object, "address_line2");
-        checker.reject_null(object, "address_postal_code");
-        checker.reject_null(object, "address_state");
+        checker
+            .reject_nulls(
+                object,
+                &[
+                    "address_city",
+                    "address_country",
+                    "address_line1",
+                    "address_line2",
+                    "address_postal_code",
+                    "address_state",
+                ],
+            );
     }
 }

@@ -50,7 +50,8 @@ impl crate::runtime::Validate for CreateUserRequest {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "account_permissions");
+        checker
+            .reject_nulls(object, &["account_permissions", "account_group_permissions"]);
         if let Some(value) = object.get("account_permissions") {
             checker.enter_field("account_permissions");
             <Vec<
@@ -58,7 +59,6 @@ impl crate::runtime::Validate for CreateUserRequest {
             > as crate::runtime::Validate>::check_strict_json(value, checker);
             checker.leave();
         }
-        checker.reject_null(object, "account_group_permissions");
         if let Some(value) = object.get("account_group_permissions") {
             checker.enter_field("account_group_permissions");
             <Vec<
@@ -139,21 +139,6 @@ pub struct CreateUserResponse201 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
-impl CreateUserResponse201 {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            email: None,
-            first_name: None,
-            last_name: None,
-            account_permissions: None,
-            account_group_permissions: None,
-            created_at: None,
-            updated_at: None,
-        }
-    }
-}
 impl crate::runtime::Validate for CreateUserResponse201 {
     fn check(&self, checker: &mut crate::runtime::Checker) {
         checker.enter_field("account_permissions");
@@ -171,11 +156,20 @@ impl crate::runtime::Validate for CreateUserResponse201 {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "id");
-        checker.reject_null(object, "email");
-        checker.reject_null(object, "first_name");
-        checker.reject_null(object, "last_name");
-        checker.reject_null(object, "account_permissions");
+        checker
+            .reject_nulls(
+                object,
+                &[
+                    "id",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "account_permissions",
+                    "account_group_permissions",
+                    "created_at",
+                    "updated_at",
+                ],
+            );
         if let Some(value) = object.get("account_permissions") {
             checker.enter_field("account_permissions");
             <Vec<
@@ -183,7 +177,6 @@ impl crate::runtime::Validate for CreateUserResponse201 {
             > as crate::runtime::Validate>::check_strict_json(value, checker);
             checker.leave();
         }
-        checker.reject_null(object, "account_group_permissions");
         if let Some(value) = object.get("account_group_permissions") {
             checker.enter_field("account_group_permissions");
             <Vec<
@@ -191,8 +184,6 @@ impl crate::runtime::Validate for CreateUserResponse201 {
             > as crate::runtime::Validate>::check_strict_json(value, checker);
             checker.leave();
         }
-        checker.reject_null(object, "created_at");
-        checker.reject_null(object, "updated_at");
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -201,15 +192,6 @@ pub struct CreateUserResponse201AccountPermissionsItem {
     pub account_id: Option<uuid::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-}
-impl CreateUserResponse201AccountPermissionsItem {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            account_id: None,
-            role_id: None,
-        }
-    }
 }
 impl crate::runtime::Validate for CreateUserResponse201AccountPermissionsItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
@@ -221,8 +203,7 @@ impl crate::runtime::Validate for CreateUserResponse201AccountPermissionsItem {
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "account_id");
-        checker.reject_null(object, "role_id");
+        checker.reject_nulls(object, &["account_id", "role_id"]);
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -231,15 +212,6 @@ pub struct CreateUserResponse201AccountGroupPermissionsItem {
     pub account_group_id: Option<uuid::Uuid>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-}
-impl CreateUserResponse201AccountGroupPermissionsItem {
-    /// Creates a value with every field unset.
-    pub fn new() -> Self {
-        Self {
-            account_group_id: None,
-            role_id: None,
-        }
-    }
 }
 impl crate::runtime::Validate for CreateUserResponse201AccountGroupPermissionsItem {
     fn check(&self, _checker: &mut crate::runtime::Checker) {}
@@ -251,7 +223,6 @@ impl crate::runtime::Validate for CreateUserResponse201AccountGroupPermissionsIt
             checker.report("type", "must be an object".to_owned());
             return;
         };
-        checker.reject_null(object, "account_group_id");
-        checker.reject_null(object, "role_id");
+        checker.reject_nulls(object, &["account_group_id", "role_id"]);
     }
 }

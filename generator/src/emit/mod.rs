@@ -43,7 +43,11 @@ pub fn needs(apis: &[Api]) -> Needs {
         }),
         _ => false,
     });
-    Needs { patterns }
+    let enums = apis
+        .iter()
+        .flat_map(|a| &a.types)
+        .any(|t| matches!(t.kind, TypeKind::Enum(_)));
+    Needs { patterns, enums }
 }
 
 /// Items at the root of an API's module, beside `types` and `client`: its credentials.

@@ -127,7 +127,8 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
-    let constructor = emit_constructor(def, s);
+    // With every field optional the type derives `Default`, which is its constructor.
+    let constructor = (!all_optional).then(|| emit_constructor(def, s));
     let debug = has_secret.then(|| emit_redacting_debug(def, s));
     quote! {
         #[derive(#(#derives),*)]
@@ -187,11 +188,7 @@ fn emit_constructor(def: &TypeDef, s: &Struct) -> TokenStream {
         .as_ref()
         .map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let doc = if required.is_empty() {
-        " Creates a value with every field unset."
-    } else {
-        " Creates a value from its required fields; the optional ones start out `None`."
-    };
+    let doc = " Creates a value from its required fields; the optional ones start out `None`.";
     quote! {
         impl #name {
             #[doc = #doc]
@@ -281,44 +278,8 @@ fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl crate::runtime::ToParam for #name {
-            fn to_param(&self) -> String {
-                self.as_str().to_owned()
-            }
-        }
-
-        impl crate::runtime::FromParam for #name {
-            fn from_param(value: &str) -> Result<Self, String> {
-                Ok(Self::from_wire(value))
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from_wire(value))
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from_wire(&value))
-            }
-        }
+        // Display, FromStr, serde and parameter conversions, all through `as_str`/`from_wire`.
+        crate::runtime::open_enum!(#name);
     }
 }
 

@@ -61,14 +61,20 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
 /// and in nested generated types.
 fn check_strict_json(def: &TypeDef) -> TokenStream {
     let statements: Vec<TokenStream> = match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .map(|field| {
-                let wire = &field.wire;
-                let reject = (!field.required && !matches!(field.ty, TypeRef::Nullable(_)))
-                    .then(|| quote!(checker.reject_null(object, #wire);));
-                let nested = contains_named(&field.ty).then(|| {
+        TypeKind::Struct(s) => {
+            let not_null: Vec<&str> = s
+                .fields
+                .iter()
+                .filter(|f| !f.required && !matches!(f.ty, TypeRef::Nullable(_)))
+                .map(|f| f.wire.as_str())
+                .collect();
+            let reject = (!not_null.is_empty())
+                .then(|| quote!(checker.reject_nulls(object, &[#(#not_null),*]);));
+            reject
+                .into_iter()
+                .chain(s.fields.iter().map(|field| {
+                    let wire = &field.wire;
+                    let nested = contains_named(&field.ty).then(|| {
                     let ty = type_tokens(field.ty.non_null(), &TokenStream::new());
                     quote! {
                         if let Some(value) = object.get(#wire) {
@@ -78,10 +84,11 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
                         }
                     }
                 });
-                quote!(#reject #nested)
-            })
-            .filter(|t| !t.is_empty())
-            .collect(),
+                    quote!(#nested)
+                }))
+                .filter(|t| !t.is_empty())
+                .collect()
+        }
         TypeKind::Newtype(target) if contains_named(target) => {
             let ty = type_tokens(target, &TokenStream::new());
             return quote! {
