@@ -531,7 +531,7 @@ mod params_server {
     use codegen_tests::params::{client, server, types, Credentials};
     use serde_json::json;
 
-    struct Fake;
+    pub(super) struct Fake;
 
     impl server::Api for Fake {
         async fn get_item_tag(&self, input: server::GetItemTagInput) -> server::GetItemTagResponse {
@@ -597,4 +597,33 @@ mod params_server {
         let err = client.get_file("report").await.unwrap_err();
         assert_eq!(err.status(), Some(404));
     }
+}
+
+#[tokio::test]
+async fn parameters_are_checked_against_their_rules_before_the_handler() {
+    use codegen_tests::params::server;
+    let base = serve(server::router(params_server::Fake)).await;
+    let get = |query: &'static str| {
+        let url = format!("{base}/items/1/tags/t?ids=a&api_key=k&{query}");
+        async move {
+            let response = raw_http().get(url).send().await.expect("sent");
+            let status = response.status().as_u16();
+            (
+                status,
+                serde_json::from_slice::<Value>(&response.bytes().await.expect("read"))
+                    .unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (status, body) = get("limit=500&sort=sideways").await;
+    assert_eq!(status, 422, "{body}");
+    let paths: Vec<&str> = body["error"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["sort", "limit"]);
+    let (status, _) = get("limit=50&sort=asc").await;
+    assert_eq!(status, 200);
 }

@@ -51,7 +51,7 @@ impl axum::response::IntoResponse for CreateAUserResponse {
 fn create_a_user_input(
     incoming: &rt::Incoming,
 ) -> Result<CreateAUserInput, rt::Rejection> {
-    Ok(CreateAUserInput {
+    let input = CreateAUserInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["bearerAuth"]])?,
         x_api_version: incoming.required_header("x-api-version")?,
         body: incoming
@@ -61,7 +61,8 @@ fn create_a_user_input(
                 "missing_body",
                 "the request needs a body",
             ))?,
-    })
+    };
+    Ok(input)
 }
 async fn create_a_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,

@@ -59,11 +59,12 @@ impl axum::response::IntoResponse for CreateAUserResponse {
 fn create_a_user_input(
     incoming: &rt::Incoming,
 ) -> Result<CreateAUserInput, rt::Rejection> {
-    Ok(CreateAUserInput {
+    let input = CreateAUserInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["Authorization"]])?,
         x_api_version: incoming.required_header("x-api-version")?,
         body: incoming.json_body(false)?,
-    })
+    };
+    Ok(input)
 }
 async fn create_a_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
@@ -110,11 +111,12 @@ impl axum::response::IntoResponse for BatchCreateUsersResponse {
 fn batch_create_users_input(
     incoming: &rt::Incoming,
 ) -> Result<BatchCreateUsersInput, rt::Rejection> {
-    Ok(BatchCreateUsersInput {
+    let input = BatchCreateUsersInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["Authorization"]])?,
         x_api_version: incoming.required_header("x-api-version")?,
         body: incoming.json_body(false)?,
-    })
+    };
+    Ok(input)
 }
 async fn batch_create_users_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,

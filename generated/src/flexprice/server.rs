@@ -51,7 +51,7 @@ impl axum::response::IntoResponse for CreateUserResponse {
     }
 }
 fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rejection> {
-    Ok(CreateUserInput {
+    let input = CreateUserInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["ApiKeyAuth"]])?,
         body: incoming
             .json_body(true)?
@@ -60,7 +60,8 @@ fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rej
                 "missing_body",
                 "the request needs a body",
             ))?,
-    })
+    };
+    Ok(input)
 }
 async fn create_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,

@@ -276,13 +276,7 @@ fn incoming() -> TokenStream {
                 let mut checker = super::Checker::default();
                 T::check_strict_json(&json, &mut checker);
                 value.check(&mut checker);
-                let violations = checker.into_violations();
-                if !violations.is_empty() {
-                    let errors = super::ValidationErrors { violations };
-                    let mut rejection = Rejection::new(422, "validation_failed", errors.to_string());
-                    rejection.violations = errors.violations;
-                    return Err(rejection);
-                }
+                reject_violations(checker)?;
                 Ok(Some(value))
             }
 
@@ -293,6 +287,18 @@ fn incoming() -> TokenStream {
                 }
                 Ok((!self.body.is_empty()).then(|| self.body.to_vec()))
             }
+        }
+
+        /// 422 `validation_failed` listing every violation, if there is any.
+        pub fn reject_violations(checker: super::Checker) -> Result<(), Rejection> {
+            let violations = checker.into_violations();
+            if violations.is_empty() {
+                return Ok(());
+            }
+            let errors = super::ValidationErrors { violations };
+            let mut rejection = Rejection::new(422, "validation_failed", errors.to_string());
+            rejection.violations = errors.violations;
+            Err(rejection)
         }
 
         fn decode_base64(text: &str) -> Option<String> {

@@ -265,6 +265,17 @@ fn emit_handler(op: &Operation) -> TokenStream {
         }
     });
     let reader = format_ident!("{}_input", op.name.trim_end_matches('_'));
+    let parameter_checks = parameter_checks(op);
+    let checks = (!parameter_checks.is_empty()).then(|| {
+        quote! {
+            let mut violations = crate::runtime::Checker::default();
+            {
+                let checker = &mut violations;
+                #(#parameter_checks)*
+            }
+            rt::reject_violations(violations)?;
+        }
+    });
     let uses_incoming = credentials.is_some() || !op.parameters.is_empty() || body.is_some();
     let incoming = if uses_incoming {
         quote!(incoming)
@@ -274,11 +285,13 @@ fn emit_handler(op: &Operation) -> TokenStream {
     // Credentials are checked first: an anonymous caller learns nothing about parameters.
     quote! {
         fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
-            Ok(#input {
+            let input = #input {
                 #credentials
                 #(#params)*
                 #body
-            })
+            };
+            #checks
+            Ok(input)
         }
 
         async fn #handler<A: Api>(
@@ -292,6 +305,38 @@ fn emit_handler(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// The schema rules of the parameters (lengths, bounds, patterns, listed enum values).
+fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
+    op.parameters
+        .iter()
+        .filter_map(|p| {
+            let rules =
+                super::validate::rule_checks(&p.constraints, p.ty.non_null(), &quote!(value));
+            let nested = super::validate::contains_named(&p.ty);
+            if rules.is_empty() && !nested {
+                return None;
+            }
+            let field = ident(&p.name);
+            let wire = &p.wire;
+            let rules = if rules.is_empty() {
+                TokenStream::new()
+            } else if p.required {
+                quote!({ let value = &input.#field; #rules })
+            } else {
+                quote!(if let Some(value) = &input.#field { #rules })
+            };
+            let nested =
+                nested.then(|| quote!(crate::runtime::Validate::check(&input.#field, checker);));
+            Some(quote! {
+                checker.enter_field(#wire);
+                #rules
+                #nested
+                checker.leave();
+            })
+        })
+        .collect()
 }
 
 /// `move_` (an escaped keyword) gives `move_handler`, not `move__handler`.

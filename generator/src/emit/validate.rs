@@ -144,7 +144,7 @@ fn check_field(field: &Field) -> TokenStream {
 }
 
 /// Checks of one value (`value` is a reference to it) against `rules`.
-fn rule_checks(rules: &Constraints, ty: &TypeRef, value: &TokenStream) -> TokenStream {
+pub fn rule_checks(rules: &Constraints, ty: &TypeRef, value: &TokenStream) -> TokenStream {
     let mut checks = Vec::new();
     if let Some(min) = rules.min_length {
         let min = min as usize;
