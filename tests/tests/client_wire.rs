@@ -608,3 +608,19 @@ async fn alloy_embedded_create_decodes_its_401() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn the_builder_sets_the_user_agent_and_takes_an_existing_http_client() {
+    let server = server_answering(201, json!({})).await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = flexprice::Client::builder(flexprice::Server::Custom(server.uri()))
+        .credentials(flexprice::Credentials::new("k"))
+        .user_agent("vendor-sync/1.2")
+        .http_client(reqwest::Client::builder().build().unwrap())
+        .build()
+        .unwrap();
+    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
+    client.create_user(&request).await.unwrap();
+    let sent = only_request(&server).await;
+    assert_eq!(header(&sent, "user-agent"), Some("vendor-sync/1.2"));
+}
