@@ -243,3 +243,33 @@ fn generate_takes_docs_pages_and_merges_fragments() {
             && types.contains("pub struct BatchCreateUsersError400")
     );
 }
+
+/// A `pattern` on a parameter alone (no schema has one) still brings in the regex support.
+#[test]
+fn a_parameter_pattern_pulls_in_regex() {
+    let dir = common::temp_dir("param-pattern");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x/{code}:\n    get:\n      parameters:\n        - {name: code, in: path, required: true, schema: {type: string, pattern: '^[A-Z]+$'}}\n      responses:\n        '204': {description: ok}\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    assert_eq!(
+        run(
+            &[
+                "generate",
+                "--spec",
+                spec.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap()
+            ],
+            &dir
+        ),
+        ExitCode::SUCCESS
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("regex"), "{manifest}");
+    let runtime = std::fs::read_to_string(out.join("src/runtime.rs")).unwrap();
+    assert!(runtime.contains("pub fn pattern("));
+}

@@ -33,16 +33,20 @@ pub struct RustFile {
 
 /// What the crate as a whole needs from the runtime.
 pub fn needs(apis: &[Api]) -> Needs {
-    let patterns = apis.iter().flat_map(|a| &a.types).any(|t| match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| {
-            f.constraints.pattern.is_some()
-                || f.constraints
-                    .items
-                    .as_ref()
-                    .is_some_and(|i| i.pattern.is_some())
-        }),
-        _ => false,
-    });
+    let has_pattern = |c: &crate::ir::Constraints| {
+        c.pattern.is_some() || c.items.as_ref().is_some_and(|i| i.pattern.is_some())
+    };
+    // Servers check parameters too.
+    let parameter_patterns = apis
+        .iter()
+        .flat_map(|a| &a.operations)
+        .flat_map(|o| &o.parameters)
+        .any(|p| has_pattern(&p.constraints));
+    let patterns = parameter_patterns
+        || apis.iter().flat_map(|a| &a.types).any(|t| match &t.kind {
+            TypeKind::Struct(s) => s.fields.iter().any(|f| has_pattern(&f.constraints)),
+            _ => false,
+        });
     let enums = apis
         .iter()
         .flat_map(|a| &a.types)
