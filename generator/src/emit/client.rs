@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
+use super::responses::{body_type, status_variant, variant_declaration};
 use super::types::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
@@ -120,27 +121,11 @@ fn success_type(op: &Operation) -> TokenStream {
         .collect();
     match successes.as_slice() {
         [] => quote!(()),
-        [one] => body_type(one),
+        [one] => body_type(one).unwrap_or_else(|| quote!(())),
         _ => {
             let name = format_ident!("{}Response", op.type_prefix);
             quote!(#name)
         }
-    }
-}
-
-fn body_type(response: &Response) -> TokenStream {
-    match (&response.ty, &response.content_type) {
-        (Some(ty), _) => type_tokens(ty, &quote!(super::types::)),
-        (None, Some(_)) => quote!(Vec<u8>),
-        (None, None) => quote!(()),
-    }
-}
-
-fn status_variant(status: &Status) -> proc_macro2::Ident {
-    match status {
-        Status::Code(code) => format_ident!("Status{}", code),
-        Status::Range(digit) => format_ident!("Status{}xx", digit),
-        Status::Default => format_ident!("Default"),
     }
 }
 
@@ -420,7 +405,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
         .responses
         .iter()
         .filter(|r| !r.status.is_success())
-        .map(response_variant);
+        .map(variant_declaration);
     let error_doc = format!(" Documented error responses of [`Client::{}`].", op.name);
     let successes: Vec<&Response> = op
         .responses
@@ -429,7 +414,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
         .collect();
     let success_enum = (successes.len() > 1).then(|| {
         let name = format_ident!("{}Response", op.type_prefix);
-        let variants = successes.iter().copied().map(response_variant);
+        let variants = successes.iter().copied().map(variant_declaration);
         let doc = format!(
             " Documented successful responses of [`Client::{}`].",
             op.name
@@ -451,19 +436,6 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
         pub enum #error { #(#variants)* }
         #success_enum
         #options
-    }
-}
-
-fn response_variant(r: &Response) -> TokenStream {
-    let variant = status_variant(&r.status);
-    let docs = doc_attrs(r.docs.as_deref());
-    let has_body = r.ty.is_some() || r.content_type.is_some();
-    let body = body_type(r);
-    match (has_body, matches!(r.status, Status::Code(_))) {
-        (true, true) => quote!(#docs #variant(#body),),
-        (true, false) => quote!(#docs #variant(u16, #body),),
-        (false, true) => quote!(#docs #variant,),
-        (false, false) => quote!(#docs #variant(u16),),
     }
 }
 

@@ -5,6 +5,7 @@ mod auth;
 mod client;
 mod docs;
 mod examples;
+mod responses;
 mod runtime;
 mod runtime_client;
 mod runtime_server;

@@ -6,8 +6,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
+use super::responses::{body_type, status_variant, variant_declaration};
 use super::types::{ident, type_tokens};
-use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
+use crate::ir::{Api, Operation, ParamLocation, Parameter, Status, TypeRef};
 
 pub fn emit_server_module(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(emit_trait_method);
@@ -111,7 +112,7 @@ fn param_type(p: &Parameter) -> TokenStream {
     }
 }
 
-fn body_type(op: &Operation) -> Option<TokenStream> {
+fn request_body_type(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let ty = match &body.ty {
         Some(ty) => type_tokens(ty, &quote!(super::types::)),
@@ -138,7 +139,7 @@ fn emit_input(op: &Operation) -> TokenStream {
         let docs = doc_attrs(p.docs.as_deref());
         quote!(#docs pub #field: #ty,)
     });
-    let body = body_type(op).map(|ty| {
+    let body = request_body_type(op).map(|ty| {
         let docs = doc_attrs(op.body.as_ref().and_then(|b| b.docs.as_deref()));
         quote!(#docs pub body: #ty,)
     });
@@ -154,35 +155,9 @@ fn emit_input(op: &Operation) -> TokenStream {
     }
 }
 
-fn status_variant(status: &Status) -> proc_macro2::Ident {
-    match status {
-        Status::Code(code) => format_ident!("Status{}", code),
-        Status::Range(digit) => format_ident!("Status{}xx", digit),
-        Status::Default => format_ident!("Default"),
-    }
-}
-
-fn response_body(r: &Response) -> Option<TokenStream> {
-    match (&r.ty, &r.content_type) {
-        (Some(ty), _) => Some(type_tokens(ty, &quote!(super::types::))),
-        (None, Some(_)) => Some(quote!(Vec<u8>)),
-        (None, None) => None,
-    }
-}
-
 fn emit_response(op: &Operation) -> TokenStream {
     let name = response_name(op);
-    let variants = op.responses.iter().map(|r| {
-        let variant = status_variant(&r.status);
-        let docs = doc_attrs(r.docs.as_deref());
-        let fixed = matches!(r.status, Status::Code(_));
-        match (response_body(r), fixed) {
-            (Some(body), true) => quote!(#docs #variant(#body),),
-            (Some(body), false) => quote!(#docs #variant(u16, #body),),
-            (None, true) => quote!(#docs #variant,),
-            (None, false) => quote!(#docs #variant(u16),),
-        }
-    });
+    let variants = op.responses.iter().map(variant_declaration);
     let arms = op.responses.iter().map(|r| {
         let variant = status_variant(&r.status);
         let code = match &r.status {
@@ -194,10 +169,7 @@ fn emit_response(op: &Operation) -> TokenStream {
             (None, Some(content_type)) => quote!(rt::raw(#code, #content_type, body)),
             (None, None) => quote!(rt::empty(#code)),
         };
-        match (
-            response_body(r).is_some(),
-            matches!(r.status, Status::Code(_)),
-        ) {
+        match (body_type(r).is_some(), matches!(r.status, Status::Code(_))) {
             (true, true) => quote!(Self::#variant(body) => #send,),
             (true, false) => quote!(Self::#variant(status, body) => #send,),
             (false, true) => quote!(Self::#variant => #send,),
