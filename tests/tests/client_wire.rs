@@ -18,6 +18,16 @@ async fn server_answering(status: u16, body: Value) -> MockServer {
     server
 }
 
+/// A server that answers every request with `status` and no body.
+async fn server_with_status(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(status))
+        .mount(&server)
+        .await;
+    server
+}
+
 async fn only_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.expect("recording is on");
     assert_eq!(requests.len(), 1, "exactly one request");
@@ -410,11 +420,7 @@ async fn a_retry_succeeds_after_a_503_honouring_retry_after() {
 
 #[tokio::test]
 async fn retries_give_up_and_post_is_not_retried_unless_asked() {
-    let server = MockServer::start().await;
-    Mock::given(path("/users"))
-        .respond_with(ResponseTemplate::new(429))
-        .mount(&server)
-        .await;
+    let server = server_with_status(429).await;
     let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
     let err = retrying(&server, true)
         .create_user(&request)
@@ -427,11 +433,7 @@ async fn retries_give_up_and_post_is_not_retried_unless_asked() {
         "one attempt and two retries"
     );
 
-    let server = MockServer::start().await;
-    Mock::given(path("/users"))
-        .respond_with(ResponseTemplate::new(503))
-        .mount(&server)
-        .await;
+    let server = server_with_status(503).await;
     let err = retrying(&server, false)
         .create_user(&request)
         .await
