@@ -242,6 +242,8 @@ pub struct Parameter {
     pub docs: Option<String>,
     pub explode: bool,
     pub constraints: Constraints,
+    /// A path parameter's name in the server route (`p0`, `p1`, ... by position).
+    pub route_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -212,7 +212,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
         .iter()
         .map(|p| {
             let field = ident(&p.name);
-            let read = read_parameter(op, p);
+            let read = read_parameter(p);
             quote!(#field: #read,)
         })
         .collect();
@@ -316,28 +316,13 @@ fn handler_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}_handler", op.name.trim_end_matches('_'))
 }
 
-/// The route's name for a path parameter: `p<i>` by its position in the template.
-fn route_parameter(op: &Operation, p: &Parameter) -> String {
-    let mut names = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-            break;
-        };
-        names.push(&rest[open + 1..close]);
-        rest = &rest[close + 1..];
-    }
-    let index = names.iter().position(|n| *n == p.wire).unwrap_or(0);
-    format!("p{index}")
-}
-
-fn read_parameter(op: &Operation, p: &Parameter) -> TokenStream {
+fn read_parameter(p: &Parameter) -> TokenStream {
     let wire = &p.wire;
     let list = matches!(p.ty.non_null(), TypeRef::List(_));
     let explode = p.explode;
     match (p.location, p.required, list) {
         (ParamLocation::Path, _, _) => {
-            let name = route_parameter(op, p);
+            let name = p.route_name.as_deref().unwrap_or(wire);
             quote!(incoming.path(#name, #wire)?)
         }
         (ParamLocation::Query, true, true) => {

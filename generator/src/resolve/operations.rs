@@ -120,6 +120,7 @@ impl Resolver<'_> {
                     );
                     continue;
                 }
+                assign_route_names(path, &mut parameters);
                 let body = operation.request_body.as_ref().and_then(|b| {
                     self.request_body(b, &format!("{pointer}/requestBody"), &type_prefix)
                 });
@@ -250,6 +251,7 @@ impl Resolver<'_> {
             docs: docs(data.description.as_deref()),
             explode,
             constraints: rules,
+            route_name: None,
         })
     }
 
@@ -569,17 +571,38 @@ fn route_template(path: &str) -> Result<String, String> {
     Ok(format!("/{}", segments.join("/")))
 }
 
-/// A template name without a path parameter, or a path parameter not in the template.
-fn path_template_problem(path: &str, parameters: &[Parameter]) -> Option<String> {
-    let mut in_template = Vec::new();
+/// The parameter names of a path template, in order.
+fn template_names(path: &str) -> Result<Vec<&str>, String> {
+    let mut names = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-            return Some(format!("the path has an unclosed `{{` in `{path}`"));
+            return Err(format!("the path has an unclosed `{{` in `{path}`"));
         };
-        in_template.push(&rest[open + 1..close]);
+        names.push(&rest[open + 1..close]);
         rest = &rest[close + 1..];
     }
+    Ok(names)
+}
+
+/// Names each path parameter by its position in the template, as the server route does.
+fn assign_route_names(path: &str, parameters: &mut [Parameter]) {
+    let names = template_names(path).unwrap_or_default();
+    for parameter in parameters
+        .iter_mut()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
+        let index = names.iter().position(|n| *n == parameter.wire).unwrap_or(0);
+        parameter.route_name = Some(format!("p{index}"));
+    }
+}
+
+/// A template name without a path parameter, or a path parameter not in the template.
+fn path_template_problem(path: &str, parameters: &[Parameter]) -> Option<String> {
+    let in_template = match template_names(path) {
+        Ok(names) => names,
+        Err(problem) => return Some(problem),
+    };
     if let Some(name) = in_template.iter().find(|name| {
         !parameters
             .iter()
