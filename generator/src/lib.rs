@@ -21,6 +21,7 @@ pub mod output;
 pub mod resolve;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use diag::{Diagnostic, Sink};
 
@@ -36,6 +37,17 @@ pub struct ApiInput {
 pub struct Built {
     pub api: Option<ir::Api>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How long each stage took (zero for stages that did not run).
+    pub times: StageTimes,
+}
+
+/// Wall time of the stages that build the IR.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Reading, parsing, merging fragments and bundling external `$ref`s.
+    pub load: Duration,
+    pub normalize: Duration,
+    pub resolve: Duration,
 }
 
 /// Stack for the stages: resolving follows `$ref` chains and nesting recursively, and real
@@ -66,6 +78,7 @@ pub fn build_api(input: &ApiInput, base: &Path) -> Built {
                         .map(|s| diag::file_only(&relative(s, base))),
                     hint: None,
                 }],
+                times: StageTimes::default(),
             },
         }
     })
@@ -73,6 +86,14 @@ pub fn build_api(input: &ApiInput, base: &Path) -> Built {
 
 fn build_api_here(input: &ApiInput, base: &Path) -> Built {
     let mut sink = Sink::default();
+    let mut times = StageTimes::default();
+    let failed = |sink: Sink, times: StageTimes| Built {
+        api: None,
+        diagnostics: sink.into_diagnostics(),
+        times,
+    };
+
+    let started = Instant::now();
     let mut fragments = Vec::new();
     for spec in &input.specs {
         match load::read_fragment(spec) {
@@ -90,45 +111,39 @@ fn build_api_here(input: &ApiInput, base: &Path) -> Built {
         }
     }
     if sink.has_errors() {
-        return Built {
-            api: None,
-            diagnostics: sink.into_diagnostics(),
-        };
+        return failed(sink, times);
     }
     let Some(mut loaded) = load::merge(fragments, &mut sink) else {
-        return Built {
-            api: None,
-            diagnostics: sink.into_diagnostics(),
-        };
+        return failed(sink, times);
     };
     if sink.has_errors() {
-        return Built {
-            api: None,
-            diagnostics: sink.into_diagnostics(),
-        };
+        return failed(sink, times);
     }
     load::bundle_external_refs(&mut loaded, base, &mut sink);
+    times.load = started.elapsed();
     if sink.has_errors() {
-        return Built {
-            api: None,
-            diagnostics: sink.into_diagnostics(),
-        };
+        return failed(sink, times);
     }
-    let Some(document) = normalize::normalize(&mut loaded, &mut sink) else {
-        return Built {
-            api: None,
-            diagnostics: sink.into_diagnostics(),
-        };
+
+    let started = Instant::now();
+    let normalized = normalize::normalize(&mut loaded, &mut sink);
+    times.normalize = started.elapsed();
+    let Some(document) = normalized else {
+        return failed(sink, times);
     };
+
+    let started = Instant::now();
     let spec_files = loaded
         .sources
         .iter()
         .map(|s| display_path(&s.path))
         .collect();
     let api = resolve::resolve(&input.module, spec_files, &loaded, &document, &mut sink);
+    times.resolve = started.elapsed();
     Built {
         api,
         diagnostics: sink.into_diagnostics(),
+        times,
     }
 }
 

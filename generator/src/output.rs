@@ -27,8 +27,19 @@ pub struct CrateOptions {
 
 /// Emits and formats every file of a crate. An `Err` is a generator bug.
 pub fn render_crate(apis: &[Api], options: &CrateOptions) -> Result<Tree, String> {
+    let files = emit::emit_crate(apis, &options.crate_name, &options.sources_label);
+    format_crate(files, apis, options)
+}
+
+/// Formats emitted files and adds the crate's `Cargo.toml`: the second half of
+/// [`render_crate`], apart so the two can be measured separately.
+pub fn format_crate(
+    files: Vec<emit::RustFile>,
+    apis: &[Api],
+    options: &CrateOptions,
+) -> Result<Tree, String> {
     let mut tree = Tree::default();
-    for file in emit::emit_crate(apis, &options.crate_name, &options.sources_label) {
+    for file in files {
         let text = format::format_rust(file.tokens, &options.command, &file.sources)
             .map_err(|err| format!("{}: {err}", file.path))?;
         tree.files.insert(file.path, text);

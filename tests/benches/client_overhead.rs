@@ -3,13 +3,14 @@
 //!
 //! Run with `cargo xtask bench`. Prints a table and writes `target/bench/client_overhead.json`.
 
-use std::io::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use generated::flexprice::{
     self, types::CreateUserRequest, types::CreateUserResponse, types::UserType,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod support;
 
 const RESPONSE_BODY: &str = r#"{"id":"u1","email":"a@b.co","roles":["admin"],"type":"service_account","tenant":{"id":"t1","name":"Acme","metadata":{"k":"v"}}}"#;
 const CALLS_PER_ROUND: usize = 2000;
@@ -39,7 +40,7 @@ fn start_server() -> std::net::SocketAddr {
                     loop {
                         // Read one request: headers, then content-length bytes of body.
                         let request_end = loop {
-                            if let Some(end) = find_request_end(&buffer) {
+                            if let Some(end) = support::message_end(&buffer) {
                                 break end;
                             }
                             match socket.read(&mut chunk).await {
@@ -59,21 +60,6 @@ fn start_server() -> std::net::SocketAddr {
     address
 }
 
-/// End of the first complete request in `buffer`, if it holds one.
-fn find_request_end(buffer: &[u8]) -> Option<usize> {
-    let head_end = buffer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let head = std::str::from_utf8(&buffer[..head_end]).ok()?;
-    let length = head
-        .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-length:")
-                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-        })
-        .unwrap_or(0);
-    (buffer.len() >= head_end + length).then_some(head_end + length)
-}
-
 async fn hand_written(
     http: &reqwest::Client,
     url: &str,
@@ -90,11 +76,6 @@ async fn hand_written(
     assert_eq!(response.status().as_u16(), 201);
     let bytes = response.bytes().await.expect("read");
     serde_json::from_slice(&bytes).expect("decodes")
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
 }
 
 fn main() {
@@ -137,8 +118,8 @@ fn main() {
         }
         (generated_times, hand_times)
     });
-    let generated = median(generated_times);
-    let hand = median(hand_times);
+    let generated = support::median(generated_times);
+    let hand = support::median(hand_times);
     let ratio = generated.as_secs_f64() / hand.as_secs_f64();
     println!("client call overhead (Flexprice create_user, {ROUNDS} rounds x {CALLS_PER_ROUND} calls, median per call)");
     println!("| client | per call (us) |");
@@ -147,18 +128,5 @@ fn main() {
     println!("| hand-written reqwest | {:.1} |", hand.as_secs_f64() * 1e6);
     println!("ratio generated / hand-written: {ratio:.3} (target <= 1.05)");
 
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir).expect("bench dir");
-    let mut file = std::fs::File::create(dir.join("client_overhead.json")).expect("bench file");
-    writeln!(
-        file,
-        "{}",
-        serde_json::json!({
-            "benchmark": "client_overhead",
-            "generated_us": generated.as_secs_f64() * 1e6,
-            "hand_written_us": hand.as_secs_f64() * 1e6,
-            "ratio": ratio,
-        })
-    )
-    .expect("written");
+    support::write_result("client_overhead", generated, hand);
 }

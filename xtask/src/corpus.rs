@@ -32,48 +32,19 @@ struct Row {
 }
 
 pub fn run(args: &[String], root: &Path) -> ExitCode {
-    // Generation times are only worth reporting from an optimized build.
     if cfg!(debug_assertions) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(root)
-            .args([
-                "run",
-                "--quiet",
-                "--release",
-                "--package",
-                "xtask",
-                "--",
-                "corpus",
-            ])
-            .args(args)
-            .status();
-        return match status {
-            Ok(status) if status.success() => ExitCode::SUCCESS,
-            _ => ExitCode::FAILURE,
-        };
+        return crate::rerun_in_release(root, "corpus", args);
     }
     let Some(dir) = args.first().map(PathBuf::from) else {
         eprintln!("usage: cargo xtask corpus DIR [--no-compile]");
         return ExitCode::from(2);
     };
     let compile = !args.iter().any(|a| a == "--no-compile");
-    let mut specs: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("json" | "yaml" | "yml")
-                )
-            })
-            .collect(),
-        Err(err) => {
-            eprintln!("cannot read {}: {err}", dir.display());
-            return ExitCode::from(2);
-        }
-    };
-    specs.sort();
+    if !dir.is_dir() {
+        eprintln!("cannot read {}: not a directory", dir.display());
+        return ExitCode::from(2);
+    }
+    let specs = crate::bench::spec_files(&dir);
     let label = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

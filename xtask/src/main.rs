@@ -1,46 +1,52 @@
 //! `cargo xtask`: repository tasks. `codegen` regenerates `generated/` from `specs/`; `bench`
-//! runs the benchmarks; `conformance` checks the generated servers with schemathesis; `corpus`
-//! generates and compiles a directory of real-world specs; the other commands are the
-//! generator's own (`generate`, `import`).
+//! measures generation and the generated code; `conformance` checks the generated servers
+//! with schemathesis; `corpus` generates and compiles a directory of real-world specs; the
+//! other commands are the generator's own (`generate`, `import`).
 
+mod bench;
 mod conformance;
 mod corpus;
+mod heap;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+// Counts heap use, so `bench` can report peak memory per stage.
+#[global_allocator]
+static HEAP: heap::Counting = heap::Counting;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     match args.first().map(String::as_str) {
-        Some("bench") => bench(&root),
+        Some("bench") => bench::run(&args[1..], &root),
+        Some("bench-spec") => bench::measure_one(&args[1..], &root),
         Some("conformance") => conformance::run(&root),
         Some("corpus") => corpus::run(&args[1..], &root),
         _ => generator::cli::run(&args, &root),
     }
 }
 
-/// Runs every benchmark in release mode; each prints its table and writes JSON under
-/// `target/bench/`.
-fn bench(root: &Path) -> ExitCode {
+/// Runs `xtask COMMAND ARGS` again from an optimized build: timings are only worth
+/// reporting from one.
+fn rerun_in_release(root: &Path, command: &str, args: &[String]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
         .args([
-            "bench",
+            "run",
+            "--quiet",
+            "--release",
             "--package",
-            "codegen-tests",
-            "--bench",
-            "client_overhead",
+            "xtask",
+            "--",
+            command,
         ])
+        .args(args)
         .status();
     match status {
         Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(err) => {
-            eprintln!("cannot run cargo: {err}");
-            ExitCode::FAILURE
-        }
+        _ => ExitCode::FAILURE,
     }
 }
 
