@@ -11,14 +11,17 @@ use std::time::Instant;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use generated::flexprice::server::{self, CreateUserInput};
-use generated::flexprice::types::{CreateUserRequest, CreateUserResponse, TenantResponse, UserType};
+use generated::flexprice::types::{
+    CreateUserRequest, CreateUserResponse, TenantResponse, UserType,
+};
 use generated::runtime::Validate as _;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 mod support;
 
-const REQUEST_BODY: &str = r#"{"type":"service_account","roles":["admin","billing"],"email":"ops@example.com"}"#;
+const REQUEST_BODY: &str =
+    r#"{"type":"service_account","roles":["admin","billing"],"email":"ops@example.com"}"#;
 const REQUESTS_PER_ROUND: usize = 4000;
 const ROUNDS: usize = 11;
 

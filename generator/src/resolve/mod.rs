@@ -105,6 +105,9 @@ struct Resolver<'a> {
     types: Vec<Option<TypeDef>>,
     /// Schema pointer -> its resolved type, so a schema reached twice yields one type.
     resolved: HashMap<String, TypeRef>,
+    /// Inline schema text -> its type, so a schema a document repeats inline (the same error
+    /// object in every operation, say) becomes one type rather than one per copy.
+    by_content: HashMap<String, TypeRef>,
     /// `components.schemas` key -> Rust type name.
     component_names: IndexMap<String, String>,
     /// Pointers whose resolution is under way (to report `$ref` cycles).
@@ -126,6 +129,7 @@ impl<'a> Resolver<'a> {
             type_names: Namespace::default(),
             types: Vec::new(),
             resolved: HashMap::new(),
+            by_content: HashMap::new(),
             component_names: IndexMap::new(),
             in_progress: Vec::new(),
             pending_names: HashMap::new(),

@@ -172,10 +172,21 @@ impl Resolver<'_> {
         if let Some(done) = self.resolved.get(pointer) {
             return done.clone();
         }
+        let content = defines_type(schema)
+            .then(|| serde_json::to_string(schema).ok())
+            .flatten();
+        if let Some(done) = content.as_ref().and_then(|c| self.by_content.get(c)) {
+            let ty = done.clone();
+            self.resolved.insert(pointer.to_owned(), ty.clone());
+            return ty;
+        }
         let hint = name_override(&schema.schema_data.extensions)
             .map_or_else(|| hint.to_owned(), naming::type_name);
         let ty = self.resolve_named(schema, pointer, &hint);
         self.resolved.insert(pointer.to_owned(), ty.clone());
+        if let Some(content) = content {
+            self.by_content.insert(content, ty.clone());
+        }
         self.record_example(schema, pointer, ty.clone());
         ty
     }
@@ -868,6 +879,17 @@ fn number_type(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> TypeRef {
 /// A schema that only documents (a description, say) and adds no structure.
 fn is_annotation(schema: &ReferenceOr<Schema>) -> bool {
     matches!(schema, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()))
+}
+
+/// Whether a schema can become a type of its own (so two copies of it would be two types).
+fn defines_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+        SchemaKind::Type(
+            Type::Integer(_) | Type::Number(_) | Type::Boolean(_) | Type::Array(_),
+        ) => false,
+        _ => true,
+    }
 }
 
 fn is_object_like(schema: &Schema) -> bool {
