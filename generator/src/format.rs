@@ -10,19 +10,13 @@ pub fn header(comment: &str, command: &str, sources: &[String]) -> String {
     )
 }
 
-/// Parses and pretty-prints `tokens`. A parse failure is a generator bug, reported as such.
-pub fn format_rust(
-    tokens: TokenStream,
-    command: &str,
-    sources: &[String],
-) -> Result<String, String> {
+/// Parses and pretty-prints one part of a file. A parse failure is a generator bug, reported
+/// as such. Printing parts apart and joining them gives the text printing the whole would:
+/// prettyplease ends every item with a line break and carries nothing from one to the next.
+pub fn format_part(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|err| format!("the generator emitted invalid Rust: {err}"))?;
-    Ok(format!(
-        "{}{}",
-        header("//", command, sources),
-        prettyplease::unparse(&file)
-    ))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Pretty-prints `tokens` without the file's inner attributes, so the text can be pulled into

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::emit;
 use crate::format;
@@ -27,26 +29,123 @@ pub struct CrateOptions {
 
 /// Emits and formats every file of a crate. An `Err` is a generator bug.
 pub fn render_crate(apis: &[Api], options: &CrateOptions) -> Result<Tree, String> {
-    let files = emit::emit_crate(apis, &options.crate_name, &options.sources_label);
-    format_crate(files, apis, options)
+    render_crate_timed(apis, options).map(|(tree, _)| tree)
 }
 
-/// Formats emitted files and adds the crate's `Cargo.toml`: the second half of
-/// [`render_crate`], apart so the two can be measured separately.
-pub fn format_crate(
-    files: Vec<emit::RustFile>,
+/// Where [`render_crate`] spent its time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderTimes {
+    /// Wall time of emitting and formatting, which run together.
+    pub wall: Duration,
+    /// Time spent emitting tokens, summed over the threads.
+    pub emit: Duration,
+    /// Time spent parsing and printing, summed over the threads.
+    pub format: Duration,
+    pub threads: usize,
+}
+
+/// [`render_crate`], with its times. The parts of every file are emitted and formatted on a
+/// few threads, then joined in order, so the text is the same whatever the thread count.
+pub fn render_crate_timed(
     apis: &[Api],
     options: &CrateOptions,
-) -> Result<Tree, String> {
+) -> Result<(Tree, RenderTimes), String> {
+    let started = Instant::now();
+    let files = emit::emit_crate(apis, &options.crate_name, &options.sources_label);
+    let mut jobs = Vec::new();
+    let mut headers = Vec::new();
+    for (file_index, file) in files.into_iter().enumerate() {
+        headers.push((
+            file.path,
+            format::header("//", &options.command, &file.sources),
+        ));
+        for (part_index, part) in file.parts.into_iter().enumerate() {
+            jobs.push(((file_index, part_index), part));
+        }
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+        .min(jobs.len().max(1));
+    let queue = Mutex::new(jobs.into_iter());
+    let mut results = Vec::new();
+    let mut times = RenderTimes {
+        threads,
+        ..RenderTimes::default()
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, || format_jobs(&queue))
+            })
+            .collect();
+        for worker in workers {
+            match worker.map(|handle| handle.join()) {
+                Ok(Ok(done)) => {
+                    times.emit += done.emit;
+                    times.format += done.format;
+                    results.extend(done.texts);
+                }
+                _ => results.push(((usize::MAX, 0), Err("a formatting thread failed".into()))),
+            }
+        }
+    });
+    results.sort_by_key(|(key, _)| *key);
+    let mut texts: Vec<String> = headers.iter().map(|(_, header)| header.clone()).collect();
+    for ((file_index, _), text) in results {
+        let text = text.map_err(|err| match headers.get(file_index) {
+            Some((path, _)) => format!("{path}: {err}"),
+            None => err,
+        })?;
+        texts[file_index].push_str(&text);
+    }
     let mut tree = Tree::default();
-    for file in files {
-        let text = format::format_rust(file.tokens, &options.command, &file.sources)
-            .map_err(|err| format!("{}: {err}", file.path))?;
-        tree.files.insert(file.path, text);
+    for ((path, _), text) in headers.into_iter().zip(texts) {
+        tree.files.insert(path, text);
     }
     tree.files
         .insert("Cargo.toml".into(), cargo_toml(apis, options));
-    Ok(tree)
+    times.wall = started.elapsed();
+    Ok((tree, times))
+}
+
+/// Enough for the two to eight cores of a build machine; more only adds contention.
+const MAX_THREADS: usize = 8;
+/// Parsing recurses into nested expressions and types.
+const WORKER_STACK: usize = 64 << 20;
+
+type PartKey = (usize, usize);
+
+struct Formatted {
+    texts: Vec<(PartKey, Result<String, String>)>,
+    emit: Duration,
+    format: Duration,
+}
+
+/// Takes parts off the queue until it is empty: emits each, then formats it.
+fn format_jobs<'a>(queue: &Mutex<std::vec::IntoIter<(PartKey, emit::Part<'a>)>>) -> Formatted {
+    let mut done = Formatted {
+        texts: Vec::new(),
+        emit: Duration::ZERO,
+        format: Duration::ZERO,
+    };
+    loop {
+        let next = match queue.lock() {
+            Ok(mut jobs) => jobs.next(),
+            Err(_) => None,
+        };
+        let Some((key, part)) = next else {
+            return done;
+        };
+        let started = Instant::now();
+        let tokens = part();
+        let emitted = Instant::now();
+        done.texts.push((key, format::format_part(tokens)));
+        done.emit += emitted - started;
+        done.format += emitted.elapsed();
+    }
 }
 
 fn cargo_toml(apis: &[Api], options: &CrateOptions) -> String {

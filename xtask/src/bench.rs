@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use generator::manifest::Manifest;
 use generator::output::{self, CrateOptions};
-use generator::{build_api, emit, ApiInput};
+use generator::{build_api, ApiInput};
 use serde_json::{json, Value};
 
 use crate::heap;
@@ -215,14 +215,17 @@ fn file_size(path: &Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
-/// Runs the spec `RUNS` times, each in a fresh process, and keeps the median run.
+/// Runs the spec `RUNS` times, each in a fresh process, and keeps the median run; then once
+/// more with heap counting (which slows allocation) for the memory figures.
 fn median_run(root: &Path, spec: &BenchSpec) -> Result<Value, String> {
     let mut runs = Vec::new();
     for _ in 0..RUNS {
-        runs.push(measure_in_child(root, spec)?);
+        runs.push(measure_in_child(root, spec, false)?);
     }
     runs.sort_by(|a, b| total_ms(a).total_cmp(&total_ms(b)));
     let mut row = runs.swap_remove(RUNS / 2);
+    let memory = measure_in_child(root, spec, true)?;
+    row["peak_heap_bytes"] = memory["peak_heap_bytes"].clone();
     row["label"] = json!(spec.label);
     eprintln!("{:>8.0} ms  {}", total_ms(&row), spec.label);
     Ok(row)
@@ -232,11 +235,12 @@ fn total_ms(row: &Value) -> f64 {
     STAGES.iter().filter_map(|s| row["ms"][s].as_f64()).sum()
 }
 
-fn measure_in_child(root: &Path, spec: &BenchSpec) -> Result<Value, String> {
+fn measure_in_child(root: &Path, spec: &BenchSpec, count_heap: bool) -> Result<Value, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
     let output = Command::new(exe)
         .current_dir(root)
         .arg("bench-spec")
+        .args(count_heap.then_some("--heap"))
         .arg(&spec.input.module)
         .arg(&spec.base)
         .args(&spec.input.specs)
@@ -253,22 +257,27 @@ fn measure_in_child(root: &Path, spec: &BenchSpec) -> Result<Value, String> {
     serde_json::from_str(stdout.trim()).map_err(|e| format!("unreadable measurement: {e}"))
 }
 
-/// `xtask bench-spec MODULE BASE SPEC...`: generates one API into `target/bench/out/MODULE`
-/// and prints its measurements as one JSON line.
+/// `xtask bench-spec [--heap] MODULE BASE SPEC...`: generates one API into
+/// `target/bench/out/MODULE` and prints its measurements as one JSON line; `--heap` counts
+/// heap use too.
 pub fn measure_one(args: &[String], root: &Path) -> ExitCode {
+    let (count_heap, args) = match args.split_first() {
+        Some((flag, rest)) if flag == "--heap" => (true, rest),
+        _ => (false, args),
+    };
     let [module, base, specs @ ..] = args else {
-        eprintln!("usage: xtask bench-spec MODULE BASE SPEC...");
+        eprintln!("usage: xtask bench-spec [--heap] MODULE BASE SPEC...");
         return ExitCode::from(2);
     };
+    if count_heap {
+        heap::enable();
+    }
     let input = ApiInput {
         module: module.clone(),
         specs: specs.iter().map(PathBuf::from).collect(),
     };
-    match measure(
-        &input,
-        Path::new(base),
-        &root.join("target/bench/out").join(module),
-    ) {
+    let out = root.join("target/bench/out").join(module);
+    match measure(&input, Path::new(base), &out, count_heap) {
         Ok(row) => {
             println!("{row}");
             ExitCode::SUCCESS
@@ -280,7 +289,7 @@ pub fn measure_one(args: &[String], root: &Path) -> ExitCode {
     }
 }
 
-fn measure(input: &ApiInput, base: &Path, out: &Path) -> Result<Value, String> {
+fn measure(input: &ApiInput, base: &Path, out: &Path, count_heap: bool) -> Result<Value, String> {
     let input_bytes: u64 = input.specs.iter().map(|p| file_size(p)).sum();
     heap::reset_peak();
     let built = build_api(input, base);
@@ -297,16 +306,12 @@ fn measure(input: &ApiInput, base: &Path, out: &Path) -> Result<Value, String> {
     };
 
     heap::reset_peak();
-    let started = Instant::now();
-    let files = emit::emit_crate(apis, &options.crate_name, &options.sources_label);
-    let emit_time = started.elapsed();
-    let emit_peak = heap::peak();
-
-    heap::reset_peak();
-    let started = Instant::now();
-    let tree = output::format_crate(files, apis, &options)?;
-    let format_time = started.elapsed();
-    let format_peak = heap::peak();
+    let (tree, render) = output::render_crate_timed(apis, &options)?;
+    let render_peak = heap::peak();
+    // Emitting and formatting run together on several threads: their wall time is split in
+    // proportion to the CPU time each took.
+    let cpu = (render.emit + render.format).as_secs_f64().max(1e-9);
+    let emit_share = render.emit.as_secs_f64() / cpu;
 
     let started = Instant::now();
     let _ = std::fs::remove_dir_all(out);
@@ -329,7 +334,7 @@ fn measure(input: &ApiInput, base: &Path, out: &Path) -> Result<Value, String> {
         d.len()
     };
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    let peak_heap = build_peak.max(emit_peak).max(format_peak);
+    let wall = ms(render.wall);
     Ok(json!({
         "module": input.module,
         "input_bytes": input_bytes,
@@ -337,16 +342,18 @@ fn measure(input: &ApiInput, base: &Path, out: &Path) -> Result<Value, String> {
             "load": ms(built.times.load),
             "normalize": ms(built.times.normalize),
             "resolve": ms(built.times.resolve),
-            "emit": ms(emit_time),
-            "format": ms(format_time),
+            "emit": wall * emit_share,
+            "format": wall * (1.0 - emit_share),
             "write": ms(write_time),
         },
-        "peak_heap_bytes": {
+        "emit_cpu_ms": ms(render.emit),
+        "format_cpu_ms": ms(render.format),
+        "threads": render.threads,
+        "peak_heap_bytes": count_heap.then(|| json!({
             "load_to_resolve": build_peak,
-            "emit": emit_peak,
-            "format": format_peak,
-            "all": peak_heap,
-        },
+            "emit_and_format": render_peak,
+            "all": build_peak.max(render_peak),
+        })),
         "peak_rss_bytes": heap::peak_rss(),
         "operations": api.operations.len(),
         "types": api.types.len(),
@@ -361,7 +368,9 @@ fn mb(bytes: u64) -> f64 {
 }
 
 fn stage_table(rows: &[Value]) -> String {
-    let mut out = String::from("## Generation, per stage (median of 3 runs, release build)\n\n");
+    let mut out = String::from(
+        "## Generation, per stage (median of 3 runs, release build)\n\nEmit and format run together on every core; their wall time is split by the CPU time each took.\n\n",
+    );
     out.push_str("| spec | input MB | load | normalize | resolve | emit | format | write | total ms | peak heap MB | heap/input | peak RSS MB | ops | lines | lines/op |\n");
     out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for row in rows {
@@ -404,11 +413,14 @@ fn scaling_rows(root: &Path, sample: &Path) -> Vec<Value> {
     let mut rows = Vec::new();
     for path in specs {
         let spec = corpus_spec(&path);
-        match measure_in_child(root, &spec) {
-            Ok(mut row) => {
-                row["label"] = json!(spec.label);
-                rows.push(row);
-            }
+        let measured = measure_in_child(root, &spec, false).and_then(|mut row| {
+            let memory = measure_in_child(root, &spec, true)?;
+            row["peak_heap_bytes"] = memory["peak_heap_bytes"].clone();
+            row["label"] = json!(spec.label);
+            Ok(row)
+        });
+        match measured {
+            Ok(row) => rows.push(row),
             Err(message) => eprintln!("{}: {message}", spec.label),
         }
     }
@@ -505,7 +517,7 @@ fn scaling_table(rows: &[Value]) -> String {
 /// Dependencies are built first, so the timed runs compile the generated crate alone.
 fn compile_cost(root: &Path, spec: &Path) -> Result<Value, String> {
     let bench_spec = corpus_spec(spec);
-    let measured = measure_in_child(root, &bench_spec)?;
+    let measured = measure_in_child(root, &bench_spec, false)?;
     let dir = root.join("target/bench/out").join(&bench_spec.input.module);
     let manifest = dir.join("Cargo.toml");
     let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;

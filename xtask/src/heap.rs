@@ -1,17 +1,34 @@
 //! A global allocator that counts live heap bytes and their peak, so the benchmark can report
-//! the memory each stage needs without an external profiler.
+//! the memory each stage needs without an external profiler. Counting costs time (atomic
+//! updates on every allocation), so it is off unless [`enable`]d, and timed runs leave it off.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 pub struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+// Signed: blocks allocated before counting began may be freed after it.
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
 
 fn grew(bytes: usize) {
-    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(live, Ordering::Relaxed);
+    if COUNTING.load(Ordering::Relaxed) {
+        let bytes = bytes as isize;
+        let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        PEAK.fetch_max(live, Ordering::Relaxed);
+    }
+}
+
+fn shrank(bytes: usize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        LIVE.fetch_sub(bytes as isize, Ordering::Relaxed);
+    }
+}
+
+/// Starts counting allocations.
+pub fn enable() {
+    COUNTING.store(true, Ordering::Relaxed);
 }
 
 // SAFETY: every call is forwarded to `System` unchanged; only the counters are extra.
@@ -34,13 +51,13 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
         unsafe { System.dealloc(pointer, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        shrank(layout.size());
     }
 
     unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let moved = unsafe { System.realloc(pointer, layout, new_size) };
         if !moved.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            shrank(layout.size());
             grew(new_size);
         }
         moved
@@ -54,7 +71,7 @@ pub fn reset_peak() {
 
 /// The most heap bytes live at once since the last [`reset_peak`].
 pub fn peak() -> usize {
-    PEAK.load(Ordering::Relaxed)
+    PEAK.load(Ordering::Relaxed).max(0) as usize
 }
 
 /// Peak resident set size of this process (Linux only: `VmHWM`).

@@ -10,17 +10,30 @@ use super::types::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
 pub fn emit_client_module(api: &Api) -> TokenStream {
-    let server = emit_server(api);
-    let client = emit_client(api);
-    let operations = api.operations.iter().map(emit_operation_types);
-    quote! {
-        #![doc = " The async client of this API."]
-        use crate::runtime::client as rt;
+    super::join_parts(client_module_parts(api))
+}
 
-        #server
-        #client
-        #(#operations)*
+/// The client module in parts: the client with every method, then each operation's types in
+/// runs of [`super::ITEMS_PER_PART`].
+pub fn client_module_parts(api: &Api) -> Vec<super::Part<'_>> {
+    let mut parts: Vec<super::Part<'_>> = vec![Box::new(move || {
+        let server = emit_server(api);
+        let client = emit_client(api);
+        quote! {
+            #![doc = " The async client of this API."]
+            use crate::runtime::client as rt;
+
+            #server
+            #client
+        }
+    })];
+    for chunk in api.operations.chunks(super::ITEMS_PER_PART) {
+        parts.push(Box::new(move || {
+            let operations = chunk.iter().map(emit_operation_types);
+            quote!(#(#operations)*)
+        }));
     }
+    parts
 }
 
 fn emit_server(api: &Api) -> TokenStream {

@@ -16,20 +16,38 @@ mod validate;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub use client::emit_client_module;
+pub use client::{client_module_parts, emit_client_module};
 pub use docs::rustdoc_lines;
 pub use runtime::{emit_runtime, Needs};
-pub use server::emit_server_module;
+pub use server::{emit_server_module, server_module_parts};
 
 use crate::ir::{Api, TypeKind};
 use types::ident;
 
+/// A piece of a file: it emits its tokens when called, on whichever thread formats it. A file's
+/// pieces are formatted apart and joined in order; only the first carries inner attributes.
+pub type Part<'a> = Box<dyn FnOnce() -> TokenStream + Send + 'a>;
+
+/// Operations or types per [`Part`]: small enough to spread a large file over every core and
+/// to keep one syntax tree at a time in memory, large enough to keep the overhead low.
+pub const ITEMS_PER_PART: usize = 32;
+
 /// A Rust source file to format and write, relative to the crate root.
-pub struct RustFile {
+pub struct RustFile<'a> {
     pub path: String,
     /// Spec files it comes from (named in its header).
     pub sources: Vec<String>,
-    pub tokens: TokenStream,
+    pub parts: Vec<Part<'a>>,
+}
+
+/// One part made of tokens already built (for the small files).
+fn whole<'a>(tokens: impl FnOnce() -> TokenStream + Send + 'a) -> Vec<Part<'a>> {
+    vec![Box::new(tokens)]
+}
+
+/// Joins the parts of a file into one token stream.
+pub fn join_parts(parts: Vec<Part<'_>>) -> TokenStream {
+    parts.into_iter().map(|part| part()).collect()
 }
 
 /// What the crate as a whole needs from the runtime.
@@ -70,48 +88,48 @@ pub fn has_client(api: &Api) -> bool {
 }
 
 /// Every Rust file of a generated crate named `crate_name`.
-pub fn emit_crate(apis: &[Api], crate_name: &str, manifest: &str) -> Vec<RustFile> {
+pub fn emit_crate<'a>(apis: &'a [Api], crate_name: &'a str, manifest: &str) -> Vec<RustFile<'a>> {
     let all_sources: Vec<String> = vec![manifest.to_owned()];
     let mut files = vec![
         RustFile {
             path: "src/lib.rs".into(),
             sources: all_sources.clone(),
-            tokens: emit_lib(apis),
+            parts: whole(move || emit_lib(apis)),
         },
         RustFile {
             path: "src/runtime.rs".into(),
             sources: all_sources.clone(),
-            tokens: runtime::emit_runtime(needs(apis)),
+            parts: whole(move || runtime::emit_runtime(needs(apis))),
         },
     ];
     for api in apis {
         files.push(RustFile {
             path: format!("src/{}/mod.rs", api.module),
             sources: api.spec_files.clone(),
-            tokens: emit_api_module(api),
+            parts: whole(move || emit_api_module(api)),
         });
         if has_client(api) {
             files.push(RustFile {
                 path: format!("src/{}/client.rs", api.module),
                 sources: api.spec_files.clone(),
-                tokens: client::emit_client_module(api),
+                parts: client::client_module_parts(api),
             });
             files.push(RustFile {
                 path: format!("src/{}/server.rs", api.module),
                 sources: api.spec_files.clone(),
-                tokens: server::emit_server_module(api),
+                parts: server::server_module_parts(api),
             });
         }
         files.push(RustFile {
             path: format!("src/{}/types.rs", api.module),
             sources: api.spec_files.clone(),
-            tokens: emit_types_module(api),
+            parts: types_module_parts(api),
         });
     }
     files.push(RustFile {
         path: "tests/examples.rs".into(),
         sources: all_sources,
-        tokens: examples::emit_examples(apis, crate_name),
+        parts: whole(move || examples::emit_examples(apis, crate_name)),
     });
     files
 }
@@ -186,25 +204,36 @@ fn emit_api_module(api: &Api) -> TokenStream {
 }
 
 pub fn emit_types_module(api: &Api) -> TokenStream {
+    join_parts(types_module_parts(api))
+}
+
+/// The `types` module in parts: its doc, then the types in runs of [`ITEMS_PER_PART`].
+pub fn types_module_parts(api: &Api) -> Vec<Part<'_>> {
     let doc = format!(" Schemas of {} as Rust types.", api.title);
-    let parameter_types: std::collections::BTreeSet<&str> = api
-        .operations
-        .iter()
-        .flat_map(|op| &op.parameters)
-        .filter_map(|p| match p.ty.non_null() {
-            crate::ir::TypeRef::List(item) => item.direct_name(),
-            other => other.direct_name(),
-        })
-        .collect();
-    let defs = api.types.iter().map(|def| {
-        let code = types::emit_type(def);
-        let param = parameter_types
-            .contains(def.name.as_str())
-            .then(|| types::emit_json_param(def));
-        quote!(#code #param)
-    });
-    quote! {
-        #![doc = #doc]
-        #(#defs)*
+    // Types used as parameters get a JSON parameter impl too.
+    let parameter_types: std::sync::Arc<std::collections::BTreeSet<&str>> = std::sync::Arc::new(
+        api.operations
+            .iter()
+            .flat_map(|op| &op.parameters)
+            .filter_map(|p| match p.ty.non_null() {
+                crate::ir::TypeRef::List(item) => item.direct_name(),
+                other => other.direct_name(),
+            })
+            .collect(),
+    );
+    let mut parts: Vec<Part<'_>> = vec![Box::new(move || quote!(#![doc = #doc]))];
+    for chunk in api.types.chunks(ITEMS_PER_PART) {
+        let parameter_types = parameter_types.clone();
+        parts.push(Box::new(move || {
+            let defs = chunk.iter().map(|def| {
+                let code = types::emit_type(def);
+                let param = parameter_types
+                    .contains(def.name.as_str())
+                    .then(|| types::emit_json_param(def));
+                quote!(#code #param)
+            });
+            quote!(#(#defs)*)
+        }));
     }
+    parts
 }

@@ -11,26 +11,39 @@ use super::types::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Status, TypeRef};
 
 pub fn emit_server_module(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(emit_trait_method);
-    let router = emit_router(api);
-    let operations = api.operations.iter().map(emit_operation);
-    let doc = format!(
-        " Serves {}: implement [`Api`], then `router(implementation)`.",
-        api.title
-    );
-    quote! {
-        #![doc = #doc]
-        use crate::runtime::server as rt;
+    super::join_parts(server_module_parts(api))
+}
 
-        /// One async method per operation. Inputs arrive checked; outputs are the documented
-        /// responses (or an explicit `Undocumented` one).
-        pub trait Api: Send + Sync + 'static {
-            #(#methods)*
+/// The server module in parts: the `Api` trait and the router, then each operation's types
+/// and handler in runs of [`super::ITEMS_PER_PART`].
+pub fn server_module_parts(api: &Api) -> Vec<super::Part<'_>> {
+    let mut parts: Vec<super::Part<'_>> = vec![Box::new(move || {
+        let methods = api.operations.iter().map(emit_trait_method);
+        let router = emit_router(api);
+        let doc = format!(
+            " Serves {}: implement [`Api`], then `router(implementation)`.",
+            api.title
+        );
+        quote! {
+            #![doc = #doc]
+            use crate::runtime::server as rt;
+
+            /// One async method per operation. Inputs arrive checked; outputs are the documented
+            /// responses (or an explicit `Undocumented` one).
+            pub trait Api: Send + Sync + 'static {
+                #(#methods)*
+            }
+
+            #router
         }
-
-        #router
-        #(#operations)*
+    })];
+    for chunk in api.operations.chunks(super::ITEMS_PER_PART) {
+        parts.push(Box::new(move || {
+            let operations = chunk.iter().map(emit_operation);
+            quote!(#(#operations)*)
+        }));
     }
+    parts
 }
 
 fn input_name(op: &Operation) -> proc_macro2::Ident {
