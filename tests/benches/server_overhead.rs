@@ -26,16 +26,18 @@ const REQUESTS_PER_ROUND: usize = 4000;
 const ROUNDS: usize = 11;
 
 fn created_user() -> CreateUserResponse {
-    let mut user = CreateUserResponse::default();
-    user.id = Some("u1".into());
-    user.email = Some("ops@example.com".into());
-    user.roles = Some(vec!["admin".into(), "billing".into()]);
-    user.type_ = Some(UserType::ServiceAccount);
-    let mut tenant = TenantResponse::default();
-    tenant.id = Some("t1".into());
-    tenant.name = Some("Acme".into());
-    user.tenant = Some(tenant);
-    user
+    CreateUserResponse {
+        id: Some("u1".into()),
+        email: Some("ops@example.com".into()),
+        roles: Some(vec!["admin".into(), "billing".into()]),
+        type_: Some(UserType::ServiceAccount),
+        tenant: Some(TenantResponse {
+            id: Some("t1".into()),
+            name: Some("Acme".into()),
+            ..TenantResponse::default()
+        }),
+        ..CreateUserResponse::default()
+    }
 }
 
 struct Generated;
