@@ -73,3 +73,42 @@ fn schemas_that_differ_in_one_keyword_stay_apart() {
     );
     assert_eq!(api.types.len(), 4);
 }
+
+/// A spec with more operations and schemas than fit in one part of a file.
+fn many_operations(count: usize) -> String {
+    let mut text = String::from("openapi: 3.0.3\ninfo: { title: Many, version: \"1\" }\npaths:\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "  /things{i}/{{id}}:\n    post:\n      operationId: thing{i}\n      parameters: [{{ name: id, in: path, required: true, schema: {{ type: integer }} }}]\n      requestBody: {{ content: {{ application/json: {{ schema: {{ $ref: '#/components/schemas/Thing{i}' }} }} }} }}\n      responses:\n        \"200\": {{ description: ok, content: {{ application/json: {{ schema: {{ type: object, properties: {{ n{i}: {{ type: string, enum: [a, b] }} }} }} }} }} }}\n"
+        ));
+    }
+    text.push_str("components:\n  schemas:\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "    Thing{i}:\n      description: Thing number {i}.\n      type: object\n      required: [name]\n      properties: {{ name: {{ type: string, maxLength: {i} }}, tags: {{ type: array, items: {{ type: string }} }} }}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn files_formatted_in_parts_read_as_if_formatted_whole() {
+    let api = build(&many_operations(3 * generator::emit::ITEMS_PER_PART + 5));
+    let options = generator::output::CrateOptions {
+        crate_name: "many".into(),
+        command: "test".into(),
+        sources_label: "many.yaml".into(),
+    };
+    let tree =
+        generator::output::render_crate(std::slice::from_ref(&api), &options).expect("renders");
+    let whole = |tokens| generator::format::format_part(tokens).expect("formats");
+    for (file, tokens) in [
+        ("types.rs", generator::emit::emit_types_module(&api)),
+        ("client.rs", generator::emit::emit_client_module(&api)),
+        ("server.rs", generator::emit::emit_server_module(&api)),
+    ] {
+        let in_parts = &tree.files[&format!("src/m/{file}")];
+        let body = in_parts.split_once('\n').expect("a header line").1;
+        assert_eq!(body, whole(tokens), "{file} differs");
+    }
+}
