@@ -2,21 +2,152 @@
 //!
 //! Runs only when a diagnostic is reported, so the normal path parses each file once; the
 //! first diagnostic of a file indexes every node, the others look up.
+//!
+//! Nodes are keyed by a hash of their pointer, built segment by segment, so indexing a large
+//! document builds no pointer strings and keeps a few words per node.
 
 use std::collections::HashMap;
+use std::hash::Hasher as _;
 
 use yaml_rust2::parser::{Event, Parser};
 
-/// JSON pointer -> 1-based line and column of every node (a mapping entry at its key).
-pub type Index = HashMap<String, (usize, usize)>;
+/// Hash of a JSON pointer -> 1-based line and column of its node (a mapping entry at its key).
+pub type Index = HashMap<u64, (usize, usize)>;
+
+/// The hash of the empty pointer (the document).
+const ROOT: u64 = 0;
+
+/// The hash of `parent`'s child named `segment` (unescaped).
+fn child_hash(parent: u64, segment: &str) -> u64 {
+    // A fixed-key hasher: the same pointer hashes the same in every run.
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write_u64(parent);
+    hasher.write(segment.as_bytes());
+    hasher.finish()
+}
 
 /// Indexes every node of `text` in one pass (as far as the text parses).
 pub fn index(text: &str) -> Index {
+    // Large specs are mostly JSON, which a byte scan indexes many times faster than a YAML
+    // parser, and without its buffers.
+    if text.trim_start().starts_with('{') {
+        if let Some(index) = index_json(text) {
+            return index;
+        }
+    }
+    index_yaml(text)
+}
+
+/// An open JSON container while scanning.
+enum JsonFrame {
+    /// The pointer hash, and the key read and not yet given a value.
+    Object(u64, Option<(String, (usize, usize))>),
+    Array(u64, usize),
+}
+
+/// Indexes well-formed JSON by scanning its bytes; `None` if it is not.
+fn index_json(text: &str) -> Option<Index> {
+    let bytes = text.as_bytes();
+    let mut index = Index::new();
+    let mut stack: Vec<JsonFrame> = Vec::new();
+    let (mut at, mut line, mut line_start_chars, mut chars) = (0usize, 1usize, 0usize, 0usize);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        let here = (line, chars - line_start_chars + 1);
+        match byte {
+            b'\n' => {
+                line += 1;
+                line_start_chars = chars + 1;
+            }
+            b' ' | b'\t' | b'\r' | b',' | b':' => {}
+            b'}' | b']' => {
+                stack.pop()?;
+                finish_json_value(&mut stack);
+            }
+            b'"' if matches!(stack.last(), Some(JsonFrame::Object(_, None))) => {
+                let end = string_end(bytes, at)?;
+                let key: String = serde_json::from_str(&text[at..end]).ok()?;
+                if let Some(JsonFrame::Object(_, pending)) = stack.last_mut() {
+                    *pending = Some((key, here));
+                }
+                chars += text[at..end].chars().count();
+                at = end;
+                continue;
+            }
+            _ => {
+                let hash = match stack.last() {
+                    None => ROOT,
+                    Some(JsonFrame::Object(parent, Some((key, key_at)))) => {
+                        let hash = child_hash(*parent, key);
+                        index.entry(hash).or_insert(*key_at);
+                        hash
+                    }
+                    Some(JsonFrame::Object(_, None)) => return None,
+                    Some(JsonFrame::Array(parent, position)) => {
+                        let hash = child_hash(*parent, &position.to_string());
+                        index.entry(hash).or_insert(here);
+                        hash
+                    }
+                };
+                if stack.is_empty() {
+                    index.entry(ROOT).or_insert(here);
+                }
+                match byte {
+                    b'{' => stack.push(JsonFrame::Object(hash, None)),
+                    b'[' => stack.push(JsonFrame::Array(hash, 0)),
+                    _ => {
+                        let end = if byte == b'"' {
+                            string_end(bytes, at)?
+                        } else {
+                            at + bytes[at..]
+                                .iter()
+                                .position(|b| b"\t\r\n ,:]}".contains(b))
+                                .unwrap_or(bytes.len() - at)
+                        };
+                        chars += text[at..end].chars().count();
+                        at = end;
+                        finish_json_value(&mut stack);
+                        continue;
+                    }
+                }
+            }
+        }
+        if byte & 0xC0 != 0x80 {
+            chars += 1;
+        }
+        at += 1;
+    }
+    stack.is_empty().then_some(index)
+}
+
+/// The index just past the string that opens at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\\' => at += 2,
+            b'"' => return Some(at + 1),
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+fn finish_json_value(stack: &mut [JsonFrame]) {
+    match stack.last_mut() {
+        Some(JsonFrame::Object(_, pending)) => *pending = None,
+        Some(JsonFrame::Array(_, position)) => *position += 1,
+        None => {}
+    }
+}
+
+/// Indexes YAML (and JSON that the byte scan rejects) with a YAML parser.
+fn index_yaml(text: &str) -> Index {
     let mut index = Index::new();
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    // The pointer of each open container, so a child's pointer is one push away.
-    let mut pointers: Vec<String> = Vec::new();
+    // The pointer hash of each open container, so a child's is one step away.
+    let mut pointers: Vec<u64> = Vec::new();
     while let Ok((event, mark)) = parser.next_token() {
         let here = (mark.line(), mark.col() + 1);
         let starts_node = matches!(
@@ -34,26 +165,28 @@ pub fn index(text: &str) -> Index {
                         *key = Some((name.clone(), here));
                     } else if !matches!(event, Event::Alias(_)) {
                         stack.push(Frame::Key);
-                        pointers.push(String::new());
+                        pointers.push(ROOT);
                     }
                     continue;
                 }
                 Some(Frame::Key) => {}
                 parent => {
-                    let parent_pointer = pointers.last().map(String::as_str).unwrap_or("");
-                    let (segment, at) = match parent {
+                    let parent_pointer = pointers.last().copied().unwrap_or(ROOT);
+                    let full = match parent {
+                        None => ROOT,
                         Some(Frame::Map {
-                            key: Some((name, at)),
-                        }) => (escape(name), *at),
-                        Some(Frame::Seq { index }) => (index.to_string(), here),
-                        _ => (String::new(), here),
+                            key: Some((name, _)),
+                        }) => child_hash(parent_pointer, name),
+                        Some(Frame::Seq { index }) => {
+                            child_hash(parent_pointer, &index.to_string())
+                        }
+                        _ => child_hash(parent_pointer, ""),
                     };
-                    let full = if stack.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{parent_pointer}/{segment}")
+                    let at = match parent {
+                        Some(Frame::Map { key: Some((_, at)) }) => *at,
+                        _ => here,
                     };
-                    index.entry(full.clone()).or_insert(at);
+                    index.entry(full).or_insert(at);
                     pointer = Some(full);
                 }
             }
@@ -88,18 +221,16 @@ pub fn index(text: &str) -> Index {
 
 /// The position of `pointer`, or of its deepest indexed ancestor.
 pub fn lookup(index: &Index, pointer: &str) -> Option<(usize, usize)> {
-    let mut current = pointer.strip_prefix('#').unwrap_or(pointer);
-    loop {
-        if let Some(at) = index.get(current) {
-            return Some(*at);
+    let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
+    let mut chain = vec![ROOT];
+    if !pointer.is_empty() {
+        for segment in pointer.strip_prefix('/').unwrap_or(pointer).split('/') {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let parent = chain.last().copied().unwrap_or(ROOT);
+            chain.push(child_hash(parent, &segment));
         }
-        let cut = current.rfind('/')?;
-        current = &current[..cut];
     }
-}
-
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    chain.iter().rev().find_map(|hash| index.get(hash).copied())
 }
 
 enum Frame {
@@ -149,6 +280,24 @@ mod tests {
             line_col(YAML, "/paths/~1users/post/requestBody"),
             Some((4, 5))
         );
+    }
+
+    #[test]
+    fn the_json_scan_agrees_with_the_yaml_parser() {
+        let json = "{\"openapi\": \"3.1.0\",\n \"paths\": {\"/a~b/{id}\": {\"get\": {\"tags\": [\"x\", {\"k\\\"q\": [1, -2.5e3, true, null]}],\n  \"summary\": \"caf\u{e9} \\u00e9 [x]: {y}\", \"e\": {}, \"f\": []}}},\n \"z\": \"\u{1F600}\", \"w\": 1}";
+        let scanned = index_json(json).expect("well-formed JSON");
+        assert_eq!(scanned, index_yaml(json));
+        assert_eq!(
+            lookup(&scanned, "/paths/~1a~0b~1{id}/get/tags/1/k\"q/2"),
+            Some((2, 69))
+        );
+        assert_eq!(lookup(&scanned, "/w"), Some((4, 12)));
+        assert!(index_json("{\"a\": [1, 2}").is_none());
+        // Cut anywhere (even inside a character), the text is indexed or refused, never a panic.
+        for (cut, _) in json.char_indices() {
+            let _ = index(&json[..cut]);
+            let _ = index_json(&format!("{}é\\", &json[..cut]));
+        }
     }
 
     #[test]

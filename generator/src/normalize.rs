@@ -1,6 +1,7 @@
 //! Normalize stage: check the OpenAPI version, lower 3.1 constructs onto the 3.0 model, and
 //! deserialize into `openapiv3`.
 
+use serde::Deserialize as _;
 use serde_json::{Map, Value};
 
 use crate::diag::{Code, Severity, Sink};
@@ -23,6 +24,11 @@ pub fn normalize(loaded: &mut Loaded, sink: &mut Sink) -> Option<openapiv3::Open
     if let Value::Object(root) = &mut loaded.document {
         root.entry("paths")
             .or_insert_with(|| Value::Object(Map::new()));
+    }
+    // Tracking the path costs time on every node: only a document that fails is decoded again
+    // with it, to say where.
+    if let Ok(api) = openapiv3::OpenAPI::deserialize(&loaded.document) {
+        return Some(api);
     }
     let parsed: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&loaded.document);
     match parsed {

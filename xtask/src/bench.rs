@@ -355,6 +355,7 @@ fn measure(input: &ApiInput, base: &Path, out: &Path, count_heap: bool) -> Resul
             "all": build_peak.max(render_peak),
         })),
         "peak_rss_bytes": heap::peak_rss(),
+        "warnings": built.diagnostics.len(),
         "operations": api.operations.len(),
         "types": api.types.len(),
         "types_sharing_a_schema": origins.len() - distinct,

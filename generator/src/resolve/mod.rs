@@ -105,9 +105,9 @@ struct Resolver<'a> {
     types: Vec<Option<TypeDef>>,
     /// Schema pointer -> its resolved type, so a schema reached twice yields one type.
     resolved: HashMap<String, TypeRef>,
-    /// Inline schema text -> its type, so a schema a document repeats inline (the same error
-    /// object in every operation, say) becomes one type rather than one per copy.
-    by_content: HashMap<String, TypeRef>,
+    /// Digest of an inline schema's text -> its type, so a schema a document repeats inline
+    /// (the same error object in every operation, say) becomes one type, not one per copy.
+    by_content: HashMap<(u64, u64), TypeRef>,
     /// `components.schemas` key -> Rust type name.
     component_names: IndexMap<String, String>,
     /// Pointers whose resolution is under way (to report `$ref` cycles).

@@ -6,6 +6,7 @@ use openapiv3::{
     SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
+use std::hash::Hasher as _;
 
 use super::{docs, name_override, Resolver};
 use crate::diag::{self, Code, Severity};
@@ -173,7 +174,7 @@ impl Resolver<'_> {
             return done.clone();
         }
         let content = defines_type(schema)
-            .then(|| serde_json::to_string(schema).ok())
+            .then(|| content_digest(schema))
             .flatten();
         if let Some(done) = content.as_ref().and_then(|c| self.by_content.get(c)) {
             let ty = done.clone();
@@ -879,6 +880,29 @@ fn number_type(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> TypeRef {
 /// A schema that only documents (a description, say) and adds no structure.
 fn is_annotation(schema: &ReferenceOr<Schema>) -> bool {
     matches!(schema, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if *any == AnySchema::default()))
+}
+
+/// A 128-bit digest of a schema's JSON text, hashed as it is written: keying types by it
+/// rather than by the text keeps memory flat, and a collision among even a million schemas
+/// has a chance under 1e-26.
+fn content_digest(schema: &Schema) -> Option<(u64, u64)> {
+    struct Digest(std::hash::DefaultHasher, std::hash::DefaultHasher);
+    impl std::io::Write for Digest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            self.1.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut second = std::hash::DefaultHasher::new();
+    // A different prefix makes the second hash independent of the first.
+    second.write_u8(0x5a);
+    let mut digest = Digest(std::hash::DefaultHasher::new(), second);
+    serde_json::to_writer(&mut digest, schema).ok()?;
+    Some((digest.0.finish(), digest.1.finish()))
 }
 
 /// Whether a schema can become a type of its own (so two copies of it would be two types).
