@@ -13,24 +13,36 @@ pub fn emit_client_module(api: &Api) -> TokenStream {
     super::join_parts(client_module_parts(api))
 }
 
-/// The client module in parts: the client with every method, then each operation's types in
-/// runs of [`super::ITEMS_PER_PART`].
+/// The client module in parts: the client, then runs of [`super::ITEMS_PER_PART`] operations,
+/// each with its methods and types.
 pub fn client_module_parts(api: &Api) -> Vec<super::Part<'_>> {
+    let mut chunks = api.operations.chunks(super::ITEMS_PER_PART);
+    let first = chunks.next().unwrap_or_default();
     let mut parts: Vec<super::Part<'_>> = vec![Box::new(move || {
         let server = emit_server(api);
-        let client = emit_client(api);
+        let client = emit_client(api, first);
+        let operations = first.iter().map(emit_operation_types);
         quote! {
             #![doc = " The async client of this API."]
             use crate::runtime::client as rt;
 
             #server
             #client
+            #(#operations)*
         }
     })];
-    for chunk in api.operations.chunks(super::ITEMS_PER_PART) {
+    // Later runs of operations get an `impl Client` block of their own, so no part holds
+    // every method of a large API.
+    for chunk in chunks {
         parts.push(Box::new(move || {
+            let methods = chunk.iter().map(emit_method);
             let operations = chunk.iter().map(emit_operation_types);
-            quote!(#(#operations)*)
+            quote! {
+                impl Client {
+                    #(#methods)*
+                }
+                #(#operations)*
+            }
         }));
     }
     parts
@@ -70,8 +82,9 @@ fn emit_server(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_client(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(emit_method);
+/// The client, with the methods of the first run of operations.
+fn emit_client(api: &Api, operations: &[Operation]) -> TokenStream {
+    let methods = operations.iter().map(emit_method);
     let title = format!(" Client of {}.", api.title);
     quote! {
         #[doc = #title]
