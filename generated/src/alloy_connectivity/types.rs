@@ -20,10 +20,7 @@ impl crate::runtime::Validate for CreateAUserRequest {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["fullName"]);
     }
 }
@@ -38,10 +35,7 @@ impl crate::runtime::Validate for CreateAUserResponse200 {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["userId"]);
     }
 }

@@ -20,10 +20,7 @@ impl crate::runtime::Validate for CreateAUserRequest {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["fullName"]);
     }
 }
@@ -38,10 +35,7 @@ impl crate::runtime::Validate for CreateAUserResponse200 {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["userId"]);
     }
 }
@@ -58,25 +52,14 @@ impl BatchCreateUsersRequest {
 }
 impl crate::runtime::Validate for BatchCreateUsersRequest {
     fn check(&self, checker: &mut crate::runtime::Checker) {
-        checker.enter_field("users");
-        crate::runtime::Validate::check(&self.users, checker);
-        checker.leave();
+        checker.field("users", &self.users);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
-        if let Some(value) = object.get("users") {
-            checker.enter_field("users");
-            <Vec<
-                BatchCreateUsersRequestUsersItem,
-            > as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
+        let Some(object) = checker.object(json) else { return };
+        checker.strict_field::<Vec<BatchCreateUsersRequestUsersItem>>(object, "users");
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -94,10 +77,7 @@ impl crate::runtime::Validate for BatchCreateUsersRequestUsersItem {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["username", "fullName"]);
     }
 }
@@ -110,26 +90,18 @@ pub struct BatchCreateUsersResponse200 {
 }
 impl crate::runtime::Validate for BatchCreateUsersResponse200 {
     fn check(&self, checker: &mut crate::runtime::Checker) {
-        checker.enter_field("invalidUsers");
-        crate::runtime::Validate::check(&self.invalid_users, checker);
-        checker.leave();
+        checker.field("invalidUsers", &self.invalid_users);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["message", "invalidUsers"]);
-        if let Some(value) = object.get("invalidUsers") {
-            checker.enter_field("invalidUsers");
-            <Vec<
-                BatchCreateUsersResponse200InvalidUsersItem,
-            > as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
+        checker
+            .strict_field::<
+                Vec<BatchCreateUsersResponse200InvalidUsersItem>,
+            >(object, "invalidUsers");
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -143,10 +115,7 @@ impl crate::runtime::Validate for BatchCreateUsersResponse200InvalidUsersItem {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["fullName"]);
     }
 }
@@ -161,10 +130,7 @@ impl crate::runtime::Validate for BatchCreateUsersError400 {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["message"]);
     }
 }

@@ -23,24 +23,15 @@ impl CreateUserRequest {
 }
 impl crate::runtime::Validate for CreateUserRequest {
     fn check(&self, checker: &mut crate::runtime::Checker) {
-        checker.enter_field("type");
-        crate::runtime::Validate::check(&self.type_, checker);
-        checker.leave();
+        checker.field("type", &self.type_);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["email", "roles"]);
-        if let Some(value) = object.get("type") {
-            checker.enter_field("type");
-            <UserType as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
+        checker.strict_field::<UserType>(object, "type");
     }
 }
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -73,39 +64,21 @@ impl std::fmt::Debug for CreateUserResponse {
 }
 impl crate::runtime::Validate for CreateUserResponse {
     fn check(&self, checker: &mut crate::runtime::Checker) {
-        checker.enter_field("tenant");
-        crate::runtime::Validate::check(&self.tenant, checker);
-        checker.leave();
-        checker.enter_field("type");
-        crate::runtime::Validate::check(&self.type_, checker);
-        checker.leave();
+        checker.field("tenant", &self.tenant);
+        checker.field("type", &self.type_);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker
             .reject_nulls(
                 object,
                 &["email", "id", "password", "roles", "tenant", "type"],
             );
-        if let Some(value) = object.get("tenant") {
-            checker.enter_field("tenant");
-            <TenantResponse as crate::runtime::Validate>::check_strict_json(
-                value,
-                checker,
-            );
-            checker.leave();
-        }
-        if let Some(value) = object.get("type") {
-            checker.enter_field("type");
-            <UserType as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
+        checker.strict_field::<TenantResponse>(object, "tenant");
+        checker.strict_field::<UserType>(object, "type");
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -121,28 +94,16 @@ pub struct ErrorResponse {
 }
 impl crate::runtime::Validate for ErrorResponse {
     fn check(&self, checker: &mut crate::runtime::Checker) {
-        checker.enter_field("code");
-        crate::runtime::Validate::check(&self.code, checker);
-        checker.leave();
+        checker.field("code", &self.code);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker
             .reject_nulls(object, &["code", "details", "http_status_code", "message"]);
-        if let Some(value) = object.get("code") {
-            checker.enter_field("code");
-            <ErrorResponseCode as crate::runtime::Validate>::check_strict_json(
-                value,
-                checker,
-            );
-            checker.leave();
-        }
+        checker.strict_field::<ErrorResponseCode>(object, "code");
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -280,21 +241,14 @@ pub struct TenantResponse {
 }
 impl crate::runtime::Validate for TenantResponse {
     fn check(&self, checker: &mut crate::runtime::Checker) {
-        checker.enter_field("billing_details");
-        crate::runtime::Validate::check(&self.billing_details, checker);
-        checker.leave();
-        checker.enter_field("metadata");
-        crate::runtime::Validate::check(&self.metadata, checker);
-        checker.leave();
+        checker.field("billing_details", &self.billing_details);
+        checker.field("metadata", &self.metadata);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker
             .reject_nulls(
                 object,
@@ -308,19 +262,8 @@ impl crate::runtime::Validate for TenantResponse {
                     "updated_at",
                 ],
             );
-        if let Some(value) = object.get("billing_details") {
-            checker.enter_field("billing_details");
-            <TenantBillingDetails as crate::runtime::Validate>::check_strict_json(
-                value,
-                checker,
-            );
-            checker.leave();
-        }
-        if let Some(value) = object.get("metadata") {
-            checker.enter_field("metadata");
-            <Metadata as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
+        checker.strict_field::<TenantBillingDetails>(object, "billing_details");
+        checker.strict_field::<Metadata>(object, "metadata");
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -336,24 +279,15 @@ pub struct TenantBillingDetails {
 }
 impl crate::runtime::Validate for TenantBillingDetails {
     fn check(&self, checker: &mut crate::runtime::Checker) {
-        checker.enter_field("address");
-        crate::runtime::Validate::check(&self.address, checker);
-        checker.leave();
+        checker.field("address", &self.address);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["address", "email", "help_email", "phone"]);
-        if let Some(value) = object.get("address") {
-            checker.enter_field("address");
-            <Address as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
+        checker.strict_field::<Address>(object, "address");
     }
 }
 pub type Metadata = std::collections::BTreeMap<String, String>;
@@ -404,10 +338,7 @@ impl crate::runtime::Validate for Address {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker
             .reject_nulls(
                 object,

@@ -35,37 +35,24 @@ impl crate::runtime::Validate for CreateUserRequest {
         let value = &self.email;
         checker.email(value);
         checker.leave();
-        checker.enter_field("account_permissions");
-        crate::runtime::Validate::check(&self.account_permissions, checker);
-        checker.leave();
-        checker.enter_field("account_group_permissions");
-        crate::runtime::Validate::check(&self.account_group_permissions, checker);
-        checker.leave();
+        checker.field("account_permissions", &self.account_permissions);
+        checker.field("account_group_permissions", &self.account_group_permissions);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker
             .reject_nulls(object, &["account_permissions", "account_group_permissions"]);
-        if let Some(value) = object.get("account_permissions") {
-            checker.enter_field("account_permissions");
-            <Vec<
-                CreateUserRequestAccountPermissionsItem,
-            > as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
-        if let Some(value) = object.get("account_group_permissions") {
-            checker.enter_field("account_group_permissions");
-            <Vec<
-                CreateUserRequestAccountGroupPermissionsItem,
-            > as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
+        checker
+            .strict_field::<
+                Vec<CreateUserRequestAccountPermissionsItem>,
+            >(object, "account_permissions");
+        checker
+            .strict_field::<
+                Vec<CreateUserRequestAccountGroupPermissionsItem>,
+            >(object, "account_group_permissions");
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -87,10 +74,7 @@ impl crate::runtime::Validate for CreateUserRequestAccountPermissionsItem {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(_object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(_object) = checker.object(json) else { return };
     }
 }
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -112,10 +96,7 @@ impl crate::runtime::Validate for CreateUserRequestAccountGroupPermissionsItem {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(_object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(_object) = checker.object(json) else { return };
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -141,21 +122,14 @@ pub struct CreateUserResponse201 {
 }
 impl crate::runtime::Validate for CreateUserResponse201 {
     fn check(&self, checker: &mut crate::runtime::Checker) {
-        checker.enter_field("account_permissions");
-        crate::runtime::Validate::check(&self.account_permissions, checker);
-        checker.leave();
-        checker.enter_field("account_group_permissions");
-        crate::runtime::Validate::check(&self.account_group_permissions, checker);
-        checker.leave();
+        checker.field("account_permissions", &self.account_permissions);
+        checker.field("account_group_permissions", &self.account_group_permissions);
     }
     fn check_strict_json(
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker
             .reject_nulls(
                 object,
@@ -170,20 +144,14 @@ impl crate::runtime::Validate for CreateUserResponse201 {
                     "updated_at",
                 ],
             );
-        if let Some(value) = object.get("account_permissions") {
-            checker.enter_field("account_permissions");
-            <Vec<
-                CreateUserResponse201AccountPermissionsItem,
-            > as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
-        if let Some(value) = object.get("account_group_permissions") {
-            checker.enter_field("account_group_permissions");
-            <Vec<
-                CreateUserResponse201AccountGroupPermissionsItem,
-            > as crate::runtime::Validate>::check_strict_json(value, checker);
-            checker.leave();
-        }
+        checker
+            .strict_field::<
+                Vec<CreateUserResponse201AccountPermissionsItem>,
+            >(object, "account_permissions");
+        checker
+            .strict_field::<
+                Vec<CreateUserResponse201AccountGroupPermissionsItem>,
+            >(object, "account_group_permissions");
     }
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -199,10 +167,7 @@ impl crate::runtime::Validate for CreateUserResponse201AccountPermissionsItem {
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["account_id", "role_id"]);
     }
 }
@@ -219,10 +184,7 @@ impl crate::runtime::Validate for CreateUserResponse201AccountGroupPermissionsIt
         json: &serde_json::Value,
         checker: &mut crate::runtime::Checker,
     ) {
-        let Some(object) = json.as_object() else {
-            checker.report("type", "must be an object".to_owned());
-            return;
-        };
+        let Some(object) = checker.object(json) else { return };
         checker.reject_nulls(object, &["account_group_id", "role_id"]);
     }
 }

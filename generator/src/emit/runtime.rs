@@ -126,6 +126,31 @@ fn validate() -> TokenStream {
                 self.path.pop();
             }
 
+            /// Checks a field holding generated types, under the field's name.
+            pub fn field<T: Validate + ?Sized>(&mut self, name: &'static str, value: &T) {
+                self.enter_field(name);
+                value.check(self);
+                self.leave();
+            }
+
+            /// The JSON object a struct was decoded from, or a violation when it was not one.
+            pub fn object<'v>(&mut self, json: &'v serde_json::Value) -> Option<&'v serde_json::Map<String, serde_json::Value>> {
+                let object = json.as_object();
+                if object.is_none() {
+                    self.report("type", "must be an object".to_owned());
+                }
+                object
+            }
+
+            /// [`Validate::check_strict_json`] of a property, if present, under its name.
+            pub fn strict_field<T: Validate>(&mut self, object: &serde_json::Map<String, serde_json::Value>, name: &'static str) {
+                if let Some(value) = object.get(name) {
+                    self.enter_field(name);
+                    T::check_strict_json(value, self);
+                    self.leave();
+                }
+            }
+
             /// Every violation recorded so far.
             pub fn into_violations(self) -> Vec<Violation> {
                 self.violations

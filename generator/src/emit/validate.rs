@@ -75,15 +75,9 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
                 .chain(s.fields.iter().map(|field| {
                     let wire = &field.wire;
                     let nested = contains_named(&field.ty).then(|| {
-                    let ty = type_tokens(field.ty.non_null(), &TokenStream::new());
-                    quote! {
-                        if let Some(value) = object.get(#wire) {
-                            checker.enter_field(#wire);
-                            <#ty as crate::runtime::Validate>::check_strict_json(value, checker);
-                            checker.leave();
-                        }
-                    }
-                });
+                        let ty = type_tokens(field.ty.non_null(), &TokenStream::new());
+                        quote!(checker.strict_field::<#ty>(object, #wire);)
+                    });
                     quote!(#nested)
                 }))
                 .filter(|t| !t.is_empty())
@@ -110,10 +104,7 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
     };
     quote! {
         fn check_strict_json(json: &serde_json::Value, checker: &mut crate::runtime::Checker) {
-            let Some(#object) = json.as_object() else {
-                checker.report("type", "must be an object".to_owned());
-                return;
-            };
+            let Some(#object) = checker.object(json) else { return };
             #(#statements)*
         }
     }
@@ -127,6 +118,9 @@ fn check_field(field: &Field) -> TokenStream {
     }
     let name = ident(&field.name);
     let wire = &field.wire;
+    if rules.is_empty() {
+        return quote!(checker.field(#wire, &self.#name););
+    }
     let rules = if rules.is_empty() {
         TokenStream::new()
     } else if field.is_option() {
