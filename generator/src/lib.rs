@@ -131,6 +131,7 @@ fn build_api_here(input: &ApiInput, base: &Path) -> Built {
     let Some(document) = normalized else {
         return failed(sink, times);
     };
+    normalize::thin_to_ref_targets(&mut loaded.document);
 
     let started = Instant::now();
     let spec_files = loaded

@@ -393,3 +393,66 @@ mod tests {
         );
     }
 }
+
+/// Where resolving finds a `$ref` target in the typed document rather than in the JSON tree.
+const TYPED_COMPONENTS: &[&str] = &["schemas", "parameters", "responses", "requestBodies", "headers"];
+
+/// Cuts the JSON tree down to the nodes that `$ref`s reach outside `#/components/<kind>/<name>`
+/// (a property of a schema, a path item, a mounted external file), each at its pointer. The
+/// typed document holds everything else, and the whole tree would double the memory.
+pub fn thin_to_ref_targets(document: &mut Value) {
+    let mut references = std::collections::BTreeSet::new();
+    collect_local_refs(document, &mut references);
+    let mut thin = Value::Object(Map::new());
+    for pointer in references
+        .iter()
+        .filter_map(|r| crate::resolve::fragment_pointer(r))
+    {
+        if is_typed_component(&pointer) {
+            continue;
+        }
+        if let Some(node) = document.pointer(&pointer) {
+            place(&mut thin, &pointer, node.clone());
+        }
+    }
+    *document = thin;
+}
+
+fn is_typed_component(pointer: &str) -> bool {
+    let Some(rest) = pointer.strip_prefix("/components/") else {
+        return false;
+    };
+    matches!(rest.split_once('/'), Some((kind, name)) if TYPED_COMPONENTS.contains(&kind) && !name.contains('/'))
+}
+
+fn collect_local_refs(value: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                if reference.starts_with('#') && !out.contains(reference) {
+                    out.insert(reference.clone());
+                }
+            }
+            object.values().for_each(|child| collect_local_refs(child, out));
+        }
+        Value::Array(items) => items.iter().for_each(|child| collect_local_refs(child, out)),
+        _ => {}
+    }
+}
+
+/// Puts `node` at `pointer` in `tree`, making objects on the way (an array index becomes a
+/// key, which `Value::pointer` reads the same).
+fn place(tree: &mut Value, pointer: &str, node: Value) {
+    let mut current = tree;
+    for segment in pointer.split('/').skip(1) {
+        let key = segment.replace("~1", "/").replace("~0", "~");
+        if !current.is_object() {
+            *current = Value::Object(Map::new());
+        }
+        let Value::Object(object) = current else {
+            return;
+        };
+        current = object.entry(key).or_insert(Value::Null);
+    }
+    *current = node;
+}

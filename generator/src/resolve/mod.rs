@@ -296,6 +296,12 @@ impl<'a> Resolver<'a> {
         );
     }
 
+    /// The JSON node at `pointer`, for `$ref`s the typed document cannot follow (see
+    /// [`crate::normalize::thin_to_ref_targets`]).
+    fn raw_node(&self, pointer: &str) -> Option<&Value> {
+        self.loaded.document.pointer(pointer)
+    }
+
     /// Looks up the schema a `$ref` points at. Reports dangling and external references.
     fn lookup(&mut self, reference: &str, at: &str) -> Option<(String, ReferenceOr<Schema>)> {
         let Some(pointer) = fragment_pointer(reference) else {
@@ -308,7 +314,21 @@ impl<'a> Resolver<'a> {
             );
             return None;
         };
-        let found = self.loaded.document.pointer(&pointer);
+        let component = pointer
+            .strip_prefix("/components/schemas/")
+            .filter(|name| !name.contains('/'))
+            .map(|name| name.replace("~1", "/").replace("~0", "~"));
+        if let Some(name) = component {
+            let schemas = self.document.components.as_ref().map(|c| &c.schemas);
+            return match schemas.and_then(|s| s.get(&name)) {
+                Some(schema) => Some((pointer, schema.clone())),
+                None => {
+                    self.report_dangling(reference, at);
+                    None
+                }
+            };
+        }
+        let found = self.raw_node(&pointer);
         let parsed =
             found.map(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()));
         match parsed {
@@ -386,7 +406,7 @@ fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> (SchemeKind, Option<&str>)
 }
 
 /// The JSON pointer in a local `$ref` (`#/a/b`), percent-decoded as URI fragments are.
-fn fragment_pointer(reference: &str) -> Option<String> {
+pub(crate) fn fragment_pointer(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;
     let bytes = fragment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

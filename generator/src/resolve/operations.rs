@@ -4,6 +4,7 @@ use openapiv3::{
     Header, MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr,
     RequestBody, Response as SpecResponse, StatusCode,
 };
+use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::schema::constraints;
@@ -34,7 +35,7 @@ impl Resolver<'_> {
                 // Split-file layouts: `paths: {/pets: {$ref: paths/pets.yaml}}`.
                 ReferenceOr::Reference { reference } => {
                     let found = super::fragment_pointer(reference)
-                        .and_then(|p| self.loaded.document.pointer(&p))
+                        .and_then(|p| self.raw_node(&p))
                         .map(|v| serde_json::from_value::<openapiv3::PathItem>(v.clone()));
                     match found {
                         Some(Ok(item)) => {
@@ -256,7 +257,7 @@ impl Resolver<'_> {
     }
 
     /// Follows a `$ref` to `#/components/<kind>/<name>`; returns the item and its pointer.
-    fn component<T: serde::de::DeserializeOwned>(
+    fn component<T: Component>(
         &mut self,
         reference: &str,
         at: &str,
@@ -279,40 +280,52 @@ impl Resolver<'_> {
             );
             return None;
         };
-        let Some(value) = self.loaded.document.pointer(pointer) else {
-            self.report_dangling(reference, at);
-            return None;
+        let next = match typed_component::<T>(self.document, pointer, kind) {
+            Some(ReferenceOr::Item(item)) => return Some((item.clone(), pointer.to_owned())),
+            Some(ReferenceOr::Reference { reference }) => reference.clone(),
+            // Somewhere other than `#/components/<kind>/<name>`: read it as JSON.
+            None => {
+                let decoded = match self.raw_node(pointer) {
+                    None => None,
+                    Some(value) => match value.get("$ref") {
+                        Some(next) => Some(Err(next.as_str().unwrap_or_default().to_owned())),
+                        None => Some(Ok(serde_json::from_value::<T>(value.clone()))),
+                    },
+                };
+                match decoded {
+                    None => {
+                        self.report_dangling(reference, at);
+                        return None;
+                    }
+                    Some(Err(next)) => next,
+                    Some(Ok(Ok(item))) => return Some((item, pointer.to_owned())),
+                    Some(Ok(Err(err))) => {
+                        self.report(
+                            Severity::Error,
+                            Code::InvalidDocument,
+                            pointer,
+                            format!("not a valid {kind} entry: {err}"),
+                            None,
+                        );
+                        return None;
+                    }
+                }
+            }
         };
-        if value.get("$ref").is_some() {
-            let next = value["$ref"].as_str().unwrap_or_default().to_owned();
-            if self.in_progress.iter().any(|p| p == pointer) {
-                self.report(
-                    Severity::Error,
-                    Code::CircularRef,
-                    at,
-                    format!("`$ref: {reference}` leads back to itself"),
-                    None,
-                );
-                return None;
-            }
-            self.in_progress.push(pointer.to_owned());
-            let found = self.component(&next, pointer, kind);
-            self.in_progress.pop();
-            return found;
+        if self.in_progress.iter().any(|p| p == pointer) {
+            self.report(
+                Severity::Error,
+                Code::CircularRef,
+                at,
+                format!("`$ref: {reference}` leads back to itself"),
+                None,
+            );
+            return None;
         }
-        match serde_json::from_value::<T>(value.clone()) {
-            Ok(item) => Some((item, pointer.to_owned())),
-            Err(err) => {
-                self.report(
-                    Severity::Error,
-                    Code::InvalidDocument,
-                    pointer,
-                    format!("not a valid {kind} entry: {err}"),
-                    None,
-                );
-                None
-            }
-        }
+        self.in_progress.push(pointer.to_owned());
+        let found = self.component(&next, pointer, kind);
+        self.in_progress.pop();
+        found
     }
 
     fn request_body(
@@ -696,4 +709,47 @@ fn derived_operation_name(method: &str, path: &str) -> String {
     } else {
         format!("{method}_{}", words.join("_"))
     }
+}
+
+/// An entry of `components` that operations refer to.
+pub(super) trait Component: Clone + serde::de::DeserializeOwned {
+    fn entries(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+impl Component for SpecParameter {
+    fn entries(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.parameters
+    }
+}
+
+impl Component for RequestBody {
+    fn entries(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.request_bodies
+    }
+}
+
+impl Component for SpecResponse {
+    fn entries(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.responses
+    }
+}
+
+impl Component for Header {
+    fn entries(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.headers
+    }
+}
+
+/// The entry at `/components/<kind>/<name>` of the typed document, if `pointer` is one.
+fn typed_component<'d, T: Component>(
+    document: &'d openapiv3::OpenAPI,
+    pointer: &str,
+    kind: &str,
+) -> Option<&'d ReferenceOr<T>> {
+    let (found_kind, name) = pointer.strip_prefix("/components/")?.split_once('/')?;
+    if found_kind != kind || name.contains('/') {
+        return None;
+    }
+    let name = name.replace("~1", "/").replace("~0", "~");
+    T::entries(document.components.as_ref()?).get(&name)
 }
