@@ -94,6 +94,38 @@ fn build_api_here(input: &ApiInput, base: &Path) -> Built {
     };
 
     let started = Instant::now();
+    let loaded = load_all(input, base, &mut sink);
+    times.load = started.elapsed();
+    let Some(mut loaded) = loaded else {
+        return failed(sink, times);
+    };
+
+    let started = Instant::now();
+    // Decoding consumes the JSON tree; a document that fails is read again to say where.
+    let reload = || load_all(input, base, &mut Sink::default());
+    let normalized = normalize::normalize(&mut loaded, &mut sink, reload);
+    times.normalize = started.elapsed();
+    let Some(document) = normalized else {
+        return failed(sink, times);
+    };
+
+    let started = Instant::now();
+    let spec_files = loaded
+        .sources
+        .iter()
+        .map(|s| display_path(&s.path))
+        .collect();
+    let api = resolve::resolve(&input.module, spec_files, &loaded, &document, &mut sink);
+    times.resolve = started.elapsed();
+    Built {
+        api,
+        diagnostics: sink.into_diagnostics(),
+        times,
+    }
+}
+
+/// Reads, merges and bundles the files of one API. `None` when errors were reported.
+fn load_all(input: &ApiInput, base: &Path, sink: &mut Sink) -> Option<load::Loaded> {
     let mut fragments = Vec::new();
     for spec in &input.specs {
         match load::read_fragment(spec) {
@@ -111,41 +143,11 @@ fn build_api_here(input: &ApiInput, base: &Path) -> Built {
         }
     }
     if sink.has_errors() {
-        return failed(sink, times);
+        return None;
     }
-    let Some(mut loaded) = load::merge(fragments, &mut sink) else {
-        return failed(sink, times);
-    };
-    if sink.has_errors() {
-        return failed(sink, times);
-    }
-    load::bundle_external_refs(&mut loaded, base, &mut sink);
-    times.load = started.elapsed();
-    if sink.has_errors() {
-        return failed(sink, times);
-    }
-
-    let started = Instant::now();
-    let normalized = normalize::normalize(&mut loaded, &mut sink);
-    times.normalize = started.elapsed();
-    let Some(document) = normalized else {
-        return failed(sink, times);
-    };
-    normalize::thin_to_ref_targets(&mut loaded.document);
-
-    let started = Instant::now();
-    let spec_files = loaded
-        .sources
-        .iter()
-        .map(|s| display_path(&s.path))
-        .collect();
-    let api = resolve::resolve(&input.module, spec_files, &loaded, &document, &mut sink);
-    times.resolve = started.elapsed();
-    Built {
-        api,
-        diagnostics: sink.into_diagnostics(),
-        times,
-    }
+    let mut loaded = load::merge(fragments, sink).filter(|_| !sink.has_errors())?;
+    load::bundle_external_refs(&mut loaded, base, sink);
+    (!sink.has_errors()).then_some(loaded)
 }
 
 fn relative(path: &Path, base: &Path) -> PathBuf {

@@ -1,6 +1,7 @@
 //! Normalize stage: check the OpenAPI version, lower 3.1 constructs onto the 3.0 model, and
 //! deserialize into `openapiv3`.
 
+use openapiv3::ReferenceOr;
 use serde::Deserialize as _;
 use serde_json::{Map, Value};
 
@@ -14,9 +15,107 @@ pub enum Version {
     V31,
 }
 
-/// Checks the version, lowers 3.1 and parses the document. `None` when errors were reported.
-pub fn normalize(loaded: &mut Loaded, sink: &mut Sink) -> Option<openapiv3::OpenAPI> {
+/// Checks the version, lowers 3.1 and decodes the document, leaving in `loaded.document` only
+/// what [`thin_to_ref_targets`] keeps. `None` when errors were reported. Decoding consumes the
+/// JSON tree, so the tree and the typed document never both fill memory; `reload` reads the
+/// files again when decoding fails, to say where.
+pub fn normalize(
+    loaded: &mut Loaded,
+    sink: &mut Sink,
+    reload: impl FnOnce() -> Option<Loaded>,
+) -> Option<openapiv3::OpenAPI> {
     check_version(loaded, sink)?;
+    prepare(loaded, sink);
+    let tree = std::mem::take(&mut loaded.document);
+    loaded.document = thin_to_ref_targets(&tree);
+    if let Some(api) = decode_in_pieces(tree) {
+        return Some(api);
+    }
+    let mut again = reload()?;
+    prepare(&mut again, &mut Sink::default());
+    let parsed: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&again.document);
+    let (pointer, message) = match parsed {
+        Ok(_) => (String::new(), "the document could not be decoded".to_owned()),
+        Err(err) => match refine_path_item_error(&again.document, &pointer_of(err.path())) {
+            Some(finer) => finer,
+            None => (pointer_of(err.path()), err.inner().to_string()),
+        },
+    };
+    loaded.report(
+        sink,
+        Severity::Error,
+        Code::InvalidDocument,
+        &pointer,
+        format!("not a valid OpenAPI document: {message}"),
+        Some("compare this node with the OpenAPI specification for its position".into()),
+    );
+    None
+}
+
+/// Decodes the document one path item and one component at a time, dropping each piece of the
+/// tree once decoded, so the tree and the typed document never both fill memory. (Decoding from
+/// an owned tree would too, but serde's untagged enums make that several times slower.) No path
+/// tracking either: `None` says only that decoding failed.
+fn decode_in_pieces(tree: Value) -> Option<openapiv3::OpenAPI> {
+    use openapiv3::{Header, Parameter, PathItem, RequestBody, Response, Schema};
+    let Value::Object(mut root) = tree else {
+        return None;
+    };
+    let paths = root.insert("paths".into(), Value::Object(Map::new()));
+    let mut pieces = Map::new();
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        for kind in ["schemas", "responses", "parameters", "requestBodies", "headers"] {
+            if let Some(Value::Object(entries)) = components.get_mut(kind) {
+                pieces.insert(kind.into(), Value::Object(std::mem::take(entries)));
+            }
+        }
+    }
+    let mut api = openapiv3::OpenAPI::deserialize(&Value::Object(root)).ok()?;
+    match paths {
+        Some(Value::Object(paths)) => {
+            for (key, item) in paths {
+                if key.starts_with('/') {
+                    let item = ReferenceOr::<PathItem>::deserialize(&item).ok()?;
+                    api.paths.paths.insert(key, item);
+                } else if key.starts_with("x-") {
+                    api.paths.extensions.insert(key, item);
+                }
+            }
+        }
+        _ => return None,
+    }
+    if let Some(components) = api.components.as_mut() {
+        for (kind, entries) in pieces {
+            let Value::Object(entries) = entries else {
+                continue;
+            };
+            match kind.as_str() {
+                "schemas" => components.schemas = decode_entries::<Schema>(entries)?,
+                "responses" => components.responses = decode_entries::<Response>(entries)?,
+                "parameters" => components.parameters = decode_entries::<Parameter>(entries)?,
+                "requestBodies" => {
+                    components.request_bodies = decode_entries::<RequestBody>(entries)?
+                }
+                _ => components.headers = decode_entries::<Header>(entries)?,
+            }
+        }
+    }
+    Some(api)
+}
+
+/// Decodes a map of components, dropping each entry's tree once decoded.
+fn decode_entries<T: serde::de::DeserializeOwned>(
+    entries: Map<String, Value>,
+) -> Option<indexmap::IndexMap<String, ReferenceOr<T>>> {
+    let mut decoded = indexmap::IndexMap::with_capacity(entries.len());
+    for (key, entry) in entries {
+        decoded.insert(key, ReferenceOr::<T>::deserialize(&entry).ok()?);
+    }
+    Some(decoded)
+}
+
+/// Rewrites the tree into what the 3.0 model can decode.
+fn prepare(loaded: &mut Loaded, sink: &mut Sink) {
     // 3.0 documents go through the same lowering: it only rewrites what 3.0 cannot say, and
     // tolerates 3.1 habits (boolean schemas, `$ref` siblings) found in documents labelled 3.0.
     lower_document(&mut loaded.document);
@@ -24,31 +123,6 @@ pub fn normalize(loaded: &mut Loaded, sink: &mut Sink) -> Option<openapiv3::Open
     if let Value::Object(root) = &mut loaded.document {
         root.entry("paths")
             .or_insert_with(|| Value::Object(Map::new()));
-    }
-    // Tracking the path costs time on every node: only a document that fails is decoded again
-    // with it, to say where.
-    if let Ok(api) = openapiv3::OpenAPI::deserialize(&loaded.document) {
-        return Some(api);
-    }
-    let parsed: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&loaded.document);
-    match parsed {
-        Ok(api) => Some(api),
-        Err(err) => {
-            let (pointer, message) =
-                match refine_path_item_error(&loaded.document, &pointer_of(err.path())) {
-                    Some(finer) => finer,
-                    None => (pointer_of(err.path()), err.inner().to_string()),
-                };
-            loaded.report(
-                sink,
-                Severity::Error,
-                Code::InvalidDocument,
-                &pointer,
-                format!("not a valid OpenAPI document: {message}"),
-                Some("compare this node with the OpenAPI specification for its position".into()),
-            );
-            None
-        }
     }
 }
 
@@ -397,10 +471,10 @@ mod tests {
 /// Where resolving finds a `$ref` target in the typed document rather than in the JSON tree.
 const TYPED_COMPONENTS: &[&str] = &["schemas", "parameters", "responses", "requestBodies", "headers"];
 
-/// Cuts the JSON tree down to the nodes that `$ref`s reach outside `#/components/<kind>/<name>`
+/// The JSON tree cut down to the nodes that `$ref`s reach outside `#/components/<kind>/<name>`
 /// (a property of a schema, a path item, a mounted external file), each at its pointer. The
 /// typed document holds everything else, and the whole tree would double the memory.
-pub fn thin_to_ref_targets(document: &mut Value) {
+pub fn thin_to_ref_targets(document: &Value) -> Value {
     let mut references = std::collections::BTreeSet::new();
     collect_local_refs(document, &mut references);
     let mut thin = Value::Object(Map::new());
@@ -415,7 +489,7 @@ pub fn thin_to_ref_targets(document: &mut Value) {
             place(&mut thin, &pointer, node.clone());
         }
     }
-    *document = thin;
+    thin
 }
 
 fn is_typed_component(pointer: &str) -> bool {
