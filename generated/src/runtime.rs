@@ -731,6 +731,24 @@ pub mod client {
         pub fn cookie<V: ToParam + ?Sized>(&mut self, name: &'static str, value: &V) {
             self.cookies.push(format!("{name}={}", value.to_param()));
         }
+        /// An optional query parameter, sent when set.
+        pub fn query_if<V: ToParam>(&mut self, name: &'static str, value: &Option<V>) {
+            if let Some(value) = value {
+                self.query(name, value);
+            }
+        }
+        /// An optional header parameter, sent when set.
+        pub fn header_if<V: ToParam>(&mut self, name: &'static str, value: &Option<V>) {
+            if let Some(value) = value {
+                self.header(name, value);
+            }
+        }
+        /// An optional cookie parameter, sent when set.
+        pub fn cookie_if<V: ToParam>(&mut self, name: &'static str, value: &Option<V>) {
+            if let Some(value) = value {
+                self.cookie(name, value);
+            }
+        }
         /// The spec's default for a required header, unless the client sets it.
         pub fn default_header(&mut self, name: &'static str, value: &'static str) {
             self.defaults.push((name, value));

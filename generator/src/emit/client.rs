@@ -341,6 +341,13 @@ fn parameter_statement(p: &Parameter) -> TokenStream {
         }
         (_, false) => quote!(request.header(#wire, #value);),
     };
+    if is_option(p) && !is_list {
+        return match p.location {
+            ParamLocation::Query => quote!(request.query_if(#wire, &options.#arg);),
+            ParamLocation::Cookie => quote!(request.cookie_if(#wire, &options.#arg);),
+            _ => quote!(request.header_if(#wire, &options.#arg);),
+        };
+    }
     if is_option(p) {
         let statement = put(quote!(value));
         quote!(if let Some(value) = &options.#arg { #statement })
