@@ -419,55 +419,6 @@ fn lower_null_alternative(object: &mut Map<String, Value>, key: &str) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn lowers_type_arrays_const_examples_and_exclusive_bounds() {
-        let mut schema = json!({
-            "type": "object",
-            "properties": {
-                "name": {"type": ["string", "null"], "examples": ["a", "b"]},
-                "kind": {"const": "fixed"},
-                "age": {"type": "integer", "exclusiveMinimum": 0},
-                "either": {"type": ["string", "integer"]},
-                "link": {"$ref": "#/components/schemas/Link", "description": "The link."}
-            }
-        });
-        lower_schema(&mut schema);
-        let p = &schema["properties"];
-        assert_eq!(
-            p["name"],
-            json!({"type": "string", "nullable": true, "example": "a"})
-        );
-        assert_eq!(p["kind"], json!({"enum": ["fixed"]}));
-        assert_eq!(
-            p["age"],
-            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
-        );
-        assert_eq!(
-            p["either"],
-            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
-        );
-        assert_eq!(
-            p["link"],
-            json!({"allOf": [{"$ref": "#/components/schemas/Link"}], "description": "The link."})
-        );
-    }
-
-    #[test]
-    fn a_null_alternative_makes_the_union_nullable() {
-        let mut schema = json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]});
-        lower_schema(&mut schema);
-        assert_eq!(
-            schema,
-            json!({"oneOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
-        );
-    }
-}
-
 /// Where resolving finds a `$ref` target in the typed document rather than in the JSON tree.
 const TYPED_COMPONENTS: &[&str] = &["schemas", "parameters", "responses", "requestBodies", "headers"];
 
@@ -529,4 +480,53 @@ fn place(tree: &mut Value, pointer: &str, node: Value) {
         current = object.entry(key).or_insert(Value::Null);
     }
     *current = node;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lowers_type_arrays_const_examples_and_exclusive_bounds() {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": ["string", "null"], "examples": ["a", "b"]},
+                "kind": {"const": "fixed"},
+                "age": {"type": "integer", "exclusiveMinimum": 0},
+                "either": {"type": ["string", "integer"]},
+                "link": {"$ref": "#/components/schemas/Link", "description": "The link."}
+            }
+        });
+        lower_schema(&mut schema);
+        let p = &schema["properties"];
+        assert_eq!(
+            p["name"],
+            json!({"type": "string", "nullable": true, "example": "a"})
+        );
+        assert_eq!(p["kind"], json!({"enum": ["fixed"]}));
+        assert_eq!(
+            p["age"],
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
+        );
+        assert_eq!(
+            p["either"],
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+        assert_eq!(
+            p["link"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Link"}], "description": "The link."})
+        );
+    }
+
+    #[test]
+    fn a_null_alternative_makes_the_union_nullable() {
+        let mut schema = json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]});
+        lower_schema(&mut schema);
+        assert_eq!(
+            schema,
+            json!({"oneOf": [{"$ref": "#/components/schemas/A"}], "nullable": true})
+        );
+    }
 }

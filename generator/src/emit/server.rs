@@ -305,9 +305,10 @@ fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
             }
             let field = ident(&p.name);
             let wire = &p.wire;
-            let rules = if rules.is_empty() {
-                TokenStream::new()
-            } else if p.required {
+            if rules.is_empty() {
+                return Some(quote!(checker.field(#wire, &input.#field);));
+            }
+            let rules = if p.required {
                 quote!({ let value = &input.#field; #rules })
             } else {
                 quote!(if let Some(value) = &input.#field { #rules })
