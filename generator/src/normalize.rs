@@ -35,7 +35,10 @@ pub fn normalize(
     prepare(&mut again, &mut Sink::default());
     let parsed: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&again.document);
     let (pointer, message) = match parsed {
-        Ok(_) => (String::new(), "the document could not be decoded".to_owned()),
+        Ok(_) => (
+            String::new(),
+            "the document could not be decoded".to_owned(),
+        ),
         Err(err) => match refine_path_item_error(&again.document, &pointer_of(err.path())) {
             Some(finer) => finer,
             None => (pointer_of(err.path()), err.inner().to_string()),
@@ -64,7 +67,13 @@ fn decode_in_pieces(tree: Value) -> Option<openapiv3::OpenAPI> {
     let paths = root.insert("paths".into(), Value::Object(Map::new()));
     let mut pieces = Map::new();
     if let Some(Value::Object(components)) = root.get_mut("components") {
-        for kind in ["schemas", "responses", "parameters", "requestBodies", "headers"] {
+        for kind in [
+            "schemas",
+            "responses",
+            "parameters",
+            "requestBodies",
+            "headers",
+        ] {
             if let Some(Value::Object(entries)) = components.get_mut(kind) {
                 pieces.insert(kind.into(), Value::Object(std::mem::take(entries)));
             }
@@ -420,7 +429,13 @@ fn lower_null_alternative(object: &mut Map<String, Value>, key: &str) {
 }
 
 /// Where resolving finds a `$ref` target in the typed document rather than in the JSON tree.
-const TYPED_COMPONENTS: &[&str] = &["schemas", "parameters", "responses", "requestBodies", "headers"];
+const TYPED_COMPONENTS: &[&str] = &[
+    "schemas",
+    "parameters",
+    "responses",
+    "requestBodies",
+    "headers",
+];
 
 /// The JSON tree cut down to the nodes that `$ref`s reach outside `#/components/<kind>/<name>`
 /// (a property of a schema, a path item, a mounted external file), each at its pointer. The
@@ -458,9 +473,13 @@ fn collect_local_refs(value: &Value, out: &mut std::collections::BTreeSet<String
                     out.insert(reference.clone());
                 }
             }
-            object.values().for_each(|child| collect_local_refs(child, out));
+            object
+                .values()
+                .for_each(|child| collect_local_refs(child, out));
         }
-        Value::Array(items) => items.iter().for_each(|child| collect_local_refs(child, out)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|child| collect_local_refs(child, out)),
         _ => {}
     }
 }

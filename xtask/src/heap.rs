@@ -2,7 +2,13 @@
 //! the memory each stage needs without an external profiler. Counting costs time (atomic
 //! updates on every allocation), so it is off unless [`enable`]d, and timed runs leave it off.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+/// What the counter forwards to: the allocator the generator's command line uses.
+#[cfg(feature = "fast-alloc")]
+static BASE: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[cfg(not(feature = "fast-alloc"))]
+static BASE: std::alloc::System = std::alloc::System;
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 pub struct Counting;
@@ -31,10 +37,10 @@ pub fn enable() {
     COUNTING.store(true, Ordering::Relaxed);
 }
 
-// SAFETY: every call is forwarded to `System` unchanged; only the counters are extra.
+// SAFETY: every call is forwarded to `BASE` unchanged; only the counters are extra.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
+        let pointer = unsafe { BASE.alloc(layout) };
         if !pointer.is_null() {
             grew(layout.size());
         }
@@ -42,7 +48,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc_zeroed(layout) };
+        let pointer = unsafe { BASE.alloc_zeroed(layout) };
         if !pointer.is_null() {
             grew(layout.size());
         }
@@ -50,12 +56,12 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
+        unsafe { BASE.dealloc(pointer, layout) };
         shrank(layout.size());
     }
 
     unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let moved = unsafe { System.realloc(pointer, layout, new_size) };
+        let moved = unsafe { BASE.realloc(pointer, layout, new_size) };
         if !moved.is_null() {
             shrank(layout.size());
             grew(new_size);

@@ -1,10 +1,10 @@
 //! Operations: names, parameters, bodies, responses and security requirements.
 
+use indexmap::IndexMap;
 use openapiv3::{
     Header, MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr,
     RequestBody, Response as SpecResponse, StatusCode,
 };
-use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::schema::constraints;
