@@ -181,7 +181,13 @@ fn corpus_spec(path: &Path) -> BenchSpec {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let label: String = stem.split(['_', '.']).next().unwrap_or(&stem).to_owned();
+    // `api.github.com_1.0.json` -> `github`: the provider's name.
+    let host = stem.split('_').next().unwrap_or(&stem);
+    let label = host
+        .split('.')
+        .find(|part| !matches!(*part, "api" | "www"))
+        .unwrap_or(host)
+        .to_owned();
     BenchSpec {
         input: ApiInput {
             module: generator::naming::snake_name(&format!("api_{label}")),
@@ -232,7 +238,15 @@ fn median_run(root: &Path, spec: &BenchSpec) -> Result<Value, String> {
 }
 
 fn total_ms(row: &Value) -> f64 {
-    STAGES.iter().filter_map(|s| row["ms"][s].as_f64()).sum()
+    STAGES.iter().map(|s| stage_ms(row, s)).sum()
+}
+
+/// Milliseconds of one stage, or of them all for `"total"`.
+fn stage_ms(row: &Value, stage: &str) -> f64 {
+    match stage {
+        "total" => total_ms(row),
+        _ => row["ms"][stage].as_f64().unwrap_or(0.0),
+    }
 }
 
 fn measure_in_child(root: &Path, spec: &BenchSpec, count_heap: bool) -> Result<Value, String> {
@@ -436,27 +450,19 @@ fn exponents(rows: &[Value]) -> Value {
         .filter(|r| r["input_bytes"].as_u64().unwrap_or(0) >= FIT_MIN_BYTES)
         .collect();
     let mut out = json!({ "specs_fitted": fitted.len() });
-    let series = STAGES
-        .iter()
-        .map(|s| {
-            (
-                *s,
-                Box::new(move |r: &Value| r["ms"][s].as_f64().unwrap_or(0.0))
-                    as Box<dyn Fn(&Value) -> f64>,
-            )
-        })
-        .chain(std::iter::once((
-            "total",
-            Box::new(total_ms) as Box<dyn Fn(&Value) -> f64>,
-        )));
-    for (name, time) in series {
+    for stage in STAGES.iter().chain(&["total"]) {
         let points: Vec<(f64, f64)> = fitted
             .iter()
-            .map(|r| (r["input_bytes"].as_u64().unwrap_or(1) as f64, time(r)))
+            .map(|r| {
+                (
+                    r["input_bytes"].as_u64().unwrap_or(1) as f64,
+                    stage_ms(r, stage),
+                )
+            })
             .filter(|(_, t)| *t > 0.0)
             .map(|(x, t)| (x.ln(), t.ln()))
             .collect();
-        out[name] = json!(slope(&points));
+        out[*stage] = json!(slope(&points));
     }
     out
 }
