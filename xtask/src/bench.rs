@@ -636,3 +636,37 @@ fn runtime_table(runtime: &Value) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fit_finds_the_exponent_of_a_power_law() {
+        let rows: Vec<Value> = [100_000u64, 400_000, 1_600_000, 6_400_000]
+            .iter()
+            .map(|&bytes| {
+                let linear = bytes as f64 / 1e3;
+                json!({
+                    "input_bytes": bytes,
+                    "ms": { "load": linear, "normalize": linear * linear / 1e3, "resolve": 5.0 }
+                })
+            })
+            .collect();
+        let fit = exponents(&rows);
+        assert_eq!(fit["specs_fitted"], 4);
+        assert!((fit["load"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+        assert!((fit["normalize"].as_f64().unwrap() - 2.0).abs() < 1e-9);
+        assert!(fit["resolve"].as_f64().unwrap().abs() < 1e-9);
+        // A stage that never ran has no points to fit.
+        assert!(fit["emit"].is_null());
+    }
+
+    #[test]
+    fn corpus_specs_are_labelled_by_provider() {
+        let label = |name: &str| corpus_spec(Path::new(name)).label;
+        assert_eq!(label("dir/api.github.com.json"), "github");
+        assert_eq!(label("dir/stripe.com_2025.json"), "stripe");
+        assert_eq!(label("dir/amazonaws.com_ec2_2016-11-15.json"), "amazonaws");
+    }
+}
