@@ -7,7 +7,7 @@ use generator::diag::Code;
 use generator::output::CrateOptions;
 use proptest::prelude::*;
 
-/// Seeds: the fixtures and the vendored specs.
+/// Seeds: the fixtures and the vendored specs, as YAML and as JSON.
 fn seeds() -> Vec<String> {
     let root = common::root();
     let mut texts = Vec::new();
@@ -29,6 +29,17 @@ fn seeds() -> Vec<String> {
                 .map(|p| std::fs::read_to_string(p).unwrap()),
         );
     }
+    // The same documents as pretty JSON, which large specs mostly are and which positions are
+    // found in by a scan of its own.
+    let json: Vec<String> = texts
+        .iter()
+        .filter_map(|text| {
+            let source = generator::diag::Source::new("seed.yaml".into(), text.clone(), 0);
+            let value = generator::load::parse(&source).ok()?;
+            serde_json::to_string_pretty(&value).ok()
+        })
+        .collect();
+    texts.extend(json);
     texts
 }
 
