@@ -67,13 +67,7 @@ fn decode_in_pieces(tree: Value) -> Option<openapiv3::OpenAPI> {
     let paths = root.insert("paths".into(), Value::Object(Map::new()));
     let mut pieces = Map::new();
     if let Some(Value::Object(components)) = root.get_mut("components") {
-        for kind in [
-            "schemas",
-            "responses",
-            "parameters",
-            "requestBodies",
-            "headers",
-        ] {
+        for &kind in TYPED_COMPONENTS {
             if let Some(Value::Object(entries)) = components.get_mut(kind) {
                 pieces.insert(kind.into(), Value::Object(std::mem::take(entries)));
             }
@@ -428,7 +422,8 @@ fn lower_null_alternative(object: &mut Map<String, Value>, key: &str) {
     }
 }
 
-/// Where resolving finds a `$ref` target in the typed document rather than in the JSON tree.
+/// Where resolving finds a `$ref` target in the typed document rather than in the JSON tree;
+/// also the large maps decoded entry by entry.
 const TYPED_COMPONENTS: &[&str] = &[
     "schemas",
     "parameters",

@@ -298,7 +298,7 @@ impl<'a> Resolver<'a> {
 
     /// The JSON node at `pointer`, for `$ref`s the typed document cannot follow (see
     /// [`crate::normalize::thin_to_ref_targets`]).
-    fn raw_node(&self, pointer: &str) -> Option<&Value> {
+    fn raw_node(&self, pointer: &str) -> Option<&'a Value> {
         self.loaded.document.pointer(pointer)
     }
 

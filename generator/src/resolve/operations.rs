@@ -285,30 +285,26 @@ impl Resolver<'_> {
             Some(ReferenceOr::Reference { reference }) => reference.clone(),
             // Somewhere other than `#/components/<kind>/<name>`: read it as JSON.
             None => {
-                let decoded = match self.raw_node(pointer) {
-                    None => None,
-                    Some(value) => match value.get("$ref") {
-                        Some(next) => Some(Err(next.as_str().unwrap_or_default().to_owned())),
-                        None => Some(Ok(serde_json::from_value::<T>(value.clone()))),
-                    },
+                let Some(value) = self.raw_node(pointer) else {
+                    self.report_dangling(reference, at);
+                    return None;
                 };
-                match decoded {
-                    None => {
-                        self.report_dangling(reference, at);
-                        return None;
-                    }
-                    Some(Err(next)) => next,
-                    Some(Ok(Ok(item))) => return Some((item, pointer.to_owned())),
-                    Some(Ok(Err(err))) => {
-                        self.report(
-                            Severity::Error,
-                            Code::InvalidDocument,
-                            pointer,
-                            format!("not a valid {kind} entry: {err}"),
-                            None,
-                        );
-                        return None;
-                    }
+                if let Some(next) = value.get("$ref") {
+                    next.as_str().unwrap_or_default().to_owned()
+                } else {
+                    return match serde_json::from_value::<T>(value.clone()) {
+                        Ok(item) => Some((item, pointer.to_owned())),
+                        Err(err) => {
+                            self.report(
+                                Severity::Error,
+                                Code::InvalidDocument,
+                                pointer,
+                                format!("not a valid {kind} entry: {err}"),
+                                None,
+                            );
+                            None
+                        }
+                    };
                 }
             }
         };
