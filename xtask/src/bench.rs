@@ -58,7 +58,7 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         }
     }
     text.push_str(&stage_table(&stage_rows));
-    report["stages"] = Value::Array(stage_rows.clone());
+    report["stages"] = Value::Array(stage_rows);
 
     if let Some(sample) = options.corpus.as_ref().map(|c| c.join("set/sample60")) {
         let rows = scaling_rows(root, &sample);
