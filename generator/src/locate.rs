@@ -225,7 +225,7 @@ pub fn lookup(index: &Index, pointer: &str) -> Option<(usize, usize)> {
     let mut chain = vec![ROOT];
     if !pointer.is_empty() {
         for segment in pointer.strip_prefix('/').unwrap_or(pointer).split('/') {
-            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let segment = crate::diag::unescape_segment(segment);
             let parent = chain.last().copied().unwrap_or(ROOT);
             chain.push(child_hash(parent, &segment));
         }

@@ -484,7 +484,7 @@ fn collect_local_refs(value: &Value, out: &mut std::collections::BTreeSet<String
 fn place(tree: &mut Value, pointer: &str, node: Value) {
     let mut current = tree;
     for segment in pointer.split('/').skip(1) {
-        let key = segment.replace("~1", "/").replace("~0", "~");
+        let key = crate::diag::unescape_segment(segment);
         if !current.is_object() {
             *current = Value::Object(Map::new());
         }

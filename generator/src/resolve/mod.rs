@@ -317,7 +317,7 @@ impl<'a> Resolver<'a> {
         let component = pointer
             .strip_prefix("/components/schemas/")
             .filter(|name| !name.contains('/'))
-            .map(|name| name.replace("~1", "/").replace("~0", "~"));
+            .map(diag::unescape_segment);
         if let Some(name) = component {
             let schemas = self.document.components.as_ref().map(|c| &c.schemas);
             return match schemas.and_then(|s| s.get(&name)) {

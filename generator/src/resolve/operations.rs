@@ -746,6 +746,6 @@ fn typed_component<'d, T: Component>(
     if found_kind != kind || name.contains('/') {
         return None;
     }
-    let name = name.replace("~1", "/").replace("~0", "~");
+    let name = crate::diag::unescape_segment(name);
     T::entries(document.components.as_ref()?).get(&name)
 }

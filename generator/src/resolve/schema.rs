@@ -78,10 +78,7 @@ impl Resolver<'_> {
         };
         let mut current = pointer.to_owned();
         for _ in 0..=schemas.len() {
-            let key = current
-                .trim_start_matches("/components/schemas/")
-                .replace("~1", "/")
-                .replace("~0", "~");
+            let key = diag::unescape_segment(current.trim_start_matches("/components/schemas/"));
             let Some(ReferenceOr::Reference { reference }) = schemas.get(&key) else {
                 return false;
             };
@@ -128,7 +125,7 @@ impl Resolver<'_> {
             .strip_prefix("#/components/schemas/")
             .filter(|k| !k.contains('/'))
         {
-            let key = key.replace("~1", "/").replace("~0", "~");
+            let key = diag::unescape_segment(key);
             if let Some(name) = self.component_names.get(&key) {
                 let named = TypeRef::Named(name.clone());
                 return if self.component_is_nullable(&key) {
@@ -791,7 +788,7 @@ impl Resolver<'_> {
         let schema = match alternative {
             ReferenceOr::Reference { reference } => {
                 let key = reference.rsplit('/').next().unwrap_or(reference);
-                let key = key.replace("~1", "/").replace("~0", "~");
+                let key = diag::unescape_segment(key);
                 return self
                     .component_names
                     .get(&key)
@@ -1001,7 +998,7 @@ fn tag_values(
     reference
         .rsplit('/')
         .next()
-        .map(|key| vec![key.replace("~1", "/").replace("~0", "~")])
+        .map(|key| vec![diag::unescape_segment(key)])
         .unwrap_or_default()
 }
 
