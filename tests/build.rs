@@ -44,8 +44,7 @@ fn main() {
         );
         apis.extend(built.api);
     }
-    let (runtime, modules) = generator::output::render_includable(&apis).expect("fixtures render");
-    write(&out.join("runtime.rs"), &runtime);
+    let modules = generator::output::render_includable(&apis).expect("fixtures render");
     for api in modules {
         write(&out.join(format!("{}.rs", api.module)), &api.types);
         write(&out.join(format!("{}_api.rs", api.module)), &api.items);

@@ -107,6 +107,7 @@ pub fn render_crate_timed(
     }
     tree.files
         .insert("Cargo.toml".into(), cargo_toml(apis, options));
+    tree.files.extend(runtime_files(options));
     times.wall = started.elapsed();
     Ok((tree, times))
 }
@@ -149,38 +150,24 @@ fn format_jobs<'a>(queue: &Mutex<std::vec::IntoIter<(PartKey, emit::Part<'a>)>>)
 }
 
 fn cargo_toml(apis: &[Api], options: &CrateOptions) -> String {
-    let titles: Vec<&str> = apis.iter().map(|a| a.title.as_str()).collect();
-    let mut dependencies = vec![
-        r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#,
-        r#"serde = { version = "1", features = ["derive"] }"#,
-        r#"serde_json = "1""#,
-        r#"uuid = { version = "1", default-features = false, features = ["serde", "std"] }"#,
-    ];
-    if emit::needs(apis).patterns {
-        dependencies.insert(
-            1,
-            r#"regex = { version = "1", default-features = false, features = ["std", "unicode"] }"#,
-        );
-    }
-    dependencies.extend([
-        r#"reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }"#,
-        r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }"#,
-        r#"serde_path_to_error = { version = "0.1", optional = true }"#,
-        r#"tokio = { version = "1", default-features = false, features = ["time"], optional = true }"#,
-        r#"axum = { version = "0.8", default-features = false, features = ["http1", "tokio"], optional = true }"#,
-    ]);
-    dependencies.sort();
-    format!(
-        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = {description}\n\n[features]\ndefault = [\"client\"]\n# The async HTTP client of each API, on reqwest (TLS with rustls and ring).\nclient = [\"dep:reqwest\", \"dep:rustls\", \"dep:serde_path_to_error\", \"dep:tokio\"]\n# axum server stubs of each API.\nserver = [\"dep:axum\", \"dep:serde_path_to_error\"]\n\n[dependencies]\n{deps}\n",
-        header = format::header("#", &options.command, std::slice::from_ref(&options.sources_label)),
-        name = options.crate_name,
-        description = toml_string(&format!("Typed Rust models for {}", titles.join(", "))),
-        deps = dependencies.join("\n"),
-    )
+    let header = format::header(
+        "#",
+        &options.command,
+        std::slice::from_ref(&options.sources_label),
+    );
+    header + &emit::cargo_toml(apis, &options.crate_name)
 }
 
-fn toml_string(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+/// The runtime's files, each under the `@generated` header.
+fn runtime_files(options: &CrateOptions) -> impl Iterator<Item = (String, String)> + '_ {
+    let header = format::header(
+        "//",
+        &options.command,
+        std::slice::from_ref(&options.sources_label),
+    );
+    emit::RUNTIME_FILES
+        .iter()
+        .map(move |(name, text)| (format!("src/runtime/{name}"), format!("{header}{text}")))
 }
 
 /// One difference between a generated tree and a directory.
@@ -336,11 +323,11 @@ pub struct IncludableApi {
     pub server: String,
 }
 
-/// Sources to `include!` in a crate of one's own (from a build script): the runtime, which
-/// must sit at the crate root as `runtime`, and each API's module name, `types` module body and
-/// `client` module body (the client needs a `client` feature and a sibling `types`).
-pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<IncludableApi>), String> {
-    let runtime = format::format_includable(emit::emit_runtime(emit::needs(apis)))?;
+/// Sources to `include!` in a crate of one's own (from a build script): each API's module
+/// name, `types` module body and `client` module body (the client needs a `client` feature and
+/// a sibling `types`). They refer to the runtime as `crate::runtime`: [`emit::RUNTIME_FILES`],
+/// or `generator/runtime/mod.rs` as a `#[path]` module.
+pub fn render_includable(apis: &[Api]) -> Result<Vec<IncludableApi>, String> {
     let mut modules = Vec::new();
     for api in apis {
         let types = format::format_includable(emit::emit_types_module(api))?;
@@ -361,5 +348,5 @@ pub fn render_includable(apis: &[Api]) -> Result<(String, Vec<IncludableApi>), S
             server,
         });
     }
-    Ok((runtime, modules))
+    Ok(modules)
 }

@@ -2,9 +2,9 @@
 //! `build.rs` writes it to `OUT_DIR`; the generated types refer to `crate::runtime`.
 #![deny(warnings)]
 
-pub mod runtime {
-    include!(concat!(env!("OUT_DIR"), "/runtime.rs"));
-}
+/// The runtime every generated crate copies, compiled (and unit-tested) from its source.
+#[path = "../../generator/runtime/mod.rs"]
+pub mod runtime;
 
 macro_rules! fixtures {
     ($($name:ident),* $(,)?) => {

@@ -192,8 +192,8 @@ fn standalone_crates_compile() {
         "{manifest}"
     );
     assert!(
-        manifest.contains("regex"),
-        "a spec with patterns needs regex: {manifest}"
+        manifest.contains(r#"default = ["client", "regex"]"#),
+        "a spec with patterns checks them by default: {manifest}"
     );
     // Same dependency versions as the workspace, already downloaded.
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
@@ -269,7 +269,14 @@ fn a_parameter_pattern_pulls_in_regex() {
         ExitCode::SUCCESS
     );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("regex"), "{manifest}");
-    let runtime = std::fs::read_to_string(out.join("src/runtime.rs")).unwrap();
-    assert!(runtime.contains("pub fn pattern("));
+    assert!(
+        manifest.contains(r#"default = ["client", "regex"]"#),
+        "{manifest}"
+    );
+    // Turning the feature off is refused at build time, never a silent skip of the rules.
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains(r#"#[cfg(not(feature = "regex"))]"#) && lib.contains("compile_error!"),
+        "{lib}"
+    );
 }

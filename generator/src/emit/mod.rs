@@ -7,8 +7,6 @@ mod docs;
 mod examples;
 mod responses;
 mod runtime;
-mod runtime_client;
-mod runtime_server;
 mod server;
 mod types;
 mod validate;
@@ -18,10 +16,10 @@ use quote::quote;
 
 pub use client::{client_module_parts, emit_client_module};
 pub use docs::rustdoc_lines;
-pub use runtime::{emit_runtime, Needs};
+pub use runtime::{cargo_toml, needs_regex, RUNTIME_FILES};
 pub use server::{emit_server_module, server_module_parts};
 
-use crate::ir::{Api, TypeKind};
+use crate::ir::Api;
 use types::ident;
 
 /// A piece of a file: it emits its tokens when called, on whichever thread formats it. A file's
@@ -50,29 +48,6 @@ pub fn join_parts(parts: Vec<Part<'_>>) -> TokenStream {
     parts.into_iter().map(|part| part()).collect()
 }
 
-/// What the crate as a whole needs from the runtime.
-pub fn needs(apis: &[Api]) -> Needs {
-    let has_pattern = |c: &crate::ir::Constraints| {
-        c.pattern.is_some() || c.items.as_ref().is_some_and(|i| i.pattern.is_some())
-    };
-    // Servers check parameters too.
-    let parameter_patterns = apis
-        .iter()
-        .flat_map(|a| &a.operations)
-        .flat_map(|o| &o.parameters)
-        .any(|p| has_pattern(&p.constraints));
-    let patterns = parameter_patterns
-        || apis.iter().flat_map(|a| &a.types).any(|t| match &t.kind {
-            TypeKind::Struct(s) => s.fields.iter().any(|f| has_pattern(&f.constraints)),
-            _ => false,
-        });
-    let enums = apis
-        .iter()
-        .flat_map(|a| &a.types)
-        .any(|t| matches!(t.kind, TypeKind::Enum(_)));
-    Needs { patterns, enums }
-}
-
 /// Items at the root of an API's module, beside `types` and `client`: its credentials.
 pub fn emit_api_items(api: &Api) -> TokenStream {
     if has_client(api) {
@@ -90,18 +65,11 @@ pub fn has_client(api: &Api) -> bool {
 /// Every Rust file of a generated crate named `crate_name`.
 pub fn emit_crate<'a>(apis: &'a [Api], crate_name: &'a str, manifest: &str) -> Vec<RustFile<'a>> {
     let all_sources: Vec<String> = vec![manifest.to_owned()];
-    let mut files = vec![
-        RustFile {
-            path: "src/lib.rs".into(),
-            sources: all_sources.clone(),
-            parts: whole(move || emit_lib(apis)),
-        },
-        RustFile {
-            path: "src/runtime.rs".into(),
-            sources: all_sources.clone(),
-            parts: whole(move || runtime::emit_runtime(needs(apis))),
-        },
-    ];
+    let mut files = vec![RustFile {
+        path: "src/lib.rs".into(),
+        sources: all_sources.clone(),
+        parts: whole(move || emit_lib(apis)),
+    }];
     for api in apis {
         files.push(RustFile {
             path: format!("src/{}/mod.rs", api.module),
@@ -135,6 +103,12 @@ pub fn emit_crate<'a>(apis: &'a [Api], crate_name: &'a str, manifest: &str) -> V
 }
 
 fn emit_lib(apis: &[Api]) -> TokenStream {
+    let regex_guard = needs_regex(apis).then(|| {
+        quote! {
+            #[cfg(not(feature = "regex"))]
+            compile_error!("the specs have `pattern` rules, which need the `regex` feature (on by default)");
+        }
+    });
     let modules = apis.iter().map(|api| {
         let module = ident(&api.module);
         let doc = format!(" {} (version {}).", api.title, api.version);
@@ -151,6 +125,7 @@ fn emit_lib(apis: &[Api]) -> TokenStream {
         //! implements [`runtime::Validate`], which checks the schema's rules.
         #![forbid(unsafe_code)]
 
+        #regex_guard
         #[rustfmt::skip]
         pub mod runtime;
         #(#modules)*

@@ -1,0 +1,696 @@
+//! The async HTTP client shared by every API module (on `reqwest`).
+
+use super::{CredentialSet, Placement, ToParam};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::fmt;
+use std::time::Duration;
+
+/// An API's client, built from the shared core and its credentials.
+pub trait ApiClient: Sized {
+    type Credentials: Default;
+
+    fn from_parts(core: Core, credentials: Self::Credentials) -> Self;
+}
+
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// When and how often to retry: on 429, 503 and connection errors, with exponential
+/// backoff and jitter, honouring `Retry-After`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 turns retrying off.
+    pub max_retries: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Also retry POST and PATCH, which may not be safe to repeat.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// How long to wait before retry number `attempt` (from 1).
+    fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_backoff);
+        }
+        let exponential = self
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let capped = exponential.min(self.max_backoff);
+        // Full jitter: a random point between half and all of the backoff.
+        let half = capped / 2;
+        half + half.mul_f64(jitter())
+    }
+}
+
+/// A number in [0, 1) that differs between calls, without a random-number dependency.
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Why a client could not be built.
+#[derive(Debug)]
+pub struct BuildError(String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot build the client: {}", self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Configures a client: base URL, credentials, timeout, user agent, retries, headers.
+pub struct Builder<A: ApiClient> {
+    base_url: String,
+    credentials: A::Credentials,
+    timeout: Option<Duration>,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    headers: Vec<(String, String)>,
+}
+
+impl<A: ApiClient> Builder<A> {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Builder {
+            base_url: base_url.into(),
+            credentials: A::Credentials::default(),
+            timeout: None,
+            user_agent: None,
+            http: None,
+            retry: RetryPolicy::default(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn credentials(mut self, credentials: A::Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Limit on each attempt, from sending to the end of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends through an existing `reqwest::Client` (its pool, proxy and TLS settings).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sends `name: value` on every request, replacing the spec's default for a header
+    /// parameter of that name (`x-api-version`, say).
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn build(self) -> Result<A, BuildError> {
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                // A process-wide TLS provider; an error means one is installed already.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .build()
+                    .map_err(|err| BuildError(err.to_string()))?
+            }
+        };
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|err| BuildError(format!("header name {name:?}: {err}")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|err| BuildError(format!("header {name}: {err}")))?;
+            headers.insert(name, value);
+        }
+        if let Some(agent) = &self.user_agent {
+            let value = HeaderValue::from_str(agent)
+                .map_err(|err| BuildError(format!("user agent: {err}")))?;
+            headers.insert(reqwest::header::USER_AGENT, value);
+        }
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        reqwest::Url::parse(&base_url)
+            .map_err(|err| BuildError(format!("base URL {base_url:?}: {err}")))?;
+        let core = Core {
+            http,
+            base_url,
+            timeout: self.timeout,
+            retry: self.retry,
+            headers,
+        };
+        Ok(A::from_parts(core, self.credentials))
+    }
+}
+
+/// What every API client holds: the HTTP client and its settings.
+#[derive(Clone, Debug)]
+pub struct Core {
+    http: reqwest::Client,
+    base_url: String,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    headers: HeaderMap,
+}
+
+/// An operation's request before it is sent.
+pub struct Request {
+    method: reqwest::Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    headers: HeaderMap,
+    defaults: Vec<(&'static str, &'static str)>,
+    cookies: Vec<String>,
+    body: Option<(HeaderValue, Vec<u8>)>,
+    problem: Option<String>,
+}
+
+impl Request {
+    pub fn new(method: reqwest::Method, path: String) -> Self {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            defaults: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            problem: None,
+        }
+    }
+
+    pub fn query<V: ToParam + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.query.push((name, value.to_param()));
+    }
+
+    /// A list in `form` style: `name=a&name=b` exploded, else `name=a,b`.
+    pub fn query_list<V: ToParam>(&mut self, name: &'static str, values: &[V], explode: bool) {
+        if explode {
+            for value in values {
+                self.query(name, value);
+            }
+        } else {
+            let joined: Vec<String> = values.iter().map(ToParam::to_param).collect();
+            self.query.push((name, joined.join(",")));
+        }
+    }
+
+    pub fn header<V: ToParam + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.set_header(name, &value.to_param(), false);
+    }
+
+    /// A cookie parameter.
+    pub fn cookie<V: ToParam + ?Sized>(&mut self, name: &'static str, value: &V) {
+        self.cookies.push(format!("{name}={}", value.to_param()));
+    }
+
+    /// An optional query parameter, sent when set.
+    pub fn query_if<V: ToParam>(&mut self, name: &'static str, value: &Option<V>) {
+        if let Some(value) = value {
+            self.query(name, value);
+        }
+    }
+
+    /// An optional header parameter, sent when set.
+    pub fn header_if<V: ToParam>(&mut self, name: &'static str, value: &Option<V>) {
+        if let Some(value) = value {
+            self.header(name, value);
+        }
+    }
+
+    /// An optional cookie parameter, sent when set.
+    pub fn cookie_if<V: ToParam>(&mut self, name: &'static str, value: &Option<V>) {
+        if let Some(value) = value {
+            self.cookie(name, value);
+        }
+    }
+
+    /// The spec's default for a required header, unless the client sets it.
+    pub fn default_header(&mut self, name: &'static str, value: &'static str) {
+        self.defaults.push((name, value));
+    }
+
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some((HeaderValue::from_static("application/json"), bytes));
+            }
+            Err(err) => self.problem = Some(format!("cannot encode the body: {err}")),
+        }
+    }
+
+    /// A body sent as is, for content types other than JSON.
+    pub fn raw(&mut self, content_type: &str, body: Vec<u8>) {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => self.body = Some((value, body)),
+            Err(_) => {
+                self.problem = Some(format!(
+                    "content type {content_type:?} is not a valid header"
+                ));
+            }
+        }
+    }
+
+    /// Presents the credentials of the first alternative (OR) whose schemes (AND) are all
+    /// set. An empty alternative means anonymous access is allowed.
+    pub fn authorize<C: CredentialSet, E>(
+        &mut self,
+        credentials: &C,
+        schemes: &[(&'static str, Placement)],
+        alternatives: &[&[&'static str]],
+    ) -> Result<(), Error<E>> {
+        if alternatives.is_empty() {
+            return Ok(());
+        }
+        let chosen = alternatives
+            .iter()
+            .find(|all| all.iter().all(|scheme| credentials.get(scheme).is_some()));
+        let Some(chosen) = chosen else {
+            let needed: Vec<String> = alternatives.iter().map(|all| all.join(" and ")).collect();
+            return Err(Error::MissingCredentials {
+                needed: needed.join(", or "),
+            });
+        };
+        for scheme in chosen.iter() {
+            let (Some(secret), Some((_, placement))) = (
+                credentials.get(scheme),
+                schemes.iter().find(|(key, _)| key == scheme),
+            ) else {
+                continue;
+            };
+            let secret = secret.expose();
+            match placement {
+                Placement::Header(name) => self.set_header(name, secret, true),
+                Placement::Query(name) => self.query.push((name, secret.to_owned())),
+                Placement::Cookie(name) => self.cookies.push(format!("{name}={secret}")),
+
+                Placement::Bearer => {
+                    self.set_header("authorization", &format!("Bearer {secret}"), true)
+                }
+                Placement::Basic => self.set_header(
+                    "authorization",
+                    &format!("Basic {}", base64(secret.as_bytes())),
+                    true,
+                ),
+
+                Placement::Scheme(scheme) => {
+                    self.set_header("authorization", &format!("{scheme} {secret}"), true)
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn set_header(&mut self, name: &str, value: &str, sensitive: bool) {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(sensitive);
+                self.headers.insert(name, value);
+            }
+            _ => {
+                self.problem = Some(format!("header {name} cannot carry the given value"));
+            }
+        }
+    }
+}
+
+/// A path parameter, percent-encoded so it stays one path segment.
+pub fn path_segment<V: ToParam + ?Sized>(value: &V) -> String {
+    let raw = value.to_param();
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A response with its whole body read.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// Decodes a documented success body.
+    pub fn decode<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        if let Ok(value) = serde_json::from_slice(&self.body) {
+            return Ok(value);
+        }
+        // Only a failure pays for tracking the path.
+        let deserializer = &mut serde_json::Deserializer::from_slice(&self.body);
+        let err = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+            Ok(value) => return Ok(value),
+            Err(err) => err,
+        };
+        Err(Error::Decode {
+            status: self.status,
+            path: err.path().to_string(),
+            message: err.inner().to_string(),
+            body: self.body,
+        })
+    }
+
+    /// Decodes a documented error body into the operation's error type.
+    pub fn error<T: serde::de::DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
+        match self.decode::<T, E>() {
+            Ok(body) => Error::Api(wrap(body)),
+            Err(err) => err,
+        }
+    }
+
+    /// A status the description of the API does not list.
+    pub fn unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }
+    }
+}
+
+/// Why a call failed. `E` is the operation's documented error responses.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The server answered with a documented error status; the body is decoded.
+    Api(E),
+    /// A status the description of the API does not list; kept whole.
+    UnexpectedStatus {
+        status: u16,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+    /// The body did not match its documented type.
+    Decode {
+        status: u16,
+        body: Vec<u8>,
+        path: String,
+        message: String,
+    },
+    /// No attempt finished within the timeout.
+    Timeout,
+    /// The request could not be sent or the response not read.
+    Transport(reqwest::Error),
+    /// The operation needs credentials the client was not given.
+    MissingCredentials { needed: String },
+    /// A parameter or body could not be put on the wire.
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::UnexpectedStatus { status, .. } | Error::Decode { status, .. } => Some(*status),
+
+            Error::Transport(err) => err.status().map(|s| s.as_u16()),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(error) => write!(f, "the API returned an error: {error:?}"),
+            Error::UnexpectedStatus { status, body, .. } => {
+                write!(
+                    f,
+                    "undocumented status {status}: {}",
+                    String::from_utf8_lossy(&body[..body.len().min(512)])
+                )
+            }
+            Error::Decode {
+                status,
+                path,
+                message,
+                ..
+            } => {
+                write!(
+                    f,
+                    "cannot decode the body of a {status} response at `{path}`: {message}"
+                )
+            }
+            Error::Timeout => f.write_str("the request timed out"),
+            Error::Transport(err) => write!(f, "transport error: {err}"),
+            Error::MissingCredentials { needed } => {
+                write!(f, "missing credentials: this operation needs {needed}")
+            }
+            Error::InvalidRequest(problem) => write!(f, "invalid request: {problem}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl Core {
+    /// Sends `request`, retrying per the policy, and reads the whole response.
+    pub async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
+        if let Some(problem) = request.problem {
+            return Err(Error::InvalidRequest(problem));
+        }
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, request.path))
+            .map_err(|err| Error::InvalidRequest(format!("URL: {err}")))?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        let mut headers = self.headers.clone();
+        for (name, value) in &request.defaults {
+            let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) else {
+                return Err(Error::InvalidRequest(format!(
+                    "the default of header {name} is not a valid header"
+                )));
+            };
+            if !headers.contains_key(&name) {
+                headers.insert(name, value);
+            }
+        }
+        headers.extend(request.headers);
+        if !request.cookies.is_empty() {
+            let mut cookie = HeaderValue::from_str(&request.cookies.join("; "))
+                .map_err(|err| Error::InvalidRequest(format!("cookie: {err}")))?;
+            cookie.set_sensitive(true);
+            headers.insert(reqwest::header::COOKIE, cookie);
+        }
+        if let Some((content_type, _)) = &request.body {
+            headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+        }
+        let mut body = request.body.map(|(_, bytes)| bytes);
+        let retry_allowed = self.retry.retry_non_idempotent || request.method.is_idempotent();
+        let mut attempt = 0;
+        loop {
+            let can_retry = retry_allowed && attempt < self.retry.max_retries;
+            // The last attempt takes the request's parts; earlier ones copy them.
+            let (attempt_url, attempt_headers, attempt_body) = if can_retry {
+                (url.clone(), headers.clone(), body.clone())
+            } else {
+                (url.clone(), std::mem::take(&mut headers), body.take())
+            };
+            let mut builder = self
+                .http
+                .request(request.method.clone(), attempt_url)
+                .headers(attempt_headers);
+            if let Some(timeout) = self.timeout {
+                builder = builder.timeout(timeout);
+            }
+            if let Some(body) = attempt_body {
+                builder = builder.body(body);
+            }
+            let outcome = match builder.send().await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if can_retry && (status == 429 || status == 503) {
+                        Err(retry_after(response.headers()))
+                    } else {
+                        let headers = response.headers().clone();
+                        let body = response.bytes().await.map_err(transport)?;
+                        Ok(Response {
+                            status,
+                            headers,
+                            body: body.to_vec(),
+                        })
+                    }
+                }
+                Err(err) if can_retry && err.is_connect() => Err(None),
+                Err(err) => return Err(transport(err)),
+            };
+            match outcome {
+                Ok(response) => return Ok(response),
+                Err(wait) => {
+                    attempt += 1;
+                    tokio::time::sleep(self.retry.delay(attempt, wait)).await;
+                }
+            }
+        }
+    }
+}
+
+fn transport<E>(err: reqwest::Error) -> Error<E> {
+    // The URL can carry an API key in its query: keep it out of error text.
+    if err.is_timeout() {
+        Error::Timeout
+    } else {
+        Error::Transport(err.without_url())
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = std::time::UNIX_EPOCH + Duration::from_secs(u64::try_from(at.timestamp()).ok()?);
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in vectors {
+            assert_eq!(base64(plain.as_bytes()), encoded, "{plain}");
+        }
+    }
+
+    #[test]
+    fn path_segments_stay_one_segment() {
+        assert_eq!(path_segment("a/b c?d"), "a%2Fb%20c%3Fd");
+        assert_eq!(path_segment("é"), "%C3%A9");
+        assert_eq!(path_segment("safe-._~"), "safe-._~");
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_yields_to_retry_after() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(300),
+            ..RetryPolicy::default()
+        };
+        for attempt in 1..=5 {
+            let full = Duration::from_millis(100 << (attempt - 1)).min(policy.max_backoff);
+            let delay = policy.delay(attempt, None);
+            assert!(delay >= full / 2 && delay <= full, "{attempt}: {delay:?}");
+        }
+        let told = Some(Duration::from_secs(1));
+        assert_eq!(policy.delay(1, told), policy.max_backoff);
+        assert_eq!(
+            RetryPolicy::default().delay(1, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_past_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_static(" 7 "),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        let past = "Wed, 21 Oct 2015 07:28:00 GMT";
+        headers.insert(reqwest::header::RETRY_AFTER, HeaderValue::from_static(past));
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(
+            reqwest::header::RETRY_AFTER,
+            HeaderValue::from_static("soon"),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+}

@@ -1,0 +1,23 @@
+//! Shared plumbing of the generated APIs: validation, redaction, serde helpers, the HTTP
+//! client (feature `client`) and the server support (feature `server`).
+//!
+//! This is ordinary Rust, compiled and tested in the generator's workspace and copied as it is
+//! into every generated crate, so nothing here may depend on a particular spec.
+
+mod enums;
+mod param;
+mod secret;
+mod tagged;
+mod validate;
+
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "server")]
+pub mod server;
+
+#[allow(unused_imports)] // by a crate without string enums
+pub(crate) use enums::open_enum;
+pub use param::{FromParam, ToParam};
+pub use secret::{CredentialSet, Placement, Redacted, Secret};
+pub use tagged::{from_tagged, serialize_tagged, split_tagged};
+pub use validate::{Checker, Validate, ValidationErrors, Violation};

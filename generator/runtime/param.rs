@@ -1,0 +1,159 @@
+//! Parameters as text: how path, query, header and cookie values are written and read.
+
+use std::collections::BTreeMap;
+
+/// How a value is written in a path, query or header parameter.
+pub trait ToParam {
+    fn to_param(&self) -> String;
+}
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    fn to_param(&self) -> String {
+        (**self).to_param()
+    }
+}
+
+impl<T: ToParam + ?Sized> ToParam for Box<T> {
+    fn to_param(&self) -> String {
+        (**self).to_param()
+    }
+}
+
+macro_rules! param_by_display {
+    ($($ty:ty),*) => {
+        $(impl ToParam for $ty { fn to_param(& self) -> String { self.to_string() } })*
+    };
+}
+param_by_display!(
+    str,
+    String,
+    bool,
+    i32,
+    i64,
+    f32,
+    f64,
+    uuid::Uuid,
+    chrono::NaiveDate
+);
+
+impl ToParam for chrono::DateTime<chrono::Utc> {
+    fn to_param(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+/// How a parameter's text is read back into a value (the server side of [`ToParam`]).
+pub trait FromParam: Sized {
+    fn from_param(text: &str) -> Result<Self, String>;
+}
+
+macro_rules! param_by_from_str {
+    ($($ty:ty),*) => {
+        $(impl FromParam for $ty { fn from_param(text : & str) -> Result < Self, String >
+        { text.parse().map_err(| err | format!("{text:?} is not valid: {err}")) } })*
+    };
+}
+param_by_from_str!(
+    String,
+    bool,
+    i32,
+    i64,
+    f32,
+    f64,
+    uuid::Uuid,
+    chrono::NaiveDate,
+    chrono::DateTime<chrono::Utc>
+);
+
+impl FromParam for serde_json::Value {
+    fn from_param(text: &str) -> Result<Self, String> {
+        Ok(serde_json::from_str(text)
+            .unwrap_or_else(|_| serde_json::Value::String(text.to_owned())))
+    }
+}
+
+/// A list parameter given as one value: comma-separated, as `form` and `simple` style say.
+impl<T: ToParam> ToParam for Vec<T> {
+    fn to_param(&self) -> String {
+        self.iter()
+            .map(ToParam::to_param)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl<T: ToParam> ToParam for [T] {
+    fn to_param(&self) -> String {
+        self.iter()
+            .map(ToParam::to_param)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+impl<T: FromParam> FromParam for Vec<T> {
+    fn from_param(text: &str) -> Result<Self, String> {
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        text.split(',').map(T::from_param).collect()
+    }
+}
+
+/// Maps are sent as JSON text.
+impl<T: serde::Serialize> ToParam for BTreeMap<String, T> {
+    fn to_param(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> FromParam for BTreeMap<String, T> {
+    fn from_param(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|err| err.to_string())
+    }
+}
+
+/// Free-form values are sent as JSON text.
+impl ToParam for serde_json::Value {
+    fn to_param(&self) -> String {
+        match self {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_comma_separated_both_ways() {
+        assert_eq!(vec![1i64, 2, 3].to_param(), "1,2,3");
+        assert_eq!(Vec::<i64>::from_param("1,2,3"), Ok(vec![1, 2, 3]));
+        assert_eq!(Vec::<String>::from_param(""), Ok(Vec::new()));
+        assert!(Vec::<i32>::from_param("1,x").is_err());
+    }
+
+    #[test]
+    fn date_times_are_rfc3339_in_utc() {
+        let at = chrono::DateTime::parse_from_rfc3339("2025-09-01T12:30:00+02:00")
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap();
+        assert_eq!(at.to_param(), "2025-09-01T10:30:00Z");
+        assert_eq!(chrono::DateTime::from_param("2025-09-01T10:30:00Z"), Ok(at));
+    }
+
+    #[test]
+    fn free_form_values_are_json_text_except_plain_strings() {
+        let text = serde_json::Value::String("a b".into());
+        assert_eq!(text.to_param(), "a b");
+        assert_eq!(serde_json::json!({"k": 1}).to_param(), r#"{"k":1}"#);
+        assert_eq!(
+            serde_json::Value::from_param("not json"),
+            Ok(serde_json::Value::String("not json".into()))
+        );
+        let map: BTreeMap<String, i32> = BTreeMap::from_param(r#"{"a":1}"#).unwrap();
+        assert_eq!(map.to_param(), r#"{"a":1}"#);
+    }
+}
