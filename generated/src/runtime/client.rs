@@ -13,27 +13,6 @@ pub trait ApiClient: Sized {
     fn from_parts(core: Core, credentials: Self::Credentials) -> Self;
 }
 
-fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// When and how often to retry: on 429, 503 and connection errors, with exponential
 /// backoff and jitter, honouring `Retry-After`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -348,7 +327,7 @@ impl Request {
                 }
                 Placement::Basic => self.set_header(
                     "authorization",
-                    &format!("Basic {}", base64(secret.as_bytes())),
+                    &format!("Basic {}", super::base64::encode(secret.as_bytes())),
                     true,
                 ),
 
@@ -633,22 +612,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        let vectors = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (plain, encoded) in vectors {
-            assert_eq!(base64(plain.as_bytes()), encoded, "{plain}");
-        }
-    }
 
     #[test]
     fn path_segments_stay_one_segment() {

@@ -5,6 +5,8 @@
 //! This is ordinary Rust, compiled and tested in the generator's workspace and copied as it is
 //! into every generated crate, so nothing here may depend on a particular spec.
 
+#[cfg(any(feature = "client", feature = "server"))]
+mod base64;
 mod enums;
 mod param;
 mod secret;

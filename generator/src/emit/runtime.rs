@@ -7,6 +7,7 @@ use crate::ir::{Api, Constraints, TypeKind};
 /// The runtime's files, relative to the generated crate's `src/runtime/`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("base64.rs", include_str!("../../runtime/base64.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("param.rs", include_str!("../../runtime/param.rs")),
@@ -58,4 +59,36 @@ pub fn cargo_toml(apis: &[Api], crate_name: &str) -> String {
 
 fn toml_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A runtime file left out of the list would leave generated crates without a module.
+    #[test]
+    fn every_runtime_source_is_copied() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = RUNTIME_FILES
+            .iter()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        listed.sort();
+        assert_eq!(listed, on_disk);
+    }
+
+    #[test]
+    fn the_manifest_keeps_the_template_comment_out() {
+        let manifest = cargo_toml(&[], "demo");
+        assert!(manifest.starts_with("[package]\nname = \"demo\""));
+        assert!(!manifest.contains("The generator adds"), "{manifest}");
+        assert!(manifest.contains("default = [\"client\"]\n# The async HTTP client"));
+        assert!(manifest.contains("\n[dependencies]\naxum = "));
+    }
 }
