@@ -502,14 +502,44 @@ impl Core {
         if let Some(problem) = request.problem {
             return Err(Error::InvalidRequest(problem));
         }
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, request.path))
-            .map_err(|err| Error::InvalidRequest(format!("URL: {err}")))?;
-        if !request.query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(request.query.iter().map(|(k, v)| (*k, v.as_str())));
+        let url = self.url(&request.path, &request.query)?;
+        let mut headers = self.headers(request.defaults, request.headers, &request.cookies)?;
+        if let Some((content_type, _)) = &request.body {
+            headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
         }
+        let retry_allowed = self.retry.retry_non_idempotent || request.method.is_idempotent();
+        let prepared = Prepared {
+            method: request.method,
+            url,
+            headers,
+            body: request.body.map(|(_, bytes)| bytes),
+        };
+        self.send_with_retries(prepared, retry_allowed).await
+    }
+
+    fn url<E>(
+        &self,
+        path: &str,
+        query: &[(&'static str, String)],
+    ) -> Result<reqwest::Url, Error<E>> {
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, path))
+            .map_err(|err| Error::InvalidRequest(format!("URL: {err}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        Ok(url)
+    }
+
+    /// The client's headers, the operation's defaults unless set, then the request's own.
+    fn headers<E>(
+        &self,
+        defaults: Vec<(&'static str, &'static str)>,
+        own: HeaderMap,
+        cookies: &[String],
+    ) -> Result<HeaderMap, Error<E>> {
         let mut headers = self.headers.clone();
-        for (name, value) in &request.defaults {
+        for (name, value) in defaults {
             let (Ok(name), Ok(value)) = (
                 HeaderName::from_bytes(name.as_bytes()),
                 HeaderValue::from_str(value),
@@ -522,56 +552,25 @@ impl Core {
                 headers.insert(name, value);
             }
         }
-        headers.extend(request.headers);
-        if !request.cookies.is_empty() {
-            let mut cookie = HeaderValue::from_str(&request.cookies.join("; "))
+        headers.extend(own);
+        if !cookies.is_empty() {
+            let mut cookie = HeaderValue::from_str(&cookies.join("; "))
                 .map_err(|err| Error::InvalidRequest(format!("cookie: {err}")))?;
             cookie.set_sensitive(true);
             headers.insert(reqwest::header::COOKIE, cookie);
         }
-        if let Some((content_type, _)) = &request.body {
-            headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
-        }
-        let mut body = request.body.map(|(_, bytes)| bytes);
-        let retry_allowed = self.retry.retry_non_idempotent || request.method.is_idempotent();
+        Ok(headers)
+    }
+
+    async fn send_with_retries<E>(
+        &self,
+        mut prepared: Prepared,
+        retry_allowed: bool,
+    ) -> Result<Response, Error<E>> {
         let mut attempt = 0;
         loop {
             let can_retry = retry_allowed && attempt < self.retry.max_retries;
-            // The last attempt takes the request's parts; earlier ones copy them.
-            let (attempt_url, attempt_headers, attempt_body) = if can_retry {
-                (url.clone(), headers.clone(), body.clone())
-            } else {
-                (url.clone(), std::mem::take(&mut headers), body.take())
-            };
-            let mut builder = self
-                .http
-                .request(request.method.clone(), attempt_url)
-                .headers(attempt_headers);
-            if let Some(timeout) = self.timeout {
-                builder = builder.timeout(timeout);
-            }
-            if let Some(body) = attempt_body {
-                builder = builder.body(body);
-            }
-            let outcome = match builder.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    if can_retry && (status == 429 || status == 503) {
-                        Err(retry_after(response.headers()))
-                    } else {
-                        let headers = response.headers().clone();
-                        let body = response.bytes().await.map_err(transport)?;
-                        Ok(Response {
-                            status,
-                            headers,
-                            body: body.to_vec(),
-                        })
-                    }
-                }
-                Err(err) if can_retry && err.is_connect() => Err(None),
-                Err(err) => return Err(transport(err)),
-            };
-            match outcome {
+            match self.attempt(&mut prepared, can_retry).await? {
                 Ok(response) => return Ok(response),
                 Err(wait) => {
                     attempt += 1;
@@ -580,6 +579,55 @@ impl Core {
             }
         }
     }
+
+    /// One try: the response, or `Err(Retry-After)` when it is worth another.
+    async fn attempt<E>(
+        &self,
+        prepared: &mut Prepared,
+        can_retry: bool,
+    ) -> Result<Result<Response, Option<Duration>>, Error<E>> {
+        // The last attempt takes the request's parts; earlier ones copy them.
+        let (headers, body) = if can_retry {
+            (prepared.headers.clone(), prepared.body.clone())
+        } else {
+            (std::mem::take(&mut prepared.headers), prepared.body.take())
+        };
+        let mut builder = self
+            .http
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(headers);
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(body) = body {
+            builder = builder.body(body);
+        }
+        match builder.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                if can_retry && (status == 429 || status == 503) {
+                    return Ok(Err(retry_after(response.headers())));
+                }
+                let headers = response.headers().clone();
+                let body = response.bytes().await.map_err(transport)?;
+                Ok(Ok(Response {
+                    status,
+                    headers,
+                    body: body.to_vec(),
+                }))
+            }
+            Err(err) if can_retry && err.is_connect() => Ok(Err(None)),
+            Err(err) => Err(transport(err)),
+        }
+    }
+}
+
+/// A request ready to send, kept for its retries.
+struct Prepared {
+    method: reqwest::Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
 }
 
 fn transport<E>(err: reqwest::Error) -> Error<E> {
