@@ -18,46 +18,42 @@ const ROUNDS: usize = 11;
 
 /// A minimal keep-alive HTTP/1.1 server that answers every request with the same 201.
 fn start_server() -> std::net::SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    listener.set_nonblocking(true).expect("nonblocking");
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else { continue };
-                tokio::spawn(async move {
-                    let response = format!(
-                        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{RESPONSE_BODY}",
-                        RESPONSE_BODY.len()
-                    );
-                    let mut buffer = Vec::with_capacity(4096);
-                    let mut chunk = [0u8; 4096];
-                    loop {
-                        // Read one request: headers, then content-length bytes of body.
-                        let request_end = loop {
-                            if let Some(end) = support::message_end(&buffer) {
-                                break end;
-                            }
-                            match socket.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                            }
-                        };
-                        buffer.drain(..request_end);
-                        if socket.write_all(response.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
+    let addresses = support::serve_in_background(1, |mut listeners| async move {
+        let listener = listeners.remove(0);
+        loop {
+            let Ok((socket, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(answer_every_request(socket));
+        }
     });
-    address
+    addresses[0]
+}
+
+/// Reads requests off one connection and answers each with the same 201.
+async fn answer_every_request(mut socket: tokio::net::TcpStream) {
+    let response = format!(
+        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{RESPONSE_BODY}",
+        RESPONSE_BODY.len()
+    );
+    let mut buffer = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        // Read one request: headers, then content-length bytes of body.
+        let request_end = loop {
+            if let Some(end) = support::message_end(&buffer) {
+                break end;
+            }
+            match socket.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        };
+        buffer.drain(..request_end);
+        if socket.write_all(response.as_bytes()).await.is_err() {
+            return;
+        }
+    }
 }
 
 async fn hand_written(

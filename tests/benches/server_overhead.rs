@@ -63,30 +63,13 @@ async fn hand_written(headers: HeaderMap, body: axum::Json<CreateUserRequest>) -
 
 /// Serves both routers from one thread of their own; returns (generated, hand-written).
 fn start_servers() -> (SocketAddr, SocketAddr) {
-    let generated = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let hand = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addresses = (
-        generated.local_addr().expect("address"),
-        hand.local_addr().expect("address"),
-    );
-    for listener in [&generated, &hand] {
-        listener.set_nonblocking(true).expect("nonblocking");
-    }
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let generated = tokio::net::TcpListener::from_std(generated).expect("listener");
-            let hand = tokio::net::TcpListener::from_std(hand).expect("listener");
-            let hand_router =
-                axum::Router::new().route("/users", axum::routing::post(hand_written));
-            tokio::spawn(async move { axum::serve(hand, hand_router).await });
-            axum::serve(generated, server::router(Generated)).await
-        })
+    let addresses = support::serve_in_background(2, |listeners| async move {
+        let [generated, hand] = <[_; 2]>::try_from(listeners).expect("two listeners");
+        let hand_router = axum::Router::new().route("/users", axum::routing::post(hand_written));
+        tokio::spawn(async move { axum::serve(hand, hand_router).await });
+        axum::serve(generated, server::router(Generated)).await
     });
-    addresses
+    (addresses[0], addresses[1])
 }
 
 /// One keep-alive connection that sends the same request again and again.

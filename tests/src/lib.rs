@@ -27,17 +27,69 @@ macro_rules! fixtures {
     };
 }
 
-fixtures!(
-    allof,
-    collisions,
-    constraints,
-    edge_cases,
-    enums,
-    formats,
-    keywords,
-    maps,
-    nullable31,
-    oneof,
-    params,
-    recursion
-);
+/// Calls `$callback!(allof, collisions, ...)` with every fixture of `tests/fixtures/`, in
+/// order, so the compiled fixtures and their snapshot tests cannot fall out of step.
+#[macro_export]
+macro_rules! with_fixtures {
+    ($callback:ident) => {
+        $callback!(
+            allof,
+            collisions,
+            constraints,
+            edge_cases,
+            enums,
+            formats,
+            keywords,
+            maps,
+            nullable31,
+            oneof,
+            params,
+            recursion
+        );
+    };
+}
+
+with_fixtures!(fixtures);
+
+/// What the fake servers of the tests and the reference server share.
+pub mod fakes {
+    use generated::yuno::types::{
+        CreateUserRequest, CreateUserResponse201 as Created,
+        CreateUserResponse201AccountGroupPermissionsItem as Group,
+        CreateUserResponse201AccountPermissionsItem as Account,
+    };
+
+    /// The user Yuno answers a create with: the request's fields, an id and the time.
+    pub fn yuno_created(
+        body: CreateUserRequest,
+        id: uuid::Uuid,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Created {
+        let accounts = body.account_permissions.map(|items| {
+            let account =
+                |p: generated::yuno::types::CreateUserRequestAccountPermissionsItem| Account {
+                    account_id: Some(p.account_id),
+                    role_id: Some(p.role_id),
+                };
+            items.into_iter().map(account).collect()
+        });
+        let groups = body.account_group_permissions.map(|items| {
+            let group =
+                |p: generated::yuno::types::CreateUserRequestAccountGroupPermissionsItem| Group {
+                    account_group_id: Some(p.account_group_id),
+                    role_id: Some(p.role_id),
+                };
+            items.into_iter().map(group).collect()
+        });
+        Created {
+            id: Some(id),
+            email: Some(body.email),
+            first_name: Some(body.first_name),
+            last_name: Some(body.last_name),
+            account_permissions: accounts,
+            account_group_permissions: groups,
+            created_at: Some(at),
+            updated_at: Some(at),
+        }
+    }
+}

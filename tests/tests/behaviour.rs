@@ -13,6 +13,12 @@ fn encode<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).expect("encodes")
 }
 
+/// The rules `value` breaks, in the order `validate` reports them.
+fn broken_rules(value: &impl Validate) -> Vec<&'static str> {
+    let errors = value.validate().expect_err("breaks a rule");
+    errors.violations.iter().map(|v| v.rule).collect()
+}
+
 #[test]
 fn open_enums_keep_unknown_values_and_reencode_them_unchanged() {
     use enums::types::{Status, UserType};
@@ -263,14 +269,7 @@ fn validate_reports_every_violation_with_its_path() {
     ok.score = Some(1.0);
     assert_eq!(ok.validate(), Ok(()));
     ok.tags = vec!["x".into(), "x".into(), "toolong".into(), "y".into()];
-    let rules: Vec<&str> = ok
-        .validate()
-        .unwrap_err()
-        .violations
-        .iter()
-        .map(|v| v.rule)
-        .collect();
-    assert_eq!(rules, ["maxItems", "uniqueItems", "maxLength"]);
+    assert_eq!(broken_rules(&ok), ["maxItems", "uniqueItems", "maxLength"]);
 }
 
 #[test]
@@ -292,14 +291,7 @@ fn openapi_31_nullability_const_and_exclusive_bounds() {
         encode(&Record::default()),
         json!({"name": null, "note": null, "link": null})
     );
-    let rules: Vec<&str> = record
-        .validate()
-        .unwrap_err()
-        .violations
-        .iter()
-        .map(|v| v.rule)
-        .collect();
-    assert_eq!(rules, ["maximum"]);
+    assert_eq!(broken_rules(&record), ["maximum"]);
     assert_eq!(decode::<RecordEither>(json!(3)), RecordEither::Integer(3));
     let home: Option<Link> = Record::default().home;
     assert_eq!(home, None);

@@ -418,30 +418,29 @@ async fn a_retry_succeeds_after_a_503_honouring_retry_after() {
     );
 }
 
+/// Creates a user against a server that always answers `status`: the status the call fails
+/// with, and how many requests the server saw.
+async fn create_user_attempts(status: u16, retry_post: bool) -> (Option<u16>, usize) {
+    let server = server_with_status(status).await;
+    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
+    let err = retrying(&server, retry_post)
+        .create_user(&request)
+        .await
+        .unwrap_err();
+    let seen = server.received_requests().await.unwrap().len();
+    (err.status(), seen)
+}
+
 #[tokio::test]
 async fn retries_give_up_and_post_is_not_retried_unless_asked() {
-    let server = server_with_status(429).await;
-    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
-    let err = retrying(&server, true)
-        .create_user(&request)
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(429));
     assert_eq!(
-        server.received_requests().await.unwrap().len(),
-        3,
+        create_user_attempts(429, true).await,
+        (Some(429), 3),
         "one attempt and two retries"
     );
-
-    let server = server_with_status(503).await;
-    let err = retrying(&server, false)
-        .create_user(&request)
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(503));
     assert_eq!(
-        server.received_requests().await.unwrap().len(),
-        1,
+        create_user_attempts(503, false).await,
+        (Some(503), 1),
         "POST is not retried by default"
     );
 }

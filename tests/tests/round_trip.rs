@@ -184,30 +184,14 @@ impl yuno::server::Api for FakeYuno {
         &self,
         input: yuno::server::CreateUserInput,
     ) -> yuno::server::CreateUserResponse {
-        let body = input.body;
         let both = input.credentials.public_api_key.is_some()
             && input.credentials.private_secret_key.is_some();
         assert!(both, "the router only lets calls with both keys through");
-        yuno::server::CreateUserResponse::Status201(yuno::types::CreateUserResponse201 {
-            id: Some("7d444840-9dc0-11d1-b245-5ffdce74fad2".parse().unwrap()),
-            email: Some(body.email),
-            first_name: Some(body.first_name),
-            last_name: Some(body.last_name),
-            account_permissions: body.account_permissions.map(|items| {
-                items
-                    .into_iter()
-                    .map(
-                        |p| yuno::types::CreateUserResponse201AccountPermissionsItem {
-                            account_id: Some(p.account_id),
-                            role_id: Some(p.role_id),
-                        },
-                    )
-                    .collect()
-            }),
-            account_group_permissions: None,
-            created_at: Some("2025-01-02T03:04:05Z".parse().unwrap()),
-            updated_at: None,
-        })
+        let id = "7d444840-9dc0-11d1-b245-5ffdce74fad2".parse().unwrap();
+        let at = "2025-01-02T03:04:05Z".parse().unwrap();
+        yuno::server::CreateUserResponse::Status201(codegen_tests::fakes::yuno_created(
+            input.body, id, at,
+        ))
     }
 }
 

@@ -52,20 +52,7 @@ macro_rules! fixture_tests {
     };
 }
 
-fixture_tests!(
-    allof,
-    collisions,
-    constraints,
-    edge_cases,
-    enums,
-    formats,
-    keywords,
-    maps,
-    nullable31,
-    oneof,
-    params,
-    recursion
-);
+codegen_tests::with_fixtures!(fixture_tests);
 
 /// One compact model dump per vendored API: names, types and operations.
 #[test]

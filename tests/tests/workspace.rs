@@ -67,6 +67,18 @@ fn run(args: &[&str], root: &Path) -> ExitCode {
     )
 }
 
+/// `generate --spec SPEC --out OUT`, run in `cwd`, which must succeed.
+fn generate_crate(spec: &Path, out: &Path, cwd: &Path) {
+    let args = [
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_eq!(run(&args, cwd), ExitCode::SUCCESS);
+}
+
 #[test]
 fn a_failing_spec_leaves_generated_untouched_and_check_reports_drift() {
     let root = common::temp_dir("workspace");
@@ -173,19 +185,7 @@ fn standalone_crates_compile() {
     let root = common::root();
     let out = common::temp_dir("standalone").join("constraints-api");
     let spec = root.join("tests/fixtures/constraints.yaml");
-    assert_eq!(
-        run(
-            &[
-                "generate",
-                "--spec",
-                spec.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap()
-            ],
-            &root
-        ),
-        ExitCode::SUCCESS
-    );
+    generate_crate(&spec, &out, &root);
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
         manifest.contains("name = \"constraints-api\""),
@@ -255,19 +255,7 @@ fn a_parameter_pattern_pulls_in_regex() {
     )
     .unwrap();
     let out = dir.join("out");
-    assert_eq!(
-        run(
-            &[
-                "generate",
-                "--spec",
-                spec.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap()
-            ],
-            &dir
-        ),
-        ExitCode::SUCCESS
-    );
+    generate_crate(&spec, &out, &dir);
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(
         manifest.contains(r#"default = ["client", "regex"]"#),

@@ -1,4 +1,5 @@
-//! What both overhead benchmarks need: HTTP/1.1 message framing and the median.
+//! What both overhead benchmarks need: loopback listeners served on a thread of their own,
+//! HTTP/1.1 message framing and the median.
 
 use std::time::Duration;
 
@@ -33,4 +34,37 @@ pub fn write_result(name: &str, generated: Duration, hand_written: Duration) {
         "ratio": generated.as_secs_f64() / hand_written.as_secs_f64(),
     });
     std::fs::write(dir.join(format!("{name}.json")), format!("{result}\n")).expect("written");
+}
+
+/// Binds `count` loopback listeners and serves them with `serve` on a thread of their own, on a
+/// single-threaded runtime, so the measuring thread never competes with the server for it.
+pub fn serve_in_background<F, Fut>(count: usize, serve: F) -> Vec<std::net::SocketAddr>
+where
+    F: FnOnce(Vec<tokio::net::TcpListener>) -> Fut + Send + 'static,
+    Fut: std::future::Future,
+{
+    let listeners: Vec<std::net::TcpListener> = (0..count)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").expect("bind"))
+        .collect();
+    let addresses = listeners
+        .iter()
+        .map(|listener| {
+            listener.set_nonblocking(true).expect("nonblocking");
+            listener.local_addr().expect("address")
+        })
+        .collect();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            let listeners = listeners
+                .into_iter()
+                .map(|l| tokio::net::TcpListener::from_std(l).expect("listener"))
+                .collect();
+            serve(listeners).await;
+        });
+    });
+    addresses
 }

@@ -70,45 +70,17 @@ impl yuno::server::Api for Yuno {
         &self,
         input: yuno::server::CreateUserInput,
     ) -> yuno::server::CreateUserResponse {
-        use yuno::types::{
-            CreateUserResponse201 as Created,
-            CreateUserResponse201AccountGroupPermissionsItem as Group,
-            CreateUserResponse201AccountPermissionsItem as Account,
-        };
         let credentials = &input.credentials;
         if !is(credentials.public_api_key.as_ref(), PUBLIC_KEY)
             || !is(credentials.private_secret_key.as_ref(), PRIVATE_KEY)
         {
             return yuno::server::CreateUserResponse::Undocumented(unknown_credentials());
         }
-        let body = input.body;
         let now = chrono::DateTime::from_timestamp(1_750_000_000, 0).unwrap_or_default();
-        yuno::server::CreateUserResponse::Status201(Created {
-            id: Some(uuid::Uuid::from_u128(u128::from(next_id()))),
-            email: Some(body.email),
-            first_name: Some(body.first_name),
-            last_name: Some(body.last_name),
-            account_permissions: body.account_permissions.map(|items| {
-                items
-                    .into_iter()
-                    .map(|p| Account {
-                        account_id: Some(p.account_id),
-                        role_id: Some(p.role_id),
-                    })
-                    .collect()
-            }),
-            account_group_permissions: body.account_group_permissions.map(|items| {
-                items
-                    .into_iter()
-                    .map(|p| Group {
-                        account_group_id: Some(p.account_group_id),
-                        role_id: Some(p.role_id),
-                    })
-                    .collect()
-            }),
-            created_at: Some(now),
-            updated_at: Some(now),
-        })
+        let id = uuid::Uuid::from_u128(u128::from(next_id()));
+        yuno::server::CreateUserResponse::Status201(codegen_tests::fakes::yuno_created(
+            input.body, id, now,
+        ))
     }
 }
 
