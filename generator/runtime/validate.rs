@@ -230,21 +230,16 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
 
 macro_rules! no_rules {
     ($($ty:ty),*) => {
-        $(impl Validate for $ty { fn check(& self, _ : & mut Checker) {} })*
+        $(impl Validate for $ty {
+            fn check(&self, _: &mut Checker) {}
+        })*
     };
 }
-no_rules!(
-    String,
-    bool,
-    i32,
-    i64,
-    f32,
-    f64,
-    serde_json::Value,
-    uuid::Uuid,
-    chrono::DateTime<chrono::Utc>,
-    chrono::NaiveDate
-);
+
+no_rules! {
+    String, bool, i32, i64, f32, f64, serde_json::Value, uuid::Uuid,
+    chrono::DateTime<chrono::Utc>, chrono::NaiveDate
+}
 
 impl Checker {
     /// `minLength`, counted in characters as JSON Schema does.

@@ -22,20 +22,15 @@ impl<T: ToParam + ?Sized> ToParam for Box<T> {
 
 macro_rules! param_by_display {
     ($($ty:ty),*) => {
-        $(impl ToParam for $ty { fn to_param(& self) -> String { self.to_string() } })*
+        $(impl ToParam for $ty {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        })*
     };
 }
-param_by_display!(
-    str,
-    String,
-    bool,
-    i32,
-    i64,
-    f32,
-    f64,
-    uuid::Uuid,
-    chrono::NaiveDate
-);
+
+param_by_display! { str, String, bool, i32, i64, f32, f64, uuid::Uuid, chrono::NaiveDate }
 
 impl ToParam for chrono::DateTime<chrono::Utc> {
     fn to_param(&self) -> String {
@@ -50,21 +45,17 @@ pub trait FromParam: Sized {
 
 macro_rules! param_by_from_str {
     ($($ty:ty),*) => {
-        $(impl FromParam for $ty { fn from_param(text : & str) -> Result < Self, String >
-        { text.parse().map_err(| err | format!("{text:?} is not valid: {err}")) } })*
+        $(impl FromParam for $ty {
+            fn from_param(text: &str) -> Result<Self, String> {
+                text.parse().map_err(|err| format!("{text:?} is not valid: {err}"))
+            }
+        })*
     };
 }
-param_by_from_str!(
-    String,
-    bool,
-    i32,
-    i64,
-    f32,
-    f64,
-    uuid::Uuid,
-    chrono::NaiveDate,
-    chrono::DateTime<chrono::Utc>
-);
+
+param_by_from_str! {
+    String, bool, i32, i64, f32, f64, uuid::Uuid, chrono::NaiveDate, chrono::DateTime<chrono::Utc>
+}
 
 impl FromParam for serde_json::Value {
     fn from_param(text: &str) -> Result<Self, String> {
