@@ -9,6 +9,14 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// Makes `server` answer requests to `at` with `response`.
+async fn answer_at(server: &MockServer, at: &str, response: ResponseTemplate) {
+    Mock::given(path(at))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
 async fn server_answering(status: u16, body: Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
@@ -176,16 +184,15 @@ fn alloy_client(server: &MockServer) -> alloy_embedded::ClientBuilder {
         .credentials(alloy_embedded::Credentials::new("alloy-key"))
 }
 
+fn alloy(server: &MockServer) -> alloy_embedded::Client {
+    alloy_client(server).build().unwrap()
+}
+
 #[tokio::test]
 async fn alloy_embedded_sends_the_version_header_and_the_key_never_the_placeholder() {
     let server = server_answering(200, json!({"userId": "xyz"})).await;
     let body = alloy_embedded::types::CreateAUserRequest::new("ada@example.com".into());
-    let created = alloy_client(&server)
-        .build()
-        .unwrap()
-        .create_a_user(Some(&body))
-        .await
-        .unwrap();
+    let created = alloy(&server).create_a_user(Some(&body)).await.unwrap();
     assert_eq!(created.user_id.as_deref(), Some("xyz"));
     let sent = only_request(&server).await;
     assert_eq!((sent.method.as_str(), sent.url.path()), ("POST", "/users/"));
@@ -229,9 +236,7 @@ async fn alloy_embedded_batch_decodes_every_documented_status() {
         json!({"message": "success", "invalidUsers": [{"fullName": "Missing Username"}]}),
     )
     .await;
-    let ok = alloy_client(&server)
-        .build()
-        .unwrap()
+    let ok = alloy(&server)
         .batch_create_users(Some(&users))
         .await
         .unwrap();
@@ -241,9 +246,7 @@ async fn alloy_embedded_batch_decodes_every_documented_status() {
     assert_eq!(body_json(&sent), json!({"users": [{"username": "a"}]}));
 
     let server = server_answering(400, json!({"message": "No valid users provided"})).await;
-    let err = alloy_client(&server)
-        .build()
-        .unwrap()
+    let err = alloy(&server)
         .batch_create_users(Some(&users))
         .await
         .unwrap_err();
@@ -253,9 +256,7 @@ async fn alloy_embedded_batch_decodes_every_documented_status() {
     assert_eq!(e.message.as_deref(), Some("No valid users provided"));
 
     let server = server_answering(401, json!({})).await;
-    let err = alloy_client(&server)
-        .build()
-        .unwrap()
+    let err = alloy(&server)
         .batch_create_users(Some(&users))
         .await
         .unwrap_err();
@@ -403,10 +404,12 @@ async fn a_retry_succeeds_after_a_503_honouring_retry_after() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(path("/users"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "u2"})))
-        .mount(&server)
-        .await;
+    answer_at(
+        &server,
+        "/users",
+        ResponseTemplate::new(201).set_body_json(json!({"id": "u2"})),
+    )
+    .await;
     let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
     let created = retrying(&server, true).create_user(&request).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("u2"));
@@ -446,7 +449,7 @@ async fn retries_give_up_and_post_is_not_retried_unless_asked() {
 }
 
 mod params {
-    use super::{header, only_request, server_answering};
+    use super::{answer_at, header, only_request, server_answering};
     use codegen_tests::params::client::{
         Client, GetItemTagError, GetItemTagOptions, GetItemTagResponse, Server,
     };
@@ -454,8 +457,7 @@ mod params {
     use codegen_tests::params::Credentials;
     use codegen_tests::runtime::client::Error;
     use serde_json::json;
-    use wiremock::matchers::path;
-    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use wiremock::{MockServer, ResponseTemplate};
 
     #[tokio::test]
     async fn path_query_and_header_parameters_follow_their_style() {
@@ -489,23 +491,25 @@ mod params {
     #[tokio::test]
     async fn alternatives_basic_auth_ranges_and_default_responses() {
         let server = MockServer::start().await;
-        Mock::given(path("/items/1/tags/t"))
-            .respond_with(ResponseTemplate::new(202).set_body_json(json!({"eta_seconds": 3})))
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(path("/items/2/tags/t"))
-            .respond_with(ResponseTemplate::new(404))
-            .mount(&server)
-            .await;
-        Mock::given(path("/items/3/tags/t"))
-            .respond_with(ResponseTemplate::new(409).set_body_json(json!({"detail": "conflict"})))
-            .mount(&server)
-            .await;
-        Mock::given(path("/items/4/tags/t"))
-            .respond_with(ResponseTemplate::new(502).set_body_json(json!({"detail": "upstream"})))
-            .mount(&server)
-            .await;
+        answer_at(
+            &server,
+            "/items/1/tags/t",
+            ResponseTemplate::new(202).set_body_json(json!({"eta_seconds": 3})),
+        )
+        .await;
+        answer_at(&server, "/items/2/tags/t", ResponseTemplate::new(404)).await;
+        answer_at(
+            &server,
+            "/items/3/tags/t",
+            ResponseTemplate::new(409).set_body_json(json!({"detail": "conflict"})),
+        )
+        .await;
+        answer_at(
+            &server,
+            "/items/4/tags/t",
+            ResponseTemplate::new(502).set_body_json(json!({"detail": "upstream"})),
+        )
+        .await;
         let client = Client::new(
             Server::Custom(server.uri()),
             Credentials::default().with_basic("ada:pw"),
@@ -540,14 +544,13 @@ mod params {
     #[tokio::test]
     async fn anonymous_operations_empty_bodies_raw_bodies_and_cookies() {
         let server = MockServer::start().await;
-        Mock::given(path("/health"))
-            .respond_with(ResponseTemplate::new(204))
-            .mount(&server)
-            .await;
-        Mock::given(path("/notes"))
-            .respond_with(ResponseTemplate::new(200).set_body_string("stored: hi"))
-            .mount(&server)
-            .await;
+        answer_at(&server, "/health", ResponseTemplate::new(204)).await;
+        answer_at(
+            &server,
+            "/notes",
+            ResponseTemplate::new(200).set_body_string("stored: hi"),
+        )
+        .await;
         let client = Client::new(
             Server::Custom(server.uri()),
             Credentials::default().with_session("sess-1"),
@@ -569,10 +572,7 @@ mod params {
     #[tokio::test]
     async fn multipart_bodies_are_sent_raw_with_the_callers_boundary() {
         let server = MockServer::start().await;
-        Mock::given(path("/upload"))
-            .respond_with(ResponseTemplate::new(201))
-            .mount(&server)
-            .await;
+        answer_at(&server, "/upload", ResponseTemplate::new(201)).await;
         let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
         let body =
             b"--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--xyz--\r\n"
@@ -593,12 +593,7 @@ mod params {
 #[tokio::test]
 async fn alloy_embedded_create_decodes_its_401() {
     let server = server_answering(401, json!({})).await;
-    let err = alloy_client(&server)
-        .build()
-        .unwrap()
-        .create_a_user(None)
-        .await
-        .unwrap_err();
+    let err = alloy(&server).create_a_user(None).await.unwrap_err();
     assert!(
         matches!(
             err,
