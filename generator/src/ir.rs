@@ -131,6 +131,17 @@ impl TypeRef {
             _ => None,
         }
     }
+
+    /// Whether the type holds named types anywhere (in lists, maps or nullability too).
+    pub fn contains_named(&self) -> bool {
+        match self {
+            TypeRef::Named(_) => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.contains_named()
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Validation rules from the spec, checked by the generated `validate()`.

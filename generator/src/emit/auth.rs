@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::types::ident;
+use super::tokens::ident;
 use crate::ir::{ParamLocation, SchemeKind, SecurityScheme};
 
 fn placement(scheme: &SecurityScheme) -> TokenStream {

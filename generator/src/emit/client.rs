@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::responses::{body_type, status_variant, variant_declaration};
-use super::types::{ident, type_tokens};
+use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
 pub fn emit_client_module(api: &Api) -> TokenStream {

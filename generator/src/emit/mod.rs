@@ -10,6 +10,7 @@ mod runtime;
 mod runtime_client;
 mod runtime_server;
 mod server;
+mod tokens;
 mod types;
 mod validate;
 
@@ -22,7 +23,7 @@ pub use runtime::{emit_runtime, Needs};
 pub use server::{emit_server_module, server_module_parts};
 
 use crate::ir::{Api, TypeKind};
-use types::ident;
+use tokens::ident;
 
 /// A piece of a file: it emits its tokens when called, on whichever thread formats it. A file's
 /// pieces are formatted apart and joined in order; only the first carries inner attributes.

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::types::type_tokens;
+use super::tokens::type_tokens;
 use crate::ir::{Response, Status};
 
 /// `Status201`, `Status4xx`, `Default`.

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::responses::{body_type, status_variant, variant_declaration};
-use super::types::{ident, type_tokens};
+use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Status, TypeRef};
 
 pub fn emit_server_module(api: &Api) -> TokenStream {
@@ -299,7 +299,7 @@ fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
         .filter_map(|p| {
             let rules =
                 super::validate::rule_checks(&p.constraints, p.ty.non_null(), &quote!(value));
-            let nested = super::validate::contains_named(&p.ty);
+            let nested = p.ty.contains_named();
             if rules.is_empty() && !nested {
                 return None;
             }
