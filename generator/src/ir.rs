@@ -34,7 +34,7 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum that keeps values it does not know.
-    Enum(Vec<EnumVariant>),
+    Enum(OpenEnum),
     Union(Union),
     /// `pub type Name = Target;`
     Alias(TypeRef),
@@ -68,6 +68,20 @@ impl Field {
     /// Whether the Rust field is an `Option`: optional, or nullable.
     pub fn is_option(&self) -> bool {
         !self.required || matches!(self.ty, TypeRef::Nullable(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenEnum {
+    pub variants: Vec<EnumVariant>,
+    /// The variant that keeps a value the spec does not list.
+    pub catch_all: String,
+}
+
+impl OpenEnum {
+    /// The listed variants, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, EnumVariant> {
+        self.variants.iter()
     }
 }
 

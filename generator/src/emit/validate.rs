@@ -24,10 +24,10 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
             quote! { match self { #(#arms)* } }
         }
         TypeKind::Newtype(_) => quote!(crate::runtime::Validate::check(&self.0, checker);),
-        TypeKind::Enum(variants) => {
+        TypeKind::Enum(e) => {
             // Decoding keeps values the spec does not list; validating says they are not listed.
-            let unknown = ident(&super::types::unknown_variant(variants));
-            let listed: Vec<String> = variants.iter().map(|v| format!("{:?}", v.wire)).collect();
+            let unknown = ident(&e.catch_all);
+            let listed: Vec<String> = e.variants.iter().map(|v| format!("{:?}", v.wire)).collect();
             let message = format!(
                 "must be one of {}, is {{value:?}}",
                 listed.join(", ").replace('{', "{{").replace('}', "}}")

@@ -11,7 +11,8 @@ use std::hash::Hasher as _;
 use super::{docs, name_override, Resolver};
 use crate::diag::{self, Code, Severity};
 use crate::ir::{
-    Bound, Constraints, EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Bound, Constraints, EnumVariant, Field, OpenEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant,
 };
 use crate::naming::{self, Namespace};
 
@@ -626,21 +627,46 @@ impl Resolver<'_> {
         }
         let slot = self.reserve_slot();
         let type_name = self.claim_type_name(name, pointer);
+        let mut names = Namespace::default();
+        let variants = self.enum_variants(values, data, pointer, &type_name, &mut names);
+        let catch_all = catch_all_variant(&mut names, variants.len());
+        self.types[slot] = Some(TypeDef {
+            name: type_name.clone(),
+            origin: pointer.to_owned(),
+            docs: docs(data.description.as_deref()),
+            kind: TypeKind::Enum(OpenEnum {
+                variants,
+                catch_all,
+            }),
+        });
+        let named = TypeRef::Named(type_name);
+        if values.iter().any(Value::is_null) {
+            nullable(named)
+        } else {
+            named
+        }
+    }
+
+    /// One variant per distinct non-null value, named in `names`; a clash is numbered and
+    /// reported.
+    fn enum_variants(
+        &mut self,
+        values: &[Value],
+        data: &SchemaData,
+        pointer: &str,
+        type_name: &str,
+        names: &mut Namespace,
+    ) -> Vec<EnumVariant> {
         let given_names = string_list(
             data.extensions
                 .get("x-enum-varnames")
                 .or(data.extensions.get("x-enumNames")),
         );
         let descriptions = string_list(data.extensions.get("x-enum-descriptions"));
-        let mut names = Namespace::default();
         let mut variants = Vec::new();
-        let mut has_null = false;
         for (index, value) in values.iter().enumerate() {
             let wire = match value {
-                Value::Null => {
-                    has_null = true;
-                    continue;
-                }
+                Value::Null => continue,
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
@@ -651,7 +677,7 @@ impl Resolver<'_> {
                 // Stripping may leave a keyword (`UserTypeSelf` -> `Self`): name it again.
                 Some(given) => naming::variant_name(&naming::strip_type_prefix(
                     &naming::variant_name(given),
-                    &type_name,
+                    type_name,
                 )),
                 None => naming::variant_name(&wire),
             };
@@ -671,18 +697,7 @@ impl Resolver<'_> {
                 docs: descriptions.get(index).and_then(|d| docs(Some(d))),
             });
         }
-        self.types[slot] = Some(TypeDef {
-            name: type_name.clone(),
-            origin: pointer.to_owned(),
-            docs: docs(data.description.as_deref()),
-            kind: TypeKind::Enum(variants),
-        });
-        let named = TypeRef::Named(type_name);
-        if has_null {
-            nullable(named)
-        } else {
-            named
-        }
+        variants
     }
 
     /// `oneOf`/`anyOf`: an enum of the distinct alternatives, tagged by the discriminator when
@@ -842,6 +857,15 @@ impl AsSchema for Box<Schema> {
     fn as_schema(&self) -> &Schema {
         self
     }
+}
+
+/// The catch-all variant of an open enum: `Unknown`, unless a listed value took it.
+fn catch_all_variant(names: &mut Namespace, listed: usize) -> String {
+    let free = ["Unknown", "UnknownValue", "Unlisted"]
+        .into_iter()
+        .find(|candidate| !names.contains(candidate));
+    let wanted = free.map_or_else(|| format!("Unknown{listed}"), str::to_owned);
+    names.claim(&wanted).0
 }
 
 fn nullable(ty: TypeRef) -> TypeRef {
