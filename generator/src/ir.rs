@@ -301,6 +301,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub status: Status,
+    /// Variant name in the operation's response enums (`Status201`, `Status4xx`, `Default`).
+    pub variant: String,
     pub docs: Option<String>,
     pub content_type: Option<String>,
     /// `None` for an empty body or a non-JSON one.

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::responses::{body_type, status_variant, variant_declaration};
+use super::responses::{body_type, variant_declaration};
 use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
@@ -389,7 +389,7 @@ fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream>
                 (None, Some(_)) => quote!(Ok(response.body)),
                 (None, None) => quote!(Ok(())),
             };
-            let variant = status_variant(&r.status);
+            let variant = ident(&r.variant);
             let status_arg = !matches!(r.status, Status::Code(_));
             if r.status.is_success() {
                 if several && !has_body {

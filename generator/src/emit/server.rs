@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::responses::{body_type, status_variant, variant_declaration};
+use super::responses::{body_type, variant_declaration};
 use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Status, TypeRef};
 
@@ -172,7 +172,7 @@ fn emit_response(op: &Operation) -> TokenStream {
     let name = response_name(op);
     let variants = op.responses.iter().map(variant_declaration);
     let arms = op.responses.iter().map(|r| {
-        let variant = status_variant(&r.status);
+        let variant = ident(&r.variant);
         let code = match &r.status {
             Status::Code(code) => quote!(#code),
             _ => quote!(status),

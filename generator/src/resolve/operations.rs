@@ -357,7 +357,6 @@ impl Resolver<'_> {
         at: &str,
         prefix: &str,
     ) -> Vec<Response> {
-        let mut out = Vec::new();
         let listed = responses.responses.iter().map(|(code, r)| {
             let status = match code {
                 StatusCode::Code(c) => Status::Code(*c),
@@ -369,6 +368,10 @@ impl Resolver<'_> {
             .default
             .iter()
             .map(|r| (Status::Default, "default".to_owned(), r));
+        // The server's response enum has an `Undocumented` variant besides the statuses.
+        let mut variants = Namespace::default();
+        variants.claim("Undocumented");
+        let mut out = Vec::new();
         for (status, key, response) in listed.chain(default) {
             let response_at = diag::child(at, &key);
             let (response, response_at) = match response {
@@ -380,45 +383,44 @@ impl Resolver<'_> {
                     }
                 }
             };
-            let suffix = match &status {
-                Status::Code(code) if status.is_success() => format!("Response{code}"),
-                Status::Code(code) => format!("Error{code}"),
-                Status::Range(2) => "Response2xx".to_owned(),
-                Status::Range(digit) => format!("Error{digit}xx"),
-                Status::Default => "ResponseDefault".to_owned(),
-            };
-            let picked = if response.content.is_empty() {
-                None
-            } else {
-                self.pick_media(&response.content, &response_at)
-            };
-            let (content_type, ty) = match picked {
-                Some((content_type, media, media_at)) => {
-                    let ty = self.media_type(
-                        &media,
-                        &media_at,
-                        &content_type,
-                        &naming::nested(prefix, &suffix),
-                    );
-                    (Some(content_type), ty)
-                }
-                None => (None, None),
-            };
-            let headers = self.response_headers(
-                &response.headers,
-                &response_at,
-                &naming::nested(prefix, &suffix),
-            );
-            out.push(Response {
-                status,
-                docs: docs(Some(&response.description)),
-                content_type,
-                ty,
-                headers,
-            });
+            let variant = variants.claim(&status_variant(&status)).0;
+            let hint = naming::nested(prefix, &response_type_suffix(&status));
+            out.push(self.response(status, variant, &response, &response_at, &hint));
         }
         out.sort_by(|a, b| a.status.cmp(&b.status));
         out
+    }
+
+    /// One documented response; `hint` names the inline types of its body and headers.
+    fn response(
+        &mut self,
+        status: Status,
+        variant: String,
+        response: &SpecResponse,
+        at: &str,
+        hint: &str,
+    ) -> Response {
+        let picked = if response.content.is_empty() {
+            None
+        } else {
+            self.pick_media(&response.content, at)
+        };
+        let (content_type, ty) = match picked {
+            Some((content_type, media, media_at)) => {
+                let ty = self.media_type(&media, &media_at, &content_type, hint);
+                (Some(content_type), ty)
+            }
+            None => (None, None),
+        };
+        let headers = self.response_headers(&response.headers, at, hint);
+        Response {
+            status,
+            variant,
+            docs: docs(Some(&response.description)),
+            content_type,
+            ty,
+            headers,
+        }
     }
 
     fn response_headers(
@@ -543,6 +545,27 @@ impl Resolver<'_> {
             alternatives.push(Vec::new());
         }
         alternatives
+    }
+}
+
+/// The variant of a response in the operation's response enums: `Status201`, `Status4xx`,
+/// `Default`.
+fn status_variant(status: &Status) -> String {
+    match status {
+        Status::Code(code) => format!("Status{code}"),
+        Status::Range(digit) => format!("Status{digit}xx"),
+        Status::Default => "Default".to_owned(),
+    }
+}
+
+/// What the name of a response's inline body type ends with (`Response200`, `Error4xx`).
+fn response_type_suffix(status: &Status) -> String {
+    match status {
+        Status::Code(code) if status.is_success() => format!("Response{code}"),
+        Status::Code(code) => format!("Error{code}"),
+        Status::Range(2) => "Response2xx".to_owned(),
+        Status::Range(digit) => format!("Error{digit}xx"),
+        Status::Default => "ResponseDefault".to_owned(),
     }
 }
 
