@@ -234,10 +234,9 @@ pub enum ParamLocation {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
-    /// snake_case method name.
+    /// snake_case method name, in the client and in the server's `Api` trait.
     pub name: String,
-    /// UpperCamel prefix of the operation's inline types.
-    pub type_prefix: String,
+    pub names: OperationNames,
     pub operation_id: Option<String>,
     /// Upper-case HTTP method.
     pub method: String,
@@ -254,6 +253,26 @@ pub struct Operation {
     /// templates that differ only in parameter names share one route. `None` when the server
     /// cannot route the template (reported as a warning); the client still has the operation.
     pub route: Option<String>,
+}
+
+/// The items an operation brings to the client and server modules, each name claimed in the
+/// namespace of the module it goes into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationNames {
+    /// Client: struct of the optional parameters.
+    pub options: String,
+    /// Client: enum of the successful responses, when there are several.
+    pub success: String,
+    /// Client: enum of the documented error responses.
+    pub error: String,
+    /// Server: struct of the checked inputs.
+    pub input: String,
+    /// Server: enum of the documented responses.
+    pub response: String,
+    /// Server: fn that reads and checks the inputs of a request.
+    pub reader: String,
+    /// Server: the axum handler.
+    pub handler: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 //! plumbing lives in `runtime::client`; what is emitted here is the per-operation data.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::doc_attrs;
 use super::responses::{body_type, variant_declaration};
@@ -135,10 +135,6 @@ fn is_option(p: &Parameter) -> bool {
     !p.required
 }
 
-fn options_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Options", op.type_prefix)
-}
-
 fn success_type(op: &Operation) -> TokenStream {
     let successes: Vec<&Response> = op
         .responses
@@ -149,7 +145,7 @@ fn success_type(op: &Operation) -> TokenStream {
         [] => quote!(()),
         [one] => body_type(one).unwrap_or_else(|| quote!(())),
         _ => {
-            let name = format_ident!("{}Response", op.type_prefix);
+            let name = ident(&op.names.success);
             quote!(#name)
         }
     }
@@ -158,7 +154,7 @@ fn success_type(op: &Operation) -> TokenStream {
 fn emit_method(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let docs = method_docs(op);
-    let error = format_ident!("{}Error", op.type_prefix);
+    let error = ident(&op.names.error);
     let success = success_type(op);
     let mut args = Vec::new();
     let mut setup = Vec::new();
@@ -187,11 +183,11 @@ fn emit_method(op: &Operation) -> TokenStream {
     }
     let has_options = op.parameters.iter().any(is_option);
     if has_options {
-        let options = options_name(op);
+        let options = ident(&op.names.options);
         args.push(quote!(options: &#options));
     }
     let path = path_expression(op);
-    let method = format_ident!("{}", op.method);
+    let method = ident(&op.method);
     for p in &op.parameters {
         if p.location == ParamLocation::Path {
             continue;
@@ -370,7 +366,7 @@ fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream>
         .filter(|r| r.status.is_success())
         .collect();
     let several = successes.len() > 1;
-    let success_enum = format_ident!("{}Response", op.type_prefix);
+    let success_enum = ident(&op.names.success);
     op.responses
         .iter()
         .map(|r| {
@@ -433,7 +429,7 @@ fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream>
 
 /// The per-operation types: documented errors, several successes, optional parameters.
 fn emit_operation_types(op: &Operation) -> TokenStream {
-    let error = format_ident!("{}Error", op.type_prefix);
+    let error = ident(&op.names.error);
     let variants = op
         .responses
         .iter()
@@ -446,7 +442,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
         .filter(|r| r.status.is_success())
         .collect();
     let success_enum = (successes.len() > 1).then(|| {
-        let name = format_ident!("{}Response", op.type_prefix);
+        let name = ident(&op.names.success);
         let variants = successes.iter().copied().map(variant_declaration);
         let doc = format!(
             " Documented successful responses of [`Client::{}`].",
@@ -473,7 +469,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
 }
 
 fn emit_options(op: &Operation) -> TokenStream {
-    let name = options_name(op);
+    let name = ident(&op.names.options);
     let fields = op.parameters.iter().filter(|p| is_option(p)).map(|p| {
         let field = ident(&p.name);
         let ty = type_tokens(p.ty.non_null(), &quote!(super::types::));

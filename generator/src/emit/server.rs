@@ -3,7 +3,7 @@
 //! before the implementation sees a request.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::doc_attrs;
 use super::responses::{body_type, variant_declaration};
@@ -46,18 +46,10 @@ pub fn server_module_parts(api: &Api) -> Vec<super::Part<'_>> {
     parts
 }
 
-fn input_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Input", op.type_prefix)
-}
-
-fn response_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Response", op.type_prefix)
-}
-
 fn emit_trait_method(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let input = input_name(op);
-    let output = response_name(op);
+    let input = ident(&op.names.input);
+    let output = ident(&op.names.response);
     let mut text = op
         .summary
         .clone()
@@ -87,8 +79,9 @@ fn emit_router(api: &Api) -> TokenStream {
     }
     let routes = paths.iter().map(|(path, ops)| {
         let methods = ops.iter().enumerate().map(|(i, op)| {
-            let method = format_ident!("{}", op.method.to_ascii_lowercase());
-            let handler = handler_name(op);
+            // axum's routing functions are named after the method.
+            let method = ident(&op.method.to_ascii_lowercase());
+            let handler = ident(&op.names.handler);
             if i == 0 {
                 quote!(axum::routing::#method(#handler::<A>))
             } else {
@@ -139,7 +132,7 @@ fn request_body_type(op: &Operation) -> Option<TokenStream> {
 }
 
 fn emit_input(op: &Operation) -> TokenStream {
-    let name = input_name(op);
+    let name = ident(&op.names.input);
     let credentials = (!op.security.is_empty()).then(|| {
         quote! {
             /// The credentials the caller presented (the first alternative it satisfied).
@@ -169,7 +162,7 @@ fn emit_input(op: &Operation) -> TokenStream {
 }
 
 fn emit_response(op: &Operation) -> TokenStream {
-    let name = response_name(op);
+    let name = ident(&op.names.response);
     let variants = op.responses.iter().map(variant_declaration);
     let arms = op.responses.iter().map(|r| {
         let variant = ident(&r.variant);
@@ -214,9 +207,9 @@ fn emit_response(op: &Operation) -> TokenStream {
 }
 
 fn emit_handler(op: &Operation) -> TokenStream {
-    let handler = handler_name(op);
+    let handler = ident(&op.names.handler);
     let method = ident(&op.name);
-    let input = input_name(op);
+    let input = ident(&op.names.input);
     let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
     let credentials = (!op.security.is_empty())
         .then(|| quote!(credentials: incoming.authorize(super::SCHEMES, &[#(#alternatives),*])?,));
@@ -249,7 +242,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
             quote!(body: #read,)
         }
     });
-    let reader = format_ident!("{}_input", op.name.trim_end_matches('_'));
+    let reader = ident(&op.names.reader);
     let parameter_checks = parameter_checks(op);
     let checks = (!parameter_checks.is_empty()).then(|| {
         quote! {
@@ -323,11 +316,6 @@ fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
             })
         })
         .collect()
-}
-
-/// `move_` (an escaped keyword) gives `move_handler`, not `move__handler`.
-fn handler_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}_handler", op.name.trim_end_matches('_'))
 }
 
 fn read_parameter(p: &Parameter) -> TokenStream {
