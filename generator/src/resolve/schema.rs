@@ -300,30 +300,7 @@ impl Resolver<'_> {
         {
             return self.string_enum(&any.enumeration, data, pointer, name);
         }
-        let format = any
-            .format
-            .clone()
-            .map_or(VariantOrUnknownOrEmpty::Empty, |f| match f.parse() {
-                Ok(known) => VariantOrUnknownOrEmpty::Item(known),
-                Err(()) => VariantOrUnknownOrEmpty::Unknown(f),
-            });
-        match any.typ.as_deref() {
-            Some("string") => string_type(&format),
-            Some("integer") => {
-                integer_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
-                    VariantOrUnknownOrEmpty::Empty,
-                    VariantOrUnknownOrEmpty::Item,
-                ))
-            }
-            Some("number") => {
-                number_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
-                    VariantOrUnknownOrEmpty::Empty,
-                    VariantOrUnknownOrEmpty::Item,
-                ))
-            }
-            Some("boolean") => TypeRef::Bool,
-            _ => TypeRef::Json,
-        }
+        any_scalar(any)
     }
 
     fn ignored_with_union(&mut self, any: &AnySchema, pointer: &str) {
@@ -741,27 +718,13 @@ impl Resolver<'_> {
             });
         }
         let tag = data.discriminator.as_ref().and_then(|discriminator| {
-            let mut claimed: Vec<String> = Vec::new();
-            for (variant, &index) in variants.iter_mut().zip(&distinct) {
-                // A tag value mapped to two alternatives selects the first.
-                variant.tag_values = tag_values(discriminator, &alternatives[index])
-                    .into_iter()
-                    .filter(|value| !claimed.contains(value))
-                    .collect();
-                claimed.extend(variant.tag_values.iter().cloned());
-            }
-            if variants.iter().all(|v| !v.tag_values.is_empty()) {
-                Some(discriminator.property_name.clone())
-            } else {
-                self.report(
-                    Severity::Warning,
-                    Code::Unsupported,
-                    &diag::child(pointer, "discriminator"),
-                    "the discriminator does not name a value for every alternative; the union is decoded by shape".into(),
-                    Some("list every alternative in `discriminator.mapping`"),
-                );
-                None
-            }
+            self.union_tag(
+                discriminator,
+                &mut variants,
+                alternatives,
+                &distinct,
+                pointer,
+            )
         });
         if tag.is_none() {
             variants.iter_mut().for_each(|v| v.tag_values.clear());
@@ -781,6 +744,38 @@ impl Resolver<'_> {
             kind: TypeKind::Union(Union { variants, tag }),
         });
         TypeRef::Named(type_name)
+    }
+
+    /// Gives each variant (of the alternatives at `distinct`) its discriminator values. The
+    /// tag property when every variant has one; else `None`, reported: decoded by shape.
+    fn union_tag(
+        &mut self,
+        discriminator: &openapiv3::Discriminator,
+        variants: &mut [UnionVariant],
+        alternatives: &[ReferenceOr<Schema>],
+        distinct: &[usize],
+        pointer: &str,
+    ) -> Option<String> {
+        let mut claimed: Vec<String> = Vec::new();
+        for (variant, &index) in variants.iter_mut().zip(distinct) {
+            // A tag value mapped to two alternatives selects the first.
+            variant.tag_values = tag_values(discriminator, &alternatives[index])
+                .into_iter()
+                .filter(|value| !claimed.contains(value))
+                .collect();
+            claimed.extend(variant.tag_values.iter().cloned());
+        }
+        if variants.iter().all(|v| !v.tag_values.is_empty()) {
+            return Some(discriminator.property_name.clone());
+        }
+        self.report(
+            Severity::Warning,
+            Code::Unsupported,
+            &diag::child(pointer, "discriminator"),
+            "the discriminator does not name a value for every alternative; the union is decoded by shape".into(),
+            Some("list every alternative in `discriminator.mapping`"),
+        );
+        None
     }
 
     /// Gives an inline type the documentation of the schema it stands for, if it has none.
@@ -872,6 +867,33 @@ fn nullable(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::Nullable(_) => ty,
         other => TypeRef::Nullable(Box::new(other)),
+    }
+}
+
+/// A schema of no single `type` that is no object, list or enum: its `type` and `format` as a
+/// scalar, or any JSON value.
+fn any_scalar(any: &AnySchema) -> TypeRef {
+    let format = any
+        .format
+        .clone()
+        .map_or(VariantOrUnknownOrEmpty::Empty, |f| match f.parse() {
+            Ok(known) => VariantOrUnknownOrEmpty::Item(known),
+            Err(()) => VariantOrUnknownOrEmpty::Unknown(f),
+        });
+    match any.typ.as_deref() {
+        Some("string") => string_type(&format),
+        Some("integer") => {
+            integer_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
+                VariantOrUnknownOrEmpty::Empty,
+                VariantOrUnknownOrEmpty::Item,
+            ))
+        }
+        Some("number") => number_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
+            VariantOrUnknownOrEmpty::Empty,
+            VariantOrUnknownOrEmpty::Item,
+        )),
+        Some("boolean") => TypeRef::Bool,
+        _ => TypeRef::Json,
     }
 }
 
