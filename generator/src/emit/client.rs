@@ -156,8 +156,40 @@ fn emit_method(op: &Operation) -> TokenStream {
     let docs = method_docs(op);
     let error = ident(&op.names.error);
     let success = success_type(op);
+    let args = method_arguments(op);
+    let path = path_expression(op);
+    let method = ident(&op.method);
+    let mut setup: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(parameter_statement)
+        .collect();
+    let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
+    setup.push(
+        quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
+    );
+    setup.extend(op.body.as_ref().map(body_statement));
+    let arms = response_arms(op, &error);
+    let fallback = (!op.responses.iter().any(|r| r.status == Status::Default))
+        .then(|| quote!(_ => Err(response.unexpected()),));
+    quote! {
+        #docs
+        pub async fn #name(&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
+            let mut request = rt::Request::new(reqwest::Method::#method, #path);
+            #(#setup)*
+            let response = self.core.send(request).await?;
+            match response.status {
+                #(#arms)*
+                #fallback
+            }
+        }
+    }
+}
+
+/// The method's arguments: required parameters, the body, and the options struct.
+fn method_arguments(op: &Operation) -> Vec<TokenStream> {
     let mut args = Vec::new();
-    let mut setup = Vec::new();
     for p in op.parameters.iter().filter(|p| is_argument(p)) {
         let arg = ident(&p.name);
         let ty = argument_type(&p.ty);
@@ -181,52 +213,27 @@ fn emit_method(op: &Operation) -> TokenStream {
             args.push(quote!(body: Option<#ty>));
         }
     }
-    let has_options = op.parameters.iter().any(is_option);
-    if has_options {
+    if op.parameters.iter().any(is_option) {
         let options = ident(&op.names.options);
         args.push(quote!(options: &#options));
     }
-    let path = path_expression(op);
-    let method = ident(&op.method);
-    for p in &op.parameters {
-        if p.location == ParamLocation::Path {
-            continue;
+    args
+}
+
+/// Puts the body into the request, if the caller gave one.
+fn body_statement(body: &crate::ir::Body) -> TokenStream {
+    let send = match &body.ty {
+        Some(_) => quote!(request.json(body)),
+        None if is_multipart(body) => quote!(request.raw(content_type, body)),
+        None => {
+            let content_type = &body.content_type;
+            quote!(request.raw(#content_type, body))
         }
-        setup.push(parameter_statement(p));
-    }
-    let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
-    setup.push(
-        quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
-    );
-    if let Some(body) = &op.body {
-        let send = match &body.ty {
-            Some(_) => quote!(request.json(body)),
-            None if is_multipart(body) => quote!(request.raw(content_type, body)),
-            None => {
-                let content_type = &body.content_type;
-                quote!(request.raw(#content_type, body))
-            }
-        };
-        setup.push(if body.required {
-            quote!(#send;)
-        } else {
-            quote!(if let Some(body) = body { #send; })
-        });
-    }
-    let arms = response_arms(op, &error);
-    let fallback = (!op.responses.iter().any(|r| r.status == Status::Default))
-        .then(|| quote!(_ => Err(response.unexpected()),));
-    quote! {
-        #docs
-        pub async fn #name(&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
-            let mut request = rt::Request::new(reqwest::Method::#method, #path);
-            #(#setup)*
-            let response = self.core.send(request).await?;
-            match response.status {
-                #(#arms)*
-                #fallback
-            }
-        }
+    };
+    if body.required {
+        quote!(#send;)
+    } else {
+        quote!(if let Some(body) = body { #send; })
     }
 }
 

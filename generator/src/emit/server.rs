@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::responses::{body_type, variant_declaration};
 use super::tokens::{ident, type_tokens};
-use crate::ir::{Api, Operation, ParamLocation, Parameter, Status, TypeRef};
+use crate::ir::{Api, Body, Operation, ParamLocation, Parameter, Status, TypeRef};
 
 pub fn emit_server_module(api: &Api) -> TokenStream {
     super::join_parts(server_module_parts(api))
@@ -222,26 +222,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
             quote!(#field: #read,)
         })
         .collect();
-    let body = op.body.as_ref().map(|body| {
-        let read = match &body.ty {
-            Some(_) => quote!(incoming.json_body(true)?),
-            None => quote!(incoming.raw_body(true)?),
-        };
-        if body.required {
-            let missing = quote!(rt::Rejection::new(
-                400,
-                "missing_body",
-                "the request needs a body"
-            ));
-            quote!(body: #read.ok_or_else(|| #missing)?,)
-        } else {
-            let read = match &body.ty {
-                Some(_) => quote!(incoming.json_body(false)?),
-                None => quote!(incoming.raw_body(false)?),
-            };
-            quote!(body: #read,)
-        }
-    });
+    let body = op.body.as_ref().map(read_body);
     let reader = ident(&op.names.reader);
     let parameter_checks = parameter_checks(op);
     let checks = (!parameter_checks.is_empty()).then(|| {
@@ -282,6 +263,28 @@ fn emit_handler(op: &Operation) -> TokenStream {
                 Err(rejection) => rejection.into_response(),
             }
         }
+    }
+}
+
+/// The input's `body` field: decoded, and rejected when required but missing.
+fn read_body(body: &Body) -> TokenStream {
+    let read = match &body.ty {
+        Some(_) => quote!(incoming.json_body(true)?),
+        None => quote!(incoming.raw_body(true)?),
+    };
+    if body.required {
+        let missing = quote!(rt::Rejection::new(
+            400,
+            "missing_body",
+            "the request needs a body"
+        ));
+        quote!(body: #read.ok_or_else(|| #missing)?,)
+    } else {
+        let read = match &body.ty {
+            Some(_) => quote!(incoming.json_body(false)?),
+            None => quote!(incoming.raw_body(false)?),
+        };
+        quote!(body: #read,)
     }
 }
 
