@@ -71,6 +71,7 @@ impl Field {
     }
 }
 
+/// A string enum's listed values, and the variant that keeps any other value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenEnum {
     pub variants: Vec<EnumVariant>,

@@ -888,3 +888,33 @@ fn typed_component<'d, T: Component>(
     let name = crate::diag::unescape_segment(name);
     T::entries(document.components.as_ref()?).get(&name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_items_are_named_from_method_and_prefix() {
+        let mut namer = OperationNamer::new();
+        let names = namer.items("move_", "Move");
+        assert_eq!(
+            names,
+            OperationNames {
+                options: "MoveOptions".into(),
+                success: "MoveResponse".into(),
+                error: "MoveError".into(),
+                input: "MoveInput".into(),
+                response: "MoveResponse".into(),
+                reader: "move_input".into(),
+                handler: "move_handler".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn status_variants() {
+        assert_eq!(status_variant(&Status::Code(201)), "Status201");
+        assert_eq!(status_variant(&Status::Range(4)), "Status4xx");
+        assert_eq!(status_variant(&Status::Default), "Default");
+    }
+}

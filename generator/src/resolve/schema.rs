@@ -1131,3 +1131,26 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
     }
     rules
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catch_all_takes_the_first_free_name() {
+        let catch_all = |listed: &[&str]| {
+            let mut names = Namespace::default();
+            for name in listed {
+                names.claim(name);
+            }
+            catch_all_variant(&mut names, listed.len())
+        };
+        assert_eq!(catch_all(&[]), "Unknown");
+        assert_eq!(catch_all(&["Unknown"]), "UnknownValue");
+        assert_eq!(catch_all(&["Unknown", "UnknownValue"]), "Unlisted");
+        assert_eq!(
+            catch_all(&["Unknown", "UnknownValue", "Unlisted"]),
+            "Unknown3"
+        );
+    }
+}
