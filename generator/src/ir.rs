@@ -34,7 +34,7 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum that keeps values it does not know.
-    Enum(Vec<EnumVariant>),
+    Enum(OpenEnum),
     Union(Union),
     /// `pub type Name = Target;`
     Alias(TypeRef),
@@ -68,6 +68,21 @@ impl Field {
     /// Whether the Rust field is an `Option`: optional, or nullable.
     pub fn is_option(&self) -> bool {
         !self.required || matches!(self.ty, TypeRef::Nullable(_))
+    }
+}
+
+/// A string enum's listed values, and the variant that keeps any other value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenEnum {
+    pub variants: Vec<EnumVariant>,
+    /// The variant that keeps a value the spec does not list.
+    pub catch_all: String,
+}
+
+impl OpenEnum {
+    /// The listed variants, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, EnumVariant> {
+        self.variants.iter()
     }
 }
 
@@ -129,6 +144,17 @@ impl TypeRef {
         match self.non_null() {
             TypeRef::Named(name) => Some(name),
             _ => None,
+        }
+    }
+
+    /// Whether the type holds named types anywhere (in lists, maps or nullability too).
+    pub fn contains_named(&self) -> bool {
+        match self {
+            TypeRef::Named(_) => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.contains_named()
+            }
+            _ => false,
         }
     }
 }
@@ -209,10 +235,9 @@ pub enum ParamLocation {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
-    /// snake_case method name.
+    /// snake_case method name, in the client and in the server's `Api` trait.
     pub name: String,
-    /// UpperCamel prefix of the operation's inline types.
-    pub type_prefix: String,
+    pub names: OperationNames,
     pub operation_id: Option<String>,
     /// Upper-case HTTP method.
     pub method: String,
@@ -229,6 +254,26 @@ pub struct Operation {
     /// templates that differ only in parameter names share one route. `None` when the server
     /// cannot route the template (reported as a warning); the client still has the operation.
     pub route: Option<String>,
+}
+
+/// The items an operation brings to the client and server modules, each name claimed in the
+/// namespace of the module it goes into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationNames {
+    /// Client: struct of the optional parameters.
+    pub options: String,
+    /// Client: enum of the successful responses, when there are several.
+    pub success: String,
+    /// Client: enum of the documented error responses.
+    pub error: String,
+    /// Server: struct of the checked inputs.
+    pub input: String,
+    /// Server: enum of the documented responses.
+    pub response: String,
+    /// Server: fn that reads and checks the inputs of a request.
+    pub reader: String,
+    /// Server: the axum handler.
+    pub handler: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -276,6 +321,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub status: Status,
+    /// Variant name in the operation's response enums (`Status201`, `Status4xx`, `Default`).
+    pub variant: String,
     pub docs: Option<String>,
     pub content_type: Option<String>,
     /// `None` for an empty body or a non-JSON one.

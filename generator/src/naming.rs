@@ -140,6 +140,12 @@ pub fn nested(parent: &str, suffix: &str) -> String {
     format!("{}{suffix}", parent.trim_end_matches('_'))
 }
 
+/// A snake_case name built from a base name and a suffix (`move_` + `handler` ->
+/// `move_handler`); an escaping `_` at the end of the base is dropped.
+pub fn nested_snake(base: &str, suffix: &str) -> String {
+    format!("{}_{suffix}", base.trim_end_matches('_'))
+}
+
 /// Drops a leading copy of the enum's own name from a vendor-given variant name
 /// (`UserTypeServiceAccount` in `UserType` -> `ServiceAccount`).
 pub fn strip_type_prefix(variant: &str, type_name: &str) -> String {
@@ -231,6 +237,13 @@ mod tests {
         assert_eq!(variant_name("-"), "Minus");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("service_account"), "ServiceAccount");
+    }
+
+    #[test]
+    fn nested_names_drop_the_escape_of_their_base() {
+        assert_eq!(nested("Self_", "Item"), "SelfItem");
+        assert_eq!(nested_snake("move_", "handler"), "move_handler");
+        assert_eq!(nested_snake("get_pet", "input"), "get_pet_input");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::types::ident;
+use super::tokens::ident;
 use crate::ir::{ParamLocation, SchemeKind, SecurityScheme};
 
 fn placement(scheme: &SecurityScheme) -> TokenStream {
@@ -61,75 +61,14 @@ pub fn emit_credentials(schemes: &[SecurityScheme]) -> TokenStream {
         let docs = doc_attrs(Some(&scheme_summary(s)));
         quote!(#docs pub #name: Option<crate::runtime::Secret>,)
     });
-    let setters = schemes.iter().map(|s| {
-        let name = ident(&s.name);
-        let setter = format_ident!("with_{}", s.name.trim_end_matches('_'));
-        let doc = format!(" Sets the credential of {}", scheme_summary(s));
-        quote! {
-            #[doc = #doc]
-            pub fn #setter(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        }
-    });
-    let constructor = (!schemes.is_empty()).then(|| {
-        let args = schemes.iter().map(|s| {
-            let name = ident(&s.name);
-            quote!(#name: impl Into<crate::runtime::Secret>)
-        });
-        let inits = schemes.iter().map(|s| {
-            let name = ident(&s.name);
-            quote!(#name: Some(#name.into()))
-        });
-        quote! {
-            /// Every credential this API knows, one per security scheme.
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits),* }
-            }
-        }
-    });
-    let lookups = schemes.iter().map(|s| {
-        let name = ident(&s.name);
-        let key = &s.key;
-        quote!(#key => self.#name.as_ref(),)
-    });
+    let constructor = emit_constructor(schemes);
+    let setters = schemes.iter().map(emit_setter);
+    let credential_set = emit_credential_set(schemes);
     let table = schemes.iter().map(|s| {
         let key = &s.key;
         let placement = placement(s);
         quote!((#key, #placement),)
     });
-    let by_key: Vec<TokenStream> = schemes
-        .iter()
-        .map(|s| {
-            let name = ident(&s.name);
-            let key = &s.key;
-            quote!(if scheme == #key { self.#name = Some(value); })
-        })
-        .collect();
-    let set_value = if schemes.is_empty() {
-        quote!(_value)
-    } else {
-        quote!(value)
-    };
-    // An `if` chain: a one-arm `match` would trip clippy's `single_match`.
-    let set_body = match by_key.split_last() {
-        None => TokenStream::new(),
-        Some((last, rest)) => {
-            let rest = rest.iter().map(|stmt| quote!(#stmt));
-            quote!(#(#rest else)* #last)
-        }
-    };
-    let get_arg = if schemes.is_empty() {
-        quote!(_scheme)
-    } else {
-        quote!(scheme)
-    };
-    let body = if schemes.is_empty() {
-        quote!(None)
-    } else {
-        quote!(match scheme { #(#lookups)* _ => None })
-    };
     quote! {
         /// One credential slot per security scheme of the API; each is redacted in `Debug`.
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -142,18 +81,86 @@ pub fn emit_credentials(schemes: &[SecurityScheme]) -> TokenStream {
             #(#setters)*
         }
 
+        #credential_set
+
+        /// How each security scheme presents its credential.
+        #[allow(dead_code)]
+        pub(crate) const SCHEMES: &[(&str, crate::runtime::Placement)] = &[#(#table)*];
+    }
+}
+
+/// `Credentials::new`, taking every credential; none without schemes (`Default` is that).
+fn emit_constructor(schemes: &[SecurityScheme]) -> Option<TokenStream> {
+    if schemes.is_empty() {
+        return None;
+    }
+    let args = schemes.iter().map(|s| {
+        let name = ident(&s.name);
+        quote!(#name: impl Into<crate::runtime::Secret>)
+    });
+    let inits = schemes.iter().map(|s| {
+        let name = ident(&s.name);
+        quote!(#name: Some(#name.into()))
+    });
+    Some(quote! {
+        /// Every credential this API knows, one per security scheme.
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits),* }
+        }
+    })
+}
+
+fn emit_setter(scheme: &SecurityScheme) -> TokenStream {
+    let name = ident(&scheme.name);
+    let setter = format_ident!("with_{}", scheme.name.trim_end_matches('_'));
+    let doc = format!(" Sets the credential of {}", scheme_summary(scheme));
+    quote! {
+        #[doc = #doc]
+        pub fn #setter(mut self, value: impl Into<crate::runtime::Secret>) -> Self {
+            self.#name = Some(value.into());
+            self
+        }
+    }
+}
+
+/// `CredentialSet`: the runtime reads and fills the slots by scheme key.
+fn emit_credential_set(schemes: &[SecurityScheme]) -> TokenStream {
+    let lookups = schemes.iter().map(|s| {
+        let name = ident(&s.name);
+        let key = &s.key;
+        quote!(#key => self.#name.as_ref(),)
+    });
+    let by_key: Vec<TokenStream> = schemes
+        .iter()
+        .map(|s| {
+            let name = ident(&s.name);
+            let key = &s.key;
+            quote!(if scheme == #key { self.#name = Some(value); })
+        })
+        .collect();
+    // An `if` chain: a one-arm `match` would trip clippy's `single_match`.
+    let set_body = match by_key.split_last() {
+        None => TokenStream::new(),
+        Some((last, rest)) => quote!(#(#rest else)* #last),
+    };
+    let (get_arg, set_value, get_body) = if schemes.is_empty() {
+        (quote!(_scheme), quote!(_value), quote!(None))
+    } else {
+        (
+            quote!(scheme),
+            quote!(value),
+            quote!(match scheme { #(#lookups)* _ => None }),
+        )
+    };
+    quote! {
         impl crate::runtime::CredentialSet for Credentials {
             fn get(&self, #get_arg: &str) -> Option<&crate::runtime::Secret> {
-                #body
+                #get_body
             }
 
             fn set(&mut self, #get_arg: &str, #set_value: crate::runtime::Secret) {
                 #set_body
             }
         }
-
-        /// How each security scheme presents its credential.
-        #[allow(dead_code)]
-        pub(crate) const SCHEMES: &[(&str, crate::runtime::Placement)] = &[#(#table)*];
     }
 }

@@ -2,11 +2,11 @@
 //! plumbing lives in `runtime::client`; what is emitted here is the per-operation data.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::doc_attrs;
-use super::responses::{body_type, status_variant, variant_declaration};
-use super::types::{ident, type_tokens};
+use super::responses::{body_type, variant_declaration};
+use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
 pub fn emit_client_module(api: &Api) -> TokenStream {
@@ -135,10 +135,6 @@ fn is_option(p: &Parameter) -> bool {
     !p.required
 }
 
-fn options_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Options", op.type_prefix)
-}
-
 fn success_type(op: &Operation) -> TokenStream {
     let successes: Vec<&Response> = op
         .responses
@@ -149,7 +145,7 @@ fn success_type(op: &Operation) -> TokenStream {
         [] => quote!(()),
         [one] => body_type(one).unwrap_or_else(|| quote!(())),
         _ => {
-            let name = format_ident!("{}Response", op.type_prefix);
+            let name = ident(&op.names.success);
             quote!(#name)
         }
     }
@@ -158,10 +154,42 @@ fn success_type(op: &Operation) -> TokenStream {
 fn emit_method(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let docs = method_docs(op);
-    let error = format_ident!("{}Error", op.type_prefix);
+    let error = ident(&op.names.error);
     let success = success_type(op);
+    let args = method_arguments(op);
+    let path = path_expression(op);
+    let method = ident(&op.method);
+    let mut setup: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(parameter_statement)
+        .collect();
+    let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
+    setup.push(
+        quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
+    );
+    setup.extend(op.body.as_ref().map(body_statement));
+    let arms = response_arms(op, &error);
+    let fallback = (!op.responses.iter().any(|r| r.status == Status::Default))
+        .then(|| quote!(_ => Err(response.unexpected()),));
+    quote! {
+        #docs
+        pub async fn #name(&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
+            let mut request = rt::Request::new(reqwest::Method::#method, #path);
+            #(#setup)*
+            let response = self.core.send(request).await?;
+            match response.status {
+                #(#arms)*
+                #fallback
+            }
+        }
+    }
+}
+
+/// The method's arguments: required parameters, the body, and the options struct.
+fn method_arguments(op: &Operation) -> Vec<TokenStream> {
     let mut args = Vec::new();
-    let mut setup = Vec::new();
     for p in op.parameters.iter().filter(|p| is_argument(p)) {
         let arg = ident(&p.name);
         let ty = argument_type(&p.ty);
@@ -185,52 +213,27 @@ fn emit_method(op: &Operation) -> TokenStream {
             args.push(quote!(body: Option<#ty>));
         }
     }
-    let has_options = op.parameters.iter().any(is_option);
-    if has_options {
-        let options = options_name(op);
+    if op.parameters.iter().any(is_option) {
+        let options = ident(&op.names.options);
         args.push(quote!(options: &#options));
     }
-    let path = path_expression(op);
-    let method = format_ident!("{}", op.method);
-    for p in &op.parameters {
-        if p.location == ParamLocation::Path {
-            continue;
+    args
+}
+
+/// Puts the body into the request, if the caller gave one.
+fn body_statement(body: &crate::ir::Body) -> TokenStream {
+    let send = match &body.ty {
+        Some(_) => quote!(request.json(body)),
+        None if is_multipart(body) => quote!(request.raw(content_type, body)),
+        None => {
+            let content_type = &body.content_type;
+            quote!(request.raw(#content_type, body))
         }
-        setup.push(parameter_statement(p));
-    }
-    let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
-    setup.push(
-        quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
-    );
-    if let Some(body) = &op.body {
-        let send = match &body.ty {
-            Some(_) => quote!(request.json(body)),
-            None if is_multipart(body) => quote!(request.raw(content_type, body)),
-            None => {
-                let content_type = &body.content_type;
-                quote!(request.raw(#content_type, body))
-            }
-        };
-        setup.push(if body.required {
-            quote!(#send;)
-        } else {
-            quote!(if let Some(body) = body { #send; })
-        });
-    }
-    let arms = response_arms(op, &error);
-    let fallback = (!op.responses.iter().any(|r| r.status == Status::Default))
-        .then(|| quote!(_ => Err(response.unexpected()),));
-    quote! {
-        #docs
-        pub async fn #name(&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
-            let mut request = rt::Request::new(reqwest::Method::#method, #path);
-            #(#setup)*
-            let response = self.core.send(request).await?;
-            match response.status {
-                #(#arms)*
-                #fallback
-            }
-        }
+    };
+    if body.required {
+        quote!(#send;)
+    } else {
+        quote!(if let Some(body) = body { #send; })
     }
 }
 
@@ -370,7 +373,7 @@ fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream>
         .filter(|r| r.status.is_success())
         .collect();
     let several = successes.len() > 1;
-    let success_enum = format_ident!("{}Response", op.type_prefix);
+    let success_enum = ident(&op.names.success);
     op.responses
         .iter()
         .map(|r| {
@@ -389,7 +392,7 @@ fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream>
                 (None, Some(_)) => quote!(Ok(response.body)),
                 (None, None) => quote!(Ok(())),
             };
-            let variant = status_variant(&r.status);
+            let variant = ident(&r.variant);
             let status_arg = !matches!(r.status, Status::Code(_));
             if r.status.is_success() {
                 if several && !has_body {
@@ -433,7 +436,7 @@ fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream>
 
 /// The per-operation types: documented errors, several successes, optional parameters.
 fn emit_operation_types(op: &Operation) -> TokenStream {
-    let error = format_ident!("{}Error", op.type_prefix);
+    let error = ident(&op.names.error);
     let variants = op
         .responses
         .iter()
@@ -446,7 +449,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
         .filter(|r| r.status.is_success())
         .collect();
     let success_enum = (successes.len() > 1).then(|| {
-        let name = format_ident!("{}Response", op.type_prefix);
+        let name = ident(&op.names.success);
         let variants = successes.iter().copied().map(variant_declaration);
         let doc = format!(
             " Documented successful responses of [`Client::{}`].",
@@ -473,7 +476,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
 }
 
 fn emit_options(op: &Operation) -> TokenStream {
-    let name = options_name(op);
+    let name = ident(&op.names.options);
     let fields = op.parameters.iter().filter(|p| is_option(p)).map(|p| {
         let field = ident(&p.name);
         let ty = type_tokens(p.ty.non_null(), &quote!(super::types::));

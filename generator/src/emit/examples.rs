@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::{ident, type_tokens};
+use super::tokens::{ident, type_tokens};
 use crate::ir::Api;
 
 pub fn emit_examples(apis: &[Api], crate_name: &str) -> TokenStream {

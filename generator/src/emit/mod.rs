@@ -8,6 +8,7 @@ mod examples;
 mod responses;
 mod runtime;
 mod server;
+mod tokens;
 mod types;
 mod validate;
 
@@ -20,7 +21,7 @@ pub use runtime::{cargo_toml, needs_regex, RUNTIME_FILES};
 pub use server::{emit_server_module, server_module_parts};
 
 use crate::ir::Api;
-use types::ident;
+use tokens::ident;
 
 /// A piece of a file: it emits its tokens when called, on whichever thread formats it. A file's
 /// pieces are formatted apart and joined in order; only the first carries inner attributes.

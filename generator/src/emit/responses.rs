@@ -1,21 +1,12 @@
 //! How a documented response appears in generated code, shared by the client's result and
 //! error enums and the server's response enums.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use super::docs::doc_attrs;
-use super::types::type_tokens;
+use super::tokens::{ident, type_tokens};
 use crate::ir::{Response, Status};
-
-/// `Status201`, `Status4xx`, `Default`.
-pub fn status_variant(status: &Status) -> Ident {
-    match status {
-        Status::Code(code) => format_ident!("Status{}", code),
-        Status::Range(digit) => format_ident!("Status{}xx", digit),
-        Status::Default => format_ident!("Default"),
-    }
-}
 
 /// The body's Rust type: the schema's type, raw bytes for other content, `None` when empty.
 pub fn body_type(response: &Response) -> Option<TokenStream> {
@@ -28,7 +19,7 @@ pub fn body_type(response: &Response) -> Option<TokenStream> {
 
 /// An enum variant for the response; ranges and `default` also carry the actual status.
 pub fn variant_declaration(response: &Response) -> TokenStream {
-    let variant = status_variant(&response.status);
+    let variant = ident(&response.variant);
     let docs = doc_attrs(response.docs.as_deref());
     match (
         body_type(response),

@@ -3,12 +3,12 @@
 //! before the implementation sees a request.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::doc_attrs;
-use super::responses::{body_type, status_variant, variant_declaration};
-use super::types::{ident, type_tokens};
-use crate::ir::{Api, Operation, ParamLocation, Parameter, Status, TypeRef};
+use super::responses::{body_type, variant_declaration};
+use super::tokens::{ident, type_tokens};
+use crate::ir::{Api, Body, Operation, ParamLocation, Parameter, Status, TypeRef};
 
 pub fn emit_server_module(api: &Api) -> TokenStream {
     super::join_parts(server_module_parts(api))
@@ -46,18 +46,10 @@ pub fn server_module_parts(api: &Api) -> Vec<super::Part<'_>> {
     parts
 }
 
-fn input_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Input", op.type_prefix)
-}
-
-fn response_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Response", op.type_prefix)
-}
-
 fn emit_trait_method(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let input = input_name(op);
-    let output = response_name(op);
+    let input = ident(&op.names.input);
+    let output = ident(&op.names.response);
     let mut text = op
         .summary
         .clone()
@@ -87,8 +79,9 @@ fn emit_router(api: &Api) -> TokenStream {
     }
     let routes = paths.iter().map(|(path, ops)| {
         let methods = ops.iter().enumerate().map(|(i, op)| {
-            let method = format_ident!("{}", op.method.to_ascii_lowercase());
-            let handler = handler_name(op);
+            // axum's routing functions are named after the method.
+            let method = ident(&op.method.to_ascii_lowercase());
+            let handler = ident(&op.names.handler);
             if i == 0 {
                 quote!(axum::routing::#method(#handler::<A>))
             } else {
@@ -139,7 +132,7 @@ fn request_body_type(op: &Operation) -> Option<TokenStream> {
 }
 
 fn emit_input(op: &Operation) -> TokenStream {
-    let name = input_name(op);
+    let name = ident(&op.names.input);
     let credentials = (!op.security.is_empty()).then(|| {
         quote! {
             /// The credentials the caller presented (the first alternative it satisfied).
@@ -169,10 +162,10 @@ fn emit_input(op: &Operation) -> TokenStream {
 }
 
 fn emit_response(op: &Operation) -> TokenStream {
-    let name = response_name(op);
+    let name = ident(&op.names.response);
     let variants = op.responses.iter().map(variant_declaration);
     let arms = op.responses.iter().map(|r| {
-        let variant = status_variant(&r.status);
+        let variant = ident(&r.variant);
         let code = match &r.status {
             Status::Code(code) => quote!(#code),
             _ => quote!(status),
@@ -214,9 +207,9 @@ fn emit_response(op: &Operation) -> TokenStream {
 }
 
 fn emit_handler(op: &Operation) -> TokenStream {
-    let handler = handler_name(op);
+    let handler = ident(&op.names.handler);
     let method = ident(&op.name);
-    let input = input_name(op);
+    let input = ident(&op.names.input);
     let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
     let credentials = (!op.security.is_empty())
         .then(|| quote!(credentials: incoming.authorize(super::SCHEMES, &[#(#alternatives),*])?,));
@@ -229,27 +222,8 @@ fn emit_handler(op: &Operation) -> TokenStream {
             quote!(#field: #read,)
         })
         .collect();
-    let body = op.body.as_ref().map(|body| {
-        let read = match &body.ty {
-            Some(_) => quote!(incoming.json_body(true)?),
-            None => quote!(incoming.raw_body(true)?),
-        };
-        if body.required {
-            let missing = quote!(rt::Rejection::new(
-                400,
-                "missing_body",
-                "the request needs a body"
-            ));
-            quote!(body: #read.ok_or_else(|| #missing)?,)
-        } else {
-            let read = match &body.ty {
-                Some(_) => quote!(incoming.json_body(false)?),
-                None => quote!(incoming.raw_body(false)?),
-            };
-            quote!(body: #read,)
-        }
-    });
-    let reader = format_ident!("{}_input", op.name.trim_end_matches('_'));
+    let body = op.body.as_ref().map(read_body);
+    let reader = ident(&op.names.reader);
     let parameter_checks = parameter_checks(op);
     let checks = (!parameter_checks.is_empty()).then(|| {
         quote! {
@@ -292,6 +266,28 @@ fn emit_handler(op: &Operation) -> TokenStream {
     }
 }
 
+/// The input's `body` field: decoded, and rejected when required but missing.
+fn read_body(body: &Body) -> TokenStream {
+    let read = match &body.ty {
+        Some(_) => quote!(incoming.json_body(true)?),
+        None => quote!(incoming.raw_body(true)?),
+    };
+    if body.required {
+        let missing = quote!(rt::Rejection::new(
+            400,
+            "missing_body",
+            "the request needs a body"
+        ));
+        quote!(body: #read.ok_or_else(|| #missing)?,)
+    } else {
+        let read = match &body.ty {
+            Some(_) => quote!(incoming.json_body(false)?),
+            None => quote!(incoming.raw_body(false)?),
+        };
+        quote!(body: #read,)
+    }
+}
+
 /// The schema rules of the parameters (lengths, bounds, patterns, listed enum values).
 fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
     op.parameters
@@ -299,7 +295,7 @@ fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
         .filter_map(|p| {
             let rules =
                 super::validate::rule_checks(&p.constraints, p.ty.non_null(), &quote!(value));
-            let nested = super::validate::contains_named(&p.ty);
+            let nested = p.ty.contains_named();
             if rules.is_empty() && !nested {
                 return None;
             }
@@ -323,11 +319,6 @@ fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
             })
         })
         .collect()
-}
-
-/// `move_` (an escaped keyword) gives `move_handler`, not `move__handler`.
-fn handler_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}_handler", op.name.trim_end_matches('_'))
 }
 
 fn read_parameter(p: &Parameter) -> TokenStream {

@@ -1,48 +1,12 @@
 //! Type definitions: one small emit function per IR kind.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::tokens::{ident, type_tokens};
 use super::validate::emit_validate;
-use crate::ir::{EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
-
-/// An identifier from a name the naming module produced (raw for the few keywords allowed).
-pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-/// The Rust type for a type reference; `named` prefixes generated type names.
-pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(#named #name)
-        }
-        TypeRef::String => quote!(String),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::Uuid => quote!(uuid::Uuid),
-        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        TypeRef::Date => quote!(chrono::NaiveDate),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::List(item) => {
-            let item = type_tokens(item, named);
-            quote!(Vec<#item>)
-        }
-        TypeRef::Map(item) => {
-            let item = type_tokens(item, named);
-            quote!(std::collections::BTreeMap<String, #item>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = type_tokens(inner, named);
-            quote!(Option<#inner>)
-        }
-    }
-}
+use crate::ir::{Field, OpenEnum, Struct, TypeDef, TypeKind, Union};
 
 /// A field's declared type: boxed when recursive, optional when not required or nullable.
 pub fn field_type(field: &Field) -> TokenStream {
@@ -81,7 +45,7 @@ pub fn emit_type(def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.docs.as_deref());
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(def, s),
-        TypeKind::Enum(variants) => emit_enum(def, variants),
+        TypeKind::Enum(e) => emit_enum(def, e),
         TypeKind::Union(u) => emit_union(def, u),
         TypeKind::Alias(target) => {
             let name = ident(&def.name);
@@ -226,10 +190,10 @@ fn emit_redacting_debug(def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
+fn emit_enum(def: &TypeDef, e: &OpenEnum) -> TokenStream {
     let name = ident(&def.name);
-    let unknown = ident(&unknown_variant(variants));
-    let decls = variants.iter().map(|v| {
+    let unknown = ident(&e.catch_all);
+    let decls = e.variants.iter().map(|v| {
         let wire = if v.wire.is_empty() {
             "the empty string".to_owned()
         } else {
@@ -242,12 +206,12 @@ fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
         let n = ident(&v.name);
         quote!(#docs #n,)
     });
-    let to_wire = variants.iter().map(|v| {
+    let to_wire = e.variants.iter().map(|v| {
         let n = ident(&v.name);
         let wire = &v.wire;
         quote!(Self::#n => #wire,)
     });
-    let from_wire = variants.iter().map(|v| {
+    let from_wire = e.variants.iter().map(|v| {
         let n = ident(&v.name);
         let wire = &v.wire;
         quote!(#wire => Self::#n,)
@@ -281,14 +245,6 @@ fn emit_enum(def: &TypeDef, variants: &[EnumVariant]) -> TokenStream {
         // Display, FromStr, serde and parameter conversions, all through `as_str`/`from_wire`.
         crate::runtime::open_enum!(#name);
     }
-}
-
-/// The catch-all variant's name: `Unknown`, unless a listed value took it.
-pub fn unknown_variant(variants: &[EnumVariant]) -> String {
-    ["Unknown", "UnknownValue", "Unlisted"]
-        .into_iter()
-        .find(|candidate| variants.iter().all(|v| v.name != *candidate))
-        .map_or_else(|| format!("Unknown{}", variants.len()), str::to_owned)
 }
 
 fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {

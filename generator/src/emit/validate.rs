@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{ident, type_tokens};
+use super::tokens::{ident, type_tokens};
 use crate::ir::{Constraints, Field, TypeDef, TypeKind, TypeRef};
 
 pub fn emit_validate(def: &TypeDef) -> TokenStream {
@@ -11,7 +11,7 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().map(check_field);
-            let additional = s.additional.as_ref().filter(|t| contains_named(t)).map(
+            let additional = s.additional.as_ref().filter(|t| t.contains_named()).map(
                 |_| quote!(crate::runtime::Validate::check(&self.additional_properties, checker);),
             );
             quote! { #(#fields)* #additional }
@@ -24,10 +24,10 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
             quote! { match self { #(#arms)* } }
         }
         TypeKind::Newtype(_) => quote!(crate::runtime::Validate::check(&self.0, checker);),
-        TypeKind::Enum(variants) => {
+        TypeKind::Enum(e) => {
             // Decoding keeps values the spec does not list; validating says they are not listed.
-            let unknown = ident(&super::types::unknown_variant(variants));
-            let listed: Vec<String> = variants.iter().map(|v| format!("{:?}", v.wire)).collect();
+            let unknown = ident(&e.catch_all);
+            let listed: Vec<String> = e.variants.iter().map(|v| format!("{:?}", v.wire)).collect();
             let message = format!(
                 "must be one of {}, is {{value:?}}",
                 listed.join(", ").replace('{', "{{").replace('}', "}}")
@@ -74,7 +74,7 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
                 .into_iter()
                 .chain(s.fields.iter().map(|field| {
                     let wire = &field.wire;
-                    let nested = contains_named(&field.ty).then(|| {
+                    let nested = field.ty.contains_named().then(|| {
                         let ty = type_tokens(field.ty.non_null(), &TokenStream::new());
                         quote!(checker.strict_field::<#ty>(object, #wire);)
                     });
@@ -83,7 +83,7 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
                 .filter(|t| !t.is_empty())
                 .collect()
         }
-        TypeKind::Newtype(target) if contains_named(target) => {
+        TypeKind::Newtype(target) if target.contains_named() => {
             let ty = type_tokens(target, &TokenStream::new());
             return quote! {
                 fn check_strict_json(json: &serde_json::Value, checker: &mut crate::runtime::Checker) {
@@ -112,7 +112,7 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
 
 fn check_field(field: &Field) -> TokenStream {
     let rules = rule_checks(&field.constraints, field.ty.non_null(), &quote!(value));
-    let nested = contains_named(&field.ty);
+    let nested = field.ty.contains_named();
     if rules.is_empty() && !nested {
         return TokenStream::new();
     }
@@ -203,16 +203,5 @@ fn as_f64(ty: &TypeRef, value: &TokenStream) -> Option<TokenStream> {
         TypeRef::I64 => Some(quote!(*#value as f64)),
         TypeRef::F64 => Some(quote!(*#value)),
         _ => None,
-    }
-}
-
-/// Whether a type holds generated types, whose own rules then need checking.
-pub fn contains_named(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(_) => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            contains_named(inner)
-        }
-        _ => false,
     }
 }

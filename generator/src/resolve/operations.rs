@@ -1,9 +1,12 @@
 //! Operations: names, parameters, bodies, responses and security requirements.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 use openapiv3::{
-    Header, MediaType, Parameter as SpecParameter, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody, Response as SpecResponse, StatusCode,
+    Header, MediaType, Operation as SpecOperation, Parameter as SpecParameter,
+    ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as SpecResponse,
+    StatusCode,
 };
 use serde_json::Value;
 
@@ -11,151 +14,264 @@ use super::schema::constraints;
 use super::{docs, Resolver};
 use crate::diag::{self, Code, Severity};
 use crate::ir::{
-    Body, Constraints, Example, Operation, ParamLocation, Parameter, Response, ResponseHeader,
-    SecurityScheme, Status, TypeRef,
+    Body, Constraints, Example, Operation, OperationNames, ParamLocation, Parameter, Response,
+    ResponseHeader, SecurityScheme, Status, TypeRef,
 };
 use crate::naming::{self, Namespace};
+
+/// Where an operation stands in the document.
+struct Site<'s> {
+    path: &'s str,
+    /// Lower-case HTTP method, as the document spells it.
+    method: &'s str,
+    item: &'s PathItem,
+    item_pointer: &'s str,
+    pointer: String,
+}
+
+/// What is shared by the operations of one API while they are resolved.
+struct Operations {
+    names: OperationNamer,
+    /// (route, method) of every operation the server routes so far.
+    routes: Vec<(String, String)>,
+}
+
+/// The namespaces of an API's operation names: the client's methods, the prefixes of inline
+/// type names, and the items of the client and server modules.
+struct OperationNamer {
+    methods: Namespace,
+    prefixes: Namespace,
+    client: Namespace,
+    server: Namespace,
+}
+
+impl OperationNamer {
+    fn new() -> Self {
+        let reserved = |names: &[&str]| {
+            let mut namespace = Namespace::default();
+            for name in names {
+                namespace.claim(name);
+            }
+            namespace
+        };
+        OperationNamer {
+            // Methods the generated client has besides the operations.
+            methods: reserved(&["new", "builder"]),
+            prefixes: Namespace::default(),
+            // What the client and server modules define besides the operations' items.
+            client: reserved(&["rt", "Server", "Client", "ClientBuilder"]),
+            server: reserved(&["rt", "Api", "router"]),
+        }
+    }
+
+    /// The client and server items of the operation with method `name` and type `prefix`.
+    /// Their suffixes keep them apart already; claiming them makes that a guarantee.
+    fn items(&mut self, name: &str, prefix: &str) -> OperationNames {
+        let mut client = |suffix: &str| self.client.claim(&naming::nested(prefix, suffix)).0;
+        let (error, success, options) = (client("Error"), client("Response"), client("Options"));
+        let server = &mut self.server;
+        OperationNames {
+            error,
+            success,
+            options,
+            input: server.claim(&naming::nested(prefix, "Input")).0,
+            response: server.claim(&naming::nested(prefix, "Response")).0,
+            reader: server.claim(&naming::nested_snake(name, "input")).0,
+            handler: server.claim(&naming::nested_snake(name, "handler")).0,
+        }
+    }
+}
 
 impl Resolver<'_> {
     pub(super) fn operations(&mut self, schemes: &mut Vec<SecurityScheme>) -> Vec<Operation> {
         let document = self.document;
-        let mut names = Namespace::default();
-        // Methods the generated client has besides the operations.
-        for reserved in ["new", "builder"] {
-            names.claim(reserved);
-        }
-        let mut prefixes = Namespace::default();
+        let mut state = Operations {
+            names: OperationNamer::new(),
+            routes: Vec::new(),
+        };
         let mut operations = Vec::new();
-        let mut routes: Vec<(String, String)> = Vec::new();
         for (path, item) in document.paths.iter() {
             let item_pointer = diag::child("/paths", path);
-            let referenced;
-            let item = match item {
-                ReferenceOr::Item(item) => item,
-                // Split-file layouts: `paths: {/pets: {$ref: paths/pets.yaml}}`.
-                ReferenceOr::Reference { reference } => {
-                    let found = super::fragment_pointer(reference)
-                        .and_then(|p| self.raw_node(&p))
-                        .map(|v| serde_json::from_value::<openapiv3::PathItem>(v.clone()));
-                    match found {
-                        Some(Ok(item)) => {
-                            referenced = item;
-                            &referenced
-                        }
-                        _ => {
-                            self.report(
-                                Severity::Warning,
-                                Code::Unsupported,
-                                &item_pointer,
-                                format!("the path item `$ref: {reference}` does not lead to a path item; it is skipped"),
-                                None,
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let Some(item) = self.path_item(item, &item_pointer) else {
+                continue;
             };
             for (method, operation) in item.iter() {
-                let pointer = diag::child(&item_pointer, method);
-                let raw = operation
-                    .operation_id
-                    .clone()
-                    .unwrap_or_else(|| derived_operation_name(method, path));
-                let (name, renamed) = names.claim(&naming::snake_name(&raw));
-                if renamed {
-                    self.report(
-                        Severity::Warning,
-                        Code::NameCollision,
-                        &pointer,
-                        format!(
-                            "operation name `{}` is already used; this operation is named `{name}`",
-                            naming::snake_name(&raw)
-                        ),
-                        Some("give every operation a distinct operationId"),
-                    );
-                }
-                // `getItem2` and `get_item_2` differ as methods but not as type prefixes.
-                let type_prefix = prefixes
-                    .claim(naming::type_name(&name).trim_end_matches('_'))
-                    .0;
-                let mut parameters = Vec::new();
-                let path_level = item
-                    .parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, format!("{item_pointer}/parameters/{i}")));
-                let own = operation
-                    .parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, format!("{pointer}/parameters/{i}")));
-                let mut parameter_names = Namespace::default();
-                // Names the generated methods use for their own arguments.
-                for reserved in [
-                    "body",
-                    "options",
-                    "request",
-                    "response",
-                    "credentials",
-                    "content_type",
-                ] {
-                    parameter_names.claim(reserved);
-                }
-                for (parameter, at) in path_level.chain(own) {
-                    if let Some(parameter) =
-                        self.parameter(parameter, &at, &type_prefix, &mut parameter_names)
-                    {
-                        parameters.retain(|p: &Parameter| {
-                            !(p.wire == parameter.wire && p.location == parameter.location)
-                        });
-                        parameters.push(parameter);
-                    }
-                }
-                if let Some(problem) = path_template_problem(path, &parameters) {
-                    self.report(
-                        Severity::Warning,
-                        Code::Unsupported,
-                        &pointer,
-                        format!("{problem}; the operation is skipped"),
-                        Some("make the path template and the `in: path` parameters name the same things"),
-                    );
-                    continue;
-                }
-                assign_route_names(path, &mut parameters);
-                let body = operation.request_body.as_ref().and_then(|b| {
-                    self.request_body(b, &format!("{pointer}/requestBody"), &type_prefix)
-                });
-                let responses = self.responses(
-                    &operation.responses,
-                    &format!("{pointer}/responses"),
-                    &type_prefix,
-                );
-                let requirements = operation.security.as_ref().or(document.security.as_ref());
-                let mut security = self.security(
-                    requirements.map(Vec::as_slice).unwrap_or(&[]),
-                    schemes,
-                    &pointer,
-                );
-                credential_parameters(&mut parameters, &mut security, schemes);
-                let route = self.route(path, method, &pointer, &mut routes);
-                operations.push(Operation {
-                    route,
-                    name,
-                    type_prefix,
-                    operation_id: operation.operation_id.clone(),
-                    method: method.to_ascii_uppercase(),
-                    path: path.clone(),
-                    summary: docs(operation.summary.as_deref()),
-                    description: docs(operation.description.as_deref()),
-                    deprecated: operation.deprecated,
-                    parameters,
-                    body,
-                    responses,
-                    security,
-                });
+                let site = Site {
+                    path,
+                    method,
+                    item: &item,
+                    item_pointer: &item_pointer,
+                    pointer: diag::child(&item_pointer, method),
+                };
+                operations.extend(self.operation(&site, operation, &mut state, schemes));
             }
         }
         operations
+    }
+
+    /// A path item, followed through a `$ref` (split-file layouts:
+    /// `paths: {/pets: {$ref: paths/pets.yaml}}`); `None` (with a warning) when that leads
+    /// nowhere.
+    fn path_item<'d>(
+        &mut self,
+        item: &'d ReferenceOr<PathItem>,
+        pointer: &str,
+    ) -> Option<Cow<'d, PathItem>> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some(Cow::Borrowed(item)),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let found = super::fragment_pointer(reference)
+            .and_then(|p| self.raw_node(&p))
+            .map(|v| serde_json::from_value::<PathItem>(v.clone()));
+        match found {
+            Some(Ok(item)) => Some(Cow::Owned(item)),
+            _ => {
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    pointer,
+                    format!("the path item `$ref: {reference}` does not lead to a path item; it is skipped"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// One operation; `None` (with a warning) when its path template and its path parameters
+    /// do not match.
+    fn operation(
+        &mut self,
+        site: &Site<'_>,
+        operation: &SpecOperation,
+        state: &mut Operations,
+        schemes: &mut Vec<SecurityScheme>,
+    ) -> Option<Operation> {
+        let pointer = site.pointer.as_str();
+        let (name, type_prefix) = self.operation_name(site, operation, &mut state.names);
+        let mut parameters = self.operation_parameters(site, operation, &type_prefix);
+        if let Some(problem) = path_template_problem(site.path, &parameters) {
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                pointer,
+                format!("{problem}; the operation is skipped"),
+                Some("make the path template and the `in: path` parameters name the same things"),
+            );
+            return None;
+        }
+        assign_route_names(site.path, &mut parameters);
+        let body = operation
+            .request_body
+            .as_ref()
+            .and_then(|b| self.request_body(b, &format!("{pointer}/requestBody"), &type_prefix));
+        let responses = self.responses(
+            &operation.responses,
+            &format!("{pointer}/responses"),
+            &type_prefix,
+        );
+        let requirements = operation
+            .security
+            .as_ref()
+            .or(self.document.security.as_ref());
+        let mut security = self.security(
+            requirements.map(Vec::as_slice).unwrap_or(&[]),
+            schemes,
+            pointer,
+        );
+        credential_parameters(&mut parameters, &mut security, schemes);
+        let route = self.route(site.path, site.method, pointer, &mut state.routes);
+        Some(Operation {
+            route,
+            names: state.names.items(&name, &type_prefix),
+            name,
+            operation_id: operation.operation_id.clone(),
+            method: site.method.to_ascii_uppercase(),
+            path: site.path.to_owned(),
+            summary: docs(operation.summary.as_deref()),
+            description: docs(operation.description.as_deref()),
+            deprecated: operation.deprecated,
+            parameters,
+            body,
+            responses,
+            security,
+        })
+    }
+
+    /// The operation's method name (a clash is numbered and reported) and the prefix of its
+    /// inline type names.
+    fn operation_name(
+        &mut self,
+        site: &Site<'_>,
+        operation: &SpecOperation,
+        names: &mut OperationNamer,
+    ) -> (String, String) {
+        let raw = operation
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| derived_operation_name(site.method, site.path));
+        let wanted = naming::snake_name(&raw);
+        let (name, renamed) = names.methods.claim(&wanted);
+        if renamed {
+            self.report(
+                Severity::Warning,
+                Code::NameCollision,
+                &site.pointer,
+                format!(
+                    "operation name `{wanted}` is already used; this operation is named `{name}`"
+                ),
+                Some("give every operation a distinct operationId"),
+            );
+        }
+        // `getItem2` and `get_item_2` differ as methods but not as type prefixes.
+        let type_prefix = names
+            .prefixes
+            .claim(naming::type_name(&name).trim_end_matches('_'))
+            .0;
+        (name, type_prefix)
+    }
+
+    /// The path item's parameters, then the operation's own; an own parameter replaces a path
+    /// item's one of the same name and location.
+    fn operation_parameters(
+        &mut self,
+        site: &Site<'_>,
+        operation: &SpecOperation,
+        prefix: &str,
+    ) -> Vec<Parameter> {
+        let path_level = site
+            .item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{}/parameters/{i}", site.item_pointer)));
+        let own = operation
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, format!("{}/parameters/{i}", site.pointer)));
+        let mut names = Namespace::default();
+        // Names the generated methods use for their own arguments.
+        for reserved in [
+            "body",
+            "options",
+            "request",
+            "response",
+            "credentials",
+            "content_type",
+        ] {
+            names.claim(reserved);
+        }
+        let mut parameters: Vec<Parameter> = Vec::new();
+        for (parameter, at) in path_level.chain(own) {
+            if let Some(parameter) = self.parameter(parameter, &at, prefix, &mut names) {
+                parameters
+                    .retain(|p| !(p.wire == parameter.wire && p.location == parameter.location));
+                parameters.push(parameter);
+            }
+        }
+        parameters
     }
 
     /// The server route of an operation, or `None` (with a warning) when axum cannot route the
@@ -357,7 +473,6 @@ impl Resolver<'_> {
         at: &str,
         prefix: &str,
     ) -> Vec<Response> {
-        let mut out = Vec::new();
         let listed = responses.responses.iter().map(|(code, r)| {
             let status = match code {
                 StatusCode::Code(c) => Status::Code(*c),
@@ -369,6 +484,10 @@ impl Resolver<'_> {
             .default
             .iter()
             .map(|r| (Status::Default, "default".to_owned(), r));
+        // The server's response enum has an `Undocumented` variant besides the statuses.
+        let mut variants = Namespace::default();
+        variants.claim("Undocumented");
+        let mut out = Vec::new();
         for (status, key, response) in listed.chain(default) {
             let response_at = diag::child(at, &key);
             let (response, response_at) = match response {
@@ -380,45 +499,44 @@ impl Resolver<'_> {
                     }
                 }
             };
-            let suffix = match &status {
-                Status::Code(code) if status.is_success() => format!("Response{code}"),
-                Status::Code(code) => format!("Error{code}"),
-                Status::Range(2) => "Response2xx".to_owned(),
-                Status::Range(digit) => format!("Error{digit}xx"),
-                Status::Default => "ResponseDefault".to_owned(),
-            };
-            let picked = if response.content.is_empty() {
-                None
-            } else {
-                self.pick_media(&response.content, &response_at)
-            };
-            let (content_type, ty) = match picked {
-                Some((content_type, media, media_at)) => {
-                    let ty = self.media_type(
-                        &media,
-                        &media_at,
-                        &content_type,
-                        &naming::nested(prefix, &suffix),
-                    );
-                    (Some(content_type), ty)
-                }
-                None => (None, None),
-            };
-            let headers = self.response_headers(
-                &response.headers,
-                &response_at,
-                &naming::nested(prefix, &suffix),
-            );
-            out.push(Response {
-                status,
-                docs: docs(Some(&response.description)),
-                content_type,
-                ty,
-                headers,
-            });
+            let variant = variants.claim(&status_variant(&status)).0;
+            let hint = naming::nested(prefix, &response_type_suffix(&status));
+            out.push(self.response(status, variant, &response, &response_at, &hint));
         }
         out.sort_by(|a, b| a.status.cmp(&b.status));
         out
+    }
+
+    /// One documented response; `hint` names the inline types of its body and headers.
+    fn response(
+        &mut self,
+        status: Status,
+        variant: String,
+        response: &SpecResponse,
+        at: &str,
+        hint: &str,
+    ) -> Response {
+        let picked = if response.content.is_empty() {
+            None
+        } else {
+            self.pick_media(&response.content, at)
+        };
+        let (content_type, ty) = match picked {
+            Some((content_type, media, media_at)) => {
+                let ty = self.media_type(&media, &media_at, &content_type, hint);
+                (Some(content_type), ty)
+            }
+            None => (None, None),
+        };
+        let headers = self.response_headers(&response.headers, at, hint);
+        Response {
+            status,
+            variant,
+            docs: docs(Some(&response.description)),
+            content_type,
+            ty,
+            headers,
+        }
     }
 
     fn response_headers(
@@ -543,6 +661,27 @@ impl Resolver<'_> {
             alternatives.push(Vec::new());
         }
         alternatives
+    }
+}
+
+/// The variant of a response in the operation's response enums: `Status201`, `Status4xx`,
+/// `Default`.
+fn status_variant(status: &Status) -> String {
+    match status {
+        Status::Code(code) => format!("Status{code}"),
+        Status::Range(digit) => format!("Status{digit}xx"),
+        Status::Default => "Default".to_owned(),
+    }
+}
+
+/// What the name of a response's inline body type ends with (`Response200`, `Error4xx`).
+fn response_type_suffix(status: &Status) -> String {
+    match status {
+        Status::Code(code) if status.is_success() => format!("Response{code}"),
+        Status::Code(code) => format!("Error{code}"),
+        Status::Range(2) => "Response2xx".to_owned(),
+        Status::Range(digit) => format!("Error{digit}xx"),
+        Status::Default => "ResponseDefault".to_owned(),
     }
 }
 
@@ -748,4 +887,34 @@ fn typed_component<'d, T: Component>(
     }
     let name = crate::diag::unescape_segment(name);
     T::entries(document.components.as_ref()?).get(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_items_are_named_from_method_and_prefix() {
+        let mut namer = OperationNamer::new();
+        let names = namer.items("move_", "Move");
+        assert_eq!(
+            names,
+            OperationNames {
+                options: "MoveOptions".into(),
+                success: "MoveResponse".into(),
+                error: "MoveError".into(),
+                input: "MoveInput".into(),
+                response: "MoveResponse".into(),
+                reader: "move_input".into(),
+                handler: "move_handler".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn status_variants() {
+        assert_eq!(status_variant(&Status::Code(201)), "Status201");
+        assert_eq!(status_variant(&Status::Range(4)), "Status4xx");
+        assert_eq!(status_variant(&Status::Default), "Default");
+    }
 }

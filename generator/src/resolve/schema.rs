@@ -11,7 +11,8 @@ use std::hash::Hasher as _;
 use super::{docs, name_override, Resolver};
 use crate::diag::{self, Code, Severity};
 use crate::ir::{
-    Bound, Constraints, EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Bound, Constraints, EnumVariant, Field, OpenEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant,
 };
 use crate::naming::{self, Namespace};
 
@@ -299,30 +300,7 @@ impl Resolver<'_> {
         {
             return self.string_enum(&any.enumeration, data, pointer, name);
         }
-        let format = any
-            .format
-            .clone()
-            .map_or(VariantOrUnknownOrEmpty::Empty, |f| match f.parse() {
-                Ok(known) => VariantOrUnknownOrEmpty::Item(known),
-                Err(()) => VariantOrUnknownOrEmpty::Unknown(f),
-            });
-        match any.typ.as_deref() {
-            Some("string") => string_type(&format),
-            Some("integer") => {
-                integer_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
-                    VariantOrUnknownOrEmpty::Empty,
-                    VariantOrUnknownOrEmpty::Item,
-                ))
-            }
-            Some("number") => {
-                number_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
-                    VariantOrUnknownOrEmpty::Empty,
-                    VariantOrUnknownOrEmpty::Item,
-                ))
-            }
-            Some("boolean") => TypeRef::Bool,
-            _ => TypeRef::Json,
-        }
+        any_scalar(any)
     }
 
     fn ignored_with_union(&mut self, any: &AnySchema, pointer: &str) {
@@ -626,21 +604,46 @@ impl Resolver<'_> {
         }
         let slot = self.reserve_slot();
         let type_name = self.claim_type_name(name, pointer);
+        let mut names = Namespace::default();
+        let variants = self.enum_variants(values, data, pointer, &type_name, &mut names);
+        let catch_all = catch_all_variant(&mut names, variants.len());
+        self.types[slot] = Some(TypeDef {
+            name: type_name.clone(),
+            origin: pointer.to_owned(),
+            docs: docs(data.description.as_deref()),
+            kind: TypeKind::Enum(OpenEnum {
+                variants,
+                catch_all,
+            }),
+        });
+        let named = TypeRef::Named(type_name);
+        if values.iter().any(Value::is_null) {
+            nullable(named)
+        } else {
+            named
+        }
+    }
+
+    /// One variant per distinct non-null value, named in `names`; a clash is numbered and
+    /// reported.
+    fn enum_variants(
+        &mut self,
+        values: &[Value],
+        data: &SchemaData,
+        pointer: &str,
+        type_name: &str,
+        names: &mut Namespace,
+    ) -> Vec<EnumVariant> {
         let given_names = string_list(
             data.extensions
                 .get("x-enum-varnames")
                 .or(data.extensions.get("x-enumNames")),
         );
         let descriptions = string_list(data.extensions.get("x-enum-descriptions"));
-        let mut names = Namespace::default();
         let mut variants = Vec::new();
-        let mut has_null = false;
         for (index, value) in values.iter().enumerate() {
             let wire = match value {
-                Value::Null => {
-                    has_null = true;
-                    continue;
-                }
+                Value::Null => continue,
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
@@ -651,7 +654,7 @@ impl Resolver<'_> {
                 // Stripping may leave a keyword (`UserTypeSelf` -> `Self`): name it again.
                 Some(given) => naming::variant_name(&naming::strip_type_prefix(
                     &naming::variant_name(given),
-                    &type_name,
+                    type_name,
                 )),
                 None => naming::variant_name(&wire),
             };
@@ -671,18 +674,7 @@ impl Resolver<'_> {
                 docs: descriptions.get(index).and_then(|d| docs(Some(d))),
             });
         }
-        self.types[slot] = Some(TypeDef {
-            name: type_name.clone(),
-            origin: pointer.to_owned(),
-            docs: docs(data.description.as_deref()),
-            kind: TypeKind::Enum(variants),
-        });
-        let named = TypeRef::Named(type_name);
-        if has_null {
-            nullable(named)
-        } else {
-            named
-        }
+        variants
     }
 
     /// `oneOf`/`anyOf`: an enum of the distinct alternatives, tagged by the discriminator when
@@ -726,27 +718,13 @@ impl Resolver<'_> {
             });
         }
         let tag = data.discriminator.as_ref().and_then(|discriminator| {
-            let mut claimed: Vec<String> = Vec::new();
-            for (variant, &index) in variants.iter_mut().zip(&distinct) {
-                // A tag value mapped to two alternatives selects the first.
-                variant.tag_values = tag_values(discriminator, &alternatives[index])
-                    .into_iter()
-                    .filter(|value| !claimed.contains(value))
-                    .collect();
-                claimed.extend(variant.tag_values.iter().cloned());
-            }
-            if variants.iter().all(|v| !v.tag_values.is_empty()) {
-                Some(discriminator.property_name.clone())
-            } else {
-                self.report(
-                    Severity::Warning,
-                    Code::Unsupported,
-                    &diag::child(pointer, "discriminator"),
-                    "the discriminator does not name a value for every alternative; the union is decoded by shape".into(),
-                    Some("list every alternative in `discriminator.mapping`"),
-                );
-                None
-            }
+            self.union_tag(
+                discriminator,
+                &mut variants,
+                alternatives,
+                &distinct,
+                pointer,
+            )
         });
         if tag.is_none() {
             variants.iter_mut().for_each(|v| v.tag_values.clear());
@@ -766,6 +744,38 @@ impl Resolver<'_> {
             kind: TypeKind::Union(Union { variants, tag }),
         });
         TypeRef::Named(type_name)
+    }
+
+    /// Gives each variant (of the alternatives at `distinct`) its discriminator values. The
+    /// tag property when every variant has one; else `None`, reported: decoded by shape.
+    fn union_tag(
+        &mut self,
+        discriminator: &openapiv3::Discriminator,
+        variants: &mut [UnionVariant],
+        alternatives: &[ReferenceOr<Schema>],
+        distinct: &[usize],
+        pointer: &str,
+    ) -> Option<String> {
+        let mut claimed: Vec<String> = Vec::new();
+        for (variant, &index) in variants.iter_mut().zip(distinct) {
+            // A tag value mapped to two alternatives selects the first.
+            variant.tag_values = tag_values(discriminator, &alternatives[index])
+                .into_iter()
+                .filter(|value| !claimed.contains(value))
+                .collect();
+            claimed.extend(variant.tag_values.iter().cloned());
+        }
+        if variants.iter().all(|v| !v.tag_values.is_empty()) {
+            return Some(discriminator.property_name.clone());
+        }
+        self.report(
+            Severity::Warning,
+            Code::Unsupported,
+            &diag::child(pointer, "discriminator"),
+            "the discriminator does not name a value for every alternative; the union is decoded by shape".into(),
+            Some("list every alternative in `discriminator.mapping`"),
+        );
+        None
     }
 
     /// Gives an inline type the documentation of the schema it stands for, if it has none.
@@ -844,10 +854,46 @@ impl AsSchema for Box<Schema> {
     }
 }
 
+/// The catch-all variant of an open enum: `Unknown`, unless a listed value took it.
+fn catch_all_variant(names: &mut Namespace, listed: usize) -> String {
+    let free = ["Unknown", "UnknownValue", "Unlisted"]
+        .into_iter()
+        .find(|candidate| !names.contains(candidate));
+    let wanted = free.map_or_else(|| format!("Unknown{listed}"), str::to_owned);
+    names.claim(&wanted).0
+}
+
 fn nullable(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::Nullable(_) => ty,
         other => TypeRef::Nullable(Box::new(other)),
+    }
+}
+
+/// A schema of no single `type` that is no object, list or enum: its `type` and `format` as a
+/// scalar, or any JSON value.
+fn any_scalar(any: &AnySchema) -> TypeRef {
+    let format = any
+        .format
+        .clone()
+        .map_or(VariantOrUnknownOrEmpty::Empty, |f| match f.parse() {
+            Ok(known) => VariantOrUnknownOrEmpty::Item(known),
+            Err(()) => VariantOrUnknownOrEmpty::Unknown(f),
+        });
+    match any.typ.as_deref() {
+        Some("string") => string_type(&format),
+        Some("integer") => {
+            integer_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
+                VariantOrUnknownOrEmpty::Empty,
+                VariantOrUnknownOrEmpty::Item,
+            ))
+        }
+        Some("number") => number_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
+            VariantOrUnknownOrEmpty::Empty,
+            VariantOrUnknownOrEmpty::Item,
+        )),
+        Some("boolean") => TypeRef::Bool,
+        _ => TypeRef::Json,
     }
 }
 
@@ -1084,4 +1130,27 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
         _ => {}
     }
     rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catch_all_takes_the_first_free_name() {
+        let catch_all = |listed: &[&str]| {
+            let mut names = Namespace::default();
+            for name in listed {
+                names.claim(name);
+            }
+            catch_all_variant(&mut names, listed.len())
+        };
+        assert_eq!(catch_all(&[]), "Unknown");
+        assert_eq!(catch_all(&["Unknown"]), "UnknownValue");
+        assert_eq!(catch_all(&["Unknown", "UnknownValue"]), "Unlisted");
+        assert_eq!(
+            catch_all(&["Unknown", "UnknownValue", "Unlisted"]),
+            "Unknown3"
+        );
+    }
 }

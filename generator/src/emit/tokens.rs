@@ -1,0 +1,43 @@
+//! Identifiers and type references as tokens, for every emit module.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::TypeRef;
+
+/// The identifier of a name the IR carries (decided in resolve, never made up here).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type for a type reference; `named` prefixes generated type names.
+pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#named #name)
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::List(item) => {
+            let item = type_tokens(item, named);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(item) => {
+            let item = type_tokens(item, named);
+            quote!(std::collections::BTreeMap<String, #item>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, named);
+            quote!(Option<#inner>)
+        }
+    }
+}
