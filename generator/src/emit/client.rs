@@ -9,43 +9,33 @@ use super::responses::{body_type, variant_declaration};
 use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
-pub fn emit_client_module(api: &Api) -> TokenStream {
-    super::join_parts(client_module_parts(api))
+/// The client module's head: its servers, the client with the first run of operations'
+/// methods, and their types.
+pub fn emit_client_head(api: &Api, first: &[Operation]) -> TokenStream {
+    let server = emit_server(api);
+    let client = emit_client(api, first);
+    let operations = first.iter().map(emit_operation_types);
+    quote! {
+        #![doc = " The async client of this API."]
+        use crate::runtime::client as rt;
+
+        #server
+        #client
+        #(#operations)*
+    }
 }
 
-/// The client module in parts: the client, then runs of [`super::ITEMS_PER_PART`] operations,
-/// each with its methods and types.
-pub fn client_module_parts(api: &Api) -> Vec<super::Part<'_>> {
-    let mut chunks = api.operations.chunks(super::ITEMS_PER_PART);
-    let first = chunks.next().unwrap_or_default();
-    let mut parts: Vec<super::Part<'_>> = vec![Box::new(move || {
-        let server = emit_server(api);
-        let client = emit_client(api, first);
-        let operations = first.iter().map(emit_operation_types);
-        quote! {
-            #![doc = " The async client of this API."]
-            use crate::runtime::client as rt;
-
-            #server
-            #client
-            #(#operations)*
+/// A later run of operations: an `impl Client` block of its own, so no part holds every
+/// method of a large API, and the operations' types.
+pub fn emit_client_operations(operations: &[Operation]) -> TokenStream {
+    let methods = operations.iter().map(emit_method);
+    let types = operations.iter().map(emit_operation_types);
+    quote! {
+        impl Client {
+            #(#methods)*
         }
-    })];
-    // Later runs of operations get an `impl Client` block of their own, so no part holds
-    // every method of a large API.
-    for chunk in chunks {
-        parts.push(Box::new(move || {
-            let methods = chunk.iter().map(emit_method);
-            let operations = chunk.iter().map(emit_operation_types);
-            quote! {
-                impl Client {
-                    #(#methods)*
-                }
-                #(#operations)*
-            }
-        }));
+        #(#types)*
     }
-    parts
 }
 
 fn emit_server(api: &Api) -> TokenStream {

@@ -12,20 +12,65 @@ mod tokens;
 mod types;
 mod validate;
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub use client::{client_module_parts, emit_client_module};
 pub use docs::rustdoc_lines;
 pub use runtime::{cargo_toml, needs_regex, RUNTIME_FILES};
-pub use server::{emit_server_module, server_module_parts};
 
-use crate::ir::Api;
+use crate::ir::{Api, Operation, TypeDef, TypeRef};
 use tokens::ident;
 
-/// A piece of a file: it emits its tokens when called, on whichever thread formats it. A file's
-/// pieces are formatted apart and joined in order; only the first carries inner attributes.
-pub type Part<'a> = Box<dyn FnOnce() -> TokenStream + Send + 'a>;
+/// A piece of a file, as data: what to emit, not yet emitted. The render stage emits and
+/// formats each on whichever thread is free; a file's pieces are joined in order, and only the
+/// first carries inner attributes.
+#[derive(Debug, Clone)]
+pub enum Part<'a> {
+    Lib(&'a [Api]),
+    ApiModule(&'a Api),
+    /// The `types` module's doc.
+    TypesHead(&'a Api),
+    Types {
+        types: &'a [TypeDef],
+        /// Names of the types used as parameters, which get a JSON parameter impl too.
+        parameter_types: Arc<BTreeSet<&'a str>>,
+    },
+    /// The client module's head: its servers, the client and the first run of operations.
+    ClientHead {
+        api: &'a Api,
+        first: &'a [Operation],
+    },
+    ClientOperations(&'a [Operation]),
+    /// The server module's head: the `Api` trait and the router.
+    ServerHead(&'a Api),
+    ServerOperations(&'a [Operation]),
+    Examples {
+        apis: &'a [Api],
+        crate_name: &'a str,
+    },
+}
+
+impl Part<'_> {
+    pub fn emit(&self) -> TokenStream {
+        match self {
+            Part::Lib(apis) => emit_lib(apis),
+            Part::ApiModule(api) => emit_api_module(api),
+            Part::TypesHead(api) => types::emit_types_head(api),
+            Part::Types {
+                types,
+                parameter_types,
+            } => types::emit_types(types, parameter_types),
+            Part::ClientHead { api, first } => client::emit_client_head(api, first),
+            Part::ClientOperations(operations) => client::emit_client_operations(operations),
+            Part::ServerHead(api) => server::emit_server_head(api),
+            Part::ServerOperations(operations) => server::emit_server_operations(operations),
+            Part::Examples { apis, crate_name } => examples::emit_examples(apis, crate_name),
+        }
+    }
+}
 
 /// Operations or types per [`Part`]: small enough to spread a large file over every core and
 /// to keep one syntax tree at a time in memory, large enough to keep the overhead low.
@@ -39,14 +84,9 @@ pub struct RustFile<'a> {
     pub parts: Vec<Part<'a>>,
 }
 
-/// One part made of tokens already built (for the small files).
-fn whole<'a>(tokens: impl FnOnce() -> TokenStream + Send + 'a) -> Vec<Part<'a>> {
-    vec![Box::new(tokens)]
-}
-
-/// Joins the parts of a file into one token stream.
-pub fn join_parts(parts: Vec<Part<'_>>) -> TokenStream {
-    parts.into_iter().map(|part| part()).collect()
+/// Emits the parts of a file, one after the other.
+pub fn emit_parts(parts: &[Part<'_>]) -> TokenStream {
+    parts.iter().map(Part::emit).collect()
 }
 
 /// Items at the root of an API's module, beside `types` and `client`: its credentials.
@@ -69,36 +109,25 @@ pub fn emit_crate<'a>(apis: &'a [Api], crate_name: &'a str, manifest: &str) -> V
     let mut files = vec![RustFile {
         path: "src/lib.rs".into(),
         sources: all_sources.clone(),
-        parts: whole(move || emit_lib(apis)),
+        parts: vec![Part::Lib(apis)],
     }];
     for api in apis {
-        files.push(RustFile {
-            path: format!("src/{}/mod.rs", api.module),
+        let file = |name: &str, parts| RustFile {
+            path: format!("src/{}/{name}", api.module),
             sources: api.spec_files.clone(),
-            parts: whole(move || emit_api_module(api)),
-        });
+            parts,
+        };
+        files.push(file("mod.rs", vec![Part::ApiModule(api)]));
         if has_client(api) {
-            files.push(RustFile {
-                path: format!("src/{}/client.rs", api.module),
-                sources: api.spec_files.clone(),
-                parts: client::client_module_parts(api),
-            });
-            files.push(RustFile {
-                path: format!("src/{}/server.rs", api.module),
-                sources: api.spec_files.clone(),
-                parts: server::server_module_parts(api),
-            });
+            files.push(file("client.rs", client_parts(api)));
+            files.push(file("server.rs", server_parts(api)));
         }
-        files.push(RustFile {
-            path: format!("src/{}/types.rs", api.module),
-            sources: api.spec_files.clone(),
-            parts: types_module_parts(api),
-        });
+        files.push(file("types.rs", types_parts(api)));
     }
     files.push(RustFile {
         path: "tests/examples.rs".into(),
         sources: all_sources,
-        parts: whole(move || examples::emit_examples(apis, crate_name)),
+        parts: vec![Part::Examples { apis, crate_name }],
     });
     files
 }
@@ -179,37 +208,55 @@ fn emit_api_module(api: &Api) -> TokenStream {
     }
 }
 
+/// The `types` module.
 pub fn emit_types_module(api: &Api) -> TokenStream {
-    join_parts(types_module_parts(api))
+    emit_parts(&types_parts(api))
+}
+
+/// The `client` module.
+pub fn emit_client_module(api: &Api) -> TokenStream {
+    emit_parts(&client_parts(api))
+}
+
+/// The `server` module.
+pub fn emit_server_module(api: &Api) -> TokenStream {
+    emit_parts(&server_parts(api))
 }
 
 /// The `types` module in parts: its doc, then the types in runs of [`ITEMS_PER_PART`].
-pub fn types_module_parts(api: &Api) -> Vec<Part<'_>> {
-    let doc = format!(" Schemas of {} as Rust types.", api.title);
-    // Types used as parameters get a JSON parameter impl too.
-    let parameter_types: std::sync::Arc<std::collections::BTreeSet<&str>> = std::sync::Arc::new(
+fn types_parts(api: &Api) -> Vec<Part<'_>> {
+    let parameter_types: Arc<BTreeSet<&str>> = Arc::new(
         api.operations
             .iter()
             .flat_map(|op| &op.parameters)
             .filter_map(|p| match p.ty.non_null() {
-                crate::ir::TypeRef::List(item) => item.direct_name(),
+                TypeRef::List(item) => item.direct_name(),
                 other => other.direct_name(),
             })
             .collect(),
     );
-    let mut parts: Vec<Part<'_>> = vec![Box::new(move || quote!(#![doc = #doc]))];
-    for chunk in api.types.chunks(ITEMS_PER_PART) {
-        let parameter_types = parameter_types.clone();
-        parts.push(Box::new(move || {
-            let defs = chunk.iter().map(|def| {
-                let code = types::emit_type(def);
-                let param = parameter_types
-                    .contains(def.name.as_str())
-                    .then(|| types::emit_json_param(def));
-                quote!(#code #param)
-            });
-            quote!(#(#defs)*)
-        }));
-    }
-    parts
+    let runs = api.types.chunks(ITEMS_PER_PART).map(|types| Part::Types {
+        types,
+        parameter_types: parameter_types.clone(),
+    });
+    std::iter::once(Part::TypesHead(api)).chain(runs).collect()
+}
+
+/// The client module in parts: the head with the first run of operations, then the other runs
+/// of [`ITEMS_PER_PART`] operations, each with its methods and types.
+fn client_parts(api: &Api) -> Vec<Part<'_>> {
+    let mut runs = api.operations.chunks(ITEMS_PER_PART);
+    let first = runs.next().unwrap_or_default();
+    std::iter::once(Part::ClientHead { api, first })
+        .chain(runs.map(Part::ClientOperations))
+        .collect()
+}
+
+/// The server module in parts: the `Api` trait and the router, then each operation's types
+/// and handler in runs of [`ITEMS_PER_PART`].
+fn server_parts(api: &Api) -> Vec<Part<'_>> {
+    let runs = api.operations.chunks(ITEMS_PER_PART);
+    std::iter::once(Part::ServerHead(api))
+        .chain(runs.map(Part::ServerOperations))
+        .collect()
 }

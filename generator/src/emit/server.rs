@@ -10,40 +10,32 @@ use super::responses::{body_type, variant_declaration};
 use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Body, Operation, ParamLocation, Parameter, Status, TypeRef};
 
-pub fn emit_server_module(api: &Api) -> TokenStream {
-    super::join_parts(server_module_parts(api))
+/// The server module's head: the `Api` trait and the router.
+pub fn emit_server_head(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(emit_trait_method);
+    let router = emit_router(api);
+    let doc = format!(
+        " Serves {}: implement [`Api`], then `router(implementation)`.",
+        api.title
+    );
+    quote! {
+        #![doc = #doc]
+        use crate::runtime::server as rt;
+
+        /// One async method per operation. Inputs arrive checked; outputs are the documented
+        /// responses (or an explicit `Undocumented` one).
+        pub trait Api: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        #router
+    }
 }
 
-/// The server module in parts: the `Api` trait and the router, then each operation's types
-/// and handler in runs of [`super::ITEMS_PER_PART`].
-pub fn server_module_parts(api: &Api) -> Vec<super::Part<'_>> {
-    let mut parts: Vec<super::Part<'_>> = vec![Box::new(move || {
-        let methods = api.operations.iter().map(emit_trait_method);
-        let router = emit_router(api);
-        let doc = format!(
-            " Serves {}: implement [`Api`], then `router(implementation)`.",
-            api.title
-        );
-        quote! {
-            #![doc = #doc]
-            use crate::runtime::server as rt;
-
-            /// One async method per operation. Inputs arrive checked; outputs are the documented
-            /// responses (or an explicit `Undocumented` one).
-            pub trait Api: Send + Sync + 'static {
-                #(#methods)*
-            }
-
-            #router
-        }
-    })];
-    for chunk in api.operations.chunks(super::ITEMS_PER_PART) {
-        parts.push(Box::new(move || {
-            let operations = chunk.iter().map(emit_operation);
-            quote!(#(#operations)*)
-        }));
-    }
-    parts
+/// A run of operations: each one's input and response types and its handler.
+pub fn emit_server_operations(operations: &[Operation]) -> TokenStream {
+    let operations = operations.iter().map(emit_operation);
+    quote!(#(#operations)*)
 }
 
 fn emit_trait_method(op: &Operation) -> TokenStream {

@@ -1,12 +1,32 @@
 //! Type definitions: one small emit function per IR kind.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
 use super::tokens::{ident, type_tokens};
 use super::validate::emit_validate;
-use crate::ir::{Field, OpenEnum, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Field, OpenEnum, Struct, TypeDef, TypeKind, Union};
+
+/// The `types` module's doc.
+pub fn emit_types_head(api: &Api) -> TokenStream {
+    let doc = format!(" Schemas of {} as Rust types.", api.title);
+    quote!(#![doc = #doc])
+}
+
+/// A run of type definitions; those used as parameters get a JSON parameter impl too.
+pub fn emit_types(types: &[TypeDef], parameter_types: &BTreeSet<&str>) -> TokenStream {
+    let defs = types.iter().map(|def| {
+        let code = emit_type(def);
+        let param = parameter_types
+            .contains(def.name.as_str())
+            .then(|| emit_json_param(def));
+        quote!(#code #param)
+    });
+    quote!(#(#defs)*)
+}
 
 /// A field's declared type: boxed when recursive, optional when not required or nullable.
 pub fn field_type(field: &Field) -> TokenStream {
@@ -21,7 +41,7 @@ pub fn field_type(field: &Field) -> TokenStream {
 }
 
 /// `ToParam`/`FromParam` as JSON text, for a struct, union or newtype used as a parameter.
-pub fn emit_json_param(def: &TypeDef) -> TokenStream {
+fn emit_json_param(def: &TypeDef) -> TokenStream {
     if matches!(def.kind, TypeKind::Enum(_) | TypeKind::Alias(_)) {
         return TokenStream::new();
     }
@@ -41,7 +61,7 @@ pub fn emit_json_param(def: &TypeDef) -> TokenStream {
     }
 }
 
-pub fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.docs.as_deref());
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(def, s),
