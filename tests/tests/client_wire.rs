@@ -17,6 +17,16 @@ async fn answer_at(server: &MockServer, at: &str, response: ResponseTemplate) {
         .await;
 }
 
+/// Answers requests to `at` with `status` and a JSON body.
+async fn answer_json(server: &MockServer, at: &str, status: u16, body: Value) {
+    answer_at(
+        server,
+        at,
+        ResponseTemplate::new(status).set_body_json(body),
+    )
+    .await;
+}
+
 async fn server_answering(status: u16, body: Value) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
@@ -404,12 +414,7 @@ async fn a_retry_succeeds_after_a_503_honouring_retry_after() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    answer_at(
-        &server,
-        "/users",
-        ResponseTemplate::new(201).set_body_json(json!({"id": "u2"})),
-    )
-    .await;
+    answer_json(&server, "/users", 201, json!({"id": "u2"})).await;
     let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
     let created = retrying(&server, true).create_user(&request).await.unwrap();
     assert_eq!(created.id.as_deref(), Some("u2"));
@@ -449,7 +454,7 @@ async fn retries_give_up_and_post_is_not_retried_unless_asked() {
 }
 
 mod params {
-    use super::{answer_at, header, only_request, server_answering};
+    use super::{answer_at, answer_json, header, only_request, server_answering};
     use codegen_tests::params::client::{
         Client, GetItemTagError, GetItemTagOptions, GetItemTagResponse, Server,
     };
@@ -491,23 +496,20 @@ mod params {
     #[tokio::test]
     async fn alternatives_basic_auth_ranges_and_default_responses() {
         let server = MockServer::start().await;
-        answer_at(
-            &server,
-            "/items/1/tags/t",
-            ResponseTemplate::new(202).set_body_json(json!({"eta_seconds": 3})),
-        )
-        .await;
+        answer_json(&server, "/items/1/tags/t", 202, json!({"eta_seconds": 3})).await;
         answer_at(&server, "/items/2/tags/t", ResponseTemplate::new(404)).await;
-        answer_at(
+        answer_json(
             &server,
             "/items/3/tags/t",
-            ResponseTemplate::new(409).set_body_json(json!({"detail": "conflict"})),
+            409,
+            json!({"detail": "conflict"}),
         )
         .await;
-        answer_at(
+        answer_json(
             &server,
             "/items/4/tags/t",
-            ResponseTemplate::new(502).set_body_json(json!({"detail": "upstream"})),
+            502,
+            json!({"detail": "upstream"}),
         )
         .await;
         let client = Client::new(
