@@ -8,7 +8,11 @@
 #[cfg(any(feature = "client", feature = "server"))]
 mod base64;
 mod enums;
+#[cfg(feature = "server")]
+mod media;
 mod param;
+#[cfg(feature = "server")]
+mod percent;
 mod secret;
 mod tagged;
 mod validate;

@@ -1,0 +1,32 @@
+//! Media types: which bodies are JSON. Free of dependencies, so the generator compiles this
+//! same file and decides it for a spec's bodies as the server does for a request's.
+
+/// The essence of a `Content-Type`: type and subtype, lower-cased, without parameters.
+pub fn essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type essence is JSON: `application/json` or a `+json` suffix.
+pub fn is_json(essence: &str) -> bool {
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_types_are_known_by_their_essence() {
+        assert_eq!(
+            essence(" Application/JSON; charset=utf-8"),
+            "application/json"
+        );
+        assert!(is_json(&essence("application/problem+json")));
+        assert!(!is_json(&essence("text/plain")));
+    }
+}
