@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod naming;
 pub mod normalize;
 pub mod output;
+pub mod pointer;
 pub mod resolve;
 
 use std::path::{Path, PathBuf};

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::diag::{self, Code, Diagnostic, Severity, Sink, Source};
+use crate::pointer;
 
 /// One parsed input file.
 #[derive(Debug, Clone)]
@@ -34,7 +35,7 @@ impl Loaded {
                 std::ops::Bound::Included(pointer),
             ))
             .rev()
-            .find(|(prefix, _)| is_prefix(prefix, pointer))
+            .find(|(prefix, _)| pointer::is_within(prefix, pointer))
             .map_or(0, |(_, &index)| index);
         &self.sources[index]
     }
@@ -58,10 +59,6 @@ impl Loaded {
             hint,
         );
     }
-}
-
-fn is_prefix(prefix: &str, pointer: &str) -> bool {
-    pointer == prefix || (pointer.starts_with(prefix) && pointer[prefix.len()..].starts_with('/'))
 }
 
 /// Reads and parses one file. A docs page (`.md`, `.mdx`, `.txt`) contributes its fenced
@@ -338,7 +335,7 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
         if let Some(value) = incoming.get(key) {
             match loaded.document.get(key) {
                 Some(existing) if !same_meaning(key, existing, value) => {
-                    conflict(loaded, index, &format!("/{key}"), sink)
+                    conflict(loaded, index, &pointer::child("", key), sink)
                 }
                 Some(_) => {}
                 None => set(&mut loaded.document, &[key], value.clone()),
@@ -365,11 +362,7 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
         for (path, item) in paths {
             let Value::Object(item) = item else { continue };
             for (method, operation) in item {
-                let pointer = format!(
-                    "/paths/{}/{}",
-                    diag::escape_segment(&path),
-                    diag::escape_segment(&method)
-                );
+                let pointer = pointer::child(&pointer::child("/paths", &path), &method);
                 merge_entry(
                     loaded,
                     index,
@@ -388,7 +381,7 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
             continue;
         };
         for (name, definition) in entries {
-            let pointer = format!("/{}/{}/{}", part[0], part[1], diag::escape_segment(&name));
+            let pointer = pointer::child(&format!("/{}/{}", part[0], part[1]), &name);
             merge_entry(
                 loaded,
                 index,
@@ -543,7 +536,7 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
                                 .map(|s| s.to_string_lossy().into_owned())
                                 .unwrap_or_default();
                             let mount_name = mount_names.claim(&crate::naming::type_name(&stem)).0;
-                            let new_mount = format!("{EXTERNAL_ROOT}/{mount_name}");
+                            let new_mount = pointer::child(EXTERNAL_ROOT, &mount_name);
                             fragment_file.source.path = target
                                 .strip_prefix(base)
                                 .map(Path::to_path_buf)
@@ -570,7 +563,7 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
                                 Some("the path is relative to the file holding the `$ref`".into());
                             diagnostic.location = Some(diag::locate_in(
                                 loaded.source_of(&at),
-                                &diag::child(&at, "$ref"),
+                                &pointer::child(&at, "$ref"),
                             ));
                             sink.push(diagnostic);
                             continue;
@@ -579,7 +572,9 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
                 };
                 format!("#{target_mount}{fragment}")
             };
-            if let Some(Value::String(value)) = loaded.document.pointer_mut(&format!("{at}/$ref")) {
+            if let Some(Value::String(value)) =
+                loaded.document.pointer_mut(&pointer::child(&at, "$ref"))
+            {
                 *value = rewritten;
             }
         }
@@ -597,12 +592,12 @@ fn collect_refs(value: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
                 if pointer.is_empty() && key == "x-external" {
                     continue;
                 }
-                collect_refs(child, &diag::child(pointer, key), out);
+                collect_refs(child, &pointer::child(pointer, key), out);
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                collect_refs(child, &format!("{pointer}/{index}"), out);
+                collect_refs(child, &pointer::item(pointer, index), out);
             }
         }
         _ => {}

@@ -223,12 +223,9 @@ fn index_yaml(text: &str) -> Index {
 pub fn lookup(index: &Index, pointer: &str) -> Option<(usize, usize)> {
     let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
     let mut chain = vec![ROOT];
-    if !pointer.is_empty() {
-        for segment in pointer.strip_prefix('/').unwrap_or(pointer).split('/') {
-            let segment = crate::diag::unescape_segment(segment);
-            let parent = chain.last().copied().unwrap_or(ROOT);
-            chain.push(child_hash(parent, &segment));
-        }
+    for segment in crate::pointer::segments(pointer) {
+        let parent = chain.last().copied().unwrap_or(ROOT);
+        chain.push(child_hash(parent, &segment));
     }
     chain.iter().rev().find_map(|hash| index.get(hash).copied())
 }

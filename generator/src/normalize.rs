@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::diag::{Code, Severity, Sink};
 use crate::load::Loaded;
+use crate::pointer;
 
 /// Which OpenAPI line a document follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,10 +40,15 @@ pub fn normalize(
             String::new(),
             "the document could not be decoded".to_owned(),
         ),
-        Err(err) => match refine_path_item_error(&again.document, &pointer_of(err.path())) {
-            Some(finer) => finer,
-            None => (pointer_of(err.path()), err.inner().to_string()),
-        },
+        Err(err) => {
+            match refine_path_item_error(&again.document, &pointer::from_serde_path(err.path())) {
+                Some(finer) => finer,
+                None => (
+                    pointer::from_serde_path(err.path()),
+                    err.inner().to_string(),
+                ),
+            }
+        }
     };
     loaded.report(
         sink,
@@ -139,9 +145,9 @@ fn refine_path_item_error(document: &Value, pointer: &str) -> Option<(String, St
     paths.iter().find_map(|(path, item)| {
         let result: Result<openapiv3::PathItem, _> = serde_path_to_error::deserialize(item);
         let err = result.err()?;
-        let inner = pointer_of(err.path());
+        let inner = pointer::from_serde_path(err.path());
         Some((
-            format!("{}{inner}", crate::diag::child("/paths", path)),
+            format!("{}{inner}", pointer::child("/paths", path)),
             err.inner().to_string(),
         ))
     })
@@ -197,19 +203,6 @@ fn check_version(loaded: &Loaded, sink: &mut Sink) -> Option<Version> {
     }
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } => pointer.push_str(&crate::diag::child("", key)),
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    pointer
-}
-
 /// Lowers every schema in a 3.1 document onto what the 3.0 model can hold.
 /// Callbacks and webhooks describe requests the API makes to its users; they are not
 /// generated, and their shapes (a `$ref` per callback) trip the 3.0 model. Each is reported.
@@ -223,8 +216,8 @@ fn drop_callbacks(loaded: &mut Loaded, sink: &mut Sink) {
                     continue;
                 };
                 if operation.remove("callbacks").is_some() {
-                    let at = crate::diag::child(&crate::diag::child("/paths", path), method);
-                    dropped.push(format!("{at}/callbacks"));
+                    let at = pointer::child(&pointer::child("/paths", path), method);
+                    dropped.push(pointer::child(&at, "callbacks"));
                 }
             }
         }
@@ -439,10 +432,7 @@ pub fn thin_to_ref_targets(document: &Value) -> Value {
     let mut references = std::collections::BTreeSet::new();
     collect_local_refs(document, &mut references);
     let mut thin = Value::Object(Map::new());
-    for pointer in references
-        .iter()
-        .filter_map(|r| crate::resolve::fragment_pointer(r))
-    {
+    for pointer in references.iter().filter_map(|r| pointer::from_reference(r)) {
         if is_typed_component(&pointer) {
             continue;
         }
@@ -454,10 +444,9 @@ pub fn thin_to_ref_targets(document: &Value) -> Value {
 }
 
 fn is_typed_component(pointer: &str) -> bool {
-    let Some(rest) = pointer.strip_prefix("/components/") else {
-        return false;
-    };
-    matches!(rest.split_once('/'), Some((kind, name)) if TYPED_COMPONENTS.contains(&kind) && !name.contains('/'))
+    TYPED_COMPONENTS
+        .iter()
+        .any(|kind| pointer::component_key(pointer, kind).is_some())
 }
 
 fn collect_local_refs(value: &Value, out: &mut std::collections::BTreeSet<String>) {
@@ -479,12 +468,11 @@ fn collect_local_refs(value: &Value, out: &mut std::collections::BTreeSet<String
     }
 }
 
-/// Puts `node` at `pointer` in `tree`, making objects on the way (an array index becomes a
+/// Puts `node` at `at` in `tree`, making objects on the way (an array index becomes a
 /// key, which `Value::pointer` reads the same).
-fn place(tree: &mut Value, pointer: &str, node: Value) {
+fn place(tree: &mut Value, at: &str, node: Value) {
     let mut current = tree;
-    for segment in pointer.split('/').skip(1) {
-        let key = crate::diag::unescape_segment(segment);
+    for key in pointer::segments(at) {
         if !current.is_object() {
             *current = Value::Object(Map::new());
         }

@@ -11,10 +11,11 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use crate::diag::{self, Code, Severity, Sink};
+use crate::diag::{Code, Severity, Sink};
 use crate::ir::{Api, Example, SchemeKind, SecurityScheme, Server, TypeDef, TypeRef};
 use crate::load::Loaded;
 use crate::naming::{self, Namespace};
+use crate::pointer;
 
 /// Builds the IR of one API from its parsed document. `None` when errors were reported.
 pub fn resolve(
@@ -162,7 +163,7 @@ impl<'a> Resolver<'a> {
     /// Claims a type name; a clash is resolved by numbering and reported as a warning.
     fn claim_type_name(&mut self, wanted: &str, pointer: &str) -> String {
         if let Some(owner) = self.pending_names.get(wanted) {
-            if pointer == owner || pointer.starts_with(&format!("{owner}/")) {
+            if pointer::is_within(owner, pointer) {
                 self.pending_names.remove(wanted);
                 return wanted.to_owned();
             }
@@ -193,7 +194,7 @@ impl<'a> Resolver<'a> {
             return;
         };
         for (key, schema) in &components.schemas {
-            let pointer = diag::child("/components/schemas", key);
+            let pointer = pointer::child("/components/schemas", key);
             let wanted = match schema {
                 ReferenceOr::Item(schema) => {
                     name_override(&schema.schema_data.extensions).unwrap_or(key)
@@ -205,7 +206,7 @@ impl<'a> Resolver<'a> {
             self.component_names.insert(key.clone(), name);
         }
         for (key, schema) in &components.schemas {
-            let pointer = diag::child("/components/schemas", key);
+            let pointer = pointer::child("/components/schemas", key);
             let name = self.component_names[key].clone();
             self.resolve_component(schema, &pointer, &name);
         }
@@ -222,7 +223,7 @@ impl<'a> Resolver<'a> {
                 self.report(
                     Severity::Warning,
                     Code::Unsupported,
-                    &format!("/servers/{index}/url"),
+                    &pointer::child(&pointer::item("/servers", index), "url"),
                     format!(
                         "server URL `{}` is relative; it is left out of `Server`",
                         server.url
@@ -258,7 +259,7 @@ impl<'a> Resolver<'a> {
         let mut names = Namespace::default();
         let mut schemes = Vec::new();
         for (key, scheme) in &components.security_schemes {
-            let pointer = diag::child("/components/securitySchemes", key);
+            let pointer = pointer::child("/components/securitySchemes", key);
             let ReferenceOr::Item(scheme) = scheme else {
                 self.report(
                     Severity::Warning,
@@ -304,7 +305,7 @@ impl<'a> Resolver<'a> {
 
     /// Looks up the schema a `$ref` points at. Reports dangling and external references.
     fn lookup(&mut self, reference: &str, at: &str) -> Option<(String, ReferenceOr<Schema>)> {
-        let Some(pointer) = fragment_pointer(reference) else {
+        let Some(pointer) = pointer::from_reference(reference) else {
             self.report(
                 Severity::Error,
                 Code::ExternalRef,
@@ -314,11 +315,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         };
-        let component = pointer
-            .strip_prefix("/components/schemas/")
-            .filter(|name| !name.contains('/'))
-            .map(diag::unescape_segment);
-        if let Some(name) = component {
+        if let Some(name) = pointer::component_key(&pointer, "schemas") {
             let schemas = self.document.components.as_ref().map(|c| &c.schemas);
             return match schemas.and_then(|s| s.get(&name)) {
                 Some(schema) => Some((pointer, schema.clone())),
@@ -403,34 +400,6 @@ fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> (SchemeKind, Option<&str>)
             description.as_deref(),
         ),
     }
-}
-
-/// The JSON pointer in a local `$ref` (`#/a/b`), percent-decoded as URI fragments are.
-pub(crate) fn fragment_pointer(reference: &str) -> Option<String> {
-    let fragment = reference.strip_prefix('#')?;
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| {
-                std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .flatten();
-        match hex {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// `x-speakeasy-name-override`, the vendor's preferred name for a schema.

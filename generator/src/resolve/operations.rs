@@ -12,12 +12,13 @@ use serde_json::Value;
 
 use super::schema::constraints;
 use super::{docs, Resolver};
-use crate::diag::{self, Code, Severity};
+use crate::diag::{Code, Severity};
 use crate::ir::{
     Body, Constraints, Example, Operation, OperationNames, ParamLocation, Parameter, Response,
     ResponseHeader, SecurityScheme, Status, TypeRef,
 };
 use crate::naming::{self, Namespace};
+use crate::pointer;
 
 /// Where an operation stands in the document.
 struct Site<'s> {
@@ -91,7 +92,7 @@ impl Resolver<'_> {
         };
         let mut operations = Vec::new();
         for (path, item) in document.paths.iter() {
-            let item_pointer = diag::child("/paths", path);
+            let item_pointer = pointer::child("/paths", path);
             let Some(item) = self.path_item(item, &item_pointer) else {
                 continue;
             };
@@ -101,7 +102,7 @@ impl Resolver<'_> {
                     method,
                     item: &item,
                     item_pointer: &item_pointer,
-                    pointer: diag::child(&item_pointer, method),
+                    pointer: pointer::child(&item_pointer, method),
                 };
                 operations.extend(self.operation(&site, operation, &mut state, schemes));
             }
@@ -121,7 +122,7 @@ impl Resolver<'_> {
             ReferenceOr::Item(item) => return Some(Cow::Borrowed(item)),
             ReferenceOr::Reference { reference } => reference,
         };
-        let found = super::fragment_pointer(reference)
+        let found = pointer::from_reference(reference)
             .and_then(|p| self.raw_node(&p))
             .map(|v| serde_json::from_value::<PathItem>(v.clone()));
         match found {
@@ -343,7 +344,10 @@ impl Resolver<'_> {
             }
             ParameterSchemaOrContent::Content(content) => {
                 let (media_type, media) = content.iter().next()?;
-                let schema_at = format!("{at}/content/{}/schema", diag::escape_segment(media_type));
+                let schema_at = format!(
+                    "{at}/content/{}/schema",
+                    pointer::escape_segment(media_type)
+                );
                 let ty = media
                     .schema
                     .as_ref()
@@ -380,7 +384,7 @@ impl Resolver<'_> {
         kind: &str,
     ) -> Option<(T, String)> {
         // Usually `#/components/<kind>/<name>`, but any local place holding one will do.
-        let pointer = super::fragment_pointer(reference).filter(|p| p.starts_with('/'));
+        let pointer = pointer::from_reference(reference).filter(|p| p.starts_with('/'));
         let Some(pointer) = pointer.as_deref() else {
             let code = if reference.starts_with('#') {
                 Code::DanglingRef
@@ -489,7 +493,7 @@ impl Resolver<'_> {
         variants.claim("Undocumented");
         let mut out = Vec::new();
         for (status, key, response) in listed.chain(default) {
-            let response_at = diag::child(at, &key);
+            let response_at = pointer::child(at, &key);
             let (response, response_at) = match response {
                 ReferenceOr::Item(r) => (r.clone(), response_at),
                 ReferenceOr::Reference { reference } => {
@@ -548,7 +552,7 @@ impl Resolver<'_> {
         let mut names = Namespace::default();
         let mut out = Vec::new();
         for (wire, header) in headers {
-            let header_at = diag::child(&format!("{at}/headers"), wire);
+            let header_at = pointer::child(&format!("{at}/headers"), wire);
             let (header, header_at) = match header {
                 ReferenceOr::Item(h) => (h.clone(), header_at),
                 ReferenceOr::Reference { reference } => {
@@ -586,7 +590,7 @@ impl Resolver<'_> {
             .iter()
             .find(|(ct, _)| is_json(ct))
             .or_else(|| content.iter().next())?;
-        let media_at = diag::child(&format!("{at}/content"), chosen.0);
+        let media_at = pointer::child(&format!("{at}/content"), chosen.0);
         Some((chosen.0.clone(), chosen.1.clone(), media_at))
     }
 
@@ -611,7 +615,7 @@ impl Resolver<'_> {
             if let ReferenceOr::Item(example) = example {
                 if let Some(value) = &example.value {
                     self.push_example(
-                        format!("{}/value", diag::child(&format!("{at}/examples"), name)),
+                        format!("{}/value", pointer::child(&format!("{at}/examples"), name)),
                         ty.clone(),
                         value,
                     );
@@ -881,11 +885,7 @@ fn typed_component<'d, T: Component>(
     pointer: &str,
     kind: &str,
 ) -> Option<&'d ReferenceOr<T>> {
-    let (found_kind, name) = pointer.strip_prefix("/components/")?.split_once('/')?;
-    if found_kind != kind || name.contains('/') {
-        return None;
-    }
-    let name = crate::diag::unescape_segment(name);
+    let name = pointer::component_key(pointer, kind)?;
     T::entries(document.components.as_ref()?).get(&name)
 }
 
