@@ -49,7 +49,7 @@ pub fn resolve(
     if resolver.sink.has_errors() {
         return None;
     }
-    let examples = examples::finish(&types, resolver.examples);
+    let examples = examples::finish(module, &types, resolver.examples);
     Some(Api {
         module: module.to_owned(),
         title: document.info.title.clone(),
@@ -89,6 +89,15 @@ fn dealias_parameters(operations: &mut [crate::ir::Operation], types: &[TypeDef]
     }
 }
 
+/// A namespace in which `names` are taken already.
+fn reserved(names: &[&str]) -> Namespace {
+    let mut namespace = Namespace::default();
+    for name in names {
+        namespace.claim(name);
+    }
+    namespace
+}
+
 /// Trimmed documentation text, `None` when there is none.
 fn docs(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
@@ -118,6 +127,8 @@ struct Resolver<'a> {
     pending_names: HashMap<String, String>,
     /// Schema pointers already reported, so one problem is reported once.
     reported: BTreeSet<String>,
+    /// Methods of the generated `Credentials`: `new` and a setter per credential slot.
+    credential_methods: Namespace,
     examples: Vec<Example>,
 }
 
@@ -135,6 +146,7 @@ impl<'a> Resolver<'a> {
             in_progress: Vec::new(),
             pending_names: HashMap::new(),
             reported: BTreeSet::new(),
+            credential_methods: reserved(&["new"]),
             examples: Vec::new(),
         }
     }
@@ -277,9 +289,11 @@ impl<'a> Resolver<'a> {
                 SchemeKind::ApiKey { param, .. } => naming::snake_name(param),
                 _ => naming::snake_name(key),
             };
+            let name = names.claim(&wanted).0;
             schemes.push(SecurityScheme {
                 key: key.clone(),
-                name: names.claim(&wanted).0,
+                setter: self.credential_methods.claim(&naming::setter_name(&name)).0,
+                name,
                 kind,
                 docs: docs(description),
             });

@@ -11,7 +11,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::schema::constraints;
-use super::{docs, Resolver};
+use super::{docs, reserved, Resolver};
 use crate::diag::{Code, Severity};
 use crate::ir::{
     Body, Constraints, Example, Operation, OperationNames, ParamLocation, Parameter, Response,
@@ -48,13 +48,6 @@ struct OperationNamer {
 
 impl OperationNamer {
     fn new() -> Self {
-        let reserved = |names: &[&str]| {
-            let mut namespace = Namespace::default();
-            for name in names {
-                namespace.claim(name);
-            }
-            namespace
-        };
         OperationNamer {
             // Methods the generated client has besides the operations.
             methods: reserved(&["new", "builder"]),
@@ -181,7 +174,12 @@ impl Resolver<'_> {
             schemes,
             pointer,
         );
-        credential_parameters(&mut parameters, &mut security, schemes);
+        credential_parameters(
+            &mut parameters,
+            &mut security,
+            schemes,
+            &mut self.credential_methods,
+        );
         let route = self.route(site.path, site.method, pointer, &mut state.routes);
         Some(Operation {
             route,
@@ -629,6 +627,8 @@ impl Resolver<'_> {
         let file = crate::display_path(&self.loaded.source_of(&pointer).path);
         self.examples.push(Example {
             origin: format!("{file}#{pointer}"),
+            // Named once the examples are all known, in `examples::finish`.
+            test_name: String::new(),
             ty,
             value: value.clone(),
             expected: Value::Null,
@@ -777,6 +777,7 @@ fn credential_parameters(
     parameters: &mut Vec<Parameter>,
     security: &mut Vec<Vec<String>>,
     schemes: &mut Vec<SecurityScheme>,
+    credential_methods: &mut Namespace,
 ) {
     let Some(index) = parameters.iter().position(|p| {
         p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("authorization")
@@ -808,6 +809,7 @@ fn credential_parameters(
         }
         schemes.push(SecurityScheme {
             key: key.clone(),
+            setter: credential_methods.claim(&naming::setter_name(&name)).0,
             name,
             kind: crate::ir::SchemeKind::Bearer { format: None },
             docs: parameter.docs.clone(),
