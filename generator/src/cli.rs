@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use crate::diag::Diagnostic;
 use crate::manifest::Manifest;
 use crate::output::{self, CrateOptions, Tree};
-use crate::{build_api, display_path, ApiInput};
+use crate::pipeline;
+pub use crate::pipeline::Failure;
+use crate::{display_path, ApiInput};
 
 /// Exit status: the specs (or the manifest) are at fault, or `generated/` is stale.
 pub const EXIT_BAD_INPUT: u8 = 1;
@@ -25,32 +27,13 @@ usage:
                                           (.md/.txt) contributes its fenced spec block
   import PAGE --api NAME                  vendor the spec in a docs page into specs/";
 
-/// Why a run failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// Problems in the specs; every one of them, in order.
-    Specs(Vec<Diagnostic>),
-    Internal(String),
-}
-
 /// Builds the IR of every API and renders the crate. Warnings are returned with the tree.
 pub fn render(
     inputs: &[ApiInput],
     base: &Path,
     options: &CrateOptions,
 ) -> Result<(Tree, Vec<Diagnostic>), Failure> {
-    let mut apis = Vec::new();
-    let mut diagnostics = Vec::new();
-    for input in inputs {
-        let built = build_api(input, base);
-        diagnostics.extend(built.diagnostics);
-        apis.extend(built.api);
-    }
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::Specs(diagnostics));
-    }
-    let tree = output::render_crate(&apis, options).map_err(Failure::Internal)?;
-    Ok((tree, diagnostics))
+    pipeline::render(inputs, base, options)
 }
 
 /// The tree `cargo xtask codegen` writes to `<root>/generated`.

@@ -1,13 +1,48 @@
 //! Load stage: read spec files (YAML, JSON, or a docs page with a fenced spec block) into
-//! document values, and merge the fragments that form one API.
+//! document values, merge the fragments that form one API, and bring in the files their
+//! `$ref`s name.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use crate::diag::{self, Code, Diagnostic, Severity, Sink, Source};
 use crate::pointer;
+
+/// Reads, merges and bundles the spec files of one API. Paths are shown relative to `base`.
+/// `None` when errors were reported.
+pub fn load(specs: &[PathBuf], base: &Path, sink: &mut Sink) -> Option<Loaded> {
+    let mut fragments = Vec::new();
+    for spec in specs {
+        match read_fragment(spec) {
+            Ok(mut fragment) => {
+                // Shown relative to the workspace; read from where it is.
+                fragment.source.path = relative(spec, base);
+                fragments.push(fragment);
+            }
+            Err(mut diagnostic) => {
+                if let Some(location) = &mut diagnostic.location {
+                    location.file = relative(&location.file, base);
+                }
+                sink.push(diagnostic);
+            }
+        }
+    }
+    if sink.has_errors() {
+        return None;
+    }
+    let mut loaded = merge(fragments, sink).filter(|_| !sink.has_errors())?;
+    bundle_external_refs(&mut loaded, base, sink);
+    (!sink.has_errors()).then_some(loaded)
+}
+
+/// `path` relative to `base` when it is inside it.
+pub(crate) fn relative(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
 
 /// One parsed input file.
 #[derive(Debug, Clone)]
@@ -16,16 +51,41 @@ pub struct Fragment {
     pub document: Value,
 }
 
-/// The merged document of one API and, for each part, the file it came from.
+/// The merged document of one API, and the files it came from.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    pub sources: Vec<Source>,
     pub document: Value,
-    /// JSON pointer prefix (a path+method or a component) -> index into `sources`.
+    pub sources: Sources,
+}
+
+/// The files of one API and which of them defines each part of its document, so that a
+/// problem found at a pointer is reported in the file that holds it.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    files: Vec<Source>,
+    /// JSON pointer prefix (a path+method, a component, a mount) -> index into `files`.
     origins: BTreeMap<String, usize>,
 }
 
-impl Loaded {
+impl Sources {
+    /// Every file, spec files first, in the order read.
+    pub fn iter(&self) -> std::slice::Iter<'_, Source> {
+        self.files.iter()
+    }
+
+    /// The files' paths as shown in diagnostics and in generated headers.
+    pub fn display_paths(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .map(|s| crate::display_path(&s.path))
+            .collect()
+    }
+
+    fn add(&mut self, source: Source) -> usize {
+        self.files.push(source);
+        self.files.len() - 1
+    }
+
     /// The source file that holds the node at `pointer`.
     pub fn source_of(&self, pointer: &str) -> &Source {
         let index = self
@@ -37,7 +97,7 @@ impl Loaded {
             .rev()
             .find(|(prefix, _)| pointer::is_within(prefix, pointer))
             .map_or(0, |(_, &index)| index);
-        &self.sources[index]
+        &self.files[index]
     }
 
     /// Reports a problem at `pointer` in whichever file defines it.
@@ -302,13 +362,14 @@ pub fn merge(fragments: Vec<Fragment>, sink: &mut Sink) -> Option<Loaded> {
     let mut fragments = fragments.into_iter();
     let first = fragments.next()?;
     let mut loaded = Loaded {
-        origins: BTreeMap::new(),
-        sources: vec![first.source],
         document: first.document,
+        sources: Sources {
+            files: vec![first.source],
+            origins: BTreeMap::new(),
+        },
     };
     for fragment in fragments {
-        let index = loaded.sources.len();
-        loaded.sources.push(fragment.source);
+        let index = loaded.sources.add(fragment.source);
         merge_one(&mut loaded, index, fragment.document, sink);
     }
     Some(loaded)
@@ -419,14 +480,14 @@ fn merge_entry(
         Some(_) => conflict(loaded, index, pointer, sink),
         None => {
             set(&mut loaded.document, path, value);
-            loaded.origins.insert(pointer.to_owned(), index);
+            loaded.sources.origins.insert(pointer.to_owned(), index);
         }
     }
 }
 
 fn conflict(loaded: &Loaded, index: usize, pointer: &str, sink: &mut Sink) {
-    let first = loaded.source_of(pointer);
-    let second = &loaded.sources[index];
+    let first = loaded.sources.source_of(pointer);
+    let second = &loaded.sources.files[index];
     let first_place = diag::locate_in(first, pointer);
     let at = first_place
         .line_col
@@ -487,14 +548,14 @@ const EXTERNAL_ROOT: &str = "/x-external";
 pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
     let mut mounted: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
     // A reference back to a spec file of the API is a local reference.
-    for source in &loaded.sources {
+    for source in loaded.sources.iter() {
         let key =
             std::fs::canonicalize(&source.disk_path).unwrap_or_else(|_| source.disk_path.clone());
         mounted.insert(key, String::new());
     }
     let mut mount_names = crate::naming::Namespace::default();
     // (index of the source to scan, pointer of its document in `loaded.document`)
-    let mut queue: Vec<(usize, String)> = (0..loaded.sources.len())
+    let mut queue: Vec<(usize, String)> = (0..loaded.sources.files.len())
         .map(|i| (i, String::new()))
         .collect();
     while let Some((source_index, mount)) = queue.pop() {
@@ -510,7 +571,10 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
         for (at, reference) in refs {
             // In a spec file, refs of other spec files' parts are scanned with those files.
             if mount.is_empty()
-                && !std::ptr::eq(loaded.source_of(&at), &loaded.sources[source_index])
+                && !std::ptr::eq(
+                    loaded.sources.source_of(&at),
+                    &loaded.sources.files[source_index],
+                )
             {
                 continue;
             }
@@ -523,7 +587,7 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
                 }
                 format!("#{mount}{fragment}")
             } else {
-                let referring = &loaded.sources[source_index].disk_path;
+                let referring = &loaded.sources.files[source_index].disk_path;
                 let target = referring.parent().unwrap_or(Path::new("")).join(file);
                 let key = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
                 let target_mount = match mounted.get(&key) {
@@ -542,9 +606,8 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
                                 .map(Path::to_path_buf)
                                 .unwrap_or(target.clone());
                             fragment_file.source.mount = new_mount.clone();
-                            let index = loaded.sources.len();
-                            loaded.sources.push(fragment_file.source);
-                            loaded.origins.insert(new_mount.clone(), index);
+                            let index = loaded.sources.add(fragment_file.source);
+                            loaded.sources.origins.insert(new_mount.clone(), index);
                             set(
                                 &mut loaded.document,
                                 &["x-external", &mount_name],
@@ -562,7 +625,7 @@ pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
                             diagnostic.hint =
                                 Some("the path is relative to the file holding the `$ref`".into());
                             diagnostic.location = Some(diag::locate_in(
-                                loaded.source_of(&at),
+                                loaded.sources.source_of(&at),
                                 &pointer::child(&at, "$ref"),
                             ));
                             sink.push(diagnostic);

@@ -13,19 +13,15 @@ use serde_json::Value;
 
 use crate::diag::{Code, Severity, Sink};
 use crate::ir::{Api, Example, SchemeKind, SecurityScheme, Server, TypeDef, TypeRef};
-use crate::load::Loaded;
+use crate::load::Sources;
 use crate::naming::{self, Namespace};
+use crate::normalize::{Normalized, RefTargets};
 use crate::pointer;
 
-/// Builds the IR of one API from its parsed document. `None` when errors were reported.
-pub fn resolve(
-    module: &str,
-    spec_files: Vec<String>,
-    loaded: &Loaded,
-    document: &OpenAPI,
-    sink: &mut Sink,
-) -> Option<Api> {
-    let mut resolver = Resolver::new(loaded, document, sink);
+/// Builds the IR of one API from its decoded document. `None` when errors were reported.
+pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option<Api> {
+    let document = &normalized.document;
+    let mut resolver = Resolver::new(normalized, sink);
     resolver.resolve_components();
     let servers = resolver.servers();
     let mut security_schemes = resolver.security_schemes();
@@ -37,7 +33,7 @@ pub fn resolve(
     let mut operations = operations;
     dealias_parameters(&mut operations, &types);
     for origin in cycles::box_cycles(&mut types) {
-        loaded.report(
+        normalized.sources.report(
             resolver.sink,
             Severity::Error,
             Code::CircularRef,
@@ -55,7 +51,7 @@ pub fn resolve(
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: docs(document.info.description.as_deref()),
-        spec_files,
+        spec_files: normalized.spec_files.clone(),
         servers,
         security_schemes,
         types,
@@ -106,8 +102,9 @@ fn docs(text: Option<&str>) -> Option<String> {
 }
 
 struct Resolver<'a> {
-    loaded: &'a Loaded,
+    sources: &'a Sources,
     document: &'a OpenAPI,
+    ref_targets: &'a RefTargets,
     sink: &'a mut Sink,
     type_names: Namespace,
     /// Type definitions in claim order; a slot is reserved before its fields are resolved so a
@@ -133,10 +130,11 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(loaded: &'a Loaded, document: &'a OpenAPI, sink: &'a mut Sink) -> Self {
+    fn new(normalized: &'a Normalized, sink: &'a mut Sink) -> Self {
         Resolver {
-            loaded,
-            document,
+            sources: &normalized.sources,
+            document: &normalized.document,
+            ref_targets: &normalized.ref_targets,
             sink,
             type_names: Namespace::default(),
             types: Vec::new(),
@@ -161,7 +159,7 @@ impl<'a> Resolver<'a> {
     ) {
         if severity == Severity::Warning || self.reported.insert(format!("{}{pointer}", code.id()))
         {
-            self.loaded.report(
+            self.sources.report(
                 self.sink,
                 severity,
                 code,
@@ -311,12 +309,6 @@ impl<'a> Resolver<'a> {
         );
     }
 
-    /// The JSON node at `pointer`, for `$ref`s the typed document cannot follow (see
-    /// [`crate::normalize::thin_to_ref_targets`]).
-    fn raw_node(&self, pointer: &str) -> Option<&'a Value> {
-        self.loaded.document.pointer(pointer)
-    }
-
     /// Looks up the schema a `$ref` points at. Reports dangling and external references.
     fn lookup(&mut self, reference: &str, at: &str) -> Option<(String, ReferenceOr<Schema>)> {
         let Some(pointer) = pointer::from_reference(reference) else {
@@ -339,10 +331,7 @@ impl<'a> Resolver<'a> {
                 }
             };
         }
-        let found = self.raw_node(&pointer);
-        let parsed =
-            found.map(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()));
-        match parsed {
+        match self.ref_targets.decode::<ReferenceOr<Schema>>(&pointer) {
             Some(Ok(schema)) => Some((pointer.to_owned(), schema)),
             Some(Err(err)) => {
                 self.report(

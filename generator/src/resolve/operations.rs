@@ -18,6 +18,7 @@ use crate::ir::{
     ResponseHeader, SecurityScheme, Status, TypeRef,
 };
 use crate::naming::{self, Namespace};
+use crate::normalize::RefTarget;
 use crate::pointer;
 
 /// Where an operation stands in the document.
@@ -116,8 +117,7 @@ impl Resolver<'_> {
             ReferenceOr::Reference { reference } => reference,
         };
         let found = pointer::from_reference(reference)
-            .and_then(|p| self.raw_node(&p))
-            .map(|v| serde_json::from_value::<PathItem>(v.clone()));
+            .and_then(|p| self.ref_targets.decode::<PathItem>(&p));
         match found {
             Some(Ok(item)) => Some(Cow::Owned(item)),
             _ => {
@@ -374,6 +374,18 @@ impl Resolver<'_> {
         })
     }
 
+    /// What `pointer` holds: a component of the typed document when it names one, else a node
+    /// `$ref`s reach elsewhere.
+    fn component_at<T: Component>(&self, pointer: &str, kind: &str) -> Option<RefTarget<T>> {
+        match typed_component::<T>(self.document, pointer, kind) {
+            Some(ReferenceOr::Item(item)) => Some(RefTarget::Item(Ok(item.clone()))),
+            Some(ReferenceOr::Reference { reference }) => {
+                Some(RefTarget::Reference(reference.clone()))
+            }
+            None => self.ref_targets.follow(pointer),
+        }
+    }
+
     /// Follows a `$ref` to `#/components/<kind>/<name>`; returns the item and its pointer.
     fn component<T: Component>(
         &mut self,
@@ -398,32 +410,22 @@ impl Resolver<'_> {
             );
             return None;
         };
-        let next = match typed_component::<T>(self.document, pointer, kind) {
-            Some(ReferenceOr::Item(item)) => return Some((item.clone(), pointer.to_owned())),
-            Some(ReferenceOr::Reference { reference }) => reference.clone(),
-            // Somewhere other than `#/components/<kind>/<name>`: read it as JSON.
+        let next = match self.component_at::<T>(pointer, kind) {
+            Some(RefTarget::Reference(next)) => next,
+            Some(RefTarget::Item(Ok(item))) => return Some((item, pointer.to_owned())),
+            Some(RefTarget::Item(Err(err))) => {
+                self.report(
+                    Severity::Error,
+                    Code::InvalidDocument,
+                    pointer,
+                    format!("not a valid {kind} entry: {err}"),
+                    None,
+                );
+                return None;
+            }
             None => {
-                let Some(value) = self.raw_node(pointer) else {
-                    self.report_dangling(reference, at);
-                    return None;
-                };
-                if let Some(next) = value.get("$ref") {
-                    next.as_str().unwrap_or_default().to_owned()
-                } else {
-                    return match serde_json::from_value::<T>(value.clone()) {
-                        Ok(item) => Some((item, pointer.to_owned())),
-                        Err(err) => {
-                            self.report(
-                                Severity::Error,
-                                Code::InvalidDocument,
-                                pointer,
-                                format!("not a valid {kind} entry: {err}"),
-                                None,
-                            );
-                            None
-                        }
-                    };
-                }
+                self.report_dangling(reference, at);
+                return None;
             }
         };
         if self.in_progress.iter().any(|p| p == pointer) {
@@ -624,7 +626,7 @@ impl Resolver<'_> {
     }
 
     pub(super) fn push_example(&mut self, pointer: String, ty: TypeRef, value: &Value) {
-        let file = crate::display_path(&self.loaded.source_of(&pointer).path);
+        let file = crate::display_path(&self.sources.source_of(&pointer).path);
         self.examples.push(Example {
             origin: format!("{file}#{pointer}"),
             // Named once the examples are all known, in `examples::finish`.
