@@ -125,7 +125,46 @@ fn codegen(args: &[String], root: &Path) -> Result<(), u8> {
     Ok(())
 }
 
+/// What `generate` was asked for.
+struct GenerateArgs {
+    specs: Vec<PathBuf>,
+    out: PathBuf,
+    crate_name: String,
+    module: String,
+}
+
 fn generate(args: &[String]) -> Result<(), u8> {
+    let GenerateArgs {
+        specs,
+        out,
+        crate_name,
+        module,
+    } = generate_args(args)?;
+    let options = CrateOptions {
+        crate_name,
+        command: "generator generate".into(),
+        sources_label: specs
+            .iter()
+            .map(|s| display_path(s))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let inputs = [ApiInput { module, specs }];
+    let (tree, warnings) = render(&inputs, Path::new(""), &options)
+        .map_err(|f| report_failure(f, "nothing was written"))?;
+    print_diagnostics(&warnings);
+    output::write(&tree, &out)
+        .map_err(|err| internal(&format!("cannot write {}: {err}", out.display())))?;
+    println!(
+        "wrote crate `{}` to {} ({} files)",
+        options.crate_name,
+        out.display(),
+        tree.files.len()
+    );
+    Ok(())
+}
+
+fn generate_args(args: &[String]) -> Result<GenerateArgs, u8> {
     let mut specs = Vec::new();
     let mut out = None;
     let mut name = None;
@@ -149,7 +188,24 @@ fn generate(args: &[String]) -> Result<(), u8> {
     if specs.is_empty() {
         return Err(usage("generate needs at least one --spec FILE"));
     }
-    if let Some(name) = &name {
+    let crate_name = crate_name(name, &out)?;
+    let module = module.unwrap_or_else(|| crate::naming::snake_name(&crate_name));
+    if crate::manifest::RESERVED_MODULES.contains(&module.as_str()) {
+        return Err(usage(&format!(
+            "the module name `{module}` is taken by the generated crate; pass --module"
+        )));
+    }
+    Ok(GenerateArgs {
+        specs,
+        out,
+        crate_name,
+        module,
+    })
+}
+
+/// The `--name` given, checked, or one made from the output directory's name.
+fn crate_name(name: Option<String>, out: &Path) -> Result<String, u8> {
+    if let Some(name) = name {
         let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
             && name
                 .chars()
@@ -157,51 +213,19 @@ fn generate(args: &[String]) -> Result<(), u8> {
         if !valid {
             return Err(usage(&format!("`{name}` is not a crate name: letters, digits, `-` and `_`, starting with a letter")));
         }
+        return Ok(name);
     }
-    let crate_name = name.unwrap_or_else(|| {
-        let stem = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let snake = crate::naming::snake_name(&stem);
-        let snake = if snake.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            snake
-        } else {
-            format!("api_{}", snake.trim_start_matches('_'))
-        };
-        snake.replace('_', "-")
-    });
-    let module = module.unwrap_or_else(|| crate::naming::snake_name(&crate_name));
-    if crate::manifest::RESERVED_MODULES.contains(&module.as_str()) {
-        return Err(usage(&format!(
-            "the module name `{module}` is taken by the generated crate; pass --module"
-        )));
-    }
-    let inputs = [ApiInput {
-        module,
-        specs: specs.clone(),
-    }];
-    let options = CrateOptions {
-        crate_name,
-        command: "generator generate".into(),
-        sources_label: specs
-            .iter()
-            .map(|s| display_path(s))
-            .collect::<Vec<_>>()
-            .join(", "),
+    let stem = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let snake = crate::naming::snake_name(&stem);
+    let snake = if snake.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        snake
+    } else {
+        format!("api_{}", snake.trim_start_matches('_'))
     };
-    let (tree, warnings) = render(&inputs, Path::new(""), &options)
-        .map_err(|f| report_failure(f, "nothing was written"))?;
-    print_diagnostics(&warnings);
-    output::write(&tree, &out)
-        .map_err(|err| internal(&format!("cannot write {}: {err}", out.display())))?;
-    println!(
-        "wrote crate `{}` to {} ({} files)",
-        options.crate_name,
-        out.display(),
-        tree.files.len()
-    );
-    Ok(())
+    Ok(snake.replace('_', "-"))
 }
 
 fn import(args: &[String], root: &Path) -> Result<(), u8> {

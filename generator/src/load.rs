@@ -403,9 +403,35 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
             }
         }
     }
+    merge_lists(&mut loaded.document, &mut incoming);
+    if let Some(Value::Object(paths)) = incoming.remove("paths") {
+        for (path, item) in paths {
+            let Value::Object(item) = item else { continue };
+            for (method, operation) in item {
+                let at = ["paths", path.as_str(), method.as_str()];
+                merge_entry(loaded, index, &at, operation, sink);
+            }
+        }
+    }
+    for part in MERGED_PARTS {
+        let entries = incoming
+            .get_mut(part[0])
+            .and_then(|c| c.get_mut(part[1]))
+            .map(Value::take);
+        let Some(Value::Object(entries)) = entries else {
+            continue;
+        };
+        for (name, definition) in entries {
+            merge_entry(loaded, index, &[part[0], part[1], &name], definition, sink);
+        }
+    }
+}
+
+/// Servers and tags are lists: a fragment adds the ones not listed yet.
+fn merge_lists(document: &mut Value, incoming: &mut Map<String, Value>) {
     if let Some(Value::Array(servers)) = incoming.remove("servers") {
         for server in servers {
-            let list = entry_array(&mut loaded.document, "servers");
+            let list = entry_array(document, "servers");
             if !list.contains(&server) {
                 list.push(server);
             }
@@ -413,44 +439,10 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
     }
     if let Some(Value::Array(tags)) = incoming.remove("tags") {
         for tag in tags {
-            let list = entry_array(&mut loaded.document, "tags");
+            let list = entry_array(document, "tags");
             if !list.iter().any(|t| t.get("name") == tag.get("name")) {
                 list.push(tag);
             }
-        }
-    }
-    if let Some(Value::Object(paths)) = incoming.remove("paths") {
-        for (path, item) in paths {
-            let Value::Object(item) = item else { continue };
-            for (method, operation) in item {
-                let pointer = pointer::child(&pointer::child("/paths", &path), &method);
-                merge_entry(
-                    loaded,
-                    index,
-                    &["paths", &path, &method],
-                    &pointer,
-                    operation,
-                    sink,
-                );
-            }
-        }
-    }
-    for part in MERGED_PARTS {
-        let Some(Value::Object(entries)) =
-            incoming.get(part[0]).and_then(|c| c.get(part[1])).cloned()
-        else {
-            continue;
-        };
-        for (name, definition) in entries {
-            let pointer = pointer::child(&format!("/{}/{}", part[0], part[1]), &name);
-            merge_entry(
-                loaded,
-                index,
-                &[part[0], part[1], &name],
-                &pointer,
-                definition,
-                sink,
-            );
         }
     }
 }
@@ -467,22 +459,21 @@ fn same_meaning(key: &str, a: &Value, b: &Value) -> bool {
     a == b
 }
 
-fn merge_entry(
-    loaded: &mut Loaded,
-    index: usize,
-    path: &[&str],
-    pointer: &str,
-    value: Value,
-    sink: &mut Sink,
-) {
+/// Adds the entry at `path` unless an identical one is there; a different one is a conflict.
+fn merge_entry(loaded: &mut Loaded, index: usize, path: &[&str], value: Value, sink: &mut Sink) {
     match get(&loaded.document, path) {
         Some(existing) if *existing == value => {}
-        Some(_) => conflict(loaded, index, pointer, sink),
+        Some(_) => conflict(loaded, index, &pointer_of(path), sink),
         None => {
             set(&mut loaded.document, path, value);
-            loaded.sources.origins.insert(pointer.to_owned(), index);
+            loaded.sources.origins.insert(pointer_of(path), index);
         }
     }
+}
+
+fn pointer_of(path: &[&str]) -> String {
+    path.iter()
+        .fold(String::new(), |at, segment| pointer::child(&at, segment))
 }
 
 fn conflict(loaded: &Loaded, index: usize, pointer: &str, sink: &mut Sink) {
@@ -546,102 +537,143 @@ const EXTERNAL_ROOT: &str = "/x-external";
 /// document, each under `/x-external/<n>`, and points the references there. Paths are relative
 /// to the referring file; local references inside a brought-in file are re-based on its mount.
 pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
-    let mut mounted: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
-    // A reference back to a spec file of the API is a local reference.
-    for source in loaded.sources.iter() {
-        let key =
-            std::fs::canonicalize(&source.disk_path).unwrap_or_else(|_| source.disk_path.clone());
-        mounted.insert(key, String::new());
-    }
-    let mut mount_names = crate::naming::Namespace::default();
-    // (index of the source to scan, pointer of its document in `loaded.document`)
-    let mut queue: Vec<(usize, String)> = (0..loaded.sources.files.len())
-        .map(|i| (i, String::new()))
-        .collect();
-    while let Some((source_index, mount)) = queue.pop() {
-        let mut refs = Vec::new();
-        let root = if mount.is_empty() {
-            Some(&loaded.document)
-        } else {
-            loaded.document.pointer(&mount)
-        };
-        if let Some(root) = root {
-            collect_refs(root, &mount, &mut refs);
-        }
-        for (at, reference) in refs {
-            // In a spec file, refs of other spec files' parts are scanned with those files.
-            if mount.is_empty()
-                && !std::ptr::eq(
-                    loaded.sources.source_of(&at),
-                    &loaded.sources.files[source_index],
-                )
-            {
+    let mut bundle = Bundle::new(&loaded.sources, base);
+    while let Some((index, mount)) = bundle.queue.pop() {
+        for (at, reference) in refs_of(loaded, index, &mount) {
+            let Some(rewritten) = bundle.rewrite(loaded, index, &mount, &at, &reference, sink)
+            else {
                 continue;
-            }
-            let (file, fragment) = reference
-                .split_once('#')
-                .unwrap_or((reference.as_str(), ""));
-            let rewritten = if file.is_empty() {
-                if mount.is_empty() {
-                    continue;
-                }
-                format!("#{mount}{fragment}")
-            } else {
-                let referring = &loaded.sources.files[source_index].disk_path;
-                let target = referring.parent().unwrap_or(Path::new("")).join(file);
-                let key = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
-                let target_mount = match mounted.get(&key) {
-                    Some(existing) => existing.clone(),
-                    None => match read_fragment(&target) {
-                        Ok(mut fragment_file) => {
-                            // Mounted under the file's name: a whole-file `$ref` names its type.
-                            let stem = target
-                                .file_stem()
-                                .map(|s| s.to_string_lossy().into_owned())
-                                .unwrap_or_default();
-                            let mount_name = mount_names.claim(&crate::naming::type_name(&stem)).0;
-                            let new_mount = pointer::child(EXTERNAL_ROOT, &mount_name);
-                            fragment_file.source.path = target
-                                .strip_prefix(base)
-                                .map(Path::to_path_buf)
-                                .unwrap_or(target.clone());
-                            fragment_file.source.mount = new_mount.clone();
-                            let index = loaded.sources.add(fragment_file.source);
-                            loaded.sources.origins.insert(new_mount.clone(), index);
-                            set(
-                                &mut loaded.document,
-                                &["x-external", &mount_name],
-                                fragment_file.document,
-                            );
-                            mounted.insert(key, new_mount.clone());
-                            queue.push((index, new_mount.clone()));
-                            new_mount
-                        }
-                        Err(mut diagnostic) => {
-                            diagnostic.message = format!(
-                                "`$ref: {reference}` names a file that cannot be used: {}",
-                                diagnostic.message
-                            );
-                            diagnostic.hint =
-                                Some("the path is relative to the file holding the `$ref`".into());
-                            diagnostic.location = Some(diag::locate_in(
-                                loaded.sources.source_of(&at),
-                                &pointer::child(&at, "$ref"),
-                            ));
-                            sink.push(diagnostic);
-                            continue;
-                        }
-                    },
-                };
-                format!("#{target_mount}{fragment}")
             };
-            if let Some(Value::String(value)) =
-                loaded.document.pointer_mut(&pointer::child(&at, "$ref"))
-            {
+            let holder = loaded.document.pointer_mut(&pointer::child(&at, "$ref"));
+            if let Some(Value::String(value)) = holder {
                 *value = rewritten;
             }
         }
     }
+}
+
+/// The `$ref`s of the file `index`, whose document is mounted at `mount`: (pointer of the
+/// object holding one, the reference).
+fn refs_of(loaded: &Loaded, index: usize, mount: &str) -> Vec<(String, String)> {
+    let mut refs = Vec::new();
+    let root = if mount.is_empty() {
+        Some(&loaded.document)
+    } else {
+        loaded.document.pointer(mount)
+    };
+    if let Some(root) = root {
+        collect_refs(root, mount, &mut refs);
+    }
+    if mount.is_empty() {
+        // The spec files share the document: each scans the parts it defines.
+        let sources = &loaded.sources;
+        refs.retain(|(at, _)| std::ptr::eq(sources.source_of(at), &sources.files[index]));
+    }
+    refs
+}
+
+/// Bundling under way: the files mounted so far, and the ones still to scan.
+struct Bundle<'b> {
+    base: &'b Path,
+    /// Canonical path -> mount point; empty for the spec files, whose references are local.
+    mounted: BTreeMap<PathBuf, String>,
+    mount_names: crate::naming::Namespace,
+    /// (index of a source to scan, pointer of its document in the API's document)
+    queue: Vec<(usize, String)>,
+}
+
+impl<'b> Bundle<'b> {
+    fn new(sources: &Sources, base: &'b Path) -> Self {
+        Bundle {
+            base,
+            mounted: sources
+                .iter()
+                .map(|source| (canonical(&source.disk_path), String::new()))
+                .collect(),
+            mount_names: crate::naming::Namespace::default(),
+            queue: (0..sources.files.len())
+                .map(|i| (i, String::new()))
+                .collect(),
+        }
+    }
+
+    /// What `reference`, found at `at` in the file `index` mounted at `mount`, becomes; `None`
+    /// when it stays as written, or names a file that cannot be used (reported).
+    fn rewrite(
+        &mut self,
+        loaded: &mut Loaded,
+        index: usize,
+        mount: &str,
+        at: &str,
+        reference: &str,
+        sink: &mut Sink,
+    ) -> Option<String> {
+        let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if file.is_empty() {
+            return (!mount.is_empty()).then(|| format!("#{mount}{fragment}"));
+        }
+        let referring = &loaded.sources.files[index].disk_path;
+        let target = referring.parent().unwrap_or(Path::new("")).join(file);
+        let target_mount = match self.mount_of(loaded, &target) {
+            Ok(target_mount) => target_mount,
+            Err(diagnostic) => {
+                sink.push(unusable_file(diagnostic, loaded, at, reference));
+                return None;
+            }
+        };
+        Some(format!("#{target_mount}{fragment}"))
+    }
+
+    /// Where the file at `target` is mounted, mounting it (and queueing it to scan) when new.
+    fn mount_of(&mut self, loaded: &mut Loaded, target: &Path) -> Result<String, Diagnostic> {
+        let key = canonical(target);
+        if let Some(existing) = self.mounted.get(&key) {
+            return Ok(existing.clone());
+        }
+        let mut file = read_fragment(target)?;
+        // Mounted under the file's name: a whole-file `$ref` names its type.
+        let stem = target
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mount_name = self.mount_names.claim(&crate::naming::type_name(&stem)).0;
+        let mount = pointer::child(EXTERNAL_ROOT, &mount_name);
+        file.source.path = relative(target, self.base);
+        file.source.mount = mount.clone();
+        let index = loaded.sources.add(file.source);
+        loaded.sources.origins.insert(mount.clone(), index);
+        set(
+            &mut loaded.document,
+            &["x-external", &mount_name],
+            file.document,
+        );
+        self.mounted.insert(key, mount.clone());
+        self.queue.push((index, mount.clone()));
+        Ok(mount)
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Why the file `reference` (at `at`) names cannot be read, said at the reference.
+fn unusable_file(
+    mut diagnostic: Diagnostic,
+    loaded: &Loaded,
+    at: &str,
+    reference: &str,
+) -> Diagnostic {
+    diagnostic.message = format!(
+        "`$ref: {reference}` names a file that cannot be used: {}",
+        diagnostic.message
+    );
+    diagnostic.hint = Some("the path is relative to the file holding the `$ref`".into());
+    diagnostic.location = Some(diag::locate_in(
+        loaded.sources.source_of(at),
+        &pointer::child(at, "$ref"),
+    ));
+    diagnostic
 }
 
 /// Every `$ref` string below `value`: (pointer of the object holding it, the reference).
