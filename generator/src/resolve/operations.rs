@@ -165,15 +165,7 @@ impl Resolver<'_> {
             &format!("{pointer}/responses"),
             &type_prefix,
         );
-        let requirements = operation
-            .security
-            .as_ref()
-            .or(self.document.security.as_ref());
-        let mut security = self.security(
-            requirements.map(Vec::as_slice).unwrap_or(&[]),
-            schemes,
-            pointer,
-        );
+        let mut security = self.operation_security(operation, schemes, pointer);
         credential_parameters(
             &mut parameters,
             &mut security,
@@ -308,6 +300,20 @@ impl Resolver<'_> {
         }
     }
 
+    /// The operation's own security requirements, or else the document's.
+    fn operation_security(
+        &mut self,
+        operation: &SpecOperation,
+        schemes: &[SecurityScheme],
+        at: &str,
+    ) -> Vec<Vec<String>> {
+        let requirements = operation
+            .security
+            .as_ref()
+            .or(self.document.security.as_ref());
+        self.security(requirements.map(Vec::as_slice).unwrap_or(&[]), schemes, at)
+    }
+
     fn parameter(
         &mut self,
         parameter: &ReferenceOr<SpecParameter>,
@@ -329,30 +335,7 @@ impl Resolver<'_> {
         };
         let data = parameter.parameter_data_ref();
         let hint = naming::nested(prefix, &naming::type_name(&data.name));
-        let (ty, rules, default) = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                let schema_at = format!("{at}/schema");
-                let ty = self.resolve_ref_or(schema, &schema_at, &hint);
-                let item = schema.as_item();
-                (
-                    ty,
-                    item.map(constraints).unwrap_or_default(),
-                    item.and_then(|s| s.schema_data.default.clone()),
-                )
-            }
-            ParameterSchemaOrContent::Content(content) => {
-                let (media_type, media) = content.iter().next()?;
-                let schema_at = format!(
-                    "{at}/content/{}/schema",
-                    pointer::escape_segment(media_type)
-                );
-                let ty = media
-                    .schema
-                    .as_ref()
-                    .map_or(TypeRef::Json, |s| self.resolve_ref_or(s, &schema_at, &hint));
-                (ty, Constraints::default(), None)
-            }
-        };
+        let (ty, rules, default) = self.parameter_type(&data.format, &at, &hint)?;
         if let Some(example) = &data.example {
             self.push_example(format!("{at}/example"), ty.clone(), example);
         }
@@ -371,6 +354,39 @@ impl Resolver<'_> {
             explode,
             constraints: rules,
             route_name: None,
+        })
+    }
+
+    /// A parameter's type, its rules and its default, from its schema or its content's.
+    fn parameter_type(
+        &mut self,
+        format: &ParameterSchemaOrContent,
+        at: &str,
+        hint: &str,
+    ) -> Option<(TypeRef, Constraints, Option<Value>)> {
+        Some(match format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let schema_at = format!("{at}/schema");
+                let ty = self.resolve_ref_or(schema, &schema_at, hint);
+                let item = schema.as_item();
+                (
+                    ty,
+                    item.map(constraints).unwrap_or_default(),
+                    item.and_then(|s| s.schema_data.default.clone()),
+                )
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                let (media_type, media) = content.iter().next()?;
+                let schema_at = format!(
+                    "{at}/content/{}/schema",
+                    pointer::escape_segment(media_type)
+                );
+                let ty = media
+                    .schema
+                    .as_ref()
+                    .map_or(TypeRef::Json, |s| self.resolve_ref_or(s, &schema_at, hint));
+                (ty, Constraints::default(), None)
+            }
         })
     }
 

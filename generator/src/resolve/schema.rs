@@ -714,21 +714,7 @@ impl Resolver<'_> {
         let type_name = self.claim_type_name(name, pointer);
         self.resolved
             .insert(pointer.to_owned(), TypeRef::Named(type_name.clone()));
-        let mut names = Namespace::default();
-        let mut variants = Vec::new();
-        for (position, &index) in distinct.iter().enumerate() {
-            let alternative = &alternatives[index];
-            let wanted = self.variant_label(alternative, alternatives, position);
-            let variant = names.claim(&wanted).0;
-            let at = pointer::child(list_pointer, &index.to_string());
-            let ty = self.resolve_ref_or(alternative, &at, &naming::nested(&type_name, &variant));
-            variants.push(UnionVariant {
-                name: variant,
-                ty,
-                tag_values: Vec::new(),
-                boxed: false,
-            });
-        }
+        let mut variants = self.union_variants(alternatives, &distinct, list_pointer, &type_name);
         let tag = data.discriminator.as_ref().and_then(|discriminator| {
             self.union_tag(
                 discriminator,
@@ -739,15 +725,7 @@ impl Resolver<'_> {
             )
         });
         if tag.is_none() {
-            variants.iter_mut().for_each(|v| v.tag_values.clear());
-            // Untagged decoding tries variants in order, and serde lets a struct decode from a
-            // JSON array: lists and scalars go first, catch-alls last.
-            variants.sort_by_key(|v| match &v.ty {
-                TypeRef::List(_) => 0,
-                TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Nullable(_) => 2,
-                TypeRef::Json => 3,
-                _ => 1,
-            });
+            order_untagged(&mut variants);
         }
         self.types[slot] = Some(TypeDef {
             name: type_name.clone(),
@@ -756,6 +734,32 @@ impl Resolver<'_> {
             kind: TypeKind::Union(Union { variants, tag }),
         });
         TypeRef::Named(type_name)
+    }
+
+    /// One variant per distinct alternative, named in the union's own namespace.
+    fn union_variants(
+        &mut self,
+        alternatives: &[ReferenceOr<Schema>],
+        distinct: &[usize],
+        list_pointer: &str,
+        type_name: &str,
+    ) -> Vec<UnionVariant> {
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        for (position, &index) in distinct.iter().enumerate() {
+            let alternative = &alternatives[index];
+            let wanted = self.variant_label(alternative, alternatives, position);
+            let variant = names.claim(&wanted).0;
+            let at = pointer::child(list_pointer, &index.to_string());
+            let ty = self.resolve_ref_or(alternative, &at, &naming::nested(type_name, &variant));
+            variants.push(UnionVariant {
+                name: variant,
+                ty,
+                tag_values: Vec::new(),
+                boxed: false,
+            });
+        }
+        variants
     }
 
     /// Gives each variant (of the alternatives at `distinct`) its discriminator values. The
@@ -1034,6 +1038,18 @@ fn strip_documentation(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(strip_documentation),
         _ => {}
     }
+}
+
+/// Untagged decoding tries variants in order, and serde lets a struct decode from a JSON array:
+/// lists and scalars go first, catch-alls last.
+fn order_untagged(variants: &mut [UnionVariant]) {
+    variants.iter_mut().for_each(|v| v.tag_values.clear());
+    variants.sort_by_key(|v| match &v.ty {
+        TypeRef::List(_) => 0,
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Nullable(_) => 2,
+        TypeRef::Json => 3,
+        _ => 1,
+    });
 }
 
 fn tag_values(
