@@ -7,7 +7,7 @@
 //! - [`normalize`]: check the version, lower 3.1 onto the 3.0 model, decode into `openapiv3`
 //!   ([`normalize::Normalized`]);
 //! - [`resolve`]: follow every `$ref` and decide every Rust name ([`ir::Api`]);
-//! - [`emit`] and [`format`], through [`output`]: the crate's files ([`output::Tree`]), which
+//! - [`emit`] and [`mod@format`], through [`output`]: the crate's files ([`output::Tree`]), which
 //!   [`cli`] writes or checks against the files on disk.
 // A diagnostic is large, but it is built only on the error path, once per problem.
 #![allow(clippy::result_large_err)]

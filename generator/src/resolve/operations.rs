@@ -156,13 +156,12 @@ impl Resolver<'_> {
             return None;
         }
         assign_route_names(site.path, &mut parameters);
-        let body = operation
-            .request_body
-            .as_ref()
-            .and_then(|b| self.request_body(b, &format!("{pointer}/requestBody"), &type_prefix));
+        let body = operation.request_body.as_ref().and_then(|b| {
+            self.request_body(b, &pointer::child(pointer, "requestBody"), &type_prefix)
+        });
         let responses = self.responses(
             &operation.responses,
-            &format!("{pointer}/responses"),
+            &pointer::child(pointer, "responses"),
             &type_prefix,
         );
         let mut security = self.operation_security(operation, schemes, pointer);
@@ -231,17 +230,18 @@ impl Resolver<'_> {
         operation: &SpecOperation,
         prefix: &str,
     ) -> Vec<Parameter> {
-        let path_level = site
-            .item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, format!("{}/parameters/{i}", site.item_pointer)));
-        let own = operation
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, format!("{}/parameters/{i}", site.pointer)));
+        let path_level = site.item.parameters.iter().enumerate().map(|(i, p)| {
+            (
+                p,
+                pointer::item(&pointer::child(site.item_pointer, "parameters"), i),
+            )
+        });
+        let own = operation.parameters.iter().enumerate().map(|(i, p)| {
+            (
+                p,
+                pointer::item(&pointer::child(&site.pointer, "parameters"), i),
+            )
+        });
         let mut names = Namespace::default();
         // Names the generated methods use for their own arguments.
         for reserved in [
@@ -337,7 +337,7 @@ impl Resolver<'_> {
         let hint = naming::nested(prefix, &naming::type_name(&data.name));
         let (ty, rules, default) = self.parameter_type(&data.format, &at, &hint)?;
         if let Some(example) = &data.example {
-            self.push_example(format!("{at}/example"), ty.clone(), example);
+            self.push_example(pointer::child(&at, "example"), ty.clone(), example);
         }
         let explode = data.explode.unwrap_or(matches!(
             location,
@@ -366,7 +366,7 @@ impl Resolver<'_> {
     ) -> Option<(TypeRef, Constraints, Option<Value>)> {
         Some(match format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let schema_at = format!("{at}/schema");
+                let schema_at = pointer::child(at, "schema");
                 let ty = self.resolve_ref_or(schema, &schema_at, hint);
                 let item = schema.as_item();
                 (
@@ -568,7 +568,7 @@ impl Resolver<'_> {
         let mut names = Namespace::default();
         let mut out = Vec::new();
         for (wire, header) in headers {
-            let header_at = pointer::child(&format!("{at}/headers"), wire);
+            let header_at = pointer::child(&pointer::child(at, "headers"), wire);
             let (header, header_at) = match header {
                 ReferenceOr::Item(h) => (h.clone(), header_at),
                 ReferenceOr::Reference { reference } => {
@@ -581,7 +581,7 @@ impl Resolver<'_> {
             let hint = naming::nested(prefix, &naming::type_name(wire));
             let ty = match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    self.resolve_ref_or(schema, &format!("{header_at}/schema"), &hint)
+                    self.resolve_ref_or(schema, &pointer::child(&header_at, "schema"), &hint)
                 }
                 ParameterSchemaOrContent::Content(_) => TypeRef::String,
             };
@@ -606,7 +606,7 @@ impl Resolver<'_> {
             .iter()
             .find(|(ct, _)| is_json(ct))
             .or_else(|| content.iter().next())?;
-        let media_at = pointer::child(&format!("{at}/content"), chosen.0);
+        let media_at = pointer::child(&pointer::child(at, "content"), chosen.0);
         Some((chosen.0.clone(), chosen.1.clone(), media_at))
     }
 
@@ -622,16 +622,19 @@ impl Resolver<'_> {
             return None;
         }
         let ty = media.schema.as_ref().map_or(TypeRef::Json, |s| {
-            self.resolve_ref_or(s, &format!("{at}/schema"), hint)
+            self.resolve_ref_or(s, &pointer::child(at, "schema"), hint)
         });
         if let Some(example) = &media.example {
-            self.push_example(format!("{at}/example"), ty.clone(), example);
+            self.push_example(pointer::child(at, "example"), ty.clone(), example);
         }
         for (name, example) in &media.examples {
             if let ReferenceOr::Item(example) = example {
                 if let Some(value) = &example.value {
                     self.push_example(
-                        format!("{}/value", pointer::child(&format!("{at}/examples"), name)),
+                        pointer::child(
+                            &pointer::child(&pointer::child(at, "examples"), name),
+                            "value",
+                        ),
                         ty.clone(),
                         value,
                     );
@@ -669,7 +672,7 @@ impl Resolver<'_> {
                     self.report(
                         Severity::Error,
                         Code::DanglingRef,
-                        &format!("{at}/security"),
+                        &pointer::child(at, "security"),
                         format!("security requirement names `{key}`, which is not in components/securitySchemes"),
                         Some("declare the scheme or correct its name"),
                     );
