@@ -88,16 +88,19 @@ impl Sources {
 
     /// The source file that holds the node at `pointer`.
     pub fn source_of(&self, pointer: &str) -> &Source {
-        let index = self
-            .origins
+        &self.files[self.index_of(pointer)]
+    }
+
+    /// The file whose part (the longest origin prefix) holds `pointer`; else the first.
+    fn index_of(&self, pointer: &str) -> usize {
+        self.origins
             .range::<str, _>((
                 std::ops::Bound::Unbounded,
                 std::ops::Bound::Included(pointer),
             ))
             .rev()
             .find(|(prefix, _)| pointer::is_within(prefix, pointer))
-            .map_or(0, |(_, &index)| index);
-        &self.files[index]
+            .map_or(0, |(_, &index)| index)
     }
 
     /// Reports a problem at `pointer` in whichever file defines it.
@@ -463,17 +466,15 @@ fn same_meaning(key: &str, a: &Value, b: &Value) -> bool {
 fn merge_entry(loaded: &mut Loaded, index: usize, path: &[&str], value: Value, sink: &mut Sink) {
     match get(&loaded.document, path) {
         Some(existing) if *existing == value => {}
-        Some(_) => conflict(loaded, index, &pointer_of(path), sink),
+        Some(_) => conflict(loaded, index, &pointer::from_segments(path), sink),
         None => {
             set(&mut loaded.document, path, value);
-            loaded.sources.origins.insert(pointer_of(path), index);
+            loaded
+                .sources
+                .origins
+                .insert(pointer::from_segments(path), index);
         }
     }
-}
-
-fn pointer_of(path: &[&str]) -> String {
-    path.iter()
-        .fold(String::new(), |at, segment| pointer::child(&at, segment))
 }
 
 fn conflict(loaded: &Loaded, index: usize, pointer: &str, sink: &mut Sink) {
@@ -566,8 +567,7 @@ fn refs_of(loaded: &Loaded, index: usize, mount: &str) -> Vec<(String, String)> 
     }
     if mount.is_empty() {
         // The spec files share the document: each scans the parts it defines.
-        let sources = &loaded.sources;
-        refs.retain(|(at, _)| std::ptr::eq(sources.source_of(at), &sources.files[index]));
+        refs.retain(|(at, _)| loaded.sources.index_of(at) == index);
     }
     refs
 }

@@ -215,6 +215,7 @@ fn decode_components(pieces: Pieces, into: &mut openapiv3::Components) -> Result
     Ok(())
 }
 
+/// Decodes the entries of one kind of component into its field of `into`.
 fn decode_kind(
     kind: &str,
     entries: Map<String, Value>,
@@ -231,6 +232,7 @@ fn decode_kind(
     Ok(())
 }
 
+/// The keys of the entries of `kind` decoded into `components`.
 fn entry_keys<'c>(components: &'c openapiv3::Components, kind: &str) -> Vec<&'c String> {
     match kind {
         "schemas" => components.schemas.keys().collect(),

@@ -16,6 +16,13 @@ pub fn child(pointer: &str, segment: &str) -> String {
     format!("{pointer}/{}", escape_segment(segment))
 }
 
+/// The pointer of the node reached through `segments` from the document.
+pub fn from_segments(segments: &[&str]) -> String {
+    segments
+        .iter()
+        .fold(String::new(), |at, segment| child(&at, segment))
+}
+
 /// The pointer of item `index` of the list at `pointer`.
 pub fn item(pointer: &str, index: usize) -> String {
     format!("{pointer}/{index}")
@@ -108,6 +115,7 @@ mod tests {
             ["paths", "/a~b/{id}", "get"]
         );
         assert_eq!(segments("").count(), 0);
+        assert_eq!(from_segments(&["paths", "/a~b/{id}", "get"]), pointer);
     }
 
     #[test]
