@@ -114,10 +114,11 @@ fn decode_in_pieces(tree: Value) -> Result<openapiv3::OpenAPI, Value> {
         .insert("paths".into(), Value::Object(Map::new()))
         .unwrap_or_default();
     let components = take_typed_components(&mut root);
-    let root = Value::Object(root);
+    let mut root = Value::Object(root);
     let Ok(mut api) = openapiv3::OpenAPI::deserialize(&root) else {
         return Err(reassemble(root, paths, components));
     };
+    keep_places_only(&mut root);
     let paths = match decode_paths(paths, &mut api.paths) {
         Ok(stand_ins) => stand_ins,
         Err(paths) => return Err(reassemble(root, paths, components)),
@@ -144,6 +145,19 @@ fn take_typed_components(root: &mut Map<String, Value>) -> Pieces {
         }
     }
     pieces
+}
+
+/// Cuts a root that decoded down to what decoding the pieces again needs: the required fields
+/// and the places of the pieces, in their order. The rest (examples, mounted external files,
+/// ...) decoded already, and would fill memory twice.
+fn keep_places_only(root: &mut Value) {
+    let Value::Object(root) = root else {
+        return;
+    };
+    root.retain(|key, _| matches!(key.as_str(), "openapi" | "info" | "paths" | "components"));
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        components.retain(|kind, _| TYPED_COMPONENTS.contains(&kind.as_str()));
+    }
 }
 
 /// Puts the pieces back into the places they were taken from.
@@ -709,6 +723,10 @@ mod tests {
                 "components": {"responses": {"R": {"description": "r"}},
                     "schemas": {"A": {"type": "object"}, "B": {"type": [1]}}}}),
             json!({"openapi": "3.0.3", "paths": {"/b": {"get": {"responses": 5}}}}),
+            json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "x-big": [1, 2],
+                "components": {"securitySchemes": {"k": {"type": "http", "scheme": "basic"}},
+                    "schemas": {"B": {"type": [1]}}},
+                "paths": {"/b": {"get": {"responses": 5}}}}),
         ];
         for document in documents {
             let expected = first_problem(&document);
