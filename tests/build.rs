@@ -44,7 +44,7 @@ fn main() {
         );
         apis.extend(built.api);
     }
-    let modules = generator::output::render_includable(&apis).expect("fixtures render");
+    let modules = generator::render::render_includable(&apis).expect("fixtures render");
     for api in modules {
         write(&out.join(format!("{}.rs", api.module)), &api.types);
         write(&out.join(format!("{}_api.rs", api.module)), &api.items);

@@ -5,8 +5,11 @@ use std::process::ExitCode;
 
 use crate::diag::Diagnostic;
 use crate::manifest::Manifest;
-use crate::output::{self, CrateOptions, Tree};
-use crate::{build_api, display_path, ApiInput};
+use crate::output::{self, Tree};
+use crate::render::CrateOptions;
+use crate::pipeline;
+pub use crate::pipeline::Failure;
+use crate::{display_path, ApiInput};
 
 /// Exit status: the specs (or the manifest) are at fault, or `generated/` is stale.
 pub const EXIT_BAD_INPUT: u8 = 1;
@@ -25,32 +28,13 @@ usage:
                                           (.md/.txt) contributes its fenced spec block
   import PAGE --api NAME                  vendor the spec in a docs page into specs/";
 
-/// Why a run failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// Problems in the specs; every one of them, in order.
-    Specs(Vec<Diagnostic>),
-    Internal(String),
-}
-
 /// Builds the IR of every API and renders the crate. Warnings are returned with the tree.
 pub fn render(
     inputs: &[ApiInput],
     base: &Path,
     options: &CrateOptions,
 ) -> Result<(Tree, Vec<Diagnostic>), Failure> {
-    let mut apis = Vec::new();
-    let mut diagnostics = Vec::new();
-    for input in inputs {
-        let built = build_api(input, base);
-        diagnostics.extend(built.diagnostics);
-        apis.extend(built.api);
-    }
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::Specs(diagnostics));
-    }
-    let tree = output::render_crate(&apis, options).map_err(Failure::Internal)?;
-    Ok((tree, diagnostics))
+    pipeline::render(inputs, base, options)
 }
 
 /// The tree `cargo xtask codegen` writes to `<root>/generated`.
@@ -142,7 +126,46 @@ fn codegen(args: &[String], root: &Path) -> Result<(), u8> {
     Ok(())
 }
 
+/// What `generate` was asked for.
+struct GenerateArgs {
+    specs: Vec<PathBuf>,
+    out: PathBuf,
+    crate_name: String,
+    module: String,
+}
+
 fn generate(args: &[String]) -> Result<(), u8> {
+    let GenerateArgs {
+        specs,
+        out,
+        crate_name,
+        module,
+    } = generate_args(args)?;
+    let options = CrateOptions {
+        crate_name,
+        command: "generator generate".into(),
+        sources_label: specs
+            .iter()
+            .map(|s| display_path(s))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let inputs = [ApiInput { module, specs }];
+    let (tree, warnings) = render(&inputs, Path::new(""), &options)
+        .map_err(|f| report_failure(f, "nothing was written"))?;
+    print_diagnostics(&warnings);
+    output::write(&tree, &out)
+        .map_err(|err| internal(&format!("cannot write {}: {err}", out.display())))?;
+    println!(
+        "wrote crate `{}` to {} ({} files)",
+        options.crate_name,
+        out.display(),
+        tree.files.len()
+    );
+    Ok(())
+}
+
+fn generate_args(args: &[String]) -> Result<GenerateArgs, u8> {
     let mut specs = Vec::new();
     let mut out = None;
     let mut name = None;
@@ -166,7 +189,24 @@ fn generate(args: &[String]) -> Result<(), u8> {
     if specs.is_empty() {
         return Err(usage("generate needs at least one --spec FILE"));
     }
-    if let Some(name) = &name {
+    let crate_name = crate_name(name, &out)?;
+    let module = module.unwrap_or_else(|| crate::naming::snake_name(&crate_name));
+    if crate::manifest::RESERVED_MODULES.contains(&module.as_str()) {
+        return Err(usage(&format!(
+            "the module name `{module}` is taken by the generated crate; pass --module"
+        )));
+    }
+    Ok(GenerateArgs {
+        specs,
+        out,
+        crate_name,
+        module,
+    })
+}
+
+/// The `--name` given, checked, or one made from the output directory's name.
+fn crate_name(name: Option<String>, out: &Path) -> Result<String, u8> {
+    if let Some(name) = name {
         let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
             && name
                 .chars()
@@ -174,51 +214,19 @@ fn generate(args: &[String]) -> Result<(), u8> {
         if !valid {
             return Err(usage(&format!("`{name}` is not a crate name: letters, digits, `-` and `_`, starting with a letter")));
         }
+        return Ok(name);
     }
-    let crate_name = name.unwrap_or_else(|| {
-        let stem = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let snake = crate::naming::snake_name(&stem);
-        let snake = if snake.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            snake
-        } else {
-            format!("api_{}", snake.trim_start_matches('_'))
-        };
-        snake.replace('_', "-")
-    });
-    let module = module.unwrap_or_else(|| crate::naming::snake_name(&crate_name));
-    if crate::manifest::RESERVED_MODULES.contains(&module.as_str()) {
-        return Err(usage(&format!(
-            "the module name `{module}` is taken by the generated crate; pass --module"
-        )));
-    }
-    let inputs = [ApiInput {
-        module,
-        specs: specs.clone(),
-    }];
-    let options = CrateOptions {
-        crate_name,
-        command: "generator generate".into(),
-        sources_label: specs
-            .iter()
-            .map(|s| display_path(s))
-            .collect::<Vec<_>>()
-            .join(", "),
+    let stem = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let snake = crate::naming::snake_name(&stem);
+    let snake = if snake.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        snake
+    } else {
+        format!("api_{}", snake.trim_start_matches('_'))
     };
-    let (tree, warnings) = render(&inputs, Path::new(""), &options)
-        .map_err(|f| report_failure(f, "nothing was written"))?;
-    print_diagnostics(&warnings);
-    output::write(&tree, &out)
-        .map_err(|err| internal(&format!("cannot write {}: {err}", out.display())))?;
-    println!(
-        "wrote crate `{}` to {} ({} files)",
-        options.crate_name,
-        out.display(),
-        tree.files.len()
-    );
-    Ok(())
+    Ok(snake.replace('_', "-"))
 }
 
 fn import(args: &[String], root: &Path) -> Result<(), u8> {

@@ -211,18 +211,3 @@ pub fn file_only(path: &Path) -> Location {
         pointer: String::new(),
     }
 }
-
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-/// Reads one escaped JSON pointer segment back (RFC 6901).
-pub fn unescape_segment(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
-}
-
-/// Appends a segment to a JSON pointer.
-pub fn child(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", escape_segment(segment))
-}

@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use crate::ir::{Api, Constraints, Field, ParamLocation, SchemeKind, Status, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Constraints, Field, Operation, ParamLocation, Response, SchemeKind, Status, TypeDef,
+    TypeKind, TypeRef, UnionVariant,
+};
 
 pub fn dump_api(api: &Api) -> String {
     let mut out = String::new();
@@ -24,139 +27,155 @@ pub fn dump_api(api: &Api) -> String {
         );
     }
     for op in &api.operations {
-        let id = op
-            .operation_id
-            .as_deref()
-            .map(|id| format!(" ({id})"))
-            .unwrap_or_default();
-        let _ = writeln!(out, "operation {} = {} {}{id}", op.name, op.method, op.path);
-        let security = if op.security.is_empty() {
-            "none".to_owned()
-        } else {
-            op.security
-                .iter()
-                .map(|all| {
-                    if all.is_empty() {
-                        "anonymous".to_owned()
-                    } else {
-                        all.join(" + ")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" | ")
-        };
-        let _ = writeln!(out, "  security: {security}");
-        for p in &op.parameters {
-            let default = p
-                .default
-                .as_ref()
-                .map(|d| format!(" = {d}"))
-                .unwrap_or_default();
-            let required = if p.required { "" } else { "?" };
-            let _ = writeln!(
-                out,
-                "  {} param {}{required}: {}{default} as {:?}",
-                location(p.location),
-                p.name,
-                type_text(&p.ty),
-                p.wire
-            );
-        }
-        if let Some(body) = &op.body {
-            let ty = body
-                .ty
-                .as_ref()
-                .map_or_else(|| "raw bytes".to_owned(), type_text);
-            let required = if body.required { ", required" } else { "" };
-            let _ = writeln!(out, "  body: {ty} ({}{required})", body.content_type);
-        }
-        for r in &op.responses {
-            let status = match &r.status {
-                Status::Code(c) => c.to_string(),
-                Status::Range(d) => format!("{d}XX"),
-                Status::Default => "default".into(),
-            };
-            let ty = match (&r.ty, &r.content_type) {
-                (Some(ty), _) => type_text(ty),
-                (None, Some(ct)) => format!("raw bytes ({ct})"),
-                (None, None) => "empty".into(),
-            };
-            let _ = writeln!(out, "  {status}: {ty}");
-            for h in &r.headers {
-                let required = if h.required { "" } else { "?" };
-                let _ = writeln!(
-                    out,
-                    "    header {}{required}: {} as {:?}",
-                    h.name,
-                    type_text(&h.ty),
-                    h.wire
-                );
-            }
-        }
+        dump_operation(&mut out, op);
     }
     for def in &api.types {
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                let _ = writeln!(out, "struct {}  <- #{}", def.name, def.origin);
-                for f in &s.fields {
-                    let _ = writeln!(out, "  {}", field_text(f));
-                }
-                if let Some(extra) = &s.additional {
-                    let _ = writeln!(out, "  ..additional: {}", type_text(extra));
-                }
-            }
-            TypeKind::Enum(variants) => {
-                let list: Vec<String> = variants
-                    .iter()
-                    .map(|v| format!("{}={}", v.wire, v.name))
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "enum {}: {} (open)  <- #{}",
-                    def.name,
-                    list.join(", "),
-                    def.origin
-                );
-            }
-            TypeKind::Union(u) => {
-                let tag = u
-                    .tag
-                    .as_ref()
-                    .map(|t| format!(" tagged by {t:?}"))
-                    .unwrap_or_else(|| " untagged".into());
-                let _ = writeln!(out, "union {}{tag}  <- #{}", def.name, def.origin);
-                for v in &u.variants {
-                    let boxed = if v.boxed { " (boxed)" } else { "" };
-                    let tags = if v.tag_values.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" when {:?}", v.tag_values)
-                    };
-                    let _ = writeln!(out, "  {}({}){boxed}{tags}", v.name, type_text(&v.ty));
-                }
-            }
-            TypeKind::Alias(target) => {
-                let _ = writeln!(
-                    out,
-                    "alias {} = {}  <- #{}",
-                    def.name,
-                    type_text(target),
-                    def.origin
-                );
-            }
-            TypeKind::Newtype(target) => {
-                let _ = writeln!(
-                    out,
-                    "newtype {}({})  <- #{}",
-                    def.name,
-                    type_text(target),
-                    def.origin
-                );
-            }
-        }
+        dump_type(&mut out, def);
     }
     let _ = writeln!(out, "examples: {}", api.examples.len());
     out
+}
+
+fn dump_operation(out: &mut String, op: &Operation) {
+    let id = op
+        .operation_id
+        .as_deref()
+        .map(|id| format!(" ({id})"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "operation {} = {} {}{id}", op.name, op.method, op.path);
+    let _ = writeln!(out, "  security: {}", security_text(&op.security));
+    for p in &op.parameters {
+        let default = p
+            .default
+            .as_ref()
+            .map(|d| format!(" = {d}"))
+            .unwrap_or_default();
+        let required = if p.required { "" } else { "?" };
+        let _ = writeln!(
+            out,
+            "  {} param {}{required}: {}{default} as {:?}",
+            location(p.location),
+            p.name,
+            type_text(&p.ty),
+            p.wire
+        );
+    }
+    if let Some(body) = &op.body {
+        let ty = body
+            .ty
+            .as_ref()
+            .map_or_else(|| "raw bytes".to_owned(), type_text);
+        let required = if body.required { ", required" } else { "" };
+        let _ = writeln!(out, "  body: {ty} ({}{required})", body.content_type);
+    }
+    for r in &op.responses {
+        dump_response(out, r);
+    }
+}
+
+/// Alternatives of scheme sets: `a + b | anonymous`.
+fn security_text(security: &[Vec<String>]) -> String {
+    if security.is_empty() {
+        return "none".to_owned();
+    }
+    security
+        .iter()
+        .map(|all| {
+            if all.is_empty() {
+                "anonymous".to_owned()
+            } else {
+                all.join(" + ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn dump_response(out: &mut String, r: &Response) {
+    let status = match &r.status {
+        Status::Code(c) => c.to_string(),
+        Status::Range(d) => format!("{d}XX"),
+        Status::Default => "default".into(),
+    };
+    let ty = match (&r.ty, &r.content_type) {
+        (Some(ty), _) => type_text(ty),
+        (None, Some(ct)) => format!("raw bytes ({ct})"),
+        (None, None) => "empty".into(),
+    };
+    let _ = writeln!(out, "  {status}: {ty}");
+    for h in &r.headers {
+        let required = if h.required { "" } else { "?" };
+        let _ = writeln!(
+            out,
+            "    header {}{required}: {} as {:?}",
+            h.name,
+            type_text(&h.ty),
+            h.wire
+        );
+    }
+}
+
+fn dump_type(out: &mut String, def: &TypeDef) {
+    let _ = writeln!(out, "{}", type_heading(def));
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            for f in &s.fields {
+                let _ = writeln!(out, "  {}", field_text(f));
+            }
+            if let Some(extra) = &s.additional {
+                let _ = writeln!(out, "  ..additional: {}", type_text(extra));
+            }
+        }
+        TypeKind::Union(u) => {
+            for v in &u.variants {
+                let _ = writeln!(out, "  {}", variant_text(v));
+            }
+        }
+        TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::Newtype(_) => {}
+    }
+}
+
+/// A type definition's first line: its kind, name and shape, and where it came from.
+fn type_heading(def: &TypeDef) -> String {
+    let origin = &def.origin;
+    match &def.kind {
+        TypeKind::Struct(_) => format!("struct {}  <- #{origin}", def.name),
+        TypeKind::Enum(variants) => {
+            let list: Vec<String> = variants
+                .iter()
+                .map(|v| format!("{}={}", v.wire, v.name))
+                .collect();
+            format!(
+                "enum {}: {} (open)  <- #{origin}",
+                def.name,
+                list.join(", ")
+            )
+        }
+        TypeKind::Union(u) => {
+            let tag = u
+                .tag
+                .as_ref()
+                .map(|t| format!(" tagged by {t:?}"))
+                .unwrap_or_else(|| " untagged".into());
+            format!("union {}{tag}  <- #{origin}", def.name)
+        }
+        TypeKind::Alias(target) => {
+            format!("alias {} = {}  <- #{origin}", def.name, type_text(target))
+        }
+        TypeKind::Newtype(target) => {
+            format!("newtype {}({})  <- #{origin}", def.name, type_text(target))
+        }
+    }
+}
+
+fn variant_text(v: &UnionVariant) -> String {
+    let boxed = if v.boxed { " (boxed)" } else { "" };
+    let tags = if v.tag_values.is_empty() {
+        String::new()
+    } else {
+        format!(" when {:?}", v.tag_values)
+    };
+    format!("{}({}){boxed}{tags}", v.name, type_text(&v.ty))
 }
 
 fn field_text(f: &Field) -> String {

@@ -201,6 +201,8 @@ pub struct SecurityScheme {
     pub key: String,
     /// snake_case name of its credential slot.
     pub name: String,
+    /// The `Credentials` method that fills the slot.
+    pub setter: String,
     pub kind: SchemeKind,
     pub docs: Option<String>,
 }
@@ -345,6 +347,8 @@ pub struct ResponseHeader {
 pub struct Example {
     /// Where the example stands: `file#pointer`.
     pub origin: String,
+    /// Its round-trip test fn; unique in the crate's examples test file.
+    pub test_name: String,
     pub ty: TypeRef,
     pub value: Value,
     /// What the generated type serializes the example back to: `value` minus the properties

@@ -1,12 +1,48 @@
 //! Load stage: read spec files (YAML, JSON, or a docs page with a fenced spec block) into
-//! document values, and merge the fragments that form one API.
+//! document values, merge the fragments that form one API, and bring in the files their
+//! `$ref`s name.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use crate::diag::{self, Code, Diagnostic, Severity, Sink, Source};
+use crate::pointer;
+
+/// Reads, merges and bundles the spec files of one API. Paths are shown relative to `base`.
+/// `None` when errors were reported.
+pub fn load(specs: &[PathBuf], base: &Path, sink: &mut Sink) -> Option<Loaded> {
+    let mut fragments = Vec::new();
+    for spec in specs {
+        match read_fragment(spec) {
+            Ok(mut fragment) => {
+                // Shown relative to the workspace; read from where it is.
+                fragment.source.path = relative(spec, base);
+                fragments.push(fragment);
+            }
+            Err(mut diagnostic) => {
+                if let Some(location) = &mut diagnostic.location {
+                    location.file = relative(&location.file, base);
+                }
+                sink.push(diagnostic);
+            }
+        }
+    }
+    if sink.has_errors() {
+        return None;
+    }
+    let mut loaded = merge(fragments, sink).filter(|_| !sink.has_errors())?;
+    bundle_external_refs(&mut loaded, base, sink);
+    (!sink.has_errors()).then_some(loaded)
+}
+
+/// `path` relative to `base` when it is inside it.
+pub(crate) fn relative(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
 
 /// One parsed input file.
 #[derive(Debug, Clone)]
@@ -15,28 +51,56 @@ pub struct Fragment {
     pub document: Value,
 }
 
-/// The merged document of one API and, for each part, the file it came from.
+/// The merged document of one API, and the files it came from.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    pub sources: Vec<Source>,
     pub document: Value,
-    /// JSON pointer prefix (a path+method or a component) -> index into `sources`.
+    pub sources: Sources,
+}
+
+/// The files of one API and which of them defines each part of its document, so that a
+/// problem found at a pointer is reported in the file that holds it.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    files: Vec<Source>,
+    /// JSON pointer prefix (a path+method, a component, a mount) -> index into `files`.
     origins: BTreeMap<String, usize>,
 }
 
-impl Loaded {
+impl Sources {
+    /// Every file, spec files first, in the order read.
+    pub fn iter(&self) -> std::slice::Iter<'_, Source> {
+        self.files.iter()
+    }
+
+    /// The files' paths as shown in diagnostics and in generated headers.
+    pub fn display_paths(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .map(|s| crate::display_path(&s.path))
+            .collect()
+    }
+
+    fn add(&mut self, source: Source) -> usize {
+        self.files.push(source);
+        self.files.len() - 1
+    }
+
     /// The source file that holds the node at `pointer`.
     pub fn source_of(&self, pointer: &str) -> &Source {
-        let index = self
-            .origins
+        &self.files[self.index_of(pointer)]
+    }
+
+    /// The file whose part (the longest origin prefix) holds `pointer`; else the first.
+    fn index_of(&self, pointer: &str) -> usize {
+        self.origins
             .range::<str, _>((
                 std::ops::Bound::Unbounded,
                 std::ops::Bound::Included(pointer),
             ))
             .rev()
-            .find(|(prefix, _)| is_prefix(prefix, pointer))
-            .map_or(0, |(_, &index)| index);
-        &self.sources[index]
+            .find(|(prefix, _)| pointer::is_within(prefix, pointer))
+            .map_or(0, |(_, &index)| index)
     }
 
     /// Reports a problem at `pointer` in whichever file defines it.
@@ -58,10 +122,6 @@ impl Loaded {
             hint,
         );
     }
-}
-
-fn is_prefix(prefix: &str, pointer: &str) -> bool {
-    pointer == prefix || (pointer.starts_with(prefix) && pointer[prefix.len()..].starts_with('/'))
 }
 
 /// Reads and parses one file. A docs page (`.md`, `.mdx`, `.txt`) contributes its fenced
@@ -305,13 +365,14 @@ pub fn merge(fragments: Vec<Fragment>, sink: &mut Sink) -> Option<Loaded> {
     let mut fragments = fragments.into_iter();
     let first = fragments.next()?;
     let mut loaded = Loaded {
-        origins: BTreeMap::new(),
-        sources: vec![first.source],
         document: first.document,
+        sources: Sources {
+            files: vec![first.source],
+            origins: BTreeMap::new(),
+        },
     };
     for fragment in fragments {
-        let index = loaded.sources.len();
-        loaded.sources.push(fragment.source);
+        let index = loaded.sources.add(fragment.source);
         merge_one(&mut loaded, index, fragment.document, sink);
     }
     Some(loaded)
@@ -338,16 +399,42 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
         if let Some(value) = incoming.get(key) {
             match loaded.document.get(key) {
                 Some(existing) if !same_meaning(key, existing, value) => {
-                    conflict(loaded, index, &format!("/{key}"), sink)
+                    conflict(loaded, index, &pointer::child("", key), sink)
                 }
                 Some(_) => {}
                 None => set(&mut loaded.document, &[key], value.clone()),
             }
         }
     }
+    merge_lists(&mut loaded.document, &mut incoming);
+    if let Some(Value::Object(paths)) = incoming.remove("paths") {
+        for (path, item) in paths {
+            let Value::Object(item) = item else { continue };
+            for (method, operation) in item {
+                let at = ["paths", path.as_str(), method.as_str()];
+                merge_entry(loaded, index, &at, operation, sink);
+            }
+        }
+    }
+    for part in MERGED_PARTS {
+        let entries = incoming
+            .get_mut(part[0])
+            .and_then(|c| c.get_mut(part[1]))
+            .map(Value::take);
+        let Some(Value::Object(entries)) = entries else {
+            continue;
+        };
+        for (name, definition) in entries {
+            merge_entry(loaded, index, &[part[0], part[1], &name], definition, sink);
+        }
+    }
+}
+
+/// Servers and tags are lists: a fragment adds the ones not listed yet.
+fn merge_lists(document: &mut Value, incoming: &mut Map<String, Value>) {
     if let Some(Value::Array(servers)) = incoming.remove("servers") {
         for server in servers {
-            let list = entry_array(&mut loaded.document, "servers");
+            let list = entry_array(document, "servers");
             if !list.contains(&server) {
                 list.push(server);
             }
@@ -355,48 +442,10 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
     }
     if let Some(Value::Array(tags)) = incoming.remove("tags") {
         for tag in tags {
-            let list = entry_array(&mut loaded.document, "tags");
+            let list = entry_array(document, "tags");
             if !list.iter().any(|t| t.get("name") == tag.get("name")) {
                 list.push(tag);
             }
-        }
-    }
-    if let Some(Value::Object(paths)) = incoming.remove("paths") {
-        for (path, item) in paths {
-            let Value::Object(item) = item else { continue };
-            for (method, operation) in item {
-                let pointer = format!(
-                    "/paths/{}/{}",
-                    diag::escape_segment(&path),
-                    diag::escape_segment(&method)
-                );
-                merge_entry(
-                    loaded,
-                    index,
-                    &["paths", &path, &method],
-                    &pointer,
-                    operation,
-                    sink,
-                );
-            }
-        }
-    }
-    for part in MERGED_PARTS {
-        let Some(Value::Object(entries)) =
-            incoming.get(part[0]).and_then(|c| c.get(part[1])).cloned()
-        else {
-            continue;
-        };
-        for (name, definition) in entries {
-            let pointer = format!("/{}/{}/{}", part[0], part[1], diag::escape_segment(&name));
-            merge_entry(
-                loaded,
-                index,
-                &[part[0], part[1], &name],
-                &pointer,
-                definition,
-                sink,
-            );
         }
     }
 }
@@ -413,27 +462,24 @@ fn same_meaning(key: &str, a: &Value, b: &Value) -> bool {
     a == b
 }
 
-fn merge_entry(
-    loaded: &mut Loaded,
-    index: usize,
-    path: &[&str],
-    pointer: &str,
-    value: Value,
-    sink: &mut Sink,
-) {
+/// Adds the entry at `path` unless an identical one is there; a different one is a conflict.
+fn merge_entry(loaded: &mut Loaded, index: usize, path: &[&str], value: Value, sink: &mut Sink) {
     match get(&loaded.document, path) {
         Some(existing) if *existing == value => {}
-        Some(_) => conflict(loaded, index, pointer, sink),
+        Some(_) => conflict(loaded, index, &pointer::from_segments(path), sink),
         None => {
             set(&mut loaded.document, path, value);
-            loaded.origins.insert(pointer.to_owned(), index);
+            loaded
+                .sources
+                .origins
+                .insert(pointer::from_segments(path), index);
         }
     }
 }
 
 fn conflict(loaded: &Loaded, index: usize, pointer: &str, sink: &mut Sink) {
-    let first = loaded.source_of(pointer);
-    let second = &loaded.sources[index];
+    let first = loaded.sources.source_of(pointer);
+    let second = &loaded.sources.files[index];
     let first_place = diag::locate_in(first, pointer);
     let at = first_place
         .line_col
@@ -492,98 +538,142 @@ const EXTERNAL_ROOT: &str = "/x-external";
 /// document, each under `/x-external/<n>`, and points the references there. Paths are relative
 /// to the referring file; local references inside a brought-in file are re-based on its mount.
 pub fn bundle_external_refs(loaded: &mut Loaded, base: &Path, sink: &mut Sink) {
-    let mut mounted: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
-    // A reference back to a spec file of the API is a local reference.
-    for source in &loaded.sources {
-        let key =
-            std::fs::canonicalize(&source.disk_path).unwrap_or_else(|_| source.disk_path.clone());
-        mounted.insert(key, String::new());
-    }
-    let mut mount_names = crate::naming::Namespace::default();
-    // (index of the source to scan, pointer of its document in `loaded.document`)
-    let mut queue: Vec<(usize, String)> = (0..loaded.sources.len())
-        .map(|i| (i, String::new()))
-        .collect();
-    while let Some((source_index, mount)) = queue.pop() {
-        let mut refs = Vec::new();
-        let root = if mount.is_empty() {
-            Some(&loaded.document)
-        } else {
-            loaded.document.pointer(&mount)
-        };
-        if let Some(root) = root {
-            collect_refs(root, &mount, &mut refs);
-        }
-        for (at, reference) in refs {
-            // In a spec file, refs of other spec files' parts are scanned with those files.
-            if mount.is_empty()
-                && !std::ptr::eq(loaded.source_of(&at), &loaded.sources[source_index])
-            {
+    let mut bundle = Bundle::new(&loaded.sources, base);
+    while let Some((index, mount)) = bundle.queue.pop() {
+        for (at, reference) in refs_of(loaded, index, &mount) {
+            let Some(rewritten) = bundle.rewrite(loaded, index, &mount, &at, &reference, sink)
+            else {
                 continue;
-            }
-            let (file, fragment) = reference
-                .split_once('#')
-                .unwrap_or((reference.as_str(), ""));
-            let rewritten = if file.is_empty() {
-                if mount.is_empty() {
-                    continue;
-                }
-                format!("#{mount}{fragment}")
-            } else {
-                let referring = &loaded.sources[source_index].disk_path;
-                let target = referring.parent().unwrap_or(Path::new("")).join(file);
-                let key = std::fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
-                let target_mount = match mounted.get(&key) {
-                    Some(existing) => existing.clone(),
-                    None => match read_fragment(&target) {
-                        Ok(mut fragment_file) => {
-                            // Mounted under the file's name: a whole-file `$ref` names its type.
-                            let stem = target
-                                .file_stem()
-                                .map(|s| s.to_string_lossy().into_owned())
-                                .unwrap_or_default();
-                            let mount_name = mount_names.claim(&crate::naming::type_name(&stem)).0;
-                            let new_mount = format!("{EXTERNAL_ROOT}/{mount_name}");
-                            fragment_file.source.path = target
-                                .strip_prefix(base)
-                                .map(Path::to_path_buf)
-                                .unwrap_or(target.clone());
-                            fragment_file.source.mount = new_mount.clone();
-                            let index = loaded.sources.len();
-                            loaded.sources.push(fragment_file.source);
-                            loaded.origins.insert(new_mount.clone(), index);
-                            set(
-                                &mut loaded.document,
-                                &["x-external", &mount_name],
-                                fragment_file.document,
-                            );
-                            mounted.insert(key, new_mount.clone());
-                            queue.push((index, new_mount.clone()));
-                            new_mount
-                        }
-                        Err(mut diagnostic) => {
-                            diagnostic.message = format!(
-                                "`$ref: {reference}` names a file that cannot be used: {}",
-                                diagnostic.message
-                            );
-                            diagnostic.hint =
-                                Some("the path is relative to the file holding the `$ref`".into());
-                            diagnostic.location = Some(diag::locate_in(
-                                loaded.source_of(&at),
-                                &diag::child(&at, "$ref"),
-                            ));
-                            sink.push(diagnostic);
-                            continue;
-                        }
-                    },
-                };
-                format!("#{target_mount}{fragment}")
             };
-            if let Some(Value::String(value)) = loaded.document.pointer_mut(&format!("{at}/$ref")) {
+            let holder = loaded.document.pointer_mut(&pointer::child(&at, "$ref"));
+            if let Some(Value::String(value)) = holder {
                 *value = rewritten;
             }
         }
     }
+}
+
+/// The `$ref`s of the file `index`, whose document is mounted at `mount`: (pointer of the
+/// object holding one, the reference).
+fn refs_of(loaded: &Loaded, index: usize, mount: &str) -> Vec<(String, String)> {
+    let mut refs = Vec::new();
+    let root = if mount.is_empty() {
+        Some(&loaded.document)
+    } else {
+        loaded.document.pointer(mount)
+    };
+    if let Some(root) = root {
+        collect_refs(root, mount, &mut refs);
+    }
+    if mount.is_empty() {
+        // The spec files share the document: each scans the parts it defines.
+        refs.retain(|(at, _)| loaded.sources.index_of(at) == index);
+    }
+    refs
+}
+
+/// Bundling under way: the files mounted so far, and the ones still to scan.
+struct Bundle<'b> {
+    base: &'b Path,
+    /// Canonical path -> mount point; empty for the spec files, whose references are local.
+    mounted: BTreeMap<PathBuf, String>,
+    mount_names: crate::naming::Namespace,
+    /// (index of a source to scan, pointer of its document in the API's document)
+    queue: Vec<(usize, String)>,
+}
+
+impl<'b> Bundle<'b> {
+    fn new(sources: &Sources, base: &'b Path) -> Self {
+        Bundle {
+            base,
+            mounted: sources
+                .iter()
+                .map(|source| (canonical(&source.disk_path), String::new()))
+                .collect(),
+            mount_names: crate::naming::Namespace::default(),
+            queue: (0..sources.files.len())
+                .map(|i| (i, String::new()))
+                .collect(),
+        }
+    }
+
+    /// What `reference`, found at `at` in the file `index` mounted at `mount`, becomes; `None`
+    /// when it stays as written, or names a file that cannot be used (reported).
+    fn rewrite(
+        &mut self,
+        loaded: &mut Loaded,
+        index: usize,
+        mount: &str,
+        at: &str,
+        reference: &str,
+        sink: &mut Sink,
+    ) -> Option<String> {
+        let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if file.is_empty() {
+            return (!mount.is_empty()).then(|| format!("#{mount}{fragment}"));
+        }
+        let referring = &loaded.sources.files[index].disk_path;
+        let target = referring.parent().unwrap_or(Path::new("")).join(file);
+        let target_mount = match self.mount_of(loaded, &target) {
+            Ok(target_mount) => target_mount,
+            Err(diagnostic) => {
+                sink.push(unusable_file(diagnostic, loaded, at, reference));
+                return None;
+            }
+        };
+        Some(format!("#{target_mount}{fragment}"))
+    }
+
+    /// Where the file at `target` is mounted, mounting it (and queueing it to scan) when new.
+    fn mount_of(&mut self, loaded: &mut Loaded, target: &Path) -> Result<String, Diagnostic> {
+        let key = canonical(target);
+        if let Some(existing) = self.mounted.get(&key) {
+            return Ok(existing.clone());
+        }
+        let mut file = read_fragment(target)?;
+        // Mounted under the file's name: a whole-file `$ref` names its type.
+        let stem = target
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mount_name = self.mount_names.claim(&crate::naming::type_name(&stem)).0;
+        let mount = pointer::child(EXTERNAL_ROOT, &mount_name);
+        file.source.path = relative(target, self.base);
+        file.source.mount = mount.clone();
+        let index = loaded.sources.add(file.source);
+        loaded.sources.origins.insert(mount.clone(), index);
+        set(
+            &mut loaded.document,
+            &["x-external", &mount_name],
+            file.document,
+        );
+        self.mounted.insert(key, mount.clone());
+        self.queue.push((index, mount.clone()));
+        Ok(mount)
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Why the file `reference` (at `at`) names cannot be read, said at the reference.
+fn unusable_file(
+    mut diagnostic: Diagnostic,
+    loaded: &Loaded,
+    at: &str,
+    reference: &str,
+) -> Diagnostic {
+    diagnostic.message = format!(
+        "`$ref: {reference}` names a file that cannot be used: {}",
+        diagnostic.message
+    );
+    diagnostic.hint = Some("the path is relative to the file holding the `$ref`".into());
+    diagnostic.location = Some(diag::locate_in(
+        loaded.sources.source_of(at),
+        &pointer::child(at, "$ref"),
+    ));
+    diagnostic
 }
 
 /// Every `$ref` string below `value`: (pointer of the object holding it, the reference).
@@ -597,12 +687,12 @@ fn collect_refs(value: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
                 if pointer.is_empty() && key == "x-external" {
                     continue;
                 }
-                collect_refs(child, &diag::child(pointer, key), out);
+                collect_refs(child, &pointer::child(pointer, key), out);
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                collect_refs(child, &format!("{pointer}/{index}"), out);
+                collect_refs(child, &pointer::item(pointer, index), out);
             }
         }
         _ => {}

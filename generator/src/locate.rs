@@ -75,23 +75,7 @@ fn index_json(text: &str) -> Option<Index> {
                 continue;
             }
             _ => {
-                let hash = match stack.last() {
-                    None => ROOT,
-                    Some(JsonFrame::Object(parent, Some((key, key_at)))) => {
-                        let hash = child_hash(*parent, key);
-                        index.entry(hash).or_insert(*key_at);
-                        hash
-                    }
-                    Some(JsonFrame::Object(_, None)) => return None,
-                    Some(JsonFrame::Array(parent, position)) => {
-                        let hash = child_hash(*parent, &position.to_string());
-                        index.entry(hash).or_insert(here);
-                        hash
-                    }
-                };
-                if stack.is_empty() {
-                    index.entry(ROOT).or_insert(here);
-                }
+                let hash = start_json_value(&stack, &mut index, here)?;
                 match byte {
                     b'{' => stack.push(JsonFrame::Object(hash, None)),
                     b'[' => stack.push(JsonFrame::Array(hash, 0)),
@@ -118,6 +102,21 @@ fn index_json(text: &str) -> Option<Index> {
         at += 1;
     }
     stack.is_empty().then_some(index)
+}
+
+/// Indexes the value that starts at `here` and returns its pointer hash; `None` where no value
+/// may start (a key is due).
+fn start_json_value(stack: &[JsonFrame], index: &mut Index, here: (usize, usize)) -> Option<u64> {
+    let (hash, at) = match stack.last() {
+        None => (ROOT, here),
+        Some(JsonFrame::Object(parent, Some((key, key_at)))) => (child_hash(*parent, key), *key_at),
+        Some(JsonFrame::Object(_, None)) => return None,
+        Some(JsonFrame::Array(parent, position)) => {
+            (child_hash(*parent, &position.to_string()), here)
+        }
+    };
+    index.entry(hash).or_insert(at);
+    Some(hash)
 }
 
 /// The index just past the string that opens at `start`.
@@ -172,20 +171,7 @@ fn index_yaml(text: &str) -> Index {
                 Some(Frame::Key) => {}
                 parent => {
                     let parent_pointer = pointers.last().copied().unwrap_or(ROOT);
-                    let full = match parent {
-                        None => ROOT,
-                        Some(Frame::Map {
-                            key: Some((name, _)),
-                        }) => child_hash(parent_pointer, name),
-                        Some(Frame::Seq { index }) => {
-                            child_hash(parent_pointer, &index.to_string())
-                        }
-                        _ => child_hash(parent_pointer, ""),
-                    };
-                    let at = match parent {
-                        Some(Frame::Map { key: Some((_, at)) }) => *at,
-                        _ => here,
-                    };
+                    let (full, at) = yaml_node(parent.as_deref(), parent_pointer, here);
                     index.entry(full).or_insert(at);
                     pointer = Some(full);
                 }
@@ -219,16 +205,30 @@ fn index_yaml(text: &str) -> Index {
     index
 }
 
+/// The pointer hash of a node opening at `here` under `parent`, and where it is indexed: a
+/// mapping entry at its key.
+fn yaml_node(
+    parent: Option<&Frame>,
+    parent_pointer: u64,
+    here: (usize, usize),
+) -> (u64, (usize, usize)) {
+    match parent {
+        None => (ROOT, here),
+        Some(Frame::Map {
+            key: Some((name, at)),
+        }) => (child_hash(parent_pointer, name), *at),
+        Some(Frame::Seq { index }) => (child_hash(parent_pointer, &index.to_string()), here),
+        _ => (child_hash(parent_pointer, ""), here),
+    }
+}
+
 /// The position of `pointer`, or of its deepest indexed ancestor.
 pub fn lookup(index: &Index, pointer: &str) -> Option<(usize, usize)> {
     let pointer = pointer.strip_prefix('#').unwrap_or(pointer);
     let mut chain = vec![ROOT];
-    if !pointer.is_empty() {
-        for segment in pointer.strip_prefix('/').unwrap_or(pointer).split('/') {
-            let segment = crate::diag::unescape_segment(segment);
-            let parent = chain.last().copied().unwrap_or(ROOT);
-            chain.push(child_hash(parent, &segment));
-        }
+    for segment in crate::pointer::segments(pointer) {
+        let parent = chain.last().copied().unwrap_or(ROOT);
+        chain.push(child_hash(parent, &segment));
     }
     chain.iter().rev().find_map(|hash| index.get(hash).copied())
 }

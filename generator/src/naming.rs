@@ -146,6 +146,17 @@ pub fn nested_snake(base: &str, suffix: &str) -> String {
     format!("{}_{suffix}", base.trim_end_matches('_'))
 }
 
+/// The method that fills a credential slot (`api_key` -> `with_api_key`).
+pub fn setter_name(slot: &str) -> String {
+    format!("with_{}", slot.trim_end_matches('_'))
+}
+
+/// The test fn of an API's `number`th example, prefixed by its module so the tests of all
+/// APIs share one file.
+pub fn example_test_name(module: &str, number: usize) -> String {
+    format!("{module}_example_{number}")
+}
+
 /// Drops a leading copy of the enum's own name from a vendor-given variant name
 /// (`UserTypeServiceAccount` in `UserType` -> `ServiceAccount`).
 pub fn strip_type_prefix(variant: &str, type_name: &str) -> String {
@@ -244,6 +255,13 @@ mod tests {
         assert_eq!(nested("Self_", "Item"), "SelfItem");
         assert_eq!(nested_snake("move_", "handler"), "move_handler");
         assert_eq!(nested_snake("get_pet", "input"), "get_pet_input");
+    }
+
+    #[test]
+    fn setters_and_example_tests() {
+        assert_eq!(setter_name("api_key"), "with_api_key");
+        assert_eq!(setter_name("type_"), "with_type");
+        assert_eq!(example_test_name("type_", 3), "type__example_3");
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Normalize stage: check the OpenAPI version, lower 3.1 constructs onto the 3.0 model, and
-//! deserialize into `openapiv3`.
+//! decode into `openapiv3`.
 
+use indexmap::IndexMap;
 use openapiv3::ReferenceOr;
+use serde::de::DeserializeOwned;
 use serde::Deserialize as _;
 use serde_json::{Map, Value};
 
 use crate::diag::{Code, Severity, Sink};
-use crate::load::Loaded;
+use crate::load::{Loaded, Sources};
+use crate::pointer;
 
 /// Which OpenAPI line a document follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,36 +18,60 @@ pub enum Version {
     V31,
 }
 
-/// Checks the version, lowers 3.1 and decodes the document, leaving in `loaded.document` only
-/// what [`thin_to_ref_targets`] keeps. `None` when errors were reported. Decoding consumes the
-/// JSON tree, so the tree and the typed document never both fill memory; `reload` reads the
-/// files again when decoding fails, to say where.
-pub fn normalize(
-    loaded: &mut Loaded,
-    sink: &mut Sink,
-    reload: impl FnOnce() -> Option<Loaded>,
-) -> Option<openapiv3::OpenAPI> {
-    check_version(loaded, sink)?;
-    prepare(loaded, sink);
-    let tree = std::mem::take(&mut loaded.document);
-    loaded.document = thin_to_ref_targets(&tree);
-    if let Some(api) = decode_in_pieces(tree) {
-        return Some(api);
-    }
-    let mut again = reload()?;
-    prepare(&mut again, &mut Sink::default());
-    let parsed: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&again.document);
+/// One API's document decoded, with all that resolving still needs from the earlier stages.
+#[derive(Debug)]
+pub struct Normalized {
+    pub version: Version,
+    pub document: openapiv3::OpenAPI,
+    /// The nodes `$ref`s reach that the typed document cannot find.
+    pub ref_targets: RefTargets,
+    /// The files, to report problems in.
+    pub sources: Sources,
+    /// Every file's path, as shown in diagnostics and generated headers.
+    pub spec_files: Vec<String>,
+}
+
+/// Checks the version, lowers 3.1 and decodes the document. `None` when errors were reported.
+pub fn normalize(loaded: Loaded, sink: &mut Sink) -> Option<Normalized> {
+    let Loaded {
+        mut document,
+        sources,
+    } = loaded;
+    let version = check_version(&document, &sources, sink)?;
+    prepare(&mut document, &sources, sink);
+    let ref_targets = RefTargets::of(&document);
+    let document = match decode_in_pieces(document) {
+        Ok(document) => document,
+        Err(stand_in) => {
+            report_invalid(&stand_in, &sources, sink);
+            return None;
+        }
+    };
+    Some(Normalized {
+        version,
+        document,
+        ref_targets,
+        spec_files: sources.display_paths(),
+        sources,
+    })
+}
+
+/// Reports where `document` (which does not decode) first goes wrong, as decoding it whole
+/// says.
+fn report_invalid(document: &Value, sources: &Sources, sink: &mut Sink) {
+    let parsed: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(document);
     let (pointer, message) = match parsed {
         Ok(_) => (
             String::new(),
             "the document could not be decoded".to_owned(),
         ),
-        Err(err) => match refine_path_item_error(&again.document, &pointer_of(err.path())) {
-            Some(finer) => finer,
-            None => (pointer_of(err.path()), err.inner().to_string()),
-        },
+        Err(err) => {
+            let pointer = pointer::from_serde_path(err.path());
+            refine_path_item_error(document, &pointer)
+                .unwrap_or_else(|| (pointer, err.inner().to_string()))
+        }
     };
-    loaded.report(
+    sources.report(
         sink,
         Severity::Error,
         Code::InvalidDocument,
@@ -52,81 +79,6 @@ pub fn normalize(
         format!("not a valid OpenAPI document: {message}"),
         Some("compare this node with the OpenAPI specification for its position".into()),
     );
-    None
-}
-
-/// Decodes the document one path item and one component at a time, dropping each piece of the
-/// tree once decoded, so the tree and the typed document never both fill memory. (Decoding from
-/// an owned tree would too, but serde's untagged enums make that several times slower.) No path
-/// tracking either: `None` says only that decoding failed.
-fn decode_in_pieces(tree: Value) -> Option<openapiv3::OpenAPI> {
-    use openapiv3::{Header, Parameter, PathItem, RequestBody, Response, Schema};
-    let Value::Object(mut root) = tree else {
-        return None;
-    };
-    let paths = root.insert("paths".into(), Value::Object(Map::new()));
-    let mut pieces = Map::new();
-    if let Some(Value::Object(components)) = root.get_mut("components") {
-        for &kind in TYPED_COMPONENTS {
-            if let Some(Value::Object(entries)) = components.get_mut(kind) {
-                pieces.insert(kind.into(), Value::Object(std::mem::take(entries)));
-            }
-        }
-    }
-    let mut api = openapiv3::OpenAPI::deserialize(&Value::Object(root)).ok()?;
-    match paths {
-        Some(Value::Object(paths)) => {
-            for (key, item) in paths {
-                if key.starts_with('/') {
-                    let item = ReferenceOr::<PathItem>::deserialize(&item).ok()?;
-                    api.paths.paths.insert(key, item);
-                } else if key.starts_with("x-") {
-                    api.paths.extensions.insert(key, item);
-                }
-            }
-        }
-        _ => return None,
-    }
-    if let Some(components) = api.components.as_mut() {
-        for (kind, entries) in pieces {
-            let Value::Object(entries) = entries else {
-                continue;
-            };
-            match kind.as_str() {
-                "schemas" => components.schemas = decode_entries::<Schema>(entries)?,
-                "responses" => components.responses = decode_entries::<Response>(entries)?,
-                "parameters" => components.parameters = decode_entries::<Parameter>(entries)?,
-                "requestBodies" => {
-                    components.request_bodies = decode_entries::<RequestBody>(entries)?
-                }
-                _ => components.headers = decode_entries::<Header>(entries)?,
-            }
-        }
-    }
-    Some(api)
-}
-
-/// Decodes a map of components, dropping each entry's tree once decoded.
-fn decode_entries<T: serde::de::DeserializeOwned>(
-    entries: Map<String, Value>,
-) -> Option<indexmap::IndexMap<String, ReferenceOr<T>>> {
-    let mut decoded = indexmap::IndexMap::with_capacity(entries.len());
-    for (key, entry) in entries {
-        decoded.insert(key, ReferenceOr::<T>::deserialize(&entry).ok()?);
-    }
-    Some(decoded)
-}
-
-/// Rewrites the tree into what the 3.0 model can decode.
-fn prepare(loaded: &mut Loaded, sink: &mut Sink) {
-    // 3.0 documents go through the same lowering: it only rewrites what 3.0 cannot say, and
-    // tolerates 3.1 habits (boolean schemas, `$ref` siblings) found in documents labelled 3.0.
-    lower_document(&mut loaded.document);
-    drop_callbacks(loaded, sink);
-    if let Value::Object(root) = &mut loaded.document {
-        root.entry("paths")
-            .or_insert_with(|| Value::Object(Map::new()));
-    }
 }
 
 /// `paths` has a hand-written deserializer that hides where inside it a problem is; decoding
@@ -139,21 +91,216 @@ fn refine_path_item_error(document: &Value, pointer: &str) -> Option<(String, St
     paths.iter().find_map(|(path, item)| {
         let result: Result<openapiv3::PathItem, _> = serde_path_to_error::deserialize(item);
         let err = result.err()?;
-        let inner = pointer_of(err.path());
+        let inner = pointer::from_serde_path(err.path());
         Some((
-            format!("{}{inner}", crate::diag::child("/paths", path)),
+            format!("{}{inner}", pointer::child("/paths", path)),
             err.inner().to_string(),
         ))
     })
 }
 
-fn check_version(loaded: &Loaded, sink: &mut Sink) -> Option<Version> {
-    let document = &loaded.document;
+/// Decodes the document one path item and one component at a time, dropping each piece of the
+/// tree once decoded, so the tree and the typed document never both fill memory. (Decoding from
+/// an owned tree would too, but serde's untagged enums make that several times slower.) No path
+/// tracking either: when a piece fails, the error is the document again with every piece
+/// decoded so far replaced by a stand-in that decodes as well, so that decoding it whole with
+/// path tracking finds the problem the whole document has first.
+fn decode_in_pieces(tree: Value) -> Result<openapiv3::OpenAPI, Value> {
+    let Value::Object(mut root) = tree else {
+        return Err(tree);
+    };
+    // The pieces leave empty maps in their places, so they go back where they were.
+    let paths = root
+        .insert("paths".into(), Value::Object(Map::new()))
+        .unwrap_or_default();
+    let components = take_typed_components(&mut root);
+    let mut root = Value::Object(root);
+    let Ok(mut api) = openapiv3::OpenAPI::deserialize(&root) else {
+        return Err(reassemble(root, paths, components));
+    };
+    keep_places_only(&mut root);
+    let paths = match decode_paths(paths, &mut api.paths) {
+        Ok(stand_ins) => stand_ins,
+        Err(paths) => return Err(reassemble(root, paths, components)),
+    };
+    if let Some(typed) = api.components.as_mut() {
+        if let Err(components) = decode_components(components, typed) {
+            return Err(reassemble(root, paths, components));
+        }
+    }
+    Ok(api)
+}
+
+/// Typed component entries, by kind.
+type Pieces = Vec<(&'static str, Map<String, Value>)>;
+
+/// The entries of each typed component kind, taken out of `root`.
+fn take_typed_components(root: &mut Map<String, Value>) -> Pieces {
+    let mut pieces = Vec::new();
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        for &kind in TYPED_COMPONENTS {
+            if let Some(Value::Object(entries)) = components.get_mut(kind) {
+                pieces.push((kind, std::mem::take(entries)));
+            }
+        }
+    }
+    pieces
+}
+
+/// Cuts a root that decoded down to what decoding the pieces again needs: the required fields
+/// and the places of the pieces, in their order. The rest (examples, mounted external files,
+/// ...) decoded already, and would fill memory twice.
+fn keep_places_only(root: &mut Value) {
+    let Value::Object(root) = root else {
+        return;
+    };
+    root.retain(|key, _| matches!(key.as_str(), "openapi" | "info" | "paths" | "components"));
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        components.retain(|kind, _| TYPED_COMPONENTS.contains(&kind.as_str()));
+    }
+}
+
+/// Puts the pieces back into the places they were taken from.
+fn reassemble(root: Value, paths: Value, components: Pieces) -> Value {
+    let Value::Object(mut root) = root else {
+        return root;
+    };
+    root.insert("paths".into(), paths);
+    if let Some(Value::Object(kinds)) = root.get_mut("components") {
+        for (kind, entries) in components {
+            kinds.insert(kind.into(), Value::Object(entries));
+        }
+    }
+    Value::Object(root)
+}
+
+/// Decodes the path items (keys starting with `/`) and the `x-` extensions of `paths`. Returns
+/// `paths` with a stand-in for each item decoded, and as written from a failing item on.
+fn decode_paths(paths: Value, into: &mut openapiv3::Paths) -> Result<Value, Value> {
+    use openapiv3::PathItem;
+    let Value::Object(paths) = paths else {
+        return Err(paths);
+    };
+    // A path item given as a `$ref` stays as written (it is small), as does what is no path
+    // item: the search for the failing item decodes every entry as a path item, and these
+    // may not decode as one.
+    let mut stand_ins = Map::new();
+    let mut entries = paths.into_iter();
+    while let Some((key, item)) = entries.next() {
+        if !key.starts_with('/') {
+            if key.starts_with("x-") {
+                into.extensions.insert(key.clone(), item.clone());
+            }
+            stand_ins.insert(key, item);
+            continue;
+        }
+        let Ok(decoded) = ReferenceOr::<PathItem>::deserialize(&item) else {
+            stand_ins.insert(key, item);
+            stand_ins.extend(entries);
+            return Err(Value::Object(stand_ins));
+        };
+        let stand_in = match decoded {
+            ReferenceOr::Item(_) => Value::Object(Map::new()),
+            ReferenceOr::Reference { .. } => item,
+        };
+        into.paths.insert(key.clone(), decoded);
+        stand_ins.insert(key, stand_in);
+    }
+    Ok(Value::Object(stand_ins))
+}
+
+/// Decodes each kind of typed component into `into`. On failure, returns the pieces with a
+/// stand-in for each entry decoded.
+fn decode_components(pieces: Pieces, into: &mut openapiv3::Components) -> Result<(), Pieces> {
+    let mut done = Vec::new();
+    let mut pieces = pieces.into_iter();
+    while let Some((kind, entries)) = pieces.next() {
+        if let Err(failed) = decode_kind(kind, entries, into) {
+            let mut again: Pieces = done
+                .into_iter()
+                .map(|kind| (kind, reference_stand_ins(entry_keys(into, kind))))
+                .collect();
+            again.push((kind, failed));
+            again.extend(pieces);
+            return Err(again);
+        }
+        done.push(kind);
+    }
+    Ok(())
+}
+
+/// Decodes the entries of one kind of component into its field of `into`.
+fn decode_kind(
+    kind: &str,
+    entries: Map<String, Value>,
+    into: &mut openapiv3::Components,
+) -> Result<(), Map<String, Value>> {
+    use openapiv3::{Header, Parameter, RequestBody, Response, Schema};
+    match kind {
+        "schemas" => into.schemas = decode_entries::<Schema>(entries)?,
+        "responses" => into.responses = decode_entries::<Response>(entries)?,
+        "parameters" => into.parameters = decode_entries::<Parameter>(entries)?,
+        "requestBodies" => into.request_bodies = decode_entries::<RequestBody>(entries)?,
+        _ => into.headers = decode_entries::<Header>(entries)?,
+    }
+    Ok(())
+}
+
+/// The keys of the entries of `kind` decoded into `components`.
+fn entry_keys<'c>(components: &'c openapiv3::Components, kind: &str) -> Vec<&'c String> {
+    match kind {
+        "schemas" => components.schemas.keys().collect(),
+        "responses" => components.responses.keys().collect(),
+        "parameters" => components.parameters.keys().collect(),
+        "requestBodies" => components.request_bodies.keys().collect(),
+        _ => components.headers.keys().collect(),
+    }
+}
+
+/// Component entries that decode as any kind: references.
+fn reference_stand_ins<'k>(keys: impl IntoIterator<Item = &'k String>) -> Map<String, Value> {
+    keys.into_iter()
+        .map(|key| (key.clone(), serde_json::json!({ "$ref": "#" })))
+        .collect()
+}
+
+/// Decodes a map of components, dropping each entry's tree once decoded. On failure, returns
+/// the map with a stand-in for each entry decoded.
+fn decode_entries<T: DeserializeOwned>(
+    entries: Map<String, Value>,
+) -> Result<IndexMap<String, ReferenceOr<T>>, Map<String, Value>> {
+    let mut decoded = IndexMap::with_capacity(entries.len());
+    let mut entries = entries.into_iter();
+    while let Some((key, entry)) = entries.next() {
+        let Ok(value) = ReferenceOr::<T>::deserialize(&entry) else {
+            let mut again = reference_stand_ins(decoded.keys());
+            again.insert(key, entry);
+            again.extend(entries);
+            return Err(again);
+        };
+        decoded.insert(key, value);
+    }
+    Ok(decoded)
+}
+
+/// Rewrites the tree into what the 3.0 model can decode.
+fn prepare(document: &mut Value, sources: &Sources, sink: &mut Sink) {
+    // 3.0 documents go through the same lowering: it only rewrites what 3.0 cannot say, and
+    // tolerates 3.1 habits (boolean schemas, `$ref` siblings) found in documents labelled 3.0.
+    lower_document(document);
+    drop_callbacks(document, sources, sink);
+    if let Value::Object(root) = document {
+        root.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+fn check_version(document: &Value, sources: &Sources, sink: &mut Sink) -> Option<Version> {
     if let Some(swagger) = document.get("swagger") {
         let found = swagger
             .as_str()
             .map_or_else(|| swagger.to_string(), str::to_owned);
-        loaded.report(
+        sources.report(
             sink,
             Severity::Error,
             Code::UnsupportedVersion,
@@ -169,7 +316,7 @@ fn check_version(loaded: &Loaded, sink: &mut Sink) -> Option<Version> {
         Some(Value::String(v)) => v.clone(),
         Some(other) => other.to_string(),
         None => {
-            loaded.report(
+            sources.report(
                 sink,
                 Severity::Error,
                 Code::UnsupportedVersion,
@@ -185,7 +332,7 @@ fn check_version(loaded: &Loaded, sink: &mut Sink) -> Option<Version> {
     } else if version == "3.1" || version.starts_with("3.1.") {
         Some(Version::V31)
     } else {
-        loaded.report(
+        sources.report(
             sink,
             Severity::Error,
             Code::UnsupportedVersion,
@@ -197,25 +344,11 @@ fn check_version(loaded: &Loaded, sink: &mut Sink) -> Option<Version> {
     }
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-            Segment::Map { key } => pointer.push_str(&crate::diag::child("", key)),
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    pointer
-}
-
-/// Lowers every schema in a 3.1 document onto what the 3.0 model can hold.
 /// Callbacks and webhooks describe requests the API makes to its users; they are not
 /// generated, and their shapes (a `$ref` per callback) trip the 3.0 model. Each is reported.
-fn drop_callbacks(loaded: &mut Loaded, sink: &mut Sink) {
+fn drop_callbacks(document: &mut Value, sources: &Sources, sink: &mut Sink) {
     let mut dropped = Vec::new();
-    if let Some(Value::Object(paths)) = loaded.document.get_mut("paths") {
+    if let Some(Value::Object(paths)) = document.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
             let Value::Object(item) = item else { continue };
             for (method, operation) in item.iter_mut() {
@@ -223,24 +356,24 @@ fn drop_callbacks(loaded: &mut Loaded, sink: &mut Sink) {
                     continue;
                 };
                 if operation.remove("callbacks").is_some() {
-                    let at = crate::diag::child(&crate::diag::child("/paths", path), method);
-                    dropped.push(format!("{at}/callbacks"));
+                    let at = pointer::child(&pointer::child("/paths", path), method);
+                    dropped.push(pointer::child(&at, "callbacks"));
                 }
             }
         }
     }
-    if let Some(Value::Object(components)) = loaded.document.get_mut("components") {
+    if let Some(Value::Object(components)) = document.get_mut("components") {
         if components.remove("callbacks").is_some() {
             dropped.push("/components/callbacks".into());
         }
     }
-    if let Value::Object(root) = &mut loaded.document {
+    if let Value::Object(root) = document {
         if root.remove("webhooks").is_some() {
             dropped.push("/webhooks".into());
         }
     }
     for pointer in dropped {
-        loaded.report(
+        sources.report(
             sink,
             Severity::Warning,
             Code::Unsupported,
@@ -251,6 +384,7 @@ fn drop_callbacks(loaded: &mut Loaded, sink: &mut Sink) {
     }
 }
 
+/// Lowers every schema in a 3.1 document onto what the 3.0 model can hold.
 fn lower_document(document: &mut Value) {
     if let Some(components) = document.get_mut("components") {
         for_each_entry(components.get_mut("schemas"), lower_schema);
@@ -432,17 +566,54 @@ const TYPED_COMPONENTS: &[&str] = &[
     "headers",
 ];
 
-/// The JSON tree cut down to the nodes that `$ref`s reach outside `#/components/<kind>/<name>`
-/// (a property of a schema, a path item, a mounted external file), each at its pointer. The
-/// typed document holds everything else, and the whole tree would double the memory.
-pub fn thin_to_ref_targets(document: &Value) -> Value {
+/// The nodes that `$ref`s reach outside `#/components/<kind>/<name>` (a property of a schema, a
+/// path item, a mounted external file), each at its pointer, as JSON: what each is decoded as
+/// depends on the reference that reaches it, and is known when resolving follows it.
+#[derive(Debug)]
+pub struct RefTargets {
+    tree: Value,
+}
+
+/// What a reference leads to.
+pub enum RefTarget<T> {
+    /// Another reference, to follow (`""` when its `$ref` is not a string).
+    Reference(String),
+    /// The node itself, or why it is not a `T`.
+    Item(Result<T, String>),
+}
+
+impl RefTargets {
+    fn of(document: &Value) -> Self {
+        RefTargets {
+            tree: thin_to_ref_targets(document),
+        }
+    }
+
+    /// The node at `pointer` decoded as a `T`; `None` when there is none.
+    pub fn decode<T: DeserializeOwned>(&self, pointer: &str) -> Option<Result<T, String>> {
+        let node = self.tree.pointer(pointer)?;
+        Some(serde_json::from_value(node.clone()).map_err(|err| err.to_string()))
+    }
+
+    /// The node at `pointer` as a `T`, or the reference it holds instead.
+    pub fn follow<T: DeserializeOwned>(&self, pointer: &str) -> Option<RefTarget<T>> {
+        let node = self.tree.pointer(pointer)?;
+        Some(match node.get("$ref") {
+            Some(next) => RefTarget::Reference(next.as_str().unwrap_or_default().to_owned()),
+            None => {
+                RefTarget::Item(serde_json::from_value(node.clone()).map_err(|err| err.to_string()))
+            }
+        })
+    }
+}
+
+/// The JSON tree cut down to the [`RefTargets`]. The typed document holds everything else, and
+/// the whole tree would double the memory.
+fn thin_to_ref_targets(document: &Value) -> Value {
     let mut references = std::collections::BTreeSet::new();
     collect_local_refs(document, &mut references);
     let mut thin = Value::Object(Map::new());
-    for pointer in references
-        .iter()
-        .filter_map(|r| crate::resolve::fragment_pointer(r))
-    {
+    for pointer in references.iter().filter_map(|r| pointer::from_reference(r)) {
         if is_typed_component(&pointer) {
             continue;
         }
@@ -454,10 +625,9 @@ pub fn thin_to_ref_targets(document: &Value) -> Value {
 }
 
 fn is_typed_component(pointer: &str) -> bool {
-    let Some(rest) = pointer.strip_prefix("/components/") else {
-        return false;
-    };
-    matches!(rest.split_once('/'), Some((kind, name)) if TYPED_COMPONENTS.contains(&kind) && !name.contains('/'))
+    TYPED_COMPONENTS
+        .iter()
+        .any(|kind| pointer::component_key(pointer, kind).is_some())
 }
 
 fn collect_local_refs(value: &Value, out: &mut std::collections::BTreeSet<String>) {
@@ -479,12 +649,11 @@ fn collect_local_refs(value: &Value, out: &mut std::collections::BTreeSet<String
     }
 }
 
-/// Puts `node` at `pointer` in `tree`, making objects on the way (an array index becomes a
+/// Puts `node` at `at` in `tree`, making objects on the way (an array index becomes a
 /// key, which `Value::pointer` reads the same).
-fn place(tree: &mut Value, pointer: &str, node: Value) {
+fn place(tree: &mut Value, at: &str, node: Value) {
     let mut current = tree;
-    for segment in pointer.split('/').skip(1) {
-        let key = crate::diag::unescape_segment(segment);
+    for key in pointer::segments(at) {
         if !current.is_object() {
             *current = Value::Object(Map::new());
         }
@@ -532,6 +701,38 @@ mod tests {
             p["link"],
             json!({"allOf": [{"$ref": "#/components/schemas/Link"}], "description": "The link."})
         );
+    }
+
+    /// Where decoding the whole document says it goes wrong first.
+    fn first_problem(document: &Value) -> (String, String) {
+        let err = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(document)
+            .expect_err("the document does not decode");
+        (
+            pointer::from_serde_path(err.path()),
+            err.inner().to_string(),
+        )
+    }
+
+    #[test]
+    fn a_failed_decoding_leaves_the_same_first_problem() {
+        let ok = json!({"get": {"responses": {"200": {"description": "ok"}}}});
+        let documents = [
+            json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+                "/a": {"$ref": "#/x", "get": 5}, "/ok": ok, "/b": {"get": {"responses": 5}}}}),
+            json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/ok": ok},
+                "components": {"responses": {"R": {"description": "r"}},
+                    "schemas": {"A": {"type": "object"}, "B": {"type": [1]}}}}),
+            json!({"openapi": "3.0.3", "paths": {"/b": {"get": {"responses": 5}}}}),
+            json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "x-big": [1, 2],
+                "components": {"securitySchemes": {"k": {"type": "http", "scheme": "basic"}},
+                    "schemas": {"B": {"type": [1]}}},
+                "paths": {"/b": {"get": {"responses": 5}}}}),
+        ];
+        for document in documents {
+            let expected = first_problem(&document);
+            let stand_in = decode_in_pieces(document).expect_err("decoding fails");
+            assert_eq!(first_problem(&stand_in), expected);
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use generator::cli::{self, Failure};
 use generator::diag::Diagnostic;
-use generator::output::CrateOptions;
+use generator::render::CrateOptions;
 use generator::ApiInput;
 
 /// The workspace root.

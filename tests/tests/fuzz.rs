@@ -4,7 +4,7 @@
 mod common;
 
 use generator::diag::Code;
-use generator::output::CrateOptions;
+use generator::render::CrateOptions;
 use proptest::prelude::*;
 
 /// Seeds: the fixtures and the vendored specs, as YAML and as JSON.
@@ -150,7 +150,7 @@ fn run_pipeline(text: &str) -> Result<(), String> {
             command: "fuzz".into(),
             sources_label: "spec.yaml".into(),
         };
-        generator::output::render_crate(&[api], &options)?;
+        generator::render::render_crate(&[api], &options)?;
     }
     Ok(())
 }

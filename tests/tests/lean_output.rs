@@ -94,13 +94,13 @@ fn many_operations(count: usize) -> String {
 #[test]
 fn files_formatted_in_parts_read_as_if_formatted_whole() {
     let api = build(&many_operations(3 * generator::emit::ITEMS_PER_PART + 5));
-    let options = generator::output::CrateOptions {
+    let options = generator::render::CrateOptions {
         crate_name: "many".into(),
         command: "test".into(),
         sources_label: "many.yaml".into(),
     };
     let tree =
-        generator::output::render_crate(std::slice::from_ref(&api), &options).expect("renders");
+        generator::render::render_crate(std::slice::from_ref(&api), &options).expect("renders");
     let whole = |tokens| generator::format::format_part(tokens).expect("formats");
     for (file, tokens) in [
         ("types.rs", generator::emit::emit_types_module(&api)),

@@ -1,7 +1,7 @@
 //! Credentials: one slot per security scheme, shared by an API's client and server.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::doc_attrs;
 use super::tokens::ident;
@@ -112,7 +112,7 @@ fn emit_constructor(schemes: &[SecurityScheme]) -> Option<TokenStream> {
 
 fn emit_setter(scheme: &SecurityScheme) -> TokenStream {
     let name = ident(&scheme.name);
-    let setter = format_ident!("with_{}", scheme.name.trim_end_matches('_'));
+    let setter = ident(&scheme.setter);
     let doc = format!(" Sets the credential of {}", scheme_summary(scheme));
     quote! {
         #[doc = #doc]

@@ -1,7 +1,7 @@
 //! A test file that round-trips every example of the specs through its generated type.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::tokens::{ident, type_tokens};
 use crate::ir::Api;
@@ -11,22 +11,19 @@ pub fn emit_examples(apis: &[Api], crate_name: &str) -> TokenStream {
     let tests = apis.iter().flat_map(|api| {
         let module = ident(&api.module);
         let krate = krate.clone();
-        api.examples
-            .iter()
-            .enumerate()
-            .map(move |(index, example)| {
-                let name = format_ident!("{}_example_{}", api.module, index + 1);
-                let ty = type_tokens(&example.ty, &quote!(#krate::#module::types::));
-                let origin = &example.origin;
-                let input = example.value.to_string();
-                let expected = example.expected.to_string();
-                quote! {
-                    #[test]
-                    fn #name() {
-                        round_trip::<#ty>(#origin, #input, #expected);
-                    }
+        api.examples.iter().map(move |example| {
+            let name = ident(&example.test_name);
+            let ty = type_tokens(&example.ty, &quote!(#krate::#module::types::));
+            let origin = &example.origin;
+            let input = example.value.to_string();
+            let expected = example.expected.to_string();
+            quote! {
+                #[test]
+                fn #name() {
+                    round_trip::<#ty>(#origin, #input, #expected);
                 }
-            })
+            }
+        })
     });
     quote! {
         //! Every example in the specs decodes into its generated type and encodes back to the same

@@ -14,6 +14,14 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) -> Vec<String> {
         .enumerate()
         .map(|(i, t)| (t.name.clone(), i))
         .collect();
+    let pure_cycles = newtype_alias_cycles(types, &index);
+    box_recursive(types, &index);
+    pure_cycles
+}
+
+/// Turns aliases in a cycle into newtypes; returns the origins of those in a cycle that no
+/// list or map breaks.
+fn newtype_alias_cycles(types: &mut [TypeDef], index: &HashMap<String, usize>) -> Vec<String> {
     let alias_edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match &t.kind {
@@ -50,6 +58,11 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) -> Vec<String> {
         let i = types.iter().position(|t| &t.origin == origin).unwrap_or(0);
         !wrapped_components.contains(&alias_components[i])
     });
+    pure_cycles
+}
+
+/// Boxes each field and variant that holds a type of its owner's cycle inline.
+fn box_recursive(types: &mut [TypeDef], index: &HashMap<String, usize>) {
     let direct_edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| {
@@ -75,7 +88,6 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) -> Vec<String> {
             _ => {}
         }
     }
-    pure_cycles
 }
 
 fn in_cycle(node: usize, component: &[usize], edges: &[Vec<usize>]) -> bool {

@@ -5,12 +5,17 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::ir::{Example, TypeDef, TypeKind, TypeRef};
+use crate::naming;
 
-pub(super) fn finish(types: &[TypeDef], examples: Vec<Example>) -> Vec<Example> {
+/// Names each example's test and works out the JSON it should round-trip to, once the types
+/// are final.
+pub(super) fn finish(module: &str, types: &[TypeDef], examples: Vec<Example>) -> Vec<Example> {
     let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
     examples
         .into_iter()
-        .map(|mut example| {
+        .enumerate()
+        .map(|(index, mut example)| {
+            example.test_name = naming::example_test_name(module, index + 1);
             example.expected = project(&example.value, &example.ty, &by_name, 0);
             example
         })

@@ -11,20 +11,17 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use crate::diag::{self, Code, Severity, Sink};
+use crate::diag::{Code, Severity, Sink};
 use crate::ir::{Api, Example, SchemeKind, SecurityScheme, Server, TypeDef, TypeRef};
-use crate::load::Loaded;
+use crate::load::Sources;
 use crate::naming::{self, Namespace};
+use crate::normalize::{Normalized, RefTargets};
+use crate::pointer;
 
-/// Builds the IR of one API from its parsed document. `None` when errors were reported.
-pub fn resolve(
-    module: &str,
-    spec_files: Vec<String>,
-    loaded: &Loaded,
-    document: &OpenAPI,
-    sink: &mut Sink,
-) -> Option<Api> {
-    let mut resolver = Resolver::new(loaded, document, sink);
+/// Builds the IR of one API from its decoded document. `None` when errors were reported.
+pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option<Api> {
+    let document = &normalized.document;
+    let mut resolver = Resolver::new(normalized, sink);
     resolver.resolve_components();
     let servers = resolver.servers();
     let mut security_schemes = resolver.security_schemes();
@@ -36,7 +33,7 @@ pub fn resolve(
     let mut operations = operations;
     dealias_parameters(&mut operations, &types);
     for origin in cycles::box_cycles(&mut types) {
-        loaded.report(
+        normalized.sources.report(
             resolver.sink,
             Severity::Error,
             Code::CircularRef,
@@ -48,13 +45,13 @@ pub fn resolve(
     if resolver.sink.has_errors() {
         return None;
     }
-    let examples = examples::finish(&types, resolver.examples);
+    let examples = examples::finish(module, &types, resolver.examples);
     Some(Api {
         module: module.to_owned(),
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: docs(document.info.description.as_deref()),
-        spec_files,
+        spec_files: normalized.spec_files.clone(),
         servers,
         security_schemes,
         types,
@@ -88,6 +85,15 @@ fn dealias_parameters(operations: &mut [crate::ir::Operation], types: &[TypeDef]
     }
 }
 
+/// A namespace in which `names` are taken already.
+fn reserved(names: &[&str]) -> Namespace {
+    let mut namespace = Namespace::default();
+    for name in names {
+        namespace.claim(name);
+    }
+    namespace
+}
+
 /// Trimmed documentation text, `None` when there is none.
 fn docs(text: Option<&str>) -> Option<String> {
     text.map(str::trim)
@@ -96,8 +102,9 @@ fn docs(text: Option<&str>) -> Option<String> {
 }
 
 struct Resolver<'a> {
-    loaded: &'a Loaded,
+    sources: &'a Sources,
     document: &'a OpenAPI,
+    ref_targets: &'a RefTargets,
     sink: &'a mut Sink,
     type_names: Namespace,
     /// Type definitions in claim order; a slot is reserved before its fields are resolved so a
@@ -117,14 +124,17 @@ struct Resolver<'a> {
     pending_names: HashMap<String, String>,
     /// Schema pointers already reported, so one problem is reported once.
     reported: BTreeSet<String>,
+    /// Methods of the generated `Credentials`: `new` and a setter per credential slot.
+    credential_methods: Namespace,
     examples: Vec<Example>,
 }
 
 impl<'a> Resolver<'a> {
-    fn new(loaded: &'a Loaded, document: &'a OpenAPI, sink: &'a mut Sink) -> Self {
+    fn new(normalized: &'a Normalized, sink: &'a mut Sink) -> Self {
         Resolver {
-            loaded,
-            document,
+            sources: &normalized.sources,
+            document: &normalized.document,
+            ref_targets: &normalized.ref_targets,
             sink,
             type_names: Namespace::default(),
             types: Vec::new(),
@@ -134,6 +144,7 @@ impl<'a> Resolver<'a> {
             in_progress: Vec::new(),
             pending_names: HashMap::new(),
             reported: BTreeSet::new(),
+            credential_methods: reserved(&["new"]),
             examples: Vec::new(),
         }
     }
@@ -148,7 +159,7 @@ impl<'a> Resolver<'a> {
     ) {
         if severity == Severity::Warning || self.reported.insert(format!("{}{pointer}", code.id()))
         {
-            self.loaded.report(
+            self.sources.report(
                 self.sink,
                 severity,
                 code,
@@ -162,7 +173,7 @@ impl<'a> Resolver<'a> {
     /// Claims a type name; a clash is resolved by numbering and reported as a warning.
     fn claim_type_name(&mut self, wanted: &str, pointer: &str) -> String {
         if let Some(owner) = self.pending_names.get(wanted) {
-            if pointer == owner || pointer.starts_with(&format!("{owner}/")) {
+            if pointer::is_within(owner, pointer) {
                 self.pending_names.remove(wanted);
                 return wanted.to_owned();
             }
@@ -193,7 +204,7 @@ impl<'a> Resolver<'a> {
             return;
         };
         for (key, schema) in &components.schemas {
-            let pointer = diag::child("/components/schemas", key);
+            let pointer = pointer::child("/components/schemas", key);
             let wanted = match schema {
                 ReferenceOr::Item(schema) => {
                     name_override(&schema.schema_data.extensions).unwrap_or(key)
@@ -205,7 +216,7 @@ impl<'a> Resolver<'a> {
             self.component_names.insert(key.clone(), name);
         }
         for (key, schema) in &components.schemas {
-            let pointer = diag::child("/components/schemas", key);
+            let pointer = pointer::child("/components/schemas", key);
             let name = self.component_names[key].clone();
             self.resolve_component(schema, &pointer, &name);
         }
@@ -222,7 +233,7 @@ impl<'a> Resolver<'a> {
                 self.report(
                     Severity::Warning,
                     Code::Unsupported,
-                    &format!("/servers/{index}/url"),
+                    &pointer::child(&pointer::item("/servers", index), "url"),
                     format!(
                         "server URL `{}` is relative; it is left out of `Server`",
                         server.url
@@ -258,7 +269,7 @@ impl<'a> Resolver<'a> {
         let mut names = Namespace::default();
         let mut schemes = Vec::new();
         for (key, scheme) in &components.security_schemes {
-            let pointer = diag::child("/components/securitySchemes", key);
+            let pointer = pointer::child("/components/securitySchemes", key);
             let ReferenceOr::Item(scheme) = scheme else {
                 self.report(
                     Severity::Warning,
@@ -276,9 +287,11 @@ impl<'a> Resolver<'a> {
                 SchemeKind::ApiKey { param, .. } => naming::snake_name(param),
                 _ => naming::snake_name(key),
             };
+            let name = names.claim(&wanted).0;
             schemes.push(SecurityScheme {
                 key: key.clone(),
-                name: names.claim(&wanted).0,
+                setter: self.credential_methods.claim(&naming::setter_name(&name)).0,
+                name,
                 kind,
                 docs: docs(description),
             });
@@ -296,15 +309,9 @@ impl<'a> Resolver<'a> {
         );
     }
 
-    /// The JSON node at `pointer`, for `$ref`s the typed document cannot follow (see
-    /// [`crate::normalize::thin_to_ref_targets`]).
-    fn raw_node(&self, pointer: &str) -> Option<&'a Value> {
-        self.loaded.document.pointer(pointer)
-    }
-
     /// Looks up the schema a `$ref` points at. Reports dangling and external references.
     fn lookup(&mut self, reference: &str, at: &str) -> Option<(String, ReferenceOr<Schema>)> {
-        let Some(pointer) = fragment_pointer(reference) else {
+        let Some(pointer) = pointer::from_reference(reference) else {
             self.report(
                 Severity::Error,
                 Code::ExternalRef,
@@ -314,11 +321,7 @@ impl<'a> Resolver<'a> {
             );
             return None;
         };
-        let component = pointer
-            .strip_prefix("/components/schemas/")
-            .filter(|name| !name.contains('/'))
-            .map(diag::unescape_segment);
-        if let Some(name) = component {
+        if let Some(name) = pointer::component_key(&pointer, "schemas") {
             let schemas = self.document.components.as_ref().map(|c| &c.schemas);
             return match schemas.and_then(|s| s.get(&name)) {
                 Some(schema) => Some((pointer, schema.clone())),
@@ -328,10 +331,7 @@ impl<'a> Resolver<'a> {
                 }
             };
         }
-        let found = self.raw_node(&pointer);
-        let parsed =
-            found.map(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()));
-        match parsed {
+        match self.ref_targets.decode::<ReferenceOr<Schema>>(&pointer) {
             Some(Ok(schema)) => Some((pointer.to_owned(), schema)),
             Some(Err(err)) => {
                 self.report(
@@ -403,34 +403,6 @@ fn scheme_kind(scheme: &openapiv3::SecurityScheme) -> (SchemeKind, Option<&str>)
             description.as_deref(),
         ),
     }
-}
-
-/// The JSON pointer in a local `$ref` (`#/a/b`), percent-decoded as URI fragments are.
-pub(crate) fn fragment_pointer(reference: &str) -> Option<String> {
-    let fragment = reference.strip_prefix('#')?;
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| {
-                std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .flatten();
-        match hex {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// `x-speakeasy-name-override`, the vendor's preferred name for a schema.

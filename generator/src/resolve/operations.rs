@@ -11,13 +11,15 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::schema::constraints;
-use super::{docs, Resolver};
-use crate::diag::{self, Code, Severity};
+use super::{docs, reserved, Resolver};
+use crate::diag::{Code, Severity};
 use crate::ir::{
     Body, Constraints, Example, Operation, OperationNames, ParamLocation, Parameter, Response,
     ResponseHeader, SecurityScheme, Status, TypeRef,
 };
 use crate::naming::{self, Namespace};
+use crate::normalize::RefTarget;
+use crate::pointer;
 
 /// Where an operation stands in the document.
 struct Site<'s> {
@@ -47,13 +49,6 @@ struct OperationNamer {
 
 impl OperationNamer {
     fn new() -> Self {
-        let reserved = |names: &[&str]| {
-            let mut namespace = Namespace::default();
-            for name in names {
-                namespace.claim(name);
-            }
-            namespace
-        };
         OperationNamer {
             // Methods the generated client has besides the operations.
             methods: reserved(&["new", "builder"]),
@@ -91,7 +86,7 @@ impl Resolver<'_> {
         };
         let mut operations = Vec::new();
         for (path, item) in document.paths.iter() {
-            let item_pointer = diag::child("/paths", path);
+            let item_pointer = pointer::child("/paths", path);
             let Some(item) = self.path_item(item, &item_pointer) else {
                 continue;
             };
@@ -101,7 +96,7 @@ impl Resolver<'_> {
                     method,
                     item: &item,
                     item_pointer: &item_pointer,
-                    pointer: diag::child(&item_pointer, method),
+                    pointer: pointer::child(&item_pointer, method),
                 };
                 operations.extend(self.operation(&site, operation, &mut state, schemes));
             }
@@ -121,9 +116,8 @@ impl Resolver<'_> {
             ReferenceOr::Item(item) => return Some(Cow::Borrowed(item)),
             ReferenceOr::Reference { reference } => reference,
         };
-        let found = super::fragment_pointer(reference)
-            .and_then(|p| self.raw_node(&p))
-            .map(|v| serde_json::from_value::<PathItem>(v.clone()));
+        let found = pointer::from_reference(reference)
+            .and_then(|p| self.ref_targets.decode::<PathItem>(&p));
         match found {
             Some(Ok(item)) => Some(Cow::Owned(item)),
             _ => {
@@ -162,25 +156,21 @@ impl Resolver<'_> {
             return None;
         }
         assign_route_names(site.path, &mut parameters);
-        let body = operation
-            .request_body
-            .as_ref()
-            .and_then(|b| self.request_body(b, &format!("{pointer}/requestBody"), &type_prefix));
+        let body = operation.request_body.as_ref().and_then(|b| {
+            self.request_body(b, &pointer::child(pointer, "requestBody"), &type_prefix)
+        });
         let responses = self.responses(
             &operation.responses,
-            &format!("{pointer}/responses"),
+            &pointer::child(pointer, "responses"),
             &type_prefix,
         );
-        let requirements = operation
-            .security
-            .as_ref()
-            .or(self.document.security.as_ref());
-        let mut security = self.security(
-            requirements.map(Vec::as_slice).unwrap_or(&[]),
+        let mut security = self.operation_security(operation, schemes, pointer);
+        credential_parameters(
+            &mut parameters,
+            &mut security,
             schemes,
-            pointer,
+            &mut self.credential_methods,
         );
-        credential_parameters(&mut parameters, &mut security, schemes);
         let route = self.route(site.path, site.method, pointer, &mut state.routes);
         Some(Operation {
             route,
@@ -240,17 +230,18 @@ impl Resolver<'_> {
         operation: &SpecOperation,
         prefix: &str,
     ) -> Vec<Parameter> {
-        let path_level = site
-            .item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, format!("{}/parameters/{i}", site.item_pointer)));
-        let own = operation
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, format!("{}/parameters/{i}", site.pointer)));
+        let path_level = site.item.parameters.iter().enumerate().map(|(i, p)| {
+            (
+                p,
+                pointer::item(&pointer::child(site.item_pointer, "parameters"), i),
+            )
+        });
+        let own = operation.parameters.iter().enumerate().map(|(i, p)| {
+            (
+                p,
+                pointer::item(&pointer::child(&site.pointer, "parameters"), i),
+            )
+        });
         let mut names = Namespace::default();
         // Names the generated methods use for their own arguments.
         for reserved in [
@@ -309,6 +300,20 @@ impl Resolver<'_> {
         }
     }
 
+    /// The operation's own security requirements, or else the document's.
+    fn operation_security(
+        &mut self,
+        operation: &SpecOperation,
+        schemes: &[SecurityScheme],
+        at: &str,
+    ) -> Vec<Vec<String>> {
+        let requirements = operation
+            .security
+            .as_ref()
+            .or(self.document.security.as_ref());
+        self.security(requirements.map(Vec::as_slice).unwrap_or(&[]), schemes, at)
+    }
+
     fn parameter(
         &mut self,
         parameter: &ReferenceOr<SpecParameter>,
@@ -330,29 +335,9 @@ impl Resolver<'_> {
         };
         let data = parameter.parameter_data_ref();
         let hint = naming::nested(prefix, &naming::type_name(&data.name));
-        let (ty, rules, default) = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                let schema_at = format!("{at}/schema");
-                let ty = self.resolve_ref_or(schema, &schema_at, &hint);
-                let item = schema.as_item();
-                (
-                    ty,
-                    item.map(constraints).unwrap_or_default(),
-                    item.and_then(|s| s.schema_data.default.clone()),
-                )
-            }
-            ParameterSchemaOrContent::Content(content) => {
-                let (media_type, media) = content.iter().next()?;
-                let schema_at = format!("{at}/content/{}/schema", diag::escape_segment(media_type));
-                let ty = media
-                    .schema
-                    .as_ref()
-                    .map_or(TypeRef::Json, |s| self.resolve_ref_or(s, &schema_at, &hint));
-                (ty, Constraints::default(), None)
-            }
-        };
+        let (ty, rules, default) = self.parameter_type(&data.format, &at, &hint)?;
         if let Some(example) = &data.example {
-            self.push_example(format!("{at}/example"), ty.clone(), example);
+            self.push_example(pointer::child(&at, "example"), ty.clone(), example);
         }
         let explode = data.explode.unwrap_or(matches!(
             location,
@@ -372,6 +357,51 @@ impl Resolver<'_> {
         })
     }
 
+    /// A parameter's type, its rules and its default, from its schema or its content's.
+    fn parameter_type(
+        &mut self,
+        format: &ParameterSchemaOrContent,
+        at: &str,
+        hint: &str,
+    ) -> Option<(TypeRef, Constraints, Option<Value>)> {
+        Some(match format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let schema_at = pointer::child(at, "schema");
+                let ty = self.resolve_ref_or(schema, &schema_at, hint);
+                let item = schema.as_item();
+                (
+                    ty,
+                    item.map(constraints).unwrap_or_default(),
+                    item.and_then(|s| s.schema_data.default.clone()),
+                )
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                let (media_type, media) = content.iter().next()?;
+                let schema_at = format!(
+                    "{at}/content/{}/schema",
+                    pointer::escape_segment(media_type)
+                );
+                let ty = media
+                    .schema
+                    .as_ref()
+                    .map_or(TypeRef::Json, |s| self.resolve_ref_or(s, &schema_at, hint));
+                (ty, Constraints::default(), None)
+            }
+        })
+    }
+
+    /// What `pointer` holds: a component of the typed document when it names one, else a node
+    /// `$ref`s reach elsewhere.
+    fn component_at<T: Component>(&self, pointer: &str, kind: &str) -> Option<RefTarget<T>> {
+        match typed_component::<T>(self.document, pointer, kind) {
+            Some(ReferenceOr::Item(item)) => Some(RefTarget::Item(Ok(item.clone()))),
+            Some(ReferenceOr::Reference { reference }) => {
+                Some(RefTarget::Reference(reference.clone()))
+            }
+            None => self.ref_targets.follow(pointer),
+        }
+    }
+
     /// Follows a `$ref` to `#/components/<kind>/<name>`; returns the item and its pointer.
     fn component<T: Component>(
         &mut self,
@@ -380,7 +410,7 @@ impl Resolver<'_> {
         kind: &str,
     ) -> Option<(T, String)> {
         // Usually `#/components/<kind>/<name>`, but any local place holding one will do.
-        let pointer = super::fragment_pointer(reference).filter(|p| p.starts_with('/'));
+        let pointer = pointer::from_reference(reference).filter(|p| p.starts_with('/'));
         let Some(pointer) = pointer.as_deref() else {
             let code = if reference.starts_with('#') {
                 Code::DanglingRef
@@ -396,32 +426,22 @@ impl Resolver<'_> {
             );
             return None;
         };
-        let next = match typed_component::<T>(self.document, pointer, kind) {
-            Some(ReferenceOr::Item(item)) => return Some((item.clone(), pointer.to_owned())),
-            Some(ReferenceOr::Reference { reference }) => reference.clone(),
-            // Somewhere other than `#/components/<kind>/<name>`: read it as JSON.
+        let next = match self.component_at::<T>(pointer, kind) {
+            Some(RefTarget::Reference(next)) => next,
+            Some(RefTarget::Item(Ok(item))) => return Some((item, pointer.to_owned())),
+            Some(RefTarget::Item(Err(err))) => {
+                self.report(
+                    Severity::Error,
+                    Code::InvalidDocument,
+                    pointer,
+                    format!("not a valid {kind} entry: {err}"),
+                    None,
+                );
+                return None;
+            }
             None => {
-                let Some(value) = self.raw_node(pointer) else {
-                    self.report_dangling(reference, at);
-                    return None;
-                };
-                if let Some(next) = value.get("$ref") {
-                    next.as_str().unwrap_or_default().to_owned()
-                } else {
-                    return match serde_json::from_value::<T>(value.clone()) {
-                        Ok(item) => Some((item, pointer.to_owned())),
-                        Err(err) => {
-                            self.report(
-                                Severity::Error,
-                                Code::InvalidDocument,
-                                pointer,
-                                format!("not a valid {kind} entry: {err}"),
-                                None,
-                            );
-                            None
-                        }
-                    };
-                }
+                self.report_dangling(reference, at);
+                return None;
             }
         };
         if self.in_progress.iter().any(|p| p == pointer) {
@@ -489,7 +509,7 @@ impl Resolver<'_> {
         variants.claim("Undocumented");
         let mut out = Vec::new();
         for (status, key, response) in listed.chain(default) {
-            let response_at = diag::child(at, &key);
+            let response_at = pointer::child(at, &key);
             let (response, response_at) = match response {
                 ReferenceOr::Item(r) => (r.clone(), response_at),
                 ReferenceOr::Reference { reference } => {
@@ -548,7 +568,7 @@ impl Resolver<'_> {
         let mut names = Namespace::default();
         let mut out = Vec::new();
         for (wire, header) in headers {
-            let header_at = diag::child(&format!("{at}/headers"), wire);
+            let header_at = pointer::child(&pointer::child(at, "headers"), wire);
             let (header, header_at) = match header {
                 ReferenceOr::Item(h) => (h.clone(), header_at),
                 ReferenceOr::Reference { reference } => {
@@ -561,7 +581,7 @@ impl Resolver<'_> {
             let hint = naming::nested(prefix, &naming::type_name(wire));
             let ty = match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    self.resolve_ref_or(schema, &format!("{header_at}/schema"), &hint)
+                    self.resolve_ref_or(schema, &pointer::child(&header_at, "schema"), &hint)
                 }
                 ParameterSchemaOrContent::Content(_) => TypeRef::String,
             };
@@ -586,7 +606,7 @@ impl Resolver<'_> {
             .iter()
             .find(|(ct, _)| is_json(ct))
             .or_else(|| content.iter().next())?;
-        let media_at = diag::child(&format!("{at}/content"), chosen.0);
+        let media_at = pointer::child(&pointer::child(at, "content"), chosen.0);
         Some((chosen.0.clone(), chosen.1.clone(), media_at))
     }
 
@@ -602,16 +622,19 @@ impl Resolver<'_> {
             return None;
         }
         let ty = media.schema.as_ref().map_or(TypeRef::Json, |s| {
-            self.resolve_ref_or(s, &format!("{at}/schema"), hint)
+            self.resolve_ref_or(s, &pointer::child(at, "schema"), hint)
         });
         if let Some(example) = &media.example {
-            self.push_example(format!("{at}/example"), ty.clone(), example);
+            self.push_example(pointer::child(at, "example"), ty.clone(), example);
         }
         for (name, example) in &media.examples {
             if let ReferenceOr::Item(example) = example {
                 if let Some(value) = &example.value {
                     self.push_example(
-                        format!("{}/value", diag::child(&format!("{at}/examples"), name)),
+                        pointer::child(
+                            &pointer::child(&pointer::child(at, "examples"), name),
+                            "value",
+                        ),
                         ty.clone(),
                         value,
                     );
@@ -622,9 +645,11 @@ impl Resolver<'_> {
     }
 
     pub(super) fn push_example(&mut self, pointer: String, ty: TypeRef, value: &Value) {
-        let file = crate::display_path(&self.loaded.source_of(&pointer).path);
+        let file = crate::display_path(&self.sources.source_of(&pointer).path);
         self.examples.push(Example {
             origin: format!("{file}#{pointer}"),
+            // Named once the examples are all known, in `examples::finish`.
+            test_name: String::new(),
             ty,
             value: value.clone(),
             expected: Value::Null,
@@ -647,7 +672,7 @@ impl Resolver<'_> {
                     self.report(
                         Severity::Error,
                         Code::DanglingRef,
-                        &format!("{at}/security"),
+                        &pointer::child(at, "security"),
                         format!("security requirement names `{key}`, which is not in components/securitySchemes"),
                         Some("declare the scheme or correct its name"),
                     );
@@ -773,6 +798,7 @@ fn credential_parameters(
     parameters: &mut Vec<Parameter>,
     security: &mut Vec<Vec<String>>,
     schemes: &mut Vec<SecurityScheme>,
+    credential_methods: &mut Namespace,
 ) {
     let Some(index) = parameters.iter().position(|p| {
         p.location == ParamLocation::Header && p.wire.eq_ignore_ascii_case("authorization")
@@ -804,6 +830,7 @@ fn credential_parameters(
         }
         schemes.push(SecurityScheme {
             key: key.clone(),
+            setter: credential_methods.claim(&naming::setter_name(&name)).0,
             name,
             kind: crate::ir::SchemeKind::Bearer { format: None },
             docs: parameter.docs.clone(),
@@ -881,11 +908,7 @@ fn typed_component<'d, T: Component>(
     pointer: &str,
     kind: &str,
 ) -> Option<&'d ReferenceOr<T>> {
-    let (found_kind, name) = pointer.strip_prefix("/components/")?.split_once('/')?;
-    if found_kind != kind || name.contains('/') {
-        return None;
-    }
-    let name = crate::diag::unescape_segment(name);
+    let name = pointer::component_key(pointer, kind)?;
     T::entries(document.components.as_ref()?).get(&name)
 }
 

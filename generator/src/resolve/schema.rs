@@ -9,12 +9,13 @@ use serde_json::Value;
 use std::hash::Hasher as _;
 
 use super::{docs, name_override, Resolver};
-use crate::diag::{self, Code, Severity};
+use crate::diag::{Code, Severity};
 use crate::ir::{
     Bound, Constraints, EnumVariant, Field, OpenEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
     UnionVariant,
 };
 use crate::naming::{self, Namespace};
+use crate::pointer;
 
 /// An object's parts, gathered from the schema itself or from every part of an `allOf`.
 #[derive(Default)]
@@ -79,7 +80,7 @@ impl Resolver<'_> {
         };
         let mut current = pointer.to_owned();
         for _ in 0..=schemas.len() {
-            let key = diag::unescape_segment(current.trim_start_matches("/components/schemas/"));
+            let key = pointer::unescape_segment(current.trim_start_matches("/components/schemas/"));
             let Some(ReferenceOr::Reference { reference }) = schemas.get(&key) else {
                 return false;
             };
@@ -113,7 +114,7 @@ impl Resolver<'_> {
     ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => {
-                self.resolve_ref(reference, &diag::child(pointer, "$ref"))
+                self.resolve_ref(reference, &pointer::child(pointer, "$ref"))
             }
             ReferenceOr::Item(schema) => self.resolve_inline(schema.as_schema(), pointer, hint),
         }
@@ -122,11 +123,10 @@ impl Resolver<'_> {
     /// The type a `$ref` stands for. Component schemas have names already; other targets are
     /// resolved where they stand.
     pub(super) fn resolve_ref(&mut self, reference: &str, at: &str) -> TypeRef {
-        if let Some(key) = reference
-            .strip_prefix("#/components/schemas/")
-            .filter(|k| !k.contains('/'))
-        {
-            let key = diag::unescape_segment(key);
+        let component = reference
+            .strip_prefix('#')
+            .and_then(|at| pointer::component_key(at, "schemas"));
+        if let Some(key) = component {
             if let Some(name) = self.component_names.get(&key) {
                 let named = TypeRef::Named(name.clone());
                 return if self.component_is_nullable(&key) {
@@ -192,7 +192,7 @@ impl Resolver<'_> {
 
     fn record_example(&mut self, schema: &Schema, pointer: &str, ty: TypeRef) {
         if let Some(value) = &schema.schema_data.example {
-            self.push_example(diag::child(pointer, "example"), ty, value);
+            self.push_example(pointer::child(pointer, "example"), ty, value);
         }
     }
 
@@ -224,12 +224,20 @@ impl Resolver<'_> {
                 );
                 self.object(parts, pointer, name)
             }
-            SchemaKind::OneOf { one_of } => {
-                self.union(one_of, data, &diag::child(pointer, "oneOf"), pointer, name)
-            }
-            SchemaKind::AnyOf { any_of } => {
-                self.union(any_of, data, &diag::child(pointer, "anyOf"), pointer, name)
-            }
+            SchemaKind::OneOf { one_of } => self.union(
+                one_of,
+                data,
+                &pointer::child(pointer, "oneOf"),
+                pointer,
+                name,
+            ),
+            SchemaKind::AnyOf { any_of } => self.union(
+                any_of,
+                data,
+                &pointer::child(pointer, "anyOf"),
+                pointer,
+                name,
+            ),
             SchemaKind::AllOf { all_of } => {
                 self.all_of(all_of, ObjectParts::default(), data, pointer, name)
             }
@@ -270,7 +278,7 @@ impl Resolver<'_> {
             return self.union(
                 &any.one_of,
                 data,
-                &diag::child(pointer, "oneOf"),
+                &pointer::child(pointer, "oneOf"),
                 pointer,
                 name,
             );
@@ -280,7 +288,7 @@ impl Resolver<'_> {
             return self.union(
                 &any.any_of,
                 data,
-                &diag::child(pointer, "anyOf"),
+                &pointer::child(pointer, "anyOf"),
                 pointer,
                 name,
             );
@@ -324,7 +332,7 @@ impl Resolver<'_> {
         let item = match items {
             Some(items) => self.resolve_ref_or(
                 items,
-                &diag::child(pointer, "items"),
+                &pointer::child(pointer, "items"),
                 &naming::nested(name, "Item"),
             ),
             None => TypeRef::Json,
@@ -345,17 +353,21 @@ impl Resolver<'_> {
             docs: docs(data.description.as_deref()),
             ..ObjectParts::default()
         };
-        let properties_pointer = diag::child(pointer, "properties");
+        let properties_pointer = pointer::child(pointer, "properties");
         for (wire, schema) in properties {
             let hint = naming::nested(name, &naming::type_name(wire));
             parts.properties.insert(
                 wire.clone(),
-                (schema.clone(), diag::child(&properties_pointer, wire), hint),
+                (
+                    schema.clone(),
+                    pointer::child(&properties_pointer, wire),
+                    hint,
+                ),
             );
         }
         parts.required = required.to_vec();
         parts.additional =
-            additional.map(|a| (a.clone(), diag::child(pointer, "additionalProperties")));
+            additional.map(|a| (a.clone(), pointer::child(pointer, "additionalProperties")));
         parts
     }
 
@@ -453,12 +465,12 @@ impl Resolver<'_> {
         if let ([ReferenceOr::Reference { reference }], true) =
             (real.as_slice(), parts.properties.is_empty())
         {
-            return self.resolve_ref(reference, &diag::child(pointer, "allOf"));
+            return self.resolve_ref(reference, &pointer::child(pointer, "allOf"));
         }
         let mut others = Vec::new();
         self.gather_all_of(
             all_of,
-            &diag::child(pointer, "allOf"),
+            &pointer::child(pointer, "allOf"),
             name,
             &mut parts,
             &mut others,
@@ -489,7 +501,7 @@ impl Resolver<'_> {
         others: &mut Vec<(ReferenceOr<Schema>, String)>,
     ) {
         for (index, part) in all_of.iter().enumerate() {
-            let at = diag::child(pointer, &index.to_string());
+            let at = pointer::child(pointer, &index.to_string());
             let (schema, at, owner) = match part {
                 ReferenceOr::Item(schema) => (schema.clone(), at, name.to_owned()),
                 ReferenceOr::Reference { reference } => {
@@ -572,7 +584,7 @@ impl Resolver<'_> {
         // Properties declared in a nested allOf are pushed in order.
         let own = self.own_parts(properties, required, additional, data, at, owner);
         if !nested.is_empty() {
-            self.gather_all_of(nested, &diag::child(at, "allOf"), owner, parts, others);
+            self.gather_all_of(nested, &pointer::child(at, "allOf"), owner, parts, others);
         }
         for (wire, entry) in own.properties {
             parts.properties.insert(wire, entry);
@@ -663,7 +675,7 @@ impl Resolver<'_> {
                 self.report(
                     Severity::Warning,
                     Code::NameCollision,
-                    &diag::child(&diag::child(pointer, "enum"), &index.to_string()),
+                    &pointer::child(&pointer::child(pointer, "enum"), &index.to_string()),
                     format!("enum value `{wire}` maps to the variant name `{wanted}`, already taken; it is named `{variant}`"),
                     Some("name the variants with `x-enum-varnames`"),
                 );
@@ -693,7 +705,7 @@ impl Resolver<'_> {
             return TypeRef::Json;
         }
         if let [only] = distinct.as_slice() {
-            let at = diag::child(list_pointer, &only.to_string());
+            let at = pointer::child(list_pointer, &only.to_string());
             let ty = self.resolve_ref_or(&alternatives[*only], &at, name);
             self.document_if_undocumented(&ty, data);
             return ty;
@@ -702,21 +714,7 @@ impl Resolver<'_> {
         let type_name = self.claim_type_name(name, pointer);
         self.resolved
             .insert(pointer.to_owned(), TypeRef::Named(type_name.clone()));
-        let mut names = Namespace::default();
-        let mut variants = Vec::new();
-        for (position, &index) in distinct.iter().enumerate() {
-            let alternative = &alternatives[index];
-            let wanted = self.variant_label(alternative, alternatives, position);
-            let variant = names.claim(&wanted).0;
-            let at = diag::child(list_pointer, &index.to_string());
-            let ty = self.resolve_ref_or(alternative, &at, &naming::nested(&type_name, &variant));
-            variants.push(UnionVariant {
-                name: variant,
-                ty,
-                tag_values: Vec::new(),
-                boxed: false,
-            });
-        }
+        let mut variants = self.union_variants(alternatives, &distinct, list_pointer, &type_name);
         let tag = data.discriminator.as_ref().and_then(|discriminator| {
             self.union_tag(
                 discriminator,
@@ -727,15 +725,7 @@ impl Resolver<'_> {
             )
         });
         if tag.is_none() {
-            variants.iter_mut().for_each(|v| v.tag_values.clear());
-            // Untagged decoding tries variants in order, and serde lets a struct decode from a
-            // JSON array: lists and scalars go first, catch-alls last.
-            variants.sort_by_key(|v| match &v.ty {
-                TypeRef::List(_) => 0,
-                TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Nullable(_) => 2,
-                TypeRef::Json => 3,
-                _ => 1,
-            });
+            order_untagged(&mut variants);
         }
         self.types[slot] = Some(TypeDef {
             name: type_name.clone(),
@@ -744,6 +734,32 @@ impl Resolver<'_> {
             kind: TypeKind::Union(Union { variants, tag }),
         });
         TypeRef::Named(type_name)
+    }
+
+    /// One variant per distinct alternative, named in the union's own namespace.
+    fn union_variants(
+        &mut self,
+        alternatives: &[ReferenceOr<Schema>],
+        distinct: &[usize],
+        list_pointer: &str,
+        type_name: &str,
+    ) -> Vec<UnionVariant> {
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        for (position, &index) in distinct.iter().enumerate() {
+            let alternative = &alternatives[index];
+            let wanted = self.variant_label(alternative, alternatives, position);
+            let variant = names.claim(&wanted).0;
+            let at = pointer::child(list_pointer, &index.to_string());
+            let ty = self.resolve_ref_or(alternative, &at, &naming::nested(type_name, &variant));
+            variants.push(UnionVariant {
+                name: variant,
+                ty,
+                tag_values: Vec::new(),
+                boxed: false,
+            });
+        }
+        variants
     }
 
     /// Gives each variant (of the alternatives at `distinct`) its discriminator values. The
@@ -771,7 +787,7 @@ impl Resolver<'_> {
         self.report(
             Severity::Warning,
             Code::Unsupported,
-            &diag::child(pointer, "discriminator"),
+            &pointer::child(pointer, "discriminator"),
             "the discriminator does not name a value for every alternative; the union is decoded by shape".into(),
             Some("list every alternative in `discriminator.mapping`"),
         );
@@ -797,8 +813,7 @@ impl Resolver<'_> {
     ) -> String {
         let schema = match alternative {
             ReferenceOr::Reference { reference } => {
-                let key = reference.rsplit('/').next().unwrap_or(reference);
-                let key = diag::unescape_segment(key);
+                let key = pointer::last_segment(reference);
                 return self
                     .component_names
                     .get(&key)
@@ -1025,6 +1040,18 @@ fn strip_documentation(value: &mut Value) {
     }
 }
 
+/// Untagged decoding tries variants in order, and serde lets a struct decode from a JSON array:
+/// lists and scalars go first, catch-alls last.
+fn order_untagged(variants: &mut [UnionVariant]) {
+    variants.iter_mut().for_each(|v| v.tag_values.clear());
+    variants.sort_by_key(|v| match &v.ty {
+        TypeRef::List(_) => 0,
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Nullable(_) => 2,
+        TypeRef::Json => 3,
+        _ => 1,
+    });
+}
+
 fn tag_values(
     discriminator: &openapiv3::Discriminator,
     alternative: &ReferenceOr<Schema>,
@@ -1041,11 +1068,7 @@ fn tag_values(
     if !mapped.is_empty() {
         return mapped;
     }
-    reference
-        .rsplit('/')
-        .next()
-        .map(|key| vec![diag::unescape_segment(key)])
-        .unwrap_or_default()
+    vec![pointer::last_segment(reference)]
 }
 
 fn string_list(value: Option<&Value>) -> Vec<String> {

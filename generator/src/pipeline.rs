@@ -1,0 +1,134 @@
+//! The driver: each API goes through load -> normalize -> resolve, each stage taking exactly
+//! what the one before made; then every API's IR is rendered into one crate (emit and format,
+//! in `output`) for the caller to write or check.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diag::{self, Diagnostic, Sink};
+use crate::output::Tree;
+use crate::render::{self, CrateOptions};
+use crate::{ir, load, normalize, resolve};
+
+/// One API to generate: its module name and the spec files (fragments) that make it.
+#[derive(Debug, Clone)]
+pub struct ApiInput {
+    pub module: String,
+    pub specs: Vec<PathBuf>,
+}
+
+/// The outcome of building the IR of one API: the model, or every problem found.
+#[derive(Debug)]
+pub struct Built {
+    pub api: Option<ir::Api>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How long each stage took (zero for stages that did not run).
+    pub times: StageTimes,
+}
+
+/// Wall time of the stages that build the IR.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Reading, parsing, merging fragments and bundling external `$ref`s.
+    pub load: Duration,
+    pub normalize: Duration,
+    pub resolve: Duration,
+}
+
+/// Why a run failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the specs; every one of them, in order.
+    Specs(Vec<Diagnostic>),
+    Internal(String),
+}
+
+/// Builds every API and renders the crate. Warnings are returned with the tree; errors in any
+/// spec stop the run before rendering.
+pub fn render(
+    inputs: &[ApiInput],
+    base: &Path,
+    options: &CrateOptions,
+) -> Result<(Tree, Vec<Diagnostic>), Failure> {
+    let mut apis = Vec::new();
+    let mut diagnostics = Vec::new();
+    for input in inputs {
+        let built = build_api(input, base);
+        diagnostics.extend(built.diagnostics);
+        apis.extend(built.api);
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Specs(diagnostics));
+    }
+    let tree = render::render_crate(&apis, options).map_err(Failure::Internal)?;
+    Ok((tree, diagnostics))
+}
+
+/// Stack for the stages: resolving follows `$ref` chains and nesting recursively, and real
+/// specs nest deeply.
+const STAGE_STACK: usize = 512 << 20;
+
+/// Runs load, normalize and resolve for one API, on a thread with a deep stack. Paths are shown
+/// relative to `base`.
+pub fn build_api(input: &ApiInput, base: &Path) -> Built {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(STAGE_STACK)
+            .spawn_scoped(scope, || run_stages(input, base));
+        match worker.map(|handle| handle.join()) {
+            Ok(Ok(built)) => built,
+            // Without a thread, or if it died: run here, or report the failure as such.
+            Err(_) => run_stages(input, base),
+            Ok(Err(_)) => Built {
+                api: None,
+                diagnostics: vec![crashed(input, base)],
+                times: StageTimes::default(),
+            },
+        }
+    })
+}
+
+/// Each stage runs only on what the previous one produced, and only if it reported no error.
+fn run_stages(input: &ApiInput, base: &Path) -> Built {
+    let mut sink = Sink::default();
+    let mut times = StageTimes::default();
+    let loaded = timed(&mut times.load, || {
+        load::load(&input.specs, base, &mut sink)
+    });
+    let normalized = loaded.and_then(|loaded| {
+        timed(&mut times.normalize, || {
+            normalize::normalize(loaded, &mut sink)
+        })
+    });
+    let api = normalized.and_then(|normalized| {
+        timed(&mut times.resolve, || {
+            resolve::resolve(&input.module, &normalized, &mut sink)
+        })
+    });
+    Built {
+        api,
+        diagnostics: sink.into_diagnostics(),
+        times,
+    }
+}
+
+fn timed<T>(time: &mut Duration, stage: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let output = stage();
+    *time = started.elapsed();
+    output
+}
+
+/// The diagnostic for a stage that panicked.
+fn crashed(input: &ApiInput, base: &Path) -> Diagnostic {
+    Diagnostic {
+        severity: diag::Severity::Error,
+        code: diag::Code::Internal,
+        message: "the generator failed on this spec (a bug; please report it with the spec)".into(),
+        location: input
+            .specs
+            .first()
+            .map(|s| diag::file_only(&load::relative(s, base))),
+        hint: None,
+    }
+}
