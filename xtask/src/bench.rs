@@ -560,13 +560,15 @@ fn compile_cost(root: &Path, spec: &Path) -> Result<Value, String> {
 }
 
 fn cargo_check(manifest: &Path, target: &Path, features: &str) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["check", "--quiet", "--lib", features, "--manifest-path"])
-        .arg(manifest)
-        .env("CARGO_TARGET_DIR", target)
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let dir = manifest.parent().unwrap_or(manifest);
+    let output = crate::cargo::cargo(
+        dir,
+        &["check", "--quiet", "--lib", features, "--manifest-path"],
+    )
+    .arg(manifest)
+    .env("CARGO_TARGET_DIR", target)
+    .output()
+    .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {
         Ok(())
     } else {
@@ -594,10 +596,9 @@ fn compile_table(cost: &Value) -> String {
 
 /// Runs the client and server overhead benchmarks and reads back what they wrote.
 fn runtime_overhead(root: &Path) -> Result<Value, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args([
+    let status = crate::cargo::cargo(
+        root,
+        &[
             "bench",
             "--package",
             "codegen-tests",
@@ -605,9 +606,10 @@ fn runtime_overhead(root: &Path) -> Result<Value, String> {
             "client_overhead",
             "--bench",
             "server_overhead",
-        ])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        ],
+    )
+    .status()
+    .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
         return Err("cargo bench failed".into());
     }

@@ -50,19 +50,19 @@ pub fn run(root: &Path) -> ExitCode {
 
 fn conformance(root: &Path) -> Result<bool, String> {
     let st = install_schemathesis(root)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(&cargo)
-        .current_dir(root)
-        .args([
+    let built = crate::cargo::cargo(
+        root,
+        &[
             "build",
             "--quiet",
             "--package",
             "codegen-tests",
             "--bin",
             "reference-server",
-        ])
-        .status()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
+        ],
+    )
+    .status()
+    .map_err(|err| format!("cannot run cargo: {err}"))?;
     if !built.success() {
         return Err("the reference server does not build".into());
     }

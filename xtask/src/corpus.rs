@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -235,21 +235,22 @@ fn compile_in_crates(
 /// error or warning of each module. A
 /// failure cargo does not attribute to a module is charged to every module of the crate.
 fn check(root: &Path, dir: &Path, modules: &[&str]) -> BTreeMap<String, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut failing = BTreeMap::new();
-    let child = Command::new(cargo)
-        .args([
+    let child = crate::cargo::cargo(
+        dir,
+        &[
             "check",
             "--all-features",
             "--all-targets",
             "--message-format=json",
             "--manifest-path",
-        ])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/corpus-target"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
+        ],
+    )
+    .arg(dir.join("Cargo.toml"))
+    .env("CARGO_TARGET_DIR", root.join("target/corpus-target"))
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn();
     let charge_all = |failing: &mut BTreeMap<String, String>, why: String| {
         for module in modules {
             failing

@@ -4,12 +4,13 @@
 //! other commands are the generator's own (`generate`, `import`).
 
 mod bench;
+mod cargo;
 mod conformance;
 mod corpus;
 mod heap;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 // Counts heap use, so `bench` can report peak memory per stage.
 #[global_allocator]
@@ -30,10 +31,9 @@ fn main() -> ExitCode {
 /// Runs `xtask COMMAND ARGS` again from an optimized build: timings are only worth
 /// reporting from one.
 fn rerun_in_release(root: &Path, command: &str, args: &[String]) -> ExitCode {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args([
+    let status = cargo::cargo(
+        root,
+        &[
             "run",
             "--quiet",
             "--release",
@@ -41,9 +41,10 @@ fn rerun_in_release(root: &Path, command: &str, args: &[String]) -> ExitCode {
             "xtask",
             "--",
             command,
-        ])
-        .args(args)
-        .status();
+        ],
+    )
+    .args(args)
+    .status();
     match status {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         _ => ExitCode::FAILURE,
