@@ -251,7 +251,9 @@ fn stage_ms(row: &Value, stage: &str) -> f64 {
 
 fn measure_in_child(root: &Path, spec: &BenchSpec, count_heap: bool) -> Result<Value, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
-    let output = Command::new(exe)
+    let mut command = Command::new(exe);
+    crate::workspace::pass_on(&mut command, root);
+    let output = command
         .current_dir(root)
         .arg("bench-spec")
         .args(count_heap.then_some("--heap"))

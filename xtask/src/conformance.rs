@@ -66,8 +66,8 @@ fn conformance(root: &Path) -> Result<bool, String> {
     if !built.success() {
         return Err("the reference server does not build".into());
     }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    // A relative target directory is relative to the workspace, where cargo ran.
+    let target = root.join(std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into()));
     let mut child = Command::new(target.join("debug/reference-server"))
         .stdout(Stdio::piped())
         .spawn()
