@@ -528,12 +528,7 @@ fn compile_cost(root: &Path, spec: &Path) -> Result<Value, String> {
     let bench_spec = corpus_spec(spec);
     let measured = measure_in_child(root, &bench_spec, false)?;
     let dir = root.join("target/bench/out").join(&bench_spec.input.module);
-    let manifest = dir.join("Cargo.toml");
-    let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
-    // The crate sits below this workspace but is not part of it.
-    text.push_str("\n[workspace]\n");
-    std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
-    let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
+    crate::standalone::detach(&dir, root)?;
     let target = root.join("target/bench/check-target");
     let mut result = json!({
         "spec": bench_spec.label,
@@ -548,40 +543,28 @@ fn compile_cost(root: &Path, spec: &Path) -> Result<Value, String> {
             "cargo check {features} ({}): building dependencies",
             bench_spec.label
         );
-        cargo_check(&manifest, &target, features)?;
+        cargo_check(&dir, &target, features)?;
         // Touch the crate so the timed run recompiles it, and only it.
         let lib = dir.join("src/lib.rs");
         let source = std::fs::read(&lib).map_err(|e| e.to_string())?;
         std::fs::write(&lib, source).map_err(|e| e.to_string())?;
         eprintln!("cargo check {features} ({}): timed", bench_spec.label);
         let started = Instant::now();
-        cargo_check(&manifest, &target, features)?;
+        cargo_check(&dir, &target, features)?;
         result[name] = json!(started.elapsed().as_secs_f64());
     }
     Ok(result)
 }
 
-fn cargo_check(manifest: &Path, target: &Path, features: &str) -> Result<(), String> {
-    let dir = manifest.parent().unwrap_or(manifest);
-    let output = crate::cargo::cargo(
-        dir,
-        &["check", "--quiet", "--lib", features, "--manifest-path"],
-    )
-    .arg(manifest)
-    .env("CARGO_TARGET_DIR", target)
-    .output()
-    .map_err(|e| format!("cannot run cargo: {e}"))?;
+fn cargo_check(dir: &Path, target: &Path, features: &str) -> Result<(), String> {
+    let output = crate::standalone::check(dir, target, &["--quiet", "--lib", features])
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {
         Ok(())
     } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        Err(format!(
-            "cargo check {features} failed: {}",
-            stderr
-                .lines()
-                .find(|l| l.starts_with("error"))
-                .unwrap_or("")
-        ))
+        let error = crate::standalone::first_error(&output.stderr).unwrap_or_default();
+        Err(format!("cargo check {features} failed: {error}"))
     }
 }
 

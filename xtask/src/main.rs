@@ -8,6 +8,7 @@ mod cargo;
 mod conformance;
 mod corpus;
 mod heap;
+mod standalone;
 mod workspace;
 
 use std::path::Path;
