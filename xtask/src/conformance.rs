@@ -14,6 +14,8 @@ const MAX_EXAMPLES: &str = "100";
 /// objects, which no body can match exactly once, so every 400 "violates" it.
 const BASELINE: &str = "tests/conformance-baseline.json";
 const SEED: &str = "20261122";
+/// The APIs the reference server serves: it prints a line for each, then serves.
+const SERVED_APIS: usize = 4;
 
 /// The credentials the reference server accepts, as schemathesis headers, per API.
 fn credentials(api: &str) -> &'static [&'static str] {
@@ -50,6 +52,29 @@ pub fn run(root: &Path) -> ExitCode {
 
 fn conformance(root: &Path) -> Result<bool, String> {
     let st = install_schemathesis(root)?;
+    let (_server, urls) = start_reference_server(root)?;
+    let manifest =
+        generator::manifest::Manifest::read(&root.join("specs")).map_err(|d| d.to_string())?;
+    let reports = root.join("target/conformance");
+    std::fs::create_dir_all(&reports).map_err(|err| err.to_string())?;
+    let mut rows = Vec::new();
+    for (api, files) in &manifest.apis {
+        let url = urls
+            .iter()
+            .find(|(name, _)| name == api)
+            .map(|(_, url)| url)
+            .ok_or_else(|| format!("no server for {api}"))?;
+        for file in files {
+            let report = reports.join(format!("{}.json", file.replace(['/', '.'], "_")));
+            let summary = check_spec(root, &st, api, file, url, &report)?;
+            rows.push((file.clone(), summary));
+        }
+    }
+    Ok(print_summary(&rows))
+}
+
+/// The reference server, started, with the base URL it serves each API on.
+fn start_reference_server(root: &Path) -> Result<(Server, Vec<(String, String)>), String> {
     let built = crate::cargo::cargo(
         root,
         &[
@@ -76,77 +101,79 @@ fn conformance(root: &Path) -> Result<bool, String> {
         .stdout
         .take()
         .ok_or("no stdout from the reference server")?;
-    let _server = Server(child);
+    let server = Server(child);
     let mut urls = Vec::new();
-    for line in BufReader::new(stdout).lines().take(4) {
+    for line in BufReader::new(stdout).lines().take(SERVED_APIS) {
         let line = line.map_err(|err| err.to_string())?;
         let (api, url) = line
             .split_once(' ')
             .ok_or_else(|| format!("unexpected line {line:?}"))?;
         urls.push((api.to_owned(), url.to_owned()));
     }
-    let manifest =
-        generator::manifest::Manifest::read(&root.join("specs")).map_err(|d| d.to_string())?;
-    let reports = root.join("target/conformance");
-    std::fs::create_dir_all(&reports).map_err(|err| err.to_string())?;
-    let mut rows = Vec::new();
-    for (api, files) in &manifest.apis {
-        let url = urls
-            .iter()
-            .find(|(name, _)| name == api)
-            .map(|(_, url)| url)
-            .ok_or_else(|| format!("no server for {api}"))?;
-        for file in files {
-            let report = reports.join(format!("{}.json", file.replace(['/', '.'], "_")));
-            let mut command = Command::new(&st);
-            command.current_dir(root).args([
-                "run",
-                &format!("specs/{file}"),
-                "--url",
-                url,
-                "--checks",
-                "all",
-                "--exclude-checks",
-                EXCLUDED_CHECKS,
-                "--max-examples",
-                MAX_EXAMPLES,
-                "--seed",
-                SEED,
-                "--no-color",
-                "--continue-on-failure",
-                "--baseline",
-                BASELINE,
-                "--report",
-                "json",
-                "--report-json-path",
-            ]);
-            command.arg(&report);
-            for header in credentials(api) {
-                command.args(["--header", header]);
-            }
-            // A report left by an earlier run must not stand in for this one.
-            let _ = std::fs::remove_file(&report);
-            let output = command
-                .output()
-                .map_err(|err| format!("cannot run schemathesis: {err}"))?;
-            let summary = read_report(&report).ok_or_else(|| {
-                format!(
-                    "schemathesis wrote no report for {file}:\n{}",
-                    String::from_utf8_lossy(&output.stdout)
-                )
-            })?;
-            if summary.failures > 0 || summary.errors > 0 {
-                println!("{}", String::from_utf8_lossy(&output.stdout));
-            }
-            rows.push((file.clone(), summary));
-        }
+    Ok((server, urls))
+}
+
+/// Runs schemathesis on one spec file of `api` against the server at `url`; prints its
+/// output when something failed.
+fn check_spec(
+    root: &Path,
+    st: &Path,
+    api: &str,
+    file: &str,
+    url: &str,
+    report: &Path,
+) -> Result<Summary, String> {
+    let mut command = Command::new(st);
+    command.current_dir(root).args([
+        "run",
+        &format!("specs/{file}"),
+        "--url",
+        url,
+        "--checks",
+        "all",
+        "--exclude-checks",
+        EXCLUDED_CHECKS,
+        "--max-examples",
+        MAX_EXAMPLES,
+        "--seed",
+        SEED,
+        "--no-color",
+        "--continue-on-failure",
+        "--baseline",
+        BASELINE,
+        "--report",
+        "json",
+        "--report-json-path",
+    ]);
+    command.arg(report);
+    for header in credentials(api) {
+        command.args(["--header", header]);
     }
+    // A report left by an earlier run must not stand in for this one.
+    let _ = std::fs::remove_file(report);
+    let output = command
+        .output()
+        .map_err(|err| format!("cannot run schemathesis: {err}"))?;
+    let summary = read_report(report).ok_or_else(|| {
+        format!(
+            "schemathesis wrote no report for {file}:\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })?;
+    if summary.failures > 0 || summary.errors > 0 {
+        println!("{}", String::from_utf8_lossy(&output.stdout));
+    }
+    Ok(summary)
+}
+
+/// Prints a table of the runs and their totals; whether every run was clean.
+fn print_summary(rows: &[(String, Summary)]) -> bool {
     println!("{SCHEMATHESIS}: all checks but {EXCLUDED_CHECKS}, {MAX_EXAMPLES} examples per operation, seed {SEED}");
     println!("| spec | operations | cases | failures | errors | known (baseline) |");
     println!("|---|---|---|---|---|---|");
     let mut clean = true;
     let (mut cases, mut failures) = (0, 0);
-    for (file, s) in &rows {
+    for (file, s) in rows {
         println!(
             "| {file} | {} | {} | {} | {} | {} |",
             s.operations, s.cases, s.failures, s.errors, s.known
@@ -157,7 +184,7 @@ fn conformance(root: &Path) -> Result<bool, String> {
     }
     let known: u64 = rows.iter().map(|(_, s)| s.known).sum();
     println!("total: {cases} generated cases, {failures} failures, {known} known (see {BASELINE})");
-    Ok(clean)
+    clean
 }
 
 struct Summary {

@@ -29,7 +29,7 @@ pub fn root() -> Result<PathBuf, String> {
     }
 }
 
-/// Makes a child xtask (or a `cargo run` of one) work on `root` as well.
+/// Makes a child xtask work on `root` as well.
 pub fn pass_on(command: &mut Command, root: &Path) {
     command.env(MANIFEST_DIR, root.join("xtask"));
 }
