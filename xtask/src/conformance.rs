@@ -14,6 +14,8 @@ const MAX_EXAMPLES: &str = "100";
 /// objects, which no body can match exactly once, so every 400 "violates" it.
 const BASELINE: &str = "tests/conformance-baseline.json";
 const SEED: &str = "20261122";
+/// The APIs the reference server serves: it prints a line for each, then serves.
+const SERVED_APIS: usize = 4;
 
 /// The credentials the reference server accepts, as schemathesis headers, per API.
 fn credentials(api: &str) -> &'static [&'static str] {
@@ -50,41 +52,7 @@ pub fn run(root: &Path) -> ExitCode {
 
 fn conformance(root: &Path) -> Result<bool, String> {
     let st = install_schemathesis(root)?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(&cargo)
-        .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "--package",
-            "codegen-tests",
-            "--bin",
-            "reference-server",
-        ])
-        .status()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
-    if !built.success() {
-        return Err("the reference server does not build".into());
-    }
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let mut child = Command::new(target.join("debug/reference-server"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|err| format!("cannot start the reference server: {err}"))?;
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or("no stdout from the reference server")?;
-    let _server = Server(child);
-    let mut urls = Vec::new();
-    for line in BufReader::new(stdout).lines().take(4) {
-        let line = line.map_err(|err| err.to_string())?;
-        let (api, url) = line
-            .split_once(' ')
-            .ok_or_else(|| format!("unexpected line {line:?}"))?;
-        urls.push((api.to_owned(), url.to_owned()));
-    }
+    let (_server, urls) = start_reference_server(root)?;
     let manifest =
         generator::manifest::Manifest::read(&root.join("specs")).map_err(|d| d.to_string())?;
     let reports = root.join("target/conformance");
@@ -98,55 +66,114 @@ fn conformance(root: &Path) -> Result<bool, String> {
             .ok_or_else(|| format!("no server for {api}"))?;
         for file in files {
             let report = reports.join(format!("{}.json", file.replace(['/', '.'], "_")));
-            let mut command = Command::new(&st);
-            command.current_dir(root).args([
-                "run",
-                &format!("specs/{file}"),
-                "--url",
-                url,
-                "--checks",
-                "all",
-                "--exclude-checks",
-                EXCLUDED_CHECKS,
-                "--max-examples",
-                MAX_EXAMPLES,
-                "--seed",
-                SEED,
-                "--no-color",
-                "--continue-on-failure",
-                "--baseline",
-                BASELINE,
-                "--report",
-                "json",
-                "--report-json-path",
-            ]);
-            command.arg(&report);
-            for header in credentials(api) {
-                command.args(["--header", header]);
-            }
-            // A report left by an earlier run must not stand in for this one.
-            let _ = std::fs::remove_file(&report);
-            let output = command
-                .output()
-                .map_err(|err| format!("cannot run schemathesis: {err}"))?;
-            let summary = read_report(&report).ok_or_else(|| {
-                format!(
-                    "schemathesis wrote no report for {file}:\n{}",
-                    String::from_utf8_lossy(&output.stdout)
-                )
-            })?;
-            if summary.failures > 0 || summary.errors > 0 {
-                println!("{}", String::from_utf8_lossy(&output.stdout));
-            }
+            let summary = check_spec(root, &st, api, file, url, &report)?;
             rows.push((file.clone(), summary));
         }
     }
+    Ok(print_summary(&rows))
+}
+
+/// The reference server, started, with the base URL it serves each API on.
+fn start_reference_server(root: &Path) -> Result<(Server, Vec<(String, String)>), String> {
+    let built = crate::cargo::cargo(
+        root,
+        &[
+            "build",
+            "--quiet",
+            "--package",
+            "codegen-tests",
+            "--bin",
+            "reference-server",
+        ],
+    )
+    .status()
+    .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if !built.success() {
+        return Err("the reference server does not build".into());
+    }
+    // A relative target directory is relative to the workspace, where cargo ran.
+    let target = root.join(std::env::var_os("CARGO_TARGET_DIR").unwrap_or_else(|| "target".into()));
+    let mut child = Command::new(target.join("debug/reference-server"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|err| format!("cannot start the reference server: {err}"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("no stdout from the reference server")?;
+    let server = Server(child);
+    let mut urls = Vec::new();
+    for line in BufReader::new(stdout).lines().take(SERVED_APIS) {
+        let line = line.map_err(|err| err.to_string())?;
+        let (api, url) = line
+            .split_once(' ')
+            .ok_or_else(|| format!("unexpected line {line:?}"))?;
+        urls.push((api.to_owned(), url.to_owned()));
+    }
+    Ok((server, urls))
+}
+
+/// Runs schemathesis on one spec file of `api` against the server at `url`; prints its
+/// output when something failed.
+fn check_spec(
+    root: &Path,
+    st: &Path,
+    api: &str,
+    file: &str,
+    url: &str,
+    report: &Path,
+) -> Result<Summary, String> {
+    let mut command = Command::new(st);
+    command.current_dir(root).args([
+        "run",
+        &format!("specs/{file}"),
+        "--url",
+        url,
+        "--checks",
+        "all",
+        "--exclude-checks",
+        EXCLUDED_CHECKS,
+        "--max-examples",
+        MAX_EXAMPLES,
+        "--seed",
+        SEED,
+        "--no-color",
+        "--continue-on-failure",
+        "--baseline",
+        BASELINE,
+        "--report",
+        "json",
+        "--report-json-path",
+    ]);
+    command.arg(report);
+    for header in credentials(api) {
+        command.args(["--header", header]);
+    }
+    // A report left by an earlier run must not stand in for this one.
+    let _ = std::fs::remove_file(report);
+    let output = command
+        .output()
+        .map_err(|err| format!("cannot run schemathesis: {err}"))?;
+    let summary = read_report(report).ok_or_else(|| {
+        format!(
+            "schemathesis wrote no report for {file}:\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })?;
+    if summary.failures > 0 || summary.errors > 0 {
+        println!("{}", String::from_utf8_lossy(&output.stdout));
+    }
+    Ok(summary)
+}
+
+/// Prints a table of the runs and their totals; whether every run was clean.
+fn print_summary(rows: &[(String, Summary)]) -> bool {
     println!("{SCHEMATHESIS}: all checks but {EXCLUDED_CHECKS}, {MAX_EXAMPLES} examples per operation, seed {SEED}");
     println!("| spec | operations | cases | failures | errors | known (baseline) |");
     println!("|---|---|---|---|---|---|");
     let mut clean = true;
     let (mut cases, mut failures) = (0, 0);
-    for (file, s) in &rows {
+    for (file, s) in rows {
         println!(
             "| {file} | {} | {} | {} | {} | {} |",
             s.operations, s.cases, s.failures, s.errors, s.known
@@ -157,7 +184,7 @@ fn conformance(root: &Path) -> Result<bool, String> {
     }
     let known: u64 = rows.iter().map(|(_, s)| s.known).sum();
     println!("total: {cases} generated cases, {failures} failures, {known} known (see {BASELINE})");
-    Ok(clean)
+    clean
 }
 
 struct Summary {

@@ -2,15 +2,19 @@
 //! compiles the results, and prints and writes a per-spec table.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use generator::diag::Diagnostic;
+use generator::ir::Api;
 use generator::output::{self, CrateOptions};
 use generator::{build_api, ApiInput};
+use serde::{Deserialize, Serialize};
+
+use crate::standalone;
 
 /// A spec that takes longer than this to generate counts as hung.
 const GENERATION_LIMIT: Duration = Duration::from_secs(120);
@@ -31,6 +35,35 @@ struct Row {
     compiled: Option<bool>,
 }
 
+impl Row {
+    fn new(spec: &Path, module: String) -> Row {
+        Row {
+            spec: spec
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            input_bytes: std::fs::metadata(spec).map_or(0, |m| m.len()),
+            module,
+            generation: Duration::ZERO,
+            warnings: 0,
+            failure: None,
+            output_bytes: 0,
+            compiled: None,
+        }
+    }
+
+    /// Whether the spec generated, compiling or not.
+    fn generated(&self) -> bool {
+        self.failure
+            .as_ref()
+            .is_none_or(|(class, _)| class == "compile")
+    }
+
+    fn generation_ms(&self) -> f64 {
+        self.generation.as_secs_f64() * 1e3
+    }
+}
+
 pub fn run(args: &[String], root: &Path) -> ExitCode {
     if cfg!(debug_assertions) {
         return crate::rerun_in_release(root, "corpus", args);
@@ -44,88 +77,18 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         eprintln!("cannot read {}: not a directory", dir.display());
         return ExitCode::from(2);
     }
-    let specs = crate::bench::spec_files(&dir);
     let label = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "corpus".into());
-    let out = root.join("target/corpus").join(&label);
-    let mut modules = generator::naming::Namespace::default();
-    let mut rows = Vec::new();
-    let mut apis = Vec::new();
-    for spec in &specs {
-        let stem = spec
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let module = modules
-            .claim(&format!("api_{}", generator::naming::snake_name(&stem)))
-            .0;
-        let input = ApiInput {
-            module: module.clone(),
-            specs: vec![spec.clone()],
-        };
-        let started = Instant::now();
-        let built = generate_with_limit(input, &dir);
-        let mut row = Row {
-            spec: spec
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            input_bytes: std::fs::metadata(spec).map_or(0, |m| m.len()),
-            module,
-            generation: Duration::ZERO,
-            warnings: 0,
-            failure: None,
-            output_bytes: 0,
-            compiled: None,
-        };
-        match built {
-            Ok((api, diagnostics)) => {
-                row.warnings = diagnostics.len();
-                // Emitting and formatting alone, so a failure names its spec.
-                match output::render_crate(std::slice::from_ref(&api), &options(&label)) {
-                    Ok(tree) => {
-                        row.output_bytes = tree
-                            .files
-                            .iter()
-                            .filter(|(p, _)| p.contains(&api.module))
-                            .map(|(_, t)| t.len())
-                            .sum();
-                        apis.push(api);
-                    }
-                    Err(message) => row.failure = Some(("internal".into(), message)),
-                }
-            }
-            Err((class, message)) => row.failure = Some((class, message)),
-        }
-        // Load to formatted source: every stage but writing.
-        row.generation = started.elapsed();
-        eprintln!(
-            "{:>7.0} ms  {}{}",
-            row.generation.as_secs_f64() * 1e3,
-            row.spec,
-            row.failure
-                .as_ref()
-                .map(|(c, _)| format!("  [{c}]"))
-                .unwrap_or_default()
-        );
-        rows.push(row);
-    }
+    let (mut rows, apis) = generate_all(&dir, &label);
     if compile {
+        let out = root.join("target/corpus").join(&label);
         compile_in_crates(root, &out, &label, &apis, &mut rows);
     }
     let table = render_table(&label, &rows, compile);
     println!("{table}");
-    let _ = std::fs::create_dir_all(root.join("target/corpus"));
-    let _ = std::fs::write(
-        root.join("target/corpus").join(format!("{label}.md")),
-        &table,
-    );
-    let _ = std::fs::write(
-        root.join("target/corpus").join(format!("{label}.json")),
-        json_rows(&rows),
-    );
+    write_reports(root, &label, &table, &rows);
     ExitCode::SUCCESS
 }
 
@@ -140,11 +103,72 @@ fn options(label: &str) -> CrateOptions {
     }
 }
 
+/// Generates every spec of `dir` in turn: a row for each, and the APIs that generated.
+fn generate_all(dir: &Path, label: &str) -> (Vec<Row>, Vec<Api>) {
+    let mut modules = generator::naming::Namespace::default();
+    let mut rows = Vec::new();
+    let mut apis = Vec::new();
+    for spec in crate::bench::spec_files(dir) {
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let module = modules
+            .claim(&format!("api_{}", generator::naming::snake_name(&stem)))
+            .0;
+        let (row, api) = generate_one(&spec, module, dir, label);
+        eprintln!(
+            "{:>7.0} ms  {}{}",
+            row.generation_ms(),
+            row.spec,
+            row.failure
+                .as_ref()
+                .map(|(c, _)| format!("  [{c}]"))
+                .unwrap_or_default()
+        );
+        rows.push(row);
+        apis.extend(api);
+    }
+    (rows, apis)
+}
+
+/// Generates one spec from loading to formatted source (every stage but writing), timed.
+fn generate_one(spec: &Path, module: String, base: &Path, label: &str) -> (Row, Option<Api>) {
+    let started = Instant::now();
+    let mut row = Row::new(spec, module.clone());
+    let input = ApiInput {
+        module,
+        specs: vec![spec.to_path_buf()],
+    };
+    let mut generated = None;
+    match generate_with_limit(input, base) {
+        Ok((api, diagnostics)) => {
+            row.warnings = diagnostics.len();
+            // Emitting and formatting alone, so a failure names its spec.
+            match output::render_crate(std::slice::from_ref(&api), &options(label)) {
+                Ok(tree) => {
+                    row.output_bytes = tree
+                        .files
+                        .iter()
+                        .filter(|(p, _)| p.contains(&api.module))
+                        .map(|(_, t)| t.len())
+                        .sum();
+                    generated = Some(api);
+                }
+                Err(message) => row.failure = Some(("internal".into(), message)),
+            }
+        }
+        Err(failure) => row.failure = Some(failure),
+    }
+    row.generation = started.elapsed();
+    (row, generated)
+}
+
 /// Generation in a thread of its own, so a hang is reported rather than waited on forever.
 fn generate_with_limit(
     input: ApiInput,
     base: &Path,
-) -> Result<(generator::ir::Api, Vec<Diagnostic>), (String, String)> {
+) -> Result<(Api, Vec<Diagnostic>), (String, String)> {
     let (send, receive) = mpsc::channel();
     let base = base.to_path_buf();
     std::thread::spawn(move || {
@@ -169,20 +193,29 @@ fn generate_with_limit(
 }
 
 /// Compiles the generated APIs, packing them into as few crates as the size budget allows.
-fn compile_in_crates(
-    root: &Path,
-    out: &Path,
-    label: &str,
-    apis: &[generator::ir::Api],
-    rows: &mut [Row],
-) {
+fn compile_in_crates(root: &Path, out: &Path, label: &str, apis: &[Api], rows: &mut [Row]) {
+    for (index, group) in pack(apis, rows).iter().enumerate() {
+        let dir = out.join(format!("crate{index}"));
+        if let Err(message) = write_crate(root, &dir, label, index, group) {
+            eprintln!("{message}");
+            continue;
+        }
+        let modules: Vec<&str> = group.iter().map(|a| a.module.as_str()).collect();
+        let failing = check(root, &dir, &modules);
+        record(rows, &modules, &failing);
+    }
+}
+
+/// The APIs in order, in groups of at most `CRATE_BUDGET_BYTES` of generated source (an API
+/// larger than that makes a group alone).
+fn pack<'a>(apis: &'a [Api], rows: &[Row]) -> Vec<Vec<&'a Api>> {
     let size_of = |module: &str| {
         rows.iter()
             .find(|r| r.module == module)
             .map_or(0, |r| r.output_bytes)
     };
-    let mut groups: Vec<Vec<&generator::ir::Api>> = Vec::new();
-    let mut current: Vec<&generator::ir::Api> = Vec::new();
+    let mut groups: Vec<Vec<&Api>> = Vec::new();
+    let mut current: Vec<&Api> = Vec::new();
     let mut current_size = 0;
     for api in apis {
         let size = size_of(&api.module);
@@ -196,120 +229,130 @@ fn compile_in_crates(
     if !current.is_empty() {
         groups.push(current);
     }
-    for (index, group) in groups.iter().enumerate() {
-        let dir = out.join(format!("crate{index}"));
-        let owned: Vec<generator::ir::Api> = group.iter().map(|a| (*a).clone()).collect();
-        let mut opts = options(label);
-        opts.crate_name = format!("{}-{index}", opts.crate_name);
-        let mut tree = match output::render_crate(&owned, &opts) {
-            Ok(tree) => tree,
-            Err(message) => {
-                eprintln!("internal error rendering crate {index}: {message}");
-                continue;
-            }
-        };
-        // The crate sits below this workspace but is not part of it.
-        if let Some(manifest) = tree.files.get_mut("Cargo.toml") {
-            manifest.push_str("\n[workspace]\n");
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-        if let Err(err) = output::write(&tree, &dir) {
-            eprintln!("cannot write {}: {err}", dir.display());
+    groups
+}
+
+/// Writes a group of APIs to `dir` as a crate of its own.
+fn write_crate(
+    root: &Path,
+    dir: &Path,
+    label: &str,
+    index: usize,
+    group: &[&Api],
+) -> Result<(), String> {
+    let owned: Vec<Api> = group.iter().map(|a| (*a).clone()).collect();
+    let mut opts = options(label);
+    opts.crate_name = format!("{}-{index}", opts.crate_name);
+    let tree = output::render_crate(&owned, &opts)
+        .map_err(|message| format!("internal error rendering crate {index}: {message}"))?;
+    let _ = std::fs::remove_dir_all(dir);
+    output::write(&tree, dir).map_err(|err| format!("cannot write {}: {err}", dir.display()))?;
+    standalone::detach(dir, root)
+}
+
+/// Marks the modules of one compiled crate as compiled, or failed with their first problem.
+fn record(rows: &mut [Row], modules: &[&str], failing: &BTreeMap<String, String>) {
+    for module in modules {
+        let Some(row) = rows.iter_mut().find(|r| r.module == *module) else {
             continue;
-        }
-        let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
-        let modules: Vec<&str> = group.iter().map(|a| a.module.as_str()).collect();
-        let failing = check(root, &dir, &modules);
-        for api in group {
-            if let Some(row) = rows.iter_mut().find(|r| r.module == api.module) {
-                row.compiled = Some(!failing.contains_key(&api.module));
-                if let Some(message) = failing.get(&api.module) {
-                    row.failure = Some(("compile".into(), message.clone()));
-                }
-            }
+        };
+        row.compiled = Some(!failing.contains_key(*module));
+        if let Some(message) = failing.get(*module) {
+            row.failure = Some(("compile".into(), message.clone()));
         }
     }
 }
 
-/// `cargo check --all-features --lib` on one crate (the library is what users build); the first
-/// error or warning of each module. A
-/// failure cargo does not attribute to a module is charged to every module of the crate.
+/// `cargo check --all-features --all-targets` of one crate; the first error or warning of
+/// each module. A failure cargo does not attribute to a module is charged to every module of
+/// the crate.
 fn check(root: &Path, dir: &Path, modules: &[&str]) -> BTreeMap<String, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut failing = BTreeMap::new();
-    let child = Command::new(cargo)
-        .args([
-            "check",
-            "--all-features",
-            "--all-targets",
-            "--message-format=json",
-            "--manifest-path",
-        ])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/corpus-target"))
+    let target = root.join("target/corpus-target");
+    let args = ["--all-features", "--all-targets", "--message-format=json"];
+    let child = standalone::check(dir, &target, &args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
-    let charge_all = |failing: &mut BTreeMap<String, String>, why: String| {
-        for module in modules {
-            failing
-                .entry((*module).to_owned())
-                .or_insert_with(|| why.clone());
-        }
-    };
     let mut child = match child {
         Ok(child) => child,
         Err(err) => {
-            charge_all(&mut failing, format!("cannot run cargo: {err}"));
-            return failing;
+            return charge_all(BTreeMap::new(), modules, format!("cannot run cargo: {err}"))
         }
     };
-    let stderr = child.stderr.take();
-    let stderr_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut stderr) = stderr {
-            let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
-        }
-        text
+    // Drained on a thread of its own, so a full stderr pipe cannot stall cargo.
+    let stderr = child.stderr.take().map(|mut stderr| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = stderr.read_to_end(&mut text);
+            text
+        })
     });
-    if let Some(stdout) = child.stdout.take() {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
-                continue;
-            };
-            if message["reason"] != "compiler-message" {
-                continue;
-            }
-            let diagnostic = &message["message"];
-            if !matches!(diagnostic["level"].as_str(), Some("error" | "warning")) {
-                continue;
-            }
-            let file = diagnostic["spans"][0]["file_name"].as_str().unwrap_or("");
-            let module = file
-                .trim_start_matches("src/")
-                .split('/')
-                .next()
-                .unwrap_or("")
-                .to_owned();
-            let text = diagnostic["message"].as_str().unwrap_or("").to_owned();
-            failing.entry(module).or_insert(format!(
-                "{}: {text} ({file})",
-                diagnostic["level"].as_str().unwrap_or("")
-            ));
-        }
-    }
+    let failing = child.stdout.take().map(first_problems).unwrap_or_default();
     let succeeded = child.wait().is_ok_and(|status| status.success());
-    let stderr = stderr_reader.join().unwrap_or_default();
-    if !succeeded && failing.is_empty() {
-        let why = stderr
-            .lines()
-            .find(|l| l.starts_with("error"))
-            .unwrap_or("cargo check failed")
+    let stderr = stderr.and_then(|r| r.join().ok()).unwrap_or_default();
+    if succeeded || !failing.is_empty() {
+        return failing;
+    }
+    let why = standalone::first_error(&stderr).unwrap_or_else(|| "cargo check failed".into());
+    charge_all(failing, modules, why)
+}
+
+fn charge_all(
+    mut failing: BTreeMap<String, String>,
+    modules: &[&str],
+    why: String,
+) -> BTreeMap<String, String> {
+    for module in modules {
+        failing
+            .entry((*module).to_owned())
+            .or_insert_with(|| why.clone());
+    }
+    failing
+}
+
+/// The parts of cargo's JSON messages read here.
+#[derive(Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+enum CargoMessage {
+    CompilerMessage {
+        message: CompilerMessage,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+struct CompilerMessage {
+    level: String,
+    message: String,
+    spans: Vec<Span>,
+}
+
+#[derive(Deserialize)]
+struct Span {
+    file_name: String,
+}
+
+/// The first error or warning rustc reported in each module (`src/MODULE/...`).
+fn first_problems(messages: impl Read) -> BTreeMap<String, String> {
+    let mut failing = BTreeMap::new();
+    for line in BufReader::new(messages).lines().map_while(Result::ok) {
+        let Ok(CargoMessage::CompilerMessage { message }) = serde_json::from_str(&line) else {
+            continue;
+        };
+        if !matches!(message.level.as_str(), "error" | "warning") {
+            continue;
+        }
+        let file = message.spans.first().map_or("", |s| s.file_name.as_str());
+        let module = file
+            .trim_start_matches("src/")
+            .split('/')
+            .next()
+            .unwrap_or("")
             .to_owned();
-        charge_all(&mut failing, why);
+        failing
+            .entry(module)
+            .or_insert(format!("{}: {} ({file})", message.level, message.message));
     }
     failing
 }
@@ -318,49 +361,50 @@ fn render_table(label: &str, rows: &[Row], compiled: bool) -> String {
     let mut out = format!("corpus `{label}`: {} specs\n\n", rows.len());
     out.push_str("| spec | input KB | generated | compiled | class | message | generation ms | output KB | warnings |\n");
     out.push_str("|---|---|---|---|---|---|---|---|---|\n");
-    for r in rows {
-        let (class, message) = r.failure.clone().unwrap_or_default();
-        let message: String = message
-            .replace('|', "\\|")
-            .replace('\n', " ")
-            .chars()
-            .take(120)
-            .collect();
-        let generated = r.failure.as_ref().is_none_or(|(c, _)| c == "compile");
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {class} | {message} | {:.0} | {} | {} |\n",
-            r.spec,
-            r.input_bytes / 1024,
-            if generated { "yes" } else { "no" },
-            match r.compiled {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "-",
-            },
-            r.generation.as_secs_f64() * 1e3,
-            r.output_bytes / 1024,
-            r.warnings,
-        ));
+    for row in rows {
+        out.push_str(&table_row(row));
     }
-    let generated = rows
-        .iter()
-        .filter(|r| r.failure.as_ref().is_none_or(|(c, _)| c == "compile"))
-        .count();
-    let compiled_ok = rows.iter().filter(|r| r.compiled == Some(true)).count();
-    let slowest = rows.iter().max_by(|a, b| a.generation.cmp(&b.generation));
-    out.push_str(&format!(
-        "\ntotals: {} specs, {generated} generated",
-        rows.len()
-    ));
+    out.push_str(&totals(rows, compiled));
+    out
+}
+
+fn table_row(r: &Row) -> String {
+    let (class, message) = r.failure.clone().unwrap_or_default();
+    let message: String = message
+        .replace('|', "\\|")
+        .replace('\n', " ")
+        .chars()
+        .take(120)
+        .collect();
+    format!(
+        "| {} | {} | {} | {} | {class} | {message} | {:.0} | {} | {} |\n",
+        r.spec,
+        r.input_bytes / 1024,
+        if r.generated() { "yes" } else { "no" },
+        match r.compiled {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "-",
+        },
+        r.generation_ms(),
+        r.output_bytes / 1024,
+        r.warnings,
+    )
+}
+
+fn totals(rows: &[Row], compiled: bool) -> String {
+    let generated = rows.iter().filter(|r| r.generated()).count();
+    let mut out = format!("\ntotals: {} specs, {generated} generated", rows.len());
     if compiled {
+        let compiled_ok = rows.iter().filter(|r| r.compiled == Some(true)).count();
         out.push_str(&format!(
             ", {compiled_ok} generated and compiled (client and server, no warnings)"
         ));
     }
-    if let Some(slowest) = slowest {
+    if let Some(slowest) = rows.iter().max_by(|a, b| a.generation.cmp(&b.generation)) {
         out.push_str(&format!(
             "; longest generation {:.0} ms ({})",
-            slowest.generation.as_secs_f64() * 1e3,
+            slowest.generation_ms(),
             slowest.spec
         ));
     }
@@ -368,20 +412,79 @@ fn render_table(label: &str, rows: &[Row], compiled: bool) -> String {
     out
 }
 
-fn json_rows(rows: &[Row]) -> String {
-    let rows: Vec<serde_json::Value> = rows
+/// A row as `target/corpus/LABEL.json` holds it.
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    spec: &'a str,
+    input_bytes: u64,
+    generation_ms: f64,
+    output_bytes: usize,
+    warnings: usize,
+    failure: Option<JsonFailure<'a>>,
+    compiled: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct JsonFailure<'a> {
+    class: &'a str,
+    message: &'a str,
+}
+
+/// Writes the table and the rows to `target/corpus/LABEL.{md,json}`. Best effort: the table
+/// has been printed already.
+fn write_reports(root: &Path, label: &str, table: &str, rows: &[Row]) {
+    let dir = root.join("target/corpus");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(format!("{label}.md")), table);
+    let rows: Vec<JsonRow> = rows
         .iter()
-        .map(|r| {
-            serde_json::json!({
-                "spec": r.spec,
-                "input_bytes": r.input_bytes,
-                "generation_ms": r.generation.as_secs_f64() * 1e3,
-                "output_bytes": r.output_bytes,
-                "warnings": r.warnings,
-                "failure": r.failure.as_ref().map(|(c, m)| serde_json::json!({"class": c, "message": m})),
-                "compiled": r.compiled,
-            })
+        .map(|r| JsonRow {
+            spec: &r.spec,
+            input_bytes: r.input_bytes,
+            generation_ms: r.generation_ms(),
+            output_bytes: r.output_bytes,
+            warnings: r.warnings,
+            failure: r
+                .failure
+                .as_ref()
+                .map(|(class, message)| JsonFailure { class, message }),
+            compiled: r.compiled,
         })
         .collect();
-    serde_json::to_string_pretty(&rows).unwrap_or_default()
+    let json = serde_json::to_string_pretty(&rows).unwrap_or_default();
+    let _ = std::fs::write(dir.join(format!("{label}.json")), json);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_are_charged_to_the_module_of_their_first_span() {
+        let messages = [
+            r#"{"reason":"compiler-artifact","target":{"name":"serde"}}"#,
+            r#"{"reason":"compiler-message","message":{"level":"warning","message":"unused import","spans":[{"file_name":"src/api_a/types.rs","line_start":3}],"code":null}}"#,
+            r#"{"reason":"compiler-message","message":{"level":"error","message":"mismatched types","spans":[{"file_name":"src/api_a/client.rs"}]}}"#,
+            r#"{"reason":"compiler-message","message":{"level":"note","message":"for more","spans":[{"file_name":"src/api_b/mod.rs"}]}}"#,
+            "not json",
+            r#"{"reason":"build-finished","success":false}"#,
+        ]
+        .join("\n");
+        let failing = first_problems(messages.as_bytes());
+        assert_eq!(
+            failing,
+            BTreeMap::from([(
+                "api_a".to_owned(),
+                "warning: unused import (src/api_a/types.rs)".to_owned()
+            )])
+        );
+    }
+
+    #[test]
+    fn a_failure_without_a_module_is_charged_to_every_module() {
+        let known = BTreeMap::from([("api_a".to_owned(), "error: first".to_owned())]);
+        let failing = charge_all(known, &["api_a", "api_b"], "error: linking".into());
+        assert_eq!(failing["api_a"], "error: first");
+        assert_eq!(failing["api_b"], "error: linking");
+    }
 }

@@ -4,12 +4,15 @@
 //! other commands are the generator's own (`generate`, `import`).
 
 mod bench;
+mod cargo;
 mod conformance;
 mod corpus;
 mod heap;
+mod standalone;
+mod workspace;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::path::Path;
+use std::process::ExitCode;
 
 // Counts heap use, so `bench` can report peak memory per stage.
 #[global_allocator]
@@ -17,7 +20,13 @@ static HEAP: heap::Counting = heap::Counting;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = workspace_root();
+    let root = match workspace::root() {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(generator::cli::EXIT_USAGE);
+        }
+    };
     match args.first().map(String::as_str) {
         Some("bench") => bench::run(&args[1..], &root),
         Some("bench-spec") => bench::measure_one(&args[1..], &root),
@@ -28,32 +37,16 @@ fn main() -> ExitCode {
 }
 
 /// Runs `xtask COMMAND ARGS` again from an optimized build: timings are only worth
-/// reporting from one.
+/// reporting from one. The manifest path keeps the rerun on this workspace: cargo points the
+/// child's `CARGO_MANIFEST_DIR` at `root/xtask`.
 fn rerun_in_release(root: &Path, command: &str, args: &[String]) -> ExitCode {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "--package",
-            "xtask",
-            "--",
-            command,
-        ])
+    let status = cargo::cargo(root, &["run", "--quiet", "--release", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .args(["--package", "xtask", "--", command])
         .args(args)
         .status();
     match status {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         _ => ExitCode::FAILURE,
     }
-}
-
-/// The workspace root: the parent of this crate's directory.
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
 }

@@ -1,0 +1,137 @@
+//! `cargo xtask bench`: generation time per stage and peak memory, scaling over a corpus,
+//! size and `cargo check` cost of the output, and the runtime overhead of generated clients
+//! and servers. Prints a report and writes it to `target/bench/report.{md,json}`.
+//!
+//! Each spec is generated in a child process (`bench-spec`), so its peak memory is its own.
+
+mod compile;
+mod measure;
+mod report;
+mod runtime;
+mod scaling;
+mod specs;
+mod stages;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub use measure::measure_one;
+pub use specs::spec_files;
+
+use report::Report;
+use specs::BenchSpec;
+
+const USAGE: &str = "usage: cargo xtask bench [--corpus DIR] [--compile-spec FILE] [--quick]";
+
+struct Options {
+    corpus: Option<PathBuf>,
+    compile_spec: Option<PathBuf>,
+    quick: bool,
+}
+
+pub fn run(args: &[String], root: &Path) -> ExitCode {
+    if cfg!(debug_assertions) {
+        return crate::rerun_in_release(root, "bench", args);
+    }
+    let options = match parse(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = root.join("target/bench");
+    if let Err(err) = std::fs::create_dir_all(&out) {
+        eprintln!("cannot create {}: {err}", out.display());
+        return ExitCode::FAILURE;
+    }
+    let (report, text) = measure_all(root, &options);
+    println!("{text}");
+    match report::write(&out, &text, &report) {
+        Ok(()) => {
+            println!("written: target/bench/report.md, target/bench/report.json");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("cannot write the report: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        corpus: std::env::var_os("CORPUS_DIR").map(PathBuf::from),
+        compile_spec: None,
+        quick: false,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--corpus" => options.corpus = iter.next().map(PathBuf::from),
+            "--compile-spec" => options.compile_spec = iter.next().map(PathBuf::from),
+            "--quick" => options.quick = true,
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if options.corpus.is_none() {
+        // Where the corpus fetch script puts it unless told otherwise.
+        let default = std::env::temp_dir().join("openapi-corpus");
+        options.corpus = default.join("set/sample60").is_dir().then_some(default);
+    }
+    Ok(options)
+}
+
+/// Runs every benchmark the options ask for: the report, and its tables as markdown.
+fn measure_all(root: &Path, options: &Options) -> (Report, String) {
+    let stage_specs = specs::stage_table_specs(root, options.corpus.as_deref());
+    let mut report = Report {
+        stages: stages::rows(root, &stage_specs),
+        ..Report::default()
+    };
+    let mut text = stages::table(&report.stages);
+
+    if let Some(corpus) = &options.corpus {
+        let scaling = scaling::measure(root, &corpus.join("set/sample60"));
+        text.push_str(&scaling::table(&scaling));
+        report.scaling = Some(scaling);
+    } else {
+        text.push_str("\n(no corpus: pass --corpus DIR, as built by the corpus fetch script, for large specs and scaling)\n");
+    }
+
+    match compile_spec(options, &stage_specs) {
+        Some(spec) => match compile::measure(root, &spec) {
+            Ok(cost) => {
+                text.push_str(&compile::table(&cost));
+                report.compile = Some(cost);
+            }
+            Err(message) => eprintln!("compile cost: {message}"),
+        },
+        None => text.push_str("\n(compile cost skipped: --quick, or no large spec)\n"),
+    }
+
+    if !options.quick {
+        match runtime::measure(root) {
+            Ok(runtime) => {
+                text.push_str(&runtime::table(&runtime));
+                report.runtime = Some(runtime);
+            }
+            Err(message) => eprintln!("runtime overhead: {message}"),
+        }
+    }
+    (report, text)
+}
+
+/// The spec whose output is compiled: the one asked for, else Stripe's when the corpus has
+/// it; none with `--quick`.
+fn compile_spec(options: &Options, stage_specs: &[BenchSpec]) -> Option<PathBuf> {
+    if options.quick {
+        return None;
+    }
+    options.compile_spec.clone().or_else(|| {
+        stage_specs
+            .iter()
+            .find(|s| s.label.starts_with("stripe"))
+            .and_then(|s| s.input.specs.first().cloned())
+    })
+}
