@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use crate::diag::Diagnostic;
 use crate::manifest::Manifest;
 use crate::output::{self, Tree};
-use crate::render::CrateOptions;
 use crate::pipeline;
 pub use crate::pipeline::Failure;
+use crate::render::CrateOptions;
 use crate::{display_path, ApiInput};
 
 /// Exit status: the specs (or the manifest) are at fault, or `generated/` is stale.

@@ -5,10 +5,6 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use crate::render::{
-    render_crate, render_crate_timed, render_includable, CrateOptions, IncludableApi, RenderTimes,
-};
-
 /// Relative path -> file contents of a generated crate.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tree {

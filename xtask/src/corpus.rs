@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use generator::diag::Diagnostic;
 use generator::ir::Api;
-use generator::output::{self, CrateOptions};
+use generator::output;
+use generator::render::{self, CrateOptions};
 use generator::{build_api, ApiInput};
 use serde::{Deserialize, Serialize};
 
@@ -145,7 +146,7 @@ fn generate_one(spec: &Path, module: String, base: &Path, label: &str) -> (Row, 
         Ok((api, diagnostics)) => {
             row.warnings = diagnostics.len();
             // Emitting and formatting alone, so a failure names its spec.
-            match output::render_crate(std::slice::from_ref(&api), &options(label)) {
+            match render::render_crate(std::slice::from_ref(&api), &options(label)) {
                 Ok(tree) => {
                     row.output_bytes = tree
                         .files
@@ -243,7 +244,7 @@ fn write_crate(
     let owned: Vec<Api> = group.iter().map(|a| (*a).clone()).collect();
     let mut opts = options(label);
     opts.crate_name = format!("{}-{index}", opts.crate_name);
-    let tree = output::render_crate(&owned, &opts)
+    let tree = render::render_crate(&owned, &opts)
         .map_err(|message| format!("internal error rendering crate {index}: {message}"))?;
     let _ = std::fs::remove_dir_all(dir);
     output::write(&tree, dir).map_err(|err| format!("cannot write {}: {err}", dir.display()))?;

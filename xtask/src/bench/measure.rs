@@ -6,7 +6,8 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use generator::ir::Api;
-use generator::output::{self, CrateOptions, RenderTimes, Tree};
+use generator::output::{self, Tree};
+use generator::render::{self, CrateOptions, RenderTimes};
 use generator::{build_api, ApiInput};
 
 use super::report::{Figures, HeapPeaks, SpecRow, Stages};
@@ -102,7 +103,7 @@ fn measure(input: &ApiInput, base: &Path, out: &Path, count_heap: bool) -> Resul
         sources_label: input.module.clone(),
     };
     heap::reset_peak();
-    let (tree, render) = output::render_crate_timed(std::slice::from_ref(&api), &options)?;
+    let (tree, render) = render::render_crate_timed(std::slice::from_ref(&api), &options)?;
     let render_peak = heap::peak();
     let started = Instant::now();
     let _ = std::fs::remove_dir_all(out);
