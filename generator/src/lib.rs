@@ -24,9 +24,14 @@ pub mod ir;
 pub mod load;
 mod locate;
 pub mod manifest;
+// The runtime's own text, so the generator and generated crates agree on it.
+#[path = "../runtime/media.rs"]
+mod media;
 pub mod naming;
 pub mod normalize;
 pub mod output;
+#[path = "../runtime/percent.rs"]
+mod percent;
 pub mod pipeline;
 pub mod pointer;
 pub mod render;

@@ -63,29 +63,7 @@ pub fn component_key(pointer: &str, kind: &str) -> Option<String> {
 /// reference into another file.
 pub fn from_reference(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| {
-                std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .flatten();
-        match hex {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(crate::percent::percent_decode(fragment, false)).ok()
 }
 
 /// The pointer of the place a decoding error names.

@@ -849,14 +849,10 @@ fn credential_parameters(
     }
 }
 
+/// A JSON body, or one of any type (which JSON serves).
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+    let essence = crate::media::essence(content_type);
+    crate::media::is_json(&essence) || essence == "*/*"
 }
 
 /// A stable name for an operation without `operationId`: method and path words,
