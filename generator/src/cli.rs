@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use crate::diag::Diagnostic;
 use crate::manifest::Manifest;
-use crate::output::{self, Tree};
-use crate::pipeline;
+use crate::output::Tree;
 pub use crate::pipeline::Failure;
+use crate::pipeline::{self, Finish, Finished};
 use crate::render::CrateOptions;
 use crate::{display_path, ApiInput};
 
@@ -106,24 +106,30 @@ fn codegen(args: &[String], root: &Path) -> Result<(), u8> {
     let (tree, warnings) =
         render_workspace(root).map_err(|f| report_failure(f, "generated/ was left unchanged"))?;
     print_diagnostics(&warnings);
-    let out = root.join("generated");
-    if check {
-        let drifts = output::drift(&tree, &out)
-            .map_err(|err| internal(&format!("cannot read generated/: {err}")))?;
-        if drifts.is_empty() {
+    let (finish, verb) = if check {
+        (Finish::Check, "read")
+    } else {
+        (Finish::Write, "write")
+    };
+    let finished = pipeline::finish(&tree, &root.join("generated"), finish)
+        .map_err(|err| internal(&format!("cannot {verb} generated/: {err}")))?;
+    match finished {
+        Finished::Written(written) => {
+            println!("generated/: {} files, {written} updated", tree.files.len());
+            Ok(())
+        }
+        Finished::Checked(drifts) if drifts.is_empty() => {
             println!("generated/ is up to date ({} files)", tree.files.len());
-            return Ok(());
+            Ok(())
         }
-        for drift in &drifts {
-            eprintln!("{drift}");
+        Finished::Checked(drifts) => {
+            for drift in &drifts {
+                eprintln!("{drift}");
+            }
+            eprintln!("error: generated/ is stale ({} file(s) differ); run `cargo xtask codegen` and commit the result", drifts.len());
+            Err(EXIT_BAD_INPUT)
         }
-        eprintln!("error: generated/ is stale ({} file(s) differ); run `cargo xtask codegen` and commit the result", drifts.len());
-        return Err(EXIT_BAD_INPUT);
     }
-    let written = output::write(&tree, &out)
-        .map_err(|err| internal(&format!("cannot write generated/: {err}")))?;
-    println!("generated/: {} files, {written} updated", tree.files.len());
-    Ok(())
 }
 
 /// What `generate` was asked for.
@@ -154,7 +160,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
     let (tree, warnings) = render(&inputs, Path::new(""), &options)
         .map_err(|f| report_failure(f, "nothing was written"))?;
     print_diagnostics(&warnings);
-    output::write(&tree, &out)
+    pipeline::finish(&tree, &out, Finish::Write)
         .map_err(|err| internal(&format!("cannot write {}: {err}", out.display())))?;
     println!(
         "wrote crate `{}` to {} ({} files)",

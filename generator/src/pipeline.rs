@@ -1,12 +1,14 @@
 //! The driver: each API goes through load -> normalize -> resolve, each stage taking exactly
 //! what the one before made; then every API's IR is rendered into one crate (emit and format,
-//! in `output`) for the caller to write or check.
+//! in `render`), which the last stage writes or checks (`output`). The caller reports the
+//! warnings between rendering and finishing.
 
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diag::{self, Diagnostic, Sink};
-use crate::output::Tree;
+use crate::output::{self, Drift, Tree};
 use crate::render::{self, CrateOptions};
 use crate::{ir, load, normalize, resolve};
 
@@ -62,6 +64,33 @@ pub fn render(
     }
     let tree = render::render_crate(&apis, options).map_err(Failure::Internal)?;
     Ok((tree, diagnostics))
+}
+
+/// What the last stage does with a rendered crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    /// Write the files that differ and remove the ones no spec produced.
+    Write,
+    /// Only compare the crate with the directory.
+    Check,
+}
+
+/// What the last stage did.
+#[derive(Debug)]
+pub enum Finished {
+    /// How many files were written or removed.
+    Written(usize),
+    /// How the directory differs from the crate; empty when it is up to date.
+    Checked(Vec<Drift>),
+}
+
+/// The last stage: write the crate into `out`, or check `out` against it. Run only on a crate
+/// every spec rendered, so a failed run leaves `out` untouched.
+pub fn finish(tree: &Tree, out: &Path, finish: Finish) -> io::Result<Finished> {
+    match finish {
+        Finish::Write => output::write(tree, out).map(Finished::Written),
+        Finish::Check => output::drift(tree, out).map(Finished::Checked),
+    }
 }
 
 /// Stack for the stages: resolving follows `$ref` chains and nesting recursively, and real
