@@ -68,6 +68,15 @@ fn flexprice_client(server: &MockServer) -> flexprice::Client {
     .unwrap()
 }
 
+/// The error of creating a plain user against `server`.
+async fn failed_create_user(server: &MockServer) -> Error<flexprice::client::CreateUserError> {
+    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
+    flexprice_client(server)
+        .create_user(&request)
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn flexprice_create_user_sends_key_and_body_and_decodes_201() {
     let server = server_answering(
@@ -106,11 +115,7 @@ async fn flexprice_errors_are_chosen_by_status_not_by_body_shape() {
             json!({"code": "validation_error", "message": "bad"}),
         )
         .await;
-        let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
-        let err = flexprice_client(&server)
-            .create_user(&request)
-            .await
-            .unwrap_err();
+        let err = failed_create_user(&server).await;
         match (status, err) {
             (400, Error::Api(flexprice::client::CreateUserError::Status400(e)))
             | (500, Error::Api(flexprice::client::CreateUserError::Status500(e))) => {
@@ -322,11 +327,7 @@ async fn an_undocumented_status_keeps_status_headers_and_body() {
         )
         .mount(&server)
         .await;
-    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
-    let err = flexprice_client(&server)
-        .create_user(&request)
-        .await
-        .unwrap_err();
+    let err = failed_create_user(&server).await;
     assert_eq!(err.to_string(), "undocumented status 418: short and stout");
     let Error::UnexpectedStatus {
         status,
@@ -349,11 +350,7 @@ async fn a_malformed_body_reports_the_raw_body_and_the_path() {
         json!({"tenant": {"billing_details": {"address": {"address_city": 7}}}}),
     )
     .await;
-    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
-    let err = flexprice_client(&server)
-        .create_user(&request)
-        .await
-        .unwrap_err();
+    let err = failed_create_user(&server).await;
     let Error::Decode {
         status, path, body, ..
     } = &err
