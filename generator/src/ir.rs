@@ -62,12 +62,22 @@ pub struct Field {
     pub secret: bool,
     pub deprecated: bool,
     pub constraints: Constraints,
+    /// What `ty` (without its outer nullability) stands for when it names an alias: the
+    /// alias's target, seen through every alias. The rules check that value, which may be
+    /// `null` where the alias is nullable.
+    pub seen_through: Option<TypeRef>,
 }
 
 impl Field {
     /// Whether the Rust field is an `Option`: optional, or nullable.
     pub fn is_option(&self) -> bool {
         !self.required || matches!(self.ty, TypeRef::Nullable(_))
+    }
+
+    /// Whether JSON `null` is a value of the field: its type, or the alias it names, says so.
+    pub fn is_nullable(&self) -> bool {
+        matches!(self.ty, TypeRef::Nullable(_))
+            || matches!(self.seen_through, Some(TypeRef::Nullable(_)))
     }
 }
 

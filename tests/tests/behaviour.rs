@@ -228,10 +228,9 @@ fn validate_reports_every_violation_with_its_path() {
     signup.code = Some("abc-1".into());
     signup.age = Some(12);
     signup.score = Some(0.0);
-    signup.address = Some(Address {
-        city: "Paris".into(),
-        zip: Some("75".into()),
-    });
+    let mut paris = Address::new("Paris".into());
+    paris.zip = Some("75".into());
+    signup.address = Some(paris);
     signup.previous = Some(vec![
         Address::new("Rome".into()),
         Address::new("Berlin".into()),
@@ -270,6 +269,44 @@ fn validate_reports_every_violation_with_its_path() {
     assert_eq!(ok.validate(), Ok(()));
     ok.tags = vec!["x".into(), "x".into(), "toolong".into(), "y".into()];
     assert_eq!(broken_rules(&ok), ["maxItems", "uniqueItems", "maxLength"]);
+}
+
+#[test]
+fn rules_of_named_aliases_apply_to_the_fields_that_use_them() {
+    use codegen_tests::runtime::Checker;
+    use constraints::types::Address;
+    let mut address = Address::new("Oslo".into());
+    address.note = Some(Some("far too long".into()));
+    address.floor = Some(-1);
+    address.lines = Some(vec![None, Some(Some("abcdefg".into())), Some(None)]);
+    let errors = address.validate().unwrap_err();
+    let found: Vec<(&str, &str)> = errors
+        .violations
+        .iter()
+        .map(|v| (v.path.as_str(), v.rule))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("note", "maxLength"),
+            ("floor", "minimum"),
+            ("lines", "maxItems"),
+            ("lines[1]", "maxLength"),
+        ]
+    );
+    // The alias is nullable, so `null` is a value of the field, not a tolerated absence.
+    let with_null = json!({"city": "Oslo", "note": null, "zip": null});
+    let mut checker = Checker::default();
+    Address::check_strict_json(&with_null, &mut checker);
+    let rejected: Vec<String> = checker
+        .into_violations()
+        .into_iter()
+        .map(|v| v.path)
+        .collect();
+    assert_eq!(rejected, ["zip"]);
+    let decoded: Address = decode(with_null);
+    assert_eq!(decoded.note, None);
+    assert_eq!(decoded.validate(), Ok(()));
 }
 
 #[test]

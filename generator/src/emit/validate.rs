@@ -65,7 +65,7 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
             let not_null: Vec<&str> = s
                 .fields
                 .iter()
-                .filter(|f| !f.required && !matches!(f.ty, TypeRef::Nullable(_)))
+                .filter(|f| !f.required && !f.is_nullable())
                 .map(|f| f.wire.as_str())
                 .collect();
             let reject = (!not_null.is_empty())
@@ -111,7 +111,10 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
 }
 
 fn check_field(field: &Field) -> TokenStream {
-    let rules = rule_checks(&field.constraints, field.ty.non_null(), &quote!(value));
+    // The rules check the value the type stands for; an alias may add a layer of `null`.
+    let value_ty = field.seen_through.as_ref().unwrap_or(field.ty.non_null());
+    let (checked_ty, alias_nulls) = null_layers(value_ty);
+    let rules = rule_checks(&field.constraints, checked_ty, &quote!(value));
     let nested = field.ty.contains_named();
     if rules.is_empty() && !nested {
         return TokenStream::new();
@@ -121,12 +124,12 @@ fn check_field(field: &Field) -> TokenStream {
     if rules.is_empty() {
         return quote!(checker.field(#wire, &self.#name););
     }
-    let rules = if rules.is_empty() {
-        TokenStream::new()
-    } else if field.is_option() {
-        quote! { if let Some(value) = &self.#name { #rules } }
-    } else {
-        quote! { let value = &self.#name; #rules }
+    let rules = match alias_nulls + usize::from(field.is_option()) {
+        0 => quote! { let value = &self.#name; #rules },
+        nulls => {
+            let pattern = some_pattern(nulls, &quote!(value));
+            quote! { if let #pattern = &self.#name { #rules } }
+        }
     };
     let nested = nested.then(|| quote!(crate::runtime::Validate::check(&self.#name, checker);));
     quote! {
@@ -176,12 +179,15 @@ pub fn rule_checks(rules: &Constraints, ty: &TypeRef, value: &TokenStream) -> To
             checks.push(quote!(checker.unique_items(#value);));
         }
         if let Some(item_rules) = &rules.items {
-            let item_checks = rule_checks(item_rules, item.non_null(), &quote!(item));
+            let (item_ty, nulls) = null_layers(item);
+            let item_checks = rule_checks(item_rules, item_ty, &quote!(item));
             if !item_checks.is_empty() {
-                let binding = if matches!(**item, TypeRef::Nullable(_)) {
-                    quote!(if let Some(item) = item { #item_checks })
-                } else {
-                    item_checks
+                let binding = match nulls {
+                    0 => item_checks,
+                    nulls => {
+                        let pattern = some_pattern(nulls, &quote!(item));
+                        quote!(if let #pattern = item { #item_checks })
+                    }
                 };
                 checks.push(quote! {
                     for (index, item) in #value.iter().enumerate() {
@@ -194,6 +200,22 @@ pub fn rule_checks(rules: &Constraints, ty: &TypeRef, value: &TokenStream) -> To
         }
     }
     quote!(#(#checks)*)
+}
+
+/// `ty` without its layers of `null` (an alias may add one), and how many there are.
+fn null_layers(ty: &TypeRef) -> (&TypeRef, usize) {
+    match ty {
+        TypeRef::Nullable(inner) => {
+            let (inner, layers) = null_layers(inner);
+            (inner, layers + 1)
+        }
+        other => (other, 0),
+    }
+}
+
+/// `Some(Some(name))`, with `nulls` layers.
+fn some_pattern(nulls: usize, name: &TokenStream) -> TokenStream {
+    (0..nulls).fold(name.clone(), |inner, _| quote!(Some(#inner)))
 }
 
 /// The value as `f64` for a bound check, or `None` when the type is not a number.

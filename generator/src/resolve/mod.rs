@@ -5,14 +5,14 @@ mod examples;
 mod operations;
 mod schema;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
 use crate::diag::{Code, Severity, Sink};
-use crate::ir::{Api, Example, SchemeKind, SecurityScheme, Server, TypeDef, TypeRef};
+use crate::ir::{Api, Example, SchemeKind, SecurityScheme, Server, TypeDef, TypeKind, TypeRef};
 use crate::load::Sources;
 use crate::naming::{self, Namespace};
 use crate::normalize::{Normalized, RefTargets};
@@ -45,6 +45,7 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
     if resolver.sink.has_errors() {
         return None;
     }
+    see_through_aliases(&mut types);
     let examples = examples::finish(module, &types, resolver.examples);
     Some(Api {
         module: module.to_owned(),
@@ -82,6 +83,45 @@ fn dealias_parameters(operations: &mut [crate::ir::Operation], types: &[TypeDef]
                 None => break,
             }
         }
+    }
+}
+
+/// Records, on every field whose type names an alias, what the alias stands for, so its rules
+/// are checked on the value (and `null` is allowed where the alias allows it).
+fn see_through_aliases(types: &mut [TypeDef]) {
+    let aliases: BTreeMap<String, TypeRef> = types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Alias(target) => Some((t.name.clone(), target.clone())),
+            _ => None,
+        })
+        .collect();
+    for def in types.iter_mut() {
+        let TypeKind::Struct(s) = &mut def.kind else {
+            continue;
+        };
+        for field in &mut s.fields {
+            let declared = field.ty.non_null();
+            let seen = see_through(declared, &aliases, aliases.len());
+            field.seen_through = (seen != *declared).then_some(seen);
+        }
+    }
+}
+
+/// `ty` with every alias replaced by its target; `depth` bounds a chain of aliases.
+fn see_through(ty: &TypeRef, aliases: &BTreeMap<String, TypeRef>, depth: usize) -> TypeRef {
+    match ty {
+        TypeRef::Named(name) if depth > 0 => match aliases.get(name) {
+            Some(target) => see_through(target, aliases, depth - 1),
+            None => ty.clone(),
+        },
+        TypeRef::Nullable(inner) if depth > 0 => {
+            TypeRef::Nullable(Box::new(see_through(inner, aliases, depth)))
+        }
+        TypeRef::List(item) if depth > 0 => {
+            TypeRef::List(Box::new(see_through(item, aliases, depth)))
+        }
+        other => other.clone(),
     }
 }
 

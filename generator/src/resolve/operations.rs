@@ -10,7 +10,6 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::schema::constraints;
 use super::{docs, reserved, Resolver};
 use crate::diag::{Code, Severity};
 use crate::ir::{
@@ -369,9 +368,14 @@ impl Resolver<'_> {
                 let schema_at = pointer::child(at, "schema");
                 let ty = self.resolve_ref_or(schema, &schema_at, hint);
                 let item = schema.as_item();
+                // A parameter typed by a named alias has the alias's rules.
+                let followed = match schema {
+                    ReferenceOr::Reference { reference } => self.component_schema(reference),
+                    ReferenceOr::Item(item) => Some(item),
+                };
                 (
                     ty,
-                    item.map(constraints).unwrap_or_default(),
+                    followed.map(|s| self.constraints(s)).unwrap_or_default(),
                     item.and_then(|s| s.schema_data.default.clone()),
                 )
             }

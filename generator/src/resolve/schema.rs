@@ -29,7 +29,7 @@ struct ObjectParts {
     merged: std::collections::HashSet<String>,
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
     /// Builds the type of one `components.schemas` entry under its claimed name.
     pub(super) fn resolve_component(
         &mut self,
@@ -420,7 +420,11 @@ impl Resolver<'_> {
                 boxed: false,
                 secret: is_secret(wire, item.as_ref()),
                 deprecated: data.is_some_and(|d| d.deprecated),
-                constraints: item.as_ref().map(constraints).unwrap_or_default(),
+                constraints: item
+                    .as_ref()
+                    .map(|item| self.constraints(item))
+                    .unwrap_or_default(),
+                seen_through: None,
                 ty,
             });
         }
@@ -433,19 +437,27 @@ impl Resolver<'_> {
         named
     }
 
-    /// The schema a property stands for, following a reference to a component when the
-    /// component is not an object (its rules then apply to the field).
+    /// The schema a property stands for, following a reference to a component (the rules of
+    /// a component that is not an object apply to the field).
     fn followed(&self, schema: &ReferenceOr<Box<Schema>>) -> Option<Schema> {
         match schema {
             ReferenceOr::Item(schema) => Some((**schema).clone()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/schemas/")?;
-                match self.document.components.as_ref()?.schemas.get(key)? {
-                    ReferenceOr::Item(schema) => Some(schema.clone()),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
+            ReferenceOr::Reference { reference } => self.component_schema(reference).cloned(),
         }
+    }
+
+    /// The component schema a local `$ref` names, when it is one written out.
+    pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
+        let key = reference.strip_prefix("#/components/schemas/")?;
+        match self.document.components.as_ref()?.schemas.get(key)? {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    /// Validation rules of a property or parameter, with those of list items a `$ref` names.
+    pub(super) fn constraints(&self, schema: &Schema) -> Constraints {
+        constraints(schema, &|reference| self.component_schema(reference), 8)
     }
 
     /// `allOf`: every object part merged into one struct. A lone reference (3.1's `$ref` with
@@ -1104,8 +1116,13 @@ fn is_secret(wire: &str, schema: Option<&Schema>) -> bool {
             .any(|pair| matches!(pair, ["api" | "private" | "secret" | "access", "key"]))
 }
 
-/// Validation rules of a property.
-pub(super) fn constraints(schema: &Schema) -> Constraints {
+/// Validation rules of a schema; `component` finds what a `$ref` of its items names, through
+/// at most `depth` references.
+fn constraints<'d>(
+    schema: &Schema,
+    component: &dyn Fn(&str) -> Option<&'d Schema>,
+    depth: usize,
+) -> Constraints {
     let mut rules = Constraints::default();
     match &schema.schema_kind {
         // Length and pattern rules apply to plain strings; a uuid, a date or an enum is
@@ -1143,7 +1160,10 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
             rules.max_items = a.max_items.map(|n| n as u64);
             rules.unique_items = a.unique_items;
             let items = match &a.items {
-                Some(ReferenceOr::Item(item)) => constraints(item),
+                Some(ReferenceOr::Item(item)) => constraints(item, component, depth),
+                Some(ReferenceOr::Reference { reference }) if depth > 0 => component(reference)
+                    .map(|item| constraints(item, component, depth - 1))
+                    .unwrap_or_default(),
                 _ => Constraints::default(),
             };
             if !items.is_empty() {
