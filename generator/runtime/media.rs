@@ -11,9 +11,11 @@ pub fn essence(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Whether a media type essence is JSON: `application/json` or a `+json` suffix.
+/// Whether a media type essence is JSON: a `json` subtype of any type (`application/json`,
+/// `text/json`), a `+json` suffix (`application/vnd.github+json`), or `x-json`.
 pub fn is_json(essence: &str) -> bool {
-    essence == "application/json" || essence.ends_with("+json")
+    let subtype = essence.split_once('/').map_or("", |(_, subtype)| subtype);
+    matches!(subtype, "json" | "x-json") || subtype.ends_with("+json")
 }
 
 #[cfg(test)]
@@ -27,6 +29,12 @@ mod tests {
             "application/json"
         );
         assert!(is_json(&essence("application/problem+json")));
+        assert!(is_json(&essence("text/json; charset=utf-8")));
+        assert!(is_json(&essence("application/vnd.github+json")));
+        assert!(is_json(&essence("application/x-json")));
         assert!(!is_json(&essence("text/plain")));
+        assert!(!is_json(&essence("application/x-ndjson")));
+        assert!(!is_json(&essence("application/jsonl")));
+        assert!(!is_json(&essence("json")));
     }
 }

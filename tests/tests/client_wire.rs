@@ -455,7 +455,7 @@ mod params {
     use codegen_tests::params::client::{
         Client, GetItemTagError, GetItemTagOptions, GetItemTagResponse, Server,
     };
-    use codegen_tests::params::types::{GetItemTagSort, Tag};
+    use codegen_tests::params::types::{GetItemTagSort, NotePatch, Tag};
     use codegen_tests::params::Credentials;
     use codegen_tests::runtime::client::Error;
     use serde_json::json;
@@ -566,6 +566,27 @@ mod params {
         );
         assert_eq!(header(&requests[1], "content-type"), Some("text/plain"));
         assert_eq!(requests[1].body, b"hi");
+    }
+
+    #[tokio::test]
+    async fn json_bodies_keep_their_media_type_both_ways() {
+        let server = MockServer::start().await;
+        answer_at(
+            &server,
+            "/notes/n1",
+            ResponseTemplate::new(200).set_body_raw(r#"{"text": "kept"}"#, "text/json"),
+        )
+        .await;
+        let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
+        let patch = NotePatch { text: None };
+        let patched = client.patch_note("n1", &patch).await.unwrap();
+        assert_eq!(patched.text.as_deref(), Some("kept"));
+        let sent = only_request(&server).await;
+        assert_eq!(
+            header(&sent, "content-type"),
+            Some("application/merge-patch+json")
+        );
+        assert_eq!(sent.body, br#"{}"#);
     }
 
     #[tokio::test]

@@ -553,6 +553,36 @@ mod params_server {
         async fn upload(&self, _input: server::UploadInput) -> server::UploadResponse {
             server::UploadResponse::Status201
         }
+
+        async fn patch_note(&self, input: server::PatchNoteInput) -> server::PatchNoteResponse {
+            let text = input
+                .body
+                .text
+                .unwrap_or_else(|| format!("note {}", input.id));
+            server::PatchNoteResponse::Status200(types::NotePatch { text: Some(text) })
+        }
+    }
+
+    #[tokio::test]
+    async fn json_of_other_media_types_is_typed_and_labelled_as_documented() {
+        let base = super::serve(server::router(Fake)).await;
+        let client =
+            client::Client::new(client::Server::Custom(base.clone()), Credentials::default())
+                .unwrap();
+        let patched = client
+            .patch_note("n1", &types::NotePatch { text: None })
+            .await
+            .unwrap();
+        assert_eq!(patched.text.as_deref(), Some("note n1"));
+        let response = super::raw_http()
+            .patch(format!("{base}/notes/n2"))
+            .header("content-type", "application/merge-patch+json")
+            .body(r#"{"text": "hi"}"#)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.headers()["content-type"], "text/json");
+        assert_eq!(response.text().await.unwrap(), r#"{"text":"hi"}"#);
     }
 
     #[tokio::test]

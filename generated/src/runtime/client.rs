@@ -269,10 +269,13 @@ impl Request {
     }
 
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        self.json_as("application/json", body);
+    }
+
+    /// A JSON body labelled with another JSON media type (`application/merge-patch+json`).
+    pub fn json_as<T: serde::Serialize + ?Sized>(&mut self, content_type: &str, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => {
-                self.body = Some((HeaderValue::from_static("application/json"), bytes));
-            }
+            Ok(bytes) => self.raw(content_type, bytes),
             Err(err) => self.problem = Some(format!("cannot encode the body: {err}")),
         }
     }

@@ -376,15 +376,18 @@ fn decode_base64(text: &str) -> Option<String> {
 
 /// A JSON response.
 pub fn json<T: serde::Serialize + ?Sized>(status: u16, body: &T) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    match serde_json::to_vec(body) {
-        Ok(bytes) => (
-            status,
-            [(axum::http::header::CONTENT_TYPE, "application/json")],
-            bytes,
-        )
-            .into_response(),
+    json_as(status, "application/json", body)
+}
 
+/// A JSON response labelled with the JSON media type the spec documents (`text/json`, a
+/// vendor's `+json`).
+pub fn json_as<T: serde::Serialize + ?Sized>(
+    status: u16,
+    content_type: &'static str,
+    body: &T,
+) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => raw(status, content_type, bytes),
         Err(err) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot encode the response: {err}"),

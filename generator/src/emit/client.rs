@@ -213,7 +213,13 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
 /// Puts the body into the request, if the caller gave one.
 fn body_statement(body: &crate::ir::Body) -> TokenStream {
     let send = match &body.ty {
-        Some(_) => quote!(request.json(body)),
+        Some(_) if body.content_type == "application/json" => quote!(request.json(body)),
+        // A JSON body of another media type (`application/merge-patch+json`, a vendor's
+        // `+json`) is labelled as the spec says: servers may insist on it.
+        Some(_) => {
+            let content_type = &body.content_type;
+            quote!(request.json_as(#content_type, body))
+        }
         None if is_multipart(body) => quote!(request.raw(content_type, body)),
         None => {
             let content_type = &body.content_type;

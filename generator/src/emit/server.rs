@@ -163,6 +163,9 @@ fn emit_response(op: &Operation) -> TokenStream {
             _ => quote!(status),
         };
         let send = match (&r.ty, &r.content_type) {
+            (Some(_), Some(content_type)) if content_type != "application/json" => {
+                quote!(rt::json_as(#code, #content_type, &body))
+            }
             (Some(_), _) => quote!(rt::json(#code, &body)),
             (None, Some(content_type)) => quote!(rt::raw(#code, #content_type, body)),
             (None, None) => quote!(rt::empty(#code)),
