@@ -600,7 +600,8 @@ impl Resolver<'_> {
         out
     }
 
-    /// Chooses the JSON media type when there is one, else the first.
+    /// Chooses the JSON media type when there is one, else the first. A range of JSON
+    /// (`*/*`) is labelled `application/json` on the wire.
     fn pick_media(
         &mut self,
         content: &indexmap::IndexMap<String, MediaType>,
@@ -611,7 +612,12 @@ impl Resolver<'_> {
             .find(|(ct, _)| is_json(ct))
             .or_else(|| content.iter().next())?;
         let media_at = pointer::child(&pointer::child(at, "content"), chosen.0);
-        Some((chosen.0.clone(), chosen.1.clone(), media_at))
+        let label = if chosen.0.contains('*') && is_json(chosen.0) {
+            "application/json".to_owned()
+        } else {
+            chosen.0.clone()
+        };
+        Some((label, chosen.1.clone(), media_at))
     }
 
     /// The type of a JSON body; `None` (raw bytes) for other content types.
