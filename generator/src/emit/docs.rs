@@ -1,8 +1,9 @@
 //! Spec text to rustdoc: one `#[doc]` attribute per line, made safe for rustdoc.
 //!
-//! Spec descriptions are CommonMark written for a docs site. Rustdoc would read `[x]` as an
-//! intra-doc link, raw `<tags>` as HTML, bare URLs as lint errors, and indented or unlabelled
-//! code blocks as doctests to compile; each is neutralised here.
+//! Spec descriptions are CommonMark (or HTML) written for a docs site. HTML becomes Markdown
+//! first. Rustdoc would read `[x]` as an intra-doc link, raw `<tags>` as HTML, bare URLs as
+//! lint errors, and indented or unlabelled code blocks as doctests to compile; each is
+//! neutralised here.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,7 +23,8 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
 pub fn rustdoc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut fence: Option<String> = None;
-    for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+    let text = super::html::html_to_markdown(&text.replace("\r\n", "\n").replace('\r', "\n"));
+    for raw in text.lines() {
         let line: String = raw
             .chars()
             .map(|c| if c == '\t' { ' ' } else { c })
@@ -71,7 +73,8 @@ fn fence_marker(line: &str) -> Option<String> {
     None
 }
 
-/// Escapes link brackets and HTML outside inline code, and wraps bare URLs in `<>`.
+/// Escapes link brackets and what would open an HTML tag outside inline code, and wraps bare
+/// URLs in `<>`. A `>` stays: it opens a quote (GitHub's `> [!NOTE]`) and closes nothing.
 fn escape_markdown(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut in_code = false;
@@ -107,7 +110,6 @@ fn escape_markdown(line: &str) -> String {
                 '[' => out.push_str("\\["),
                 ']' => out.push_str("\\]"),
                 '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
                 _ => out.push(c),
             }
         } else {
@@ -158,8 +160,8 @@ mod tests {
     #[test]
     fn escapes_brackets_html_and_wraps_urls() {
         assert_eq!(
-            rustdoc_lines("See [docs] at https://x.io/a. <b>bold</b> `a[0] <x>`"),
-            vec![" See \\[docs\\] at <https://x.io/a>. &lt;b&gt;bold&lt;/b&gt; `a[0] <x>`"]
+            rustdoc_lines("See [docs] at https://x.io/a. <b>bold</b> <x> `a[0] <x>`"),
+            vec![" See \\[docs\\] at <https://x.io/a>. **bold** &lt;x> `a[0] <x>`"]
         );
     }
 

@@ -5,6 +5,7 @@ mod auth;
 mod client;
 mod docs;
 mod examples;
+mod html;
 mod responses;
 mod runtime;
 mod server;
