@@ -1,5 +1,8 @@
 //! `cargo xtask corpus DIR`: generates every spec in a directory (models, client and server),
-//! compiles the results, and prints and writes a per-spec table.
+//! compiles the results, optionally runs every example of the specs through its generated
+//! type (`--examples`), and prints and writes a per-spec table.
+
+mod examples;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -16,6 +19,7 @@ use generator::{build_api, ApiInput};
 use serde::{Deserialize, Serialize};
 
 use crate::standalone;
+use examples::ExampleCounts;
 
 /// A spec that takes longer than this to generate counts as hung.
 const GENERATION_LIMIT: Duration = Duration::from_secs(120);
@@ -34,6 +38,8 @@ struct Row {
     failure: Option<(String, String)>,
     output_bytes: usize,
     compiled: Option<bool>,
+    /// With `--examples`: how the spec's examples fared, once its crate compiled.
+    examples: Option<ExampleCounts>,
 }
 
 impl Row {
@@ -50,6 +56,7 @@ impl Row {
             failure: None,
             output_bytes: 0,
             compiled: None,
+            examples: None,
         }
     }
 
@@ -70,10 +77,11 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         return crate::rerun_in_release(root, "corpus", args);
     }
     let Some(dir) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: cargo xtask corpus DIR [--no-compile]");
+        eprintln!("usage: cargo xtask corpus DIR [--no-compile] [--examples]");
         return ExitCode::from(2);
     };
     let compile = !args.iter().any(|a| a == "--no-compile");
+    let run_examples = compile && args.iter().any(|a| a == "--examples");
     if !dir.is_dir() {
         eprintln!("cannot read {}: not a directory", dir.display());
         return ExitCode::from(2);
@@ -85,9 +93,9 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
     let (mut rows, apis) = generate_all(&dir, &label);
     if compile {
         let out = root.join("target/corpus").join(&label);
-        compile_in_crates(root, &out, &label, &apis, &mut rows);
+        compile_in_crates(root, &out, &label, &apis, &mut rows, run_examples);
     }
-    let table = render_table(&label, &rows, compile);
+    let table = render_table(&label, &rows, compile, run_examples);
     println!("{table}");
     write_reports(root, &label, &table, &rows);
     ExitCode::SUCCESS
@@ -193,8 +201,16 @@ fn generate_with_limit(
     }
 }
 
-/// Compiles the generated APIs, packing them into as few crates as the size budget allows.
-fn compile_in_crates(root: &Path, out: &Path, label: &str, apis: &[Api], rows: &mut [Row]) {
+/// Compiles the generated APIs, packing them into as few crates as the size budget allows;
+/// then, with `run_examples`, runs the example tests of each crate that compiled in part.
+fn compile_in_crates(
+    root: &Path,
+    out: &Path,
+    label: &str,
+    apis: &[Api],
+    rows: &mut [Row],
+    run_examples: bool,
+) {
     for (index, group) in pack(apis, rows).iter().enumerate() {
         let dir = out.join(format!("crate{index}"));
         if let Err(message) = write_crate(root, &dir, label, index, group) {
@@ -204,6 +220,22 @@ fn compile_in_crates(root: &Path, out: &Path, label: &str, apis: &[Api], rows: &
         let modules: Vec<&str> = group.iter().map(|a| a.module.as_str()).collect();
         let failing = check(root, &dir, &modules);
         record(rows, &modules, &failing);
+        if run_examples && failing.len() < modules.len() {
+            record_examples(rows, &modules, &dir, &root.join("target/corpus-target"));
+        }
+    }
+}
+
+/// Runs the example tests of one crate and files the counts under each spec's row.
+fn record_examples(rows: &mut [Row], modules: &[&str], dir: &Path, target: &Path) {
+    let mut counts = match examples::run(dir, target) {
+        Ok(counts) => counts,
+        Err(why) => return eprintln!("examples of {}: {why}", dir.display()),
+    };
+    for module in modules {
+        if let Some(row) = rows.iter_mut().find(|r| r.module == *module) {
+            row.examples = Some(counts.remove(*module).unwrap_or_default());
+        }
     }
 }
 
@@ -358,19 +390,29 @@ fn first_problems(messages: impl Read) -> BTreeMap<String, String> {
     failing
 }
 
-fn render_table(label: &str, rows: &[Row], compiled: bool) -> String {
+fn render_table(label: &str, rows: &[Row], compiled: bool, examples: bool) -> String {
     let mut out = format!("corpus `{label}`: {} specs\n\n", rows.len());
-    out.push_str("| spec | input KB | generated | compiled | class | message | generation ms | output KB | warnings |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| spec | input KB | generated | compiled | examples | class | message | generation ms | output KB | warnings |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
     for row in rows {
         out.push_str(&table_row(row));
     }
     out.push_str(&totals(rows, compiled));
+    if examples {
+        out.push_str(&example_totals(rows));
+    }
     out
 }
 
 fn table_row(r: &Row) -> String {
-    let (class, message) = r.failure.clone().unwrap_or_default();
+    let (class, message) = match (&r.failure, &r.examples) {
+        (Some(failure), _) => failure.clone(),
+        (None, Some(counts)) if counts.passed < counts.total => (
+            format!("examples: {:?}", counts.failures),
+            counts.first_failure.clone().unwrap_or_default(),
+        ),
+        _ => Default::default(),
+    };
     let message: String = message
         .replace('|', "\\|")
         .replace('\n', " ")
@@ -378,7 +420,7 @@ fn table_row(r: &Row) -> String {
         .take(120)
         .collect();
     format!(
-        "| {} | {} | {} | {} | {class} | {message} | {:.0} | {} | {} |\n",
+        "| {} | {} | {} | {} | {} | {class} | {message} | {:.0} | {} | {} |\n",
         r.spec,
         r.input_bytes / 1024,
         if r.generated() { "yes" } else { "no" },
@@ -387,6 +429,9 @@ fn table_row(r: &Row) -> String {
             Some(false) => "no",
             None => "-",
         },
+        r.examples
+            .as_ref()
+            .map_or("-".to_owned(), |e| format!("{}/{}", e.passed, e.total)),
         r.generation_ms(),
         r.output_bytes / 1024,
         r.warnings,
@@ -413,6 +458,21 @@ fn totals(rows: &[Row], compiled: bool) -> String {
     out
 }
 
+/// Examples that round-trip, over the specs whose examples ran, and the failures by class.
+fn example_totals(rows: &[Row]) -> String {
+    let ran: Vec<&ExampleCounts> = rows.iter().filter_map(|r| r.examples.as_ref()).collect();
+    let total: usize = ran.iter().map(|e| e.total).sum();
+    let passed: usize = ran.iter().map(|e| e.passed).sum();
+    let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
+    for (class, n) in ran.iter().flat_map(|e| &e.failures) {
+        *classes.entry(class).or_default() += n;
+    }
+    format!(
+        "examples: {passed} of {total} round-trip through their types, in {} specs; failures {classes:?}\n",
+        ran.len()
+    )
+}
+
 /// A row as `target/corpus/LABEL.json` holds it.
 #[derive(Serialize)]
 struct JsonRow<'a> {
@@ -423,6 +483,7 @@ struct JsonRow<'a> {
     warnings: usize,
     failure: Option<JsonFailure<'a>>,
     compiled: Option<bool>,
+    examples: Option<&'a ExampleCounts>,
 }
 
 #[derive(Serialize)]
@@ -450,6 +511,7 @@ fn write_reports(root: &Path, label: &str, table: &str, rows: &[Row]) {
                 .as_ref()
                 .map(|(class, message)| JsonFailure { class, message }),
             compiled: r.compiled,
+            examples: r.examples.as_ref(),
         })
         .collect();
     let json = serde_json::to_string_pretty(&rows).unwrap_or_default();
