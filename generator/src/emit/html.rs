@@ -123,10 +123,58 @@ struct Tag {
 
 /// Elements whose tags are read; any other `<word>` is text (a placeholder, a generic type).
 const ELEMENTS: &[&str] = &[
-    "a", "abbr", "b", "blockquote", "br", "center", "cite", "code", "dd", "del", "div", "dl",
-    "dt", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
-    "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strike", "strong",
-    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "var",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "center",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
 ];
 
 impl Tag {
@@ -220,7 +268,9 @@ mod tests {
     #[test]
     fn lists_nest_and_number() {
         assert_eq!(
-            html_to_markdown("Kinds:<ul><li>card</li><li>bank<ol><li>iban</li><li>ach</li></ol></li></ul>Done."),
+            html_to_markdown(
+                "Kinds:<ul><li>card</li><li>bank<ol><li>iban</li><li>ach</li></ol></li></ul>Done."
+            ),
             "Kinds:\n\n- card\n- bank\n  1. iban\n  2. ach\n\nDone.\n"
         );
     }

@@ -24,6 +24,8 @@ pub fn run(dir: &Path, target: &Path) -> Result<BTreeMap<String, ExampleCounts>,
         .arg(dir.join("Cargo.toml"))
         .args(["--", "--test-threads", "2"])
         .env("CARGO_TARGET_DIR", target)
+        // A backtrace would be read as part of the message.
+        .env("RUST_BACKTRACE", "0")
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
