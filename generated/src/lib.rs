@@ -4,6 +4,7 @@
 //! Each API is a module; its `types` submodule holds one Rust type per schema. Every type
 //! implements [`runtime::Validate`], which checks the schema's rules.
 #![forbid(unsafe_code)]
+#![recursion_limit = "256"]
 #[rustfmt::skip]
 pub mod runtime;
 /// Embedded 2025-09 (version 5.0).

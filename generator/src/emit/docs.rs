@@ -127,7 +127,7 @@ fn escape_markdown(line: &str) -> String {
 /// Length of a `[text](url)` link at the start of `text`.
 fn markdown_link_len(text: &str) -> Option<usize> {
     let close = text.find("](")?;
-    if text[1..close].contains(['[', ']', '`']) {
+    if text[1..close].contains(['[', ']']) {
         return None;
     }
     let end = text[close..].find(')')? + close;
@@ -186,8 +186,8 @@ mod tests {
     #[test]
     fn markdown_links_keep_their_url() {
         assert_eq!(
-            rustdoc_lines("[site](https://x.io)"),
-            vec![" [site](https://x.io)"]
+            rustdoc_lines("[site](https://x.io) and [`code`](https://x.io/c)"),
+            vec![" [site](https://x.io) and [`code`](https://x.io/c)"]
         );
     }
 

@@ -155,6 +155,9 @@ fn emit_lib(apis: &[Api]) -> TokenStream {
         //! Each API is a module; its `types` submodule holds one Rust type per schema. Every type
         //! implements [`runtime::Validate`], which checks the schema's rules.
         #![forbid(unsafe_code)]
+        // rustdoc's auto-trait analysis of large, deeply nested schemas (Stripe's) needs more
+        // than the default depth.
+        #![recursion_limit = "256"]
 
         #regex_guard
         #[rustfmt::skip]
