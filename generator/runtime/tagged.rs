@@ -1,7 +1,8 @@
 //! Discriminated unions on the wire: the tag read and written beside the variant.
 
-/// Serializes a variant of a discriminated union, adding its tag when the variant's own
-/// type does not carry the tag property.
+/// Serializes a variant of a discriminated union with its tag. The union owns the tag: it is
+/// written over whatever the variant's own tag field holds, so a variant cannot be sent under
+/// another variant's tag.
 pub fn serialize_tagged<S, T>(
     serializer: S,
     tag: &str,
@@ -17,9 +18,7 @@ where
 
     let mut json = serde_json::to_value(variant).map_err(S::Error::custom)?;
     if let serde_json::Value::Object(object) = &mut json {
-        object
-            .entry(tag)
-            .or_insert_with(|| serde_json::Value::String(value.to_owned()));
+        object.insert(tag.to_owned(), serde_json::Value::String(value.to_owned()));
     }
     json.serialize(serializer)
 }
@@ -50,4 +49,29 @@ where
     E: serde::de::Error,
 {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Cat {
+        #[serde(rename = "petType")]
+        pet_type: String,
+        name: String,
+    }
+
+    #[test]
+    fn the_union_writes_its_tag_over_the_variant_field() {
+        let cat = Cat {
+            pet_type: "dog".into(),
+            name: "Tom".into(),
+        };
+        let json = serialize_tagged(serde_json::value::Serializer, "petType", "cat", &cat);
+        assert_eq!(
+            json.expect("serializes"),
+            serde_json::json!({"petType": "cat", "name": "Tom"})
+        );
+    }
 }

@@ -318,6 +318,36 @@ impl Checker {
         }
     }
 
+    /// `anyOf`/`oneOf` of `required` lists: at least one set (`exclusive`: exactly one) has
+    /// all its properties present.
+    pub fn required_sets(
+        &mut self,
+        sets: &[&[&str]],
+        exclusive: bool,
+        present: impl Fn(&str) -> bool,
+    ) {
+        let complete = sets
+            .iter()
+            .filter(|set| set.iter().all(|wire| present(wire)))
+            .count();
+        if complete == 1 || (complete > 1 && !exclusive) {
+            return;
+        }
+        let listed: Vec<String> = sets.iter().map(|set| set.join(" + ")).collect();
+        let (rule, wanted) = if exclusive {
+            ("oneOf", "exactly one")
+        } else {
+            ("anyOf", "at least one")
+        };
+        self.report(
+            rule,
+            format!(
+                "must have {wanted} of these property sets: {}; has {complete}",
+                listed.join(", ")
+            ),
+        );
+    }
+
     /// `format: email`: one `@` with a non-empty local part and a dotted domain.
     pub fn email(&mut self, value: &str) {
         if !is_email(value) {
@@ -415,6 +445,23 @@ mod tests {
         assert!(violations(|c| c.unique_items(&[1, 2, 3])).is_empty());
         assert_eq!(violations(|c| c.min_items(0, 1))[0].rule, "minItems");
         assert_eq!(violations(|c| c.max_items(3, 2))[0].rule, "maxItems");
+    }
+
+    #[test]
+    fn required_sets_want_one_complete_set() {
+        let sets: &[&[&str]] = &[&["a"], &["b", "c"]];
+        let has = |present: &'static [&'static str]| move |wire: &str| present.contains(&wire);
+        assert!(violations(|c| c.required_sets(sets, false, has(&["a", "b", "c"]))).is_empty());
+        assert!(violations(|c| c.required_sets(sets, true, has(&["b", "c"]))).is_empty());
+        let none = violations(|c| c.required_sets(sets, false, has(&["b"])));
+        assert_eq!(none[0].rule, "anyOf");
+        assert_eq!(
+            none[0].message,
+            "must have at least one of these property sets: a, b + c; has 0"
+        );
+        let both = violations(|c| c.required_sets(sets, true, has(&["a", "b", "c"])));
+        assert_eq!(both[0].rule, "oneOf");
+        assert!(both[0].message.ends_with("has 2"), "{}", both[0].message);
     }
 
     #[test]

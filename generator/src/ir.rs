@@ -47,6 +47,17 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Type of undeclared properties kept in a flattened map (`additionalProperties`).
     pub additional: Option<TypeRef>,
+    /// `oneOf`/`anyOf` alternatives that only list required properties: checked by `validate()`.
+    pub required_sets: Option<RequiredSets>,
+}
+
+/// Sets of properties of which one must be present in full.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequiredSets {
+    /// Wire names of the properties of each set, every one a field of the struct.
+    pub sets: Vec<Vec<String>>,
+    /// `oneOf`: exactly one set is present in full; `anyOf`: at least one.
+    pub exclusive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -81,6 +81,119 @@ fn a_discriminator_selects_the_variant_and_encoding_keeps_the_tag() {
 }
 
 #[test]
+fn the_union_owns_its_tag_even_when_the_variant_field_says_otherwise() {
+    use oneof::types::{Bike, Cat, Pet, Vehicle};
+    // Cat keeps `petType` as a field (it is real where Cat is used alone); inside `Pet` the
+    // variant decides the tag.
+    let wrong = Pet::Cat(Cat::new("dog".into(), "Tom".into()));
+    assert_eq!(encode(&wrong), json!({"petType": "cat", "name": "Tom"}));
+    assert_eq!(
+        encode(&Cat::new("dog".into(), "Tom".into())),
+        json!({"petType": "dog", "name": "Tom"})
+    );
+    let bike = Vehicle::Bike(Bike {
+        kind: String::new(),
+        gears: Some(21),
+    });
+    assert_eq!(encode(&bike), json!({"kind": "Bike", "gears": 21}));
+}
+
+#[test]
+fn alternatives_missing_from_the_mapping_are_tagged_by_schema_name_or_fixed_value() {
+    use oneof::types::{Activity, ActivityClick, ActivityClickActivityType, Bike, Vehicle};
+    let bike: Vehicle = decode(json!({"kind": "Bike", "gears": 21}));
+    assert_eq!(
+        bike,
+        Vehicle::Bike(Bike {
+            kind: "Bike".into(),
+            gears: Some(21)
+        })
+    );
+    let click =
+        json!({"activity_type": "click", "campaign_id": "c1", "link_clicked": "https://x.test"});
+    let decoded: Activity = decode(click.clone());
+    assert_eq!(
+        decoded,
+        Activity::Click(ActivityClick {
+            activity_type: Some(ActivityClickActivityType::Click),
+            campaign_id: Some("c1".into()),
+            link_clicked: Some("https://x.test".into()),
+        })
+    );
+    assert_eq!(encode(&decoded), click);
+}
+
+#[test]
+fn a_property_fixed_in_every_alternative_tags_the_union() {
+    use unions31::types::{Job, Schedule, ScheduleWeekly, ScheduleWeeklyType};
+    let weekly = json!({"schedule": {"type": "weekly", "interval": 3}});
+    let job: Job = decode(weekly.clone());
+    assert_eq!(
+        job.schedule,
+        Schedule::Weekly(ScheduleWeekly::new(ScheduleWeeklyType::Weekly, 3))
+    );
+    assert_eq!(encode(&job), weekly);
+    let fixed: Schedule = decode(json!({"type": "fixed", "at": "09:00"}));
+    assert!(matches!(&fixed, Schedule::Fixed(f) if f.at.as_deref() == Some("09:00")));
+    let err = serde_json::from_value::<Schedule>(json!({"type": "daily"})).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown `type` value `daily`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn properties_beside_any_of_belong_to_every_alternative() {
+    use oneof::types::{CheckRunUpdate, CheckRunUpdateConclusion as Conclusion};
+    let completed = json!({
+        "name": "lint",
+        "details_url": "https://ci.test/1",
+        "status": "completed",
+        "conclusion": "success",
+        "output": {"title": "All good"},
+        "actions": ["rerun"],
+    });
+    let update: CheckRunUpdate = decode(completed.clone());
+    let CheckRunUpdate::WithConclusion(done) = &update else {
+        panic!("decoded as {update:?}");
+    };
+    assert_eq!(done.name.as_deref(), Some("lint"));
+    assert_eq!(done.details_url.as_deref(), Some("https://ci.test/1"));
+    assert_eq!(done.conclusion, Conclusion::Success);
+    assert_eq!(
+        done.output.as_ref().map(|o| o.title.as_str()),
+        Some("All good")
+    );
+    assert_eq!(done.actions, Some(vec!["rerun".to_owned()]));
+    assert_eq!(encode(&update), completed);
+    // Without a conclusion only the second alternative fits; the shared fields stay.
+    let queued = json!({"name": "lint", "status": "queued"});
+    let update: CheckRunUpdate = decode(queued.clone());
+    assert!(matches!(&update, CheckRunUpdate::Variant2(v) if v.name.as_deref() == Some("lint")));
+    assert_eq!(encode(&update), queued);
+}
+
+#[test]
+fn alternatives_that_only_require_properties_are_checked_by_validate() {
+    use oneof::types::{CampaignCreate, PagesUpdate};
+    let pages: PagesUpdate = decode(json!({"source": "main"}));
+    assert_eq!(pages.source.as_deref(), Some("main"));
+    assert!(pages.validate().is_ok());
+    let errors = PagesUpdate::default()
+        .validate()
+        .expect_err("no set present");
+    assert_eq!(errors.violations[0].rule, "anyOf");
+    assert_eq!(
+        errors.violations[0].message,
+        "must have at least one of these property sets: cname, https_enforced, source; has 0"
+    );
+    let mut campaign: CampaignCreate = decode(json!({"name": "q3", "code_scanning_alerts": [1]}));
+    assert!(campaign.validate().is_ok());
+    campaign.dependabot_alerts = Some(vec![2]);
+    assert_eq!(broken_rules(&campaign), ["oneOf"]);
+}
+
+#[test]
 fn untagged_unions_decode_by_shape_with_meaningful_variant_names() {
     use oneof::types::{IdOrName, Payment, PaymentIban, SameShape, Shape};
     assert_eq!(decode::<IdOrName>(json!(7)), IdOrName::Integer(7));

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{ident, type_tokens};
-use crate::ir::{Constraints, Field, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Constraints, Field, RequiredSets, TypeDef, TypeKind, TypeRef};
 
 pub fn emit_validate(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
@@ -14,7 +14,11 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
             let additional = s.additional.as_ref().filter(|t| t.contains_named()).map(
                 |_| quote!(crate::runtime::Validate::check(&self.additional_properties, checker);),
             );
-            quote! { #(#fields)* #additional }
+            let sets = s
+                .required_sets
+                .as_ref()
+                .map(|r| check_required_sets(r, &s.fields));
+            quote! { #(#fields)* #additional #sets }
         }
         TypeKind::Union(u) => {
             let arms = u.variants.iter().map(|v| {
@@ -107,6 +111,31 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
             let Some(#object) = checker.object(json) else { return };
             #(#statements)*
         }
+    }
+}
+
+/// One set of the listed properties must be present in full; a required field always is.
+fn check_required_sets(rule: &RequiredSets, fields: &[Field]) -> TokenStream {
+    let sets = rule.sets.iter().map(|set| quote!(&[#(#set),*]));
+    let exclusive = rule.exclusive;
+    let mut named: Vec<&str> = rule.sets.iter().flatten().map(String::as_str).collect();
+    named.sort_unstable();
+    named.dedup();
+    let arms = named.iter().filter_map(|wire| {
+        let field = fields.iter().find(|f| f.wire == *wire)?;
+        let name = ident(&field.name);
+        let present = if field.required {
+            quote!(true)
+        } else {
+            quote!(self.#name.is_some())
+        };
+        Some(quote!(#wire => #present,))
+    });
+    quote! {
+        checker.required_sets(&[#(#sets),*], #exclusive, |wire| match wire {
+            #(#arms)*
+            _ => true,
+        });
     }
 }
 

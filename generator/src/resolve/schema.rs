@@ -11,14 +11,14 @@ use std::hash::Hasher as _;
 use super::{docs, name_override, Resolver};
 use crate::diag::{Code, Severity};
 use crate::ir::{
-    Bound, Constraints, EnumVariant, Field, OpenEnum, Struct, TypeDef, TypeKind, TypeRef, Union,
-    UnionVariant,
+    Bound, Constraints, EnumVariant, Field, OpenEnum, RequiredSets, Struct, TypeDef, TypeKind,
+    TypeRef, Union, UnionVariant,
 };
 use crate::naming::{self, Namespace};
 use crate::pointer;
 
 /// An object's parts, gathered from the schema itself or from every part of an `allOf`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct ObjectParts {
     /// Wire name -> (schema, its pointer, name hint for an inline type).
     properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String, String)>,
@@ -27,6 +27,8 @@ struct ObjectParts {
     docs: Option<String>,
     /// Referenced schemas already merged: a parent shared by two parts is merged once.
     merged: std::collections::HashSet<String>,
+    /// Alternatives that only require properties, with the pointer of their list.
+    required_sets: Option<(RequiredSets, String)>,
 }
 
 impl<'a> Resolver<'a> {
@@ -226,6 +228,7 @@ impl<'a> Resolver<'a> {
             }
             SchemaKind::OneOf { one_of } => self.union(
                 one_of,
+                None,
                 data,
                 &pointer::child(pointer, "oneOf"),
                 pointer,
@@ -233,6 +236,7 @@ impl<'a> Resolver<'a> {
             ),
             SchemaKind::AnyOf { any_of } => self.union(
                 any_of,
+                None,
                 data,
                 &pointer::child(pointer, "anyOf"),
                 pointer,
@@ -273,22 +277,22 @@ impl<'a> Resolver<'a> {
             let parts = own(self);
             return self.all_of(&any.all_of, parts, data, pointer, name);
         }
-        if !any.one_of.is_empty() {
-            self.ignored_with_union(any, pointer);
-            return self.union(
-                &any.one_of,
+        let (alternatives, key) = if any.one_of.is_empty() {
+            (&any.any_of, "anyOf")
+        } else {
+            (&any.one_of, "oneOf")
+        };
+        if !alternatives.is_empty() {
+            let list_pointer = pointer::child(pointer, key);
+            if any.properties.is_empty() && any.required.is_empty() {
+                return self.union(alternatives, None, data, &list_pointer, pointer, name);
+            }
+            let shared = own(self);
+            return self.union_with_shared(
+                alternatives,
+                shared,
                 data,
-                &pointer::child(pointer, "oneOf"),
-                pointer,
-                name,
-            );
-        }
-        if !any.any_of.is_empty() {
-            self.ignored_with_union(any, pointer);
-            return self.union(
-                &any.any_of,
-                data,
-                &pointer::child(pointer, "anyOf"),
+                &list_pointer,
                 pointer,
                 name,
             );
@@ -311,16 +315,56 @@ impl<'a> Resolver<'a> {
         any_scalar(any)
     }
 
-    fn ignored_with_union(&mut self, any: &AnySchema, pointer: &str) {
-        if !any.properties.is_empty() {
+    /// `oneOf`/`anyOf` beside `properties`/`required`: the shared part belongs to every
+    /// alternative, as in `allOf`. Alternatives that only require properties make one struct
+    /// whose `validate()` checks that one of those sets is present.
+    fn union_with_shared(
+        &mut self,
+        alternatives: &[ReferenceOr<Schema>],
+        mut shared: ObjectParts,
+        data: &SchemaData,
+        list_pointer: &str,
+        pointer: &str,
+        name: &str,
+    ) -> TypeRef {
+        let Some(sets) = required_only(alternatives) else {
+            return self.union(
+                alternatives,
+                Some(&shared),
+                data,
+                list_pointer,
+                pointer,
+                name,
+            );
+        };
+        let exclusive = list_pointer.ends_with("/oneOf");
+        let rule = RequiredSets { sets, exclusive };
+        shared.required_sets = Some((rule, list_pointer.to_owned()));
+        self.object(shared, pointer, name)
+    }
+
+    /// An alternative with the properties beside its union merged in.
+    fn merged_alternative(
+        &mut self,
+        shared: &ObjectParts,
+        alternative: &ReferenceOr<Schema>,
+        at: &str,
+        name: &str,
+    ) -> TypeRef {
+        let mut parts = shared.clone();
+        parts.docs = None;
+        let mut others = Vec::new();
+        self.gather_part(alternative, at.to_owned(), name, &mut parts, &mut others);
+        for (_, at) in &others {
             self.report(
                 Severity::Warning,
                 Code::Unsupported,
-                pointer,
-                "properties next to `oneOf`/`anyOf` are not merged into the alternatives".into(),
-                Some("move the shared properties into each alternative, or use `allOf`"),
+                at,
+                "this alternative is not an object; its variant holds only the properties beside the union".into(),
+                None,
             );
         }
+        self.object(parts, at, name)
     }
 
     fn array<S: AsSchema>(
@@ -385,6 +429,15 @@ impl<'a> Resolver<'a> {
             });
         let additional = additional.flatten();
         if parts.properties.is_empty() {
+            if let Some((_, at)) = &parts.required_sets {
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    at,
+                    "these alternatives require properties the schema does not declare; the rule is not checked".into(),
+                    Some("declare the properties beside the union"),
+                );
+            }
             return additional.map_or(TypeRef::Json, |value| TypeRef::Map(Box::new(value)));
         }
         let slot = self.reserve_slot();
@@ -428,13 +481,46 @@ impl<'a> Resolver<'a> {
                 ty,
             });
         }
+        let required_sets = parts
+            .required_sets
+            .map(|(rule, at)| self.checkable_sets(rule, &fields, &at));
         self.types[slot] = Some(TypeDef {
             name: type_name,
             origin: pointer.to_owned(),
             docs: parts.docs,
-            kind: TypeKind::Struct(Struct { fields, additional }),
+            kind: TypeKind::Struct(Struct {
+                fields,
+                additional,
+                required_sets,
+            }),
         });
         named
+    }
+
+    /// The required sets with every property a field of the struct; a property that is not
+    /// one cannot be seen after decoding, so it is left out of its set and reported.
+    fn checkable_sets(
+        &mut self,
+        mut rule: RequiredSets,
+        fields: &[Field],
+        at: &str,
+    ) -> RequiredSets {
+        for (index, set) in rule.sets.iter_mut().enumerate() {
+            let (known, unknown): (Vec<String>, Vec<String>) = std::mem::take(set)
+                .into_iter()
+                .partition(|wire| fields.iter().any(|f| &f.wire == wire));
+            *set = known;
+            for wire in unknown {
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    &pointer::child(&pointer::child(at, &index.to_string()), "required"),
+                    format!("`{wire}` is required here but not declared beside the union; `validate()` does not check it"),
+                    Some("declare the property beside the union"),
+                );
+            }
+        }
+        rule
     }
 
     /// The schema a property stands for, following a reference to a component (the rules of
@@ -514,47 +600,57 @@ impl<'a> Resolver<'a> {
     ) {
         for (index, part) in all_of.iter().enumerate() {
             let at = pointer::child(pointer, &index.to_string());
-            let (schema, at, owner) = match part {
-                ReferenceOr::Item(schema) => (schema.clone(), at, name.to_owned()),
-                ReferenceOr::Reference { reference } => {
-                    let Some((target, ReferenceOr::Item(schema))) = self.lookup(reference, &at)
-                    else {
-                        others.push((part.clone(), at));
-                        continue;
-                    };
-                    if self.in_progress.contains(&target) {
-                        self.report(
-                            Severity::Error,
-                            Code::CircularRef,
-                            &at,
-                            format!(
-                                "`allOf` includes `{reference}`, which includes this schema again"
-                            ),
-                            Some("an object cannot be composed of itself; break the cycle"),
-                        );
-                        continue;
-                    }
-                    if !is_object_like(&schema) {
-                        others.push((part.clone(), at));
-                        continue;
-                    }
-                    if !parts.merged.insert(target.clone()) {
-                        continue;
-                    }
-                    let owner = self
-                        .resolved
-                        .get(&target)
-                        .and_then(|t| t.direct_name().map(str::to_owned));
-                    let owner = owner.unwrap_or_else(|| {
-                        naming::type_name(target.rsplit('/').next().unwrap_or(name))
-                    });
-                    (schema, target, owner)
-                }
-            };
-            self.in_progress.push(at.clone());
-            self.merge_part(&schema, &at, &owner, parts, others);
-            self.in_progress.pop();
+            self.gather_part(part, at, name, parts, others);
         }
+    }
+
+    /// Merges one `allOf` part (or one alternative beside shared properties) at `at` into
+    /// `parts`; what is no object goes to `others`.
+    fn gather_part(
+        &mut self,
+        part: &ReferenceOr<Schema>,
+        at: String,
+        name: &str,
+        parts: &mut ObjectParts,
+        others: &mut Vec<(ReferenceOr<Schema>, String)>,
+    ) {
+        let (schema, at, owner) = match part {
+            ReferenceOr::Item(schema) => (schema.clone(), at, name.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let Some((target, ReferenceOr::Item(schema))) = self.lookup(reference, &at) else {
+                    others.push((part.clone(), at));
+                    return;
+                };
+                if self.in_progress.contains(&target) {
+                    self.report(
+                        Severity::Error,
+                        Code::CircularRef,
+                        &at,
+                        format!("`allOf` includes `{reference}`, which includes this schema again"),
+                        Some("an object cannot be composed of itself; break the cycle"),
+                    );
+                    return;
+                }
+                if !is_object_like(&schema) {
+                    others.push((part.clone(), at));
+                    return;
+                }
+                if !parts.merged.insert(target.clone()) {
+                    return;
+                }
+                let owner = self
+                    .resolved
+                    .get(&target)
+                    .and_then(|t| t.direct_name().map(str::to_owned));
+                let owner = owner.unwrap_or_else(|| {
+                    naming::type_name(target.rsplit('/').next().unwrap_or(name))
+                });
+                (schema, target, owner)
+            }
+        };
+        self.in_progress.push(at.clone());
+        self.merge_part(&schema, &at, &owner, parts, others);
+        self.in_progress.pop();
     }
 
     fn merge_part(
@@ -701,11 +797,13 @@ impl<'a> Resolver<'a> {
         variants
     }
 
-    /// `oneOf`/`anyOf`: an enum of the distinct alternatives, tagged by the discriminator when
-    /// every alternative has a tag value.
+    /// `oneOf`/`anyOf`: an enum of the distinct alternatives (each with the `shared` properties
+    /// beside the union merged in), tagged by the discriminator, or by a property every
+    /// alternative fixes to a value of its own.
     fn union(
         &mut self,
         alternatives: &[ReferenceOr<Schema>],
+        shared: Option<&ObjectParts>,
         data: &SchemaData,
         list_pointer: &str,
         pointer: &str,
@@ -718,7 +816,10 @@ impl<'a> Resolver<'a> {
         }
         if let [only] = distinct.as_slice() {
             let at = pointer::child(list_pointer, &only.to_string());
-            let ty = self.resolve_ref_or(&alternatives[*only], &at, name);
+            let ty = match shared {
+                Some(shared) => self.merged_alternative(shared, &alternatives[*only], &at, name),
+                None => self.resolve_ref_or(&alternatives[*only], &at, name),
+            };
             self.document_if_undocumented(&ty, data);
             return ty;
         }
@@ -726,16 +827,29 @@ impl<'a> Resolver<'a> {
         let type_name = self.claim_type_name(name, pointer);
         self.resolved
             .insert(pointer.to_owned(), TypeRef::Named(type_name.clone()));
-        let mut variants = self.union_variants(alternatives, &distinct, list_pointer, &type_name);
-        let tag = data.discriminator.as_ref().and_then(|discriminator| {
-            self.union_tag(
+        let label_property = data
+            .discriminator
+            .as_ref()
+            .map(|d| d.property_name.clone())
+            .or_else(|| fixed_everywhere(alternatives));
+        let mut variants = self.union_variants(
+            alternatives,
+            &distinct,
+            shared,
+            label_property.as_deref(),
+            list_pointer,
+            &type_name,
+        );
+        let tag = match &data.discriminator {
+            Some(discriminator) => self.union_tag(
                 discriminator,
                 &mut variants,
                 alternatives,
                 &distinct,
                 pointer,
-            )
-        });
+            ),
+            None => self.fixed_tag(&mut variants),
+        };
         if tag.is_none() {
             order_untagged(&mut variants);
         }
@@ -753,6 +867,8 @@ impl<'a> Resolver<'a> {
         &mut self,
         alternatives: &[ReferenceOr<Schema>],
         distinct: &[usize],
+        shared: Option<&ObjectParts>,
+        label_property: Option<&str>,
         list_pointer: &str,
         type_name: &str,
     ) -> Vec<UnionVariant> {
@@ -760,10 +876,19 @@ impl<'a> Resolver<'a> {
         let mut variants = Vec::new();
         for (position, &index) in distinct.iter().enumerate() {
             let alternative = &alternatives[index];
-            let wanted = self.variant_label(alternative, alternatives, position);
+            let mut wanted =
+                self.variant_label(alternative, alternatives, position, label_property);
+            // A variant named after a shared property would take the name of its type.
+            if shared.is_some_and(|s| s.properties.keys().any(|p| naming::type_name(p) == wanted)) {
+                wanted = format!("With{wanted}");
+            }
             let variant = names.claim(&wanted).0;
             let at = pointer::child(list_pointer, &index.to_string());
-            let ty = self.resolve_ref_or(alternative, &at, &naming::nested(type_name, &variant));
+            let hint = naming::nested(type_name, &variant);
+            let ty = match shared {
+                Some(shared) => self.merged_alternative(shared, alternative, &at, &hint),
+                None => self.resolve_ref_or(alternative, &at, &hint),
+            };
             variants.push(UnionVariant {
                 name: variant,
                 ty,
@@ -774,8 +899,10 @@ impl<'a> Resolver<'a> {
         variants
     }
 
-    /// Gives each variant (of the alternatives at `distinct`) its discriminator values. The
-    /// tag property when every variant has one; else `None`, reported: decoded by shape.
+    /// Gives each variant (of the alternatives at `distinct`) its discriminator values: those
+    /// `mapping` gives it, else the one value its type allows for the property, else the name
+    /// of the schema it refers to. The tag property when every variant has one; else `None`,
+    /// reported: decoded by shape.
     fn union_tag(
         &mut self,
         discriminator: &openapiv3::Discriminator,
@@ -784,17 +911,29 @@ impl<'a> Resolver<'a> {
         distinct: &[usize],
         pointer: &str,
     ) -> Option<String> {
+        let property = &discriminator.property_name;
         let mut claimed: Vec<String> = Vec::new();
         for (variant, &index) in variants.iter_mut().zip(distinct) {
+            let alternative = &alternatives[index];
+            let mut values = mapped_values(discriminator, alternative);
+            if values.is_empty() {
+                values.extend(
+                    self.fixed_value(&variant.ty, property)
+                        .map(|(value, _)| value),
+                );
+            }
+            if let (true, ReferenceOr::Reference { reference }) = (values.is_empty(), alternative) {
+                values.push(pointer::last_segment(reference));
+            }
             // A tag value mapped to two alternatives selects the first.
-            variant.tag_values = tag_values(discriminator, &alternatives[index])
+            variant.tag_values = values
                 .into_iter()
                 .filter(|value| !claimed.contains(value))
                 .collect();
             claimed.extend(variant.tag_values.iter().cloned());
         }
         if variants.iter().all(|v| !v.tag_values.is_empty()) {
-            return Some(discriminator.property_name.clone());
+            return Some(property.clone());
         }
         self.report(
             Severity::Warning,
@@ -803,6 +942,68 @@ impl<'a> Resolver<'a> {
             "the discriminator does not name a value for every alternative; the union is decoded by shape".into(),
             Some("list every alternative in `discriminator.mapping`"),
         );
+        None
+    }
+
+    /// A union without a discriminator is still tagged when one required property is fixed
+    /// (`const`, or an enum of one value) in every variant, to a value of its own: a `const`
+    /// is a closed value, so it tells the variants apart better than their shapes do.
+    fn fixed_tag(&self, variants: &mut [UnionVariant]) -> Option<String> {
+        let first = variants.first()?.ty.direct_name()?;
+        let Some(TypeKind::Struct(s)) = self.type_def(first).map(|d| &d.kind) else {
+            return None;
+        };
+        let candidates: Vec<String> = s.fields.iter().map(|f| f.wire.clone()).collect();
+        for property in candidates {
+            let values: Option<Vec<String>> = variants
+                .iter()
+                .map(|v| match self.fixed_value(&v.ty, &property) {
+                    Some((value, true)) => Some(value),
+                    _ => None,
+                })
+                .collect();
+            let Some(values) = values else { continue };
+            let distinct: std::collections::BTreeSet<&String> = values.iter().collect();
+            if distinct.len() == values.len() {
+                for (variant, value) in variants.iter_mut().zip(values) {
+                    variant.tag_values = vec![value];
+                }
+                return Some(property);
+            }
+        }
+        None
+    }
+
+    /// The one value a variant's struct allows for `property` (a `const` or an enum of one
+    /// value), and whether the property is required.
+    fn fixed_value(&self, ty: &TypeRef, property: &str) -> Option<(String, bool)> {
+        let TypeKind::Struct(s) = &self.type_def(ty.direct_name()?)?.kind else {
+            return None;
+        };
+        let field = s.fields.iter().find(|f| f.wire == property)?;
+        if field.is_nullable() {
+            return None;
+        }
+        let TypeKind::Enum(e) = &self.type_def(field.ty.direct_name()?)?.kind else {
+            return None;
+        };
+        match e.variants.as_slice() {
+            [only] => Some((only.wire.clone(), field.required)),
+            _ => None,
+        }
+    }
+
+    /// The definition a type name stands for, seen through aliases; `None` while it is being
+    /// built.
+    fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        let mut name = name.to_owned();
+        for _ in 0..8 {
+            let def = self.types.iter().flatten().find(|t| t.name == name)?;
+            match &def.kind {
+                TypeKind::Alias(target) => name = target.direct_name()?.to_owned(),
+                _ => return Some(def),
+            }
+        }
         None
     }
 
@@ -822,6 +1023,7 @@ impl<'a> Resolver<'a> {
         alternative: &ReferenceOr<Schema>,
         all: &[ReferenceOr<Schema>],
         position: usize,
+        label_property: Option<&str>,
     ) -> String {
         let schema = match alternative {
             ReferenceOr::Reference { reference } => {
@@ -836,6 +1038,9 @@ impl<'a> Resolver<'a> {
         };
         if let Some(title) = &schema.schema_data.title {
             return naming::type_name(title);
+        }
+        if let Some(value) = label_property.and_then(|p| fixed_in_schema(schema, p)) {
+            return naming::type_name(&value);
         }
         let own = property_names(schema);
         let elsewhere: Vec<&str> = all
@@ -1064,23 +1269,73 @@ fn order_untagged(variants: &mut [UnionVariant]) {
     });
 }
 
-fn tag_values(
+/// The values `discriminator.mapping` gives a referenced alternative.
+fn mapped_values(
     discriminator: &openapiv3::Discriminator,
     alternative: &ReferenceOr<Schema>,
 ) -> Vec<String> {
     let ReferenceOr::Reference { reference } = alternative else {
         return Vec::new();
     };
-    let mapped: Vec<String> = discriminator
+    discriminator
         .mapping
         .iter()
         .filter(|(_, target)| *target == reference || reference.ends_with(&format!("/{target}")))
         .map(|(value, _)| value.clone())
-        .collect();
-    if !mapped.is_empty() {
-        return mapped;
+        .collect()
+}
+
+/// Alternatives that only list required properties (GitHub's "give at least one of these"):
+/// their lists, or `None` when any alternative says more.
+fn required_only(alternatives: &[ReferenceOr<Schema>]) -> Option<Vec<Vec<String>>> {
+    alternatives
+        .iter()
+        .map(|alternative| {
+            let schema = alternative.as_item()?;
+            let mut shape = serde_json::to_value(schema).ok()?;
+            strip_documentation(&mut shape);
+            let object = shape.as_object_mut()?;
+            let required = object.remove("required")?;
+            if object.get("type").and_then(Value::as_str) == Some("object") {
+                object.remove("type");
+            }
+            let required: Vec<String> = serde_json::from_value(required).ok()?;
+            (object.is_empty() && !required.is_empty()).then_some(required)
+        })
+        .collect()
+}
+
+/// The value a property of an inline alternative is fixed to (`const` or an enum of one string).
+fn fixed_in_schema(schema: &Schema, property: &str) -> Option<String> {
+    let properties = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => &o.properties,
+        SchemaKind::Any(any) => &any.properties,
+        _ => return None,
+    };
+    let ReferenceOr::Item(item) = properties.get(property)? else {
+        return None;
+    };
+    match &item.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+            [Some(only)] => Some(only.clone()),
+            _ => None,
+        },
+        SchemaKind::Any(any) => match any.enumeration.as_slice() {
+            [Value::String(only)] => Some(only.clone()),
+            _ => None,
+        },
+        _ => None,
     }
-    vec![pointer::last_segment(reference)]
+}
+
+/// A property every inline alternative fixes to a value, to name the variants by.
+fn fixed_everywhere(alternatives: &[ReferenceOr<Schema>]) -> Option<String> {
+    let inline: Vec<&Schema> = alternatives.iter().filter_map(|a| a.as_item()).collect();
+    let first = inline.first()?;
+    property_names(first)
+        .into_iter()
+        .find(|p| inline.iter().all(|s| fixed_in_schema(s, p).is_some()))
+        .map(str::to_owned)
 }
 
 fn string_list(value: Option<&Value>) -> Vec<String> {
