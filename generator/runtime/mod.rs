@@ -9,6 +9,7 @@ mod base64;
 mod enums;
 #[cfg(feature = "server")]
 mod media;
+mod object;
 mod param;
 #[cfg(feature = "server")]
 mod percent;
@@ -23,6 +24,9 @@ pub mod server;
 
 #[allow(unused_imports)] // by a crate without string enums
 pub(crate) use enums::open_enum;
+#[allow(unused_imports)] // by a crate without structs
+pub(crate) use object::object_only;
+pub use object::ObjectOnly;
 pub use param::{FromParam, ToParam};
 pub use secret::{CredentialSet, Placement, Redacted, Secret};
 pub use tagged::{from_tagged, serialize_tagged, split_tagged};

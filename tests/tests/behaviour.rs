@@ -385,6 +385,19 @@ fn validate_reports_every_violation_with_its_path() {
 }
 
 #[test]
+fn structs_decode_from_objects_only_never_from_arrays() {
+    use constraints::types::{Address, Signup};
+    // serde's positional form of a struct is not JSON Schema's object.
+    let err = serde_json::from_value::<Address>(json!(["Oslo"])).unwrap_err();
+    assert!(err.to_string().contains("invalid type: sequence"), "{err}");
+    let nested =
+        json!({"first_name": "Ada", "email": "a@b.io", "tags": ["x"], "address": ["Oslo"]});
+    assert!(serde_json::from_value::<Signup>(nested).is_err());
+    let address: Address = decode(json!({"city": "Oslo"}));
+    assert_eq!(encode(&address), json!({"city": "Oslo"}));
+}
+
+#[test]
 fn rules_of_named_aliases_apply_to_the_fields_that_use_them() {
     use codegen_tests::runtime::Checker;
     use constraints::types::Address;

@@ -11,6 +11,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("media.rs", include_str!("../../runtime/media.rs")),
+    ("object.rs", include_str!("../../runtime/object.rs")),
     ("param.rs", include_str!("../../runtime/param.rs")),
     ("percent.rs", include_str!("../../runtime/percent.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),

@@ -114,12 +114,15 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     // With every field optional the type derives `Default`, which is its constructor.
     let constructor = (!all_optional).then(|| emit_constructor(def, s));
     let debug = has_secret.then(|| emit_redacting_debug(def, s));
+    // serde's derive, as inherent functions the runtime wraps: decoding wants an object.
     quote! {
         #[derive(#(#derives),*)]
+        #[serde(remote = "Self")]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        crate::runtime::object_only!(#name);
         #constructor
         #debug
     }
