@@ -617,7 +617,12 @@ fn thin_to_ref_targets(document: &Value) -> Value {
         if is_typed_component(&pointer) {
             continue;
         }
-        if let Some(node) = document.pointer(&pointer) {
+        let Some(node) = document.pointer(&pointer) else {
+            continue;
+        };
+        // A target inside one placed already is there whole; placing it again would turn
+        // the lists on its way into objects.
+        if thin.pointer(&pointer) != Some(node) {
             place(&mut thin, &pointer, node.clone());
         }
     }
@@ -733,6 +738,20 @@ mod tests {
             let stand_in = decode_in_pieces(document).expect_err("decoding fails");
             assert_eq!(first_problem(&stand_in), expected);
         }
+    }
+
+    #[test]
+    fn a_reference_target_inside_another_keeps_its_lists() {
+        let node = json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
+        let document = json!({"paths": {"/a": {"x": node}}, "components": {"schemas": {
+            "A": {"$ref": "#/paths/~1a/x"},
+            "B": {"$ref": "#/paths/~1a/x/oneOf/1"}}}});
+        let targets = RefTargets::of(&document);
+        assert_eq!(targets.decode::<Value>("/paths/~1a/x"), Some(Ok(node)));
+        assert_eq!(
+            targets.decode::<Value>("/paths/~1a/x/oneOf/1"),
+            Some(Ok(json!({"type": "integer"})))
+        );
     }
 
     #[test]
