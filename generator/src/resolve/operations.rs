@@ -426,6 +426,17 @@ impl Resolver<'_> {
             );
             return None;
         };
+        self.component_from(reference, pointer, at, kind)
+    }
+
+    /// [`Self::component`], once the reference is read as `pointer`.
+    fn component_from<T: Component>(
+        &mut self,
+        reference: &str,
+        pointer: &str,
+        at: &str,
+        kind: &str,
+    ) -> Option<(T, String)> {
         let next = match self.component_at::<T>(pointer, kind) {
             Some(RefTarget::Reference(next)) => next,
             Some(RefTarget::Item(Ok(item))) => return Some((item, pointer.to_owned())),
@@ -440,8 +451,14 @@ impl Resolver<'_> {
                 return None;
             }
             None => {
-                self.report_dangling(reference, at);
-                return None;
+                let ref_at = pointer::child(at, "$ref");
+                return match self.component_meant(reference, pointer, kind, &ref_at) {
+                    Some(meant) => self.component_from(reference, &meant, at, kind),
+                    None => {
+                        self.report_dangling(reference, at);
+                        None
+                    }
+                };
             }
         };
         if self.in_progress.iter().any(|p| p == pointer) {
