@@ -45,7 +45,8 @@ macro_rules! with_fixtures {
             oneof,
             params,
             recursion,
-            repair_refs
+            repair_refs,
+            repair_security
         );
     };
 }

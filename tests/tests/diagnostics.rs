@@ -130,12 +130,28 @@ fn a_malformed_node_is_located() {
 }
 
 #[test]
-fn an_unknown_security_scheme_is_an_error() {
+fn an_undeclared_security_scheme_is_dropped_with_a_warning_and_refused_when_strict() {
     let spec = format!("{HEAD}paths:\n  /x:\n    get:\n      security: [{{nope: []}}]\n      responses:\n        '204': {{description: ok}}\n");
-    let errors = errors_of(&spec, "yaml");
+    let built = common::build_text(&spec, false);
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        ["warning[W0102]: security requirement names `nope`, which is not in components/securitySchemes\n  --> spec.yaml:8:19 (#/paths/~1x/get/security/0/nope)\n  = hint: assumed `nope` is not required, so no credential is sent for it; `--strict` refuses this repair"]
+    );
+    let api = built.api.expect("repaired");
+    assert_eq!(api.operations[0].security, Vec::<Vec<String>>::new());
+    assert_eq!(
+        api.operations[0].notes,
+        ["The spec names the undeclared security scheme `nope`, which is not sent."]
+    );
+    let strict = common::build_text(&spec, true);
+    assert!(strict.api.is_none());
     assert!(
-        errors.starts_with("error[E0010]: security requirement names `nope`"),
-        "{errors}"
+        strict.diagnostics[0]
+            .to_string()
+            .starts_with("error[E0010]: security requirement names `nope`"),
+        "{:?}",
+        strict.diagnostics
     );
 }
 

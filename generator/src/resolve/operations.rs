@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::schema::constraints;
 use super::{docs, reserved, Resolver};
-use crate::diag::{Code, Severity};
+use crate::diag::{Code, Repair, Severity};
 use crate::ir::{
     Body, Constraints, Example, Operation, OperationNames, ParamLocation, Parameter, Response,
     ResponseHeader, SecurityScheme, Status, TypeRef,
@@ -144,6 +144,7 @@ impl Resolver<'_> {
     ) -> Option<Operation> {
         let pointer = site.pointer.as_str();
         let (name, type_prefix) = self.operation_name(site, operation, &mut state.names);
+        let mut notes = Vec::new();
         let mut parameters = self.operation_parameters(site, operation, &type_prefix);
         if let Some(problem) = path_template_problem(site.path, &parameters) {
             self.report(
@@ -164,7 +165,7 @@ impl Resolver<'_> {
             &pointer::child(pointer, "responses"),
             &type_prefix,
         );
-        let mut security = self.operation_security(operation, schemes, pointer);
+        let mut security = self.operation_security(operation, schemes, pointer, &mut notes);
         credential_parameters(
             &mut parameters,
             &mut security,
@@ -186,6 +187,7 @@ impl Resolver<'_> {
             body,
             responses,
             security,
+            notes,
         })
     }
 
@@ -306,12 +308,14 @@ impl Resolver<'_> {
         operation: &SpecOperation,
         schemes: &[SecurityScheme],
         at: &str,
+        notes: &mut Vec<String>,
     ) -> Vec<Vec<String>> {
-        let requirements = operation
-            .security
-            .as_ref()
-            .or(self.document.security.as_ref());
-        self.security(requirements.map(Vec::as_slice).unwrap_or(&[]), schemes, at)
+        let (requirements, at) = match (&operation.security, &self.document.security) {
+            (Some(own), _) => (own.as_slice(), pointer::child(at, "security")),
+            (None, Some(document)) => (document.as_slice(), "/security".to_owned()),
+            (None, None) => (&[][..], String::new()),
+        };
+        self.security(requirements, schemes, &at, notes)
     }
 
     fn parameter(
@@ -673,29 +677,49 @@ impl Resolver<'_> {
         });
     }
 
+    /// The alternatives of `requirements` (at `at`). A scheme that components/securitySchemes
+    /// does not declare is dropped (noted in `notes`), and so is an alternative left with none.
     fn security(
         &mut self,
         requirements: &[openapiv3::SecurityRequirement],
         schemes: &[SecurityScheme],
         at: &str,
+        notes: &mut Vec<String>,
     ) -> Vec<Vec<String>> {
         let mut alternatives = Vec::new();
-        for requirement in requirements {
+        for (index, requirement) in requirements.iter().enumerate() {
             let mut keys = Vec::new();
             for key in requirement.keys() {
                 if schemes.iter().any(|s| &s.key == key) {
                     keys.push(key.clone());
-                } else {
-                    self.report(
-                        Severity::Error,
-                        Code::DanglingRef,
-                        &pointer::child(at, "security"),
-                        format!("security requirement names `{key}`, which is not in components/securitySchemes"),
-                        Some("declare the scheme or correct its name"),
+                    continue;
+                }
+                let key_at = pointer::child(&pointer::item(at, index), key);
+                // The document's requirements hold for many operations: said once.
+                if self
+                    .reported
+                    .insert(format!("{}{key_at}", Code::Repaired.id()))
+                {
+                    self.sources.repair(
+                        self.sink,
+                        &key_at,
+                        Repair {
+                            code: Code::DanglingRef,
+                            message: format!("security requirement names `{key}`, which is not in components/securitySchemes"),
+                            assumed: format!("`{key}` is not required, so no credential is sent for it"),
+                        },
                     );
                 }
+                let note = format!(
+                    "The spec names the undeclared security scheme `{key}`, which is not sent."
+                );
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
             }
-            alternatives.push(keys);
+            if !keys.is_empty() || requirement.is_empty() {
+                alternatives.push(keys);
+            }
         }
         // `security: [{}]` (an empty alternative) means authentication is optional.
         if alternatives.iter().any(Vec::is_empty) {
