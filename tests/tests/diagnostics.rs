@@ -156,6 +156,31 @@ fn an_undeclared_security_scheme_is_dropped_with_a_warning_and_refused_when_stri
 }
 
 #[test]
+fn a_path_parameter_spelt_differently_from_the_template_is_the_template_s() {
+    let spec = format!("{HEAD}paths:\n  /users/{{user_id}}/keys/{{key}}:\n    get:\n      parameters:\n        - {{name: userId, in: path, required: true, schema: {{type: integer}}}}\n      responses:\n        '204': {{description: ok}}\n");
+    let built = common::build_text(&spec, false);
+    let api = built.api.expect("repaired");
+    let parameters: Vec<String> = api.operations[0]
+        .parameters
+        .iter()
+        .map(|p| format!("{} {} {:?} {}", p.name, p.wire, p.ty, p.required))
+        .collect();
+    assert_eq!(
+        parameters,
+        ["user_id user_id I64 true", "key key String true"]
+    );
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(text.len(), 2, "{text:#?}");
+    assert!(text[0].starts_with("warning[W0102]: path parameter `userId` does not appear in the path, which names `{user_id}`"), "{text:#?}");
+    assert!(
+        text[1].starts_with(
+            "warning[W0102]: the path names `{key}` but no `in: path` parameter declares it"
+        ),
+        "{text:#?}"
+    );
+}
+
+#[test]
 fn json_specs_get_positions_too() {
     let spec = "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"t\", \"version\": \"1\"},\n  \"paths\": {},\n  \"components\": {\"schemas\": {\"A\": {\"$ref\": \"#/nowhere\"}}}\n}\n";
     let errors = errors_of(spec, "json");

@@ -145,7 +145,7 @@ impl Resolver<'_> {
         let pointer = site.pointer.as_str();
         let (name, type_prefix) = self.operation_name(site, operation, &mut state.names);
         let mut notes = Vec::new();
-        let mut parameters = self.operation_parameters(site, operation, &type_prefix);
+        let mut parameters = self.operation_parameters(site, operation, &type_prefix, &mut notes);
         if let Some(problem) = path_template_problem(site.path, &parameters) {
             self.report(
                 Severity::Warning,
@@ -225,12 +225,14 @@ impl Resolver<'_> {
     }
 
     /// The path item's parameters, then the operation's own; an own parameter replaces a path
-    /// item's one of the same name and location.
+    /// item's one of the same name and location. A name of the path template that no `in: path`
+    /// parameter declares is repaired into a required string parameter (noted in `notes`).
     fn operation_parameters(
         &mut self,
         site: &Site<'_>,
         operation: &SpecOperation,
         prefix: &str,
+        notes: &mut Vec<String>,
     ) -> Vec<Parameter> {
         let path_level = site.item.parameters.iter().enumerate().map(|(i, p)| {
             (
@@ -264,7 +266,80 @@ impl Resolver<'_> {
                 parameters.push(parameter);
             }
         }
+        self.repair_path_parameters(site, &mut parameters, &mut names, notes);
         parameters
+    }
+
+    /// Repairs the path parameters of an operation whose template names what no `in: path`
+    /// parameter declares: a declared one that only spells the name differently (`userId` for
+    /// `{user_id}`) is the template's; once none is left over, each name still undeclared is a
+    /// required string. With a declared one left over, which is meant is unclear: nothing is
+    /// repaired, and the operation is skipped.
+    fn repair_path_parameters(
+        &mut self,
+        site: &Site<'_>,
+        parameters: &mut Vec<Parameter>,
+        names: &mut Namespace,
+        notes: &mut Vec<String>,
+    ) {
+        let mut undeclared = undeclared_path_names(site.path, parameters);
+        let template = template_names(site.path).unwrap_or_default();
+        let strays: Vec<usize> = (0..parameters.len())
+            .filter(|&i| {
+                parameters[i].location == ParamLocation::Path
+                    && !template.contains(&parameters[i].wire.as_str())
+            })
+            .collect();
+        let mut renames = Vec::new();
+        for index in strays.iter().copied() {
+            let spelling = naming::snake_name(&parameters[index].wire);
+            let mut same = undeclared
+                .iter()
+                .filter(|name| naming::snake_name(name) == spelling);
+            if let (Some(&name), None) = (same.next(), same.next()) {
+                undeclared.retain(|other| *other != name);
+                renames.push((index, name));
+            }
+        }
+        if renames.len() < strays.len() {
+            return;
+        }
+        for (index, name) in renames {
+            let parameter = &mut parameters[index];
+            let message = format!(
+                "path parameter `{}` does not appear in the path, which names `{{{name}}}`",
+                parameter.wire
+            );
+            let assumed = format!("`{}` is the path's `{{{name}}}`", parameter.wire);
+            parameter.wire = name.to_owned();
+            self.sources.repair(
+                self.sink,
+                &site.pointer,
+                Repair {
+                    code: Code::InvalidDocument,
+                    message,
+                    assumed,
+                },
+            );
+        }
+        for wire in undeclared {
+            let message =
+                format!("the path names `{{{wire}}}` but no `in: path` parameter declares it");
+            self.sources.repair(
+                self.sink,
+                &site.pointer,
+                Repair {
+                    code: Code::InvalidDocument,
+                    message,
+                    assumed: format!("`{wire}` is a required string path parameter"),
+                },
+            );
+            notes.push(format!(
+                "The spec does not declare the path parameter `{wire}`; it is taken as a \
+                 required string."
+            ));
+            parameters.push(undeclared_path_parameter(wire, names));
+        }
     }
 
     /// The server route of an operation, or `None` (with a warning) when axum cannot route the
@@ -808,6 +883,43 @@ fn assign_route_names(path: &str, parameters: &mut [Parameter]) {
     {
         let index = names.iter().position(|n| *n == parameter.wire).unwrap_or(0);
         parameter.route_name = Some(format!("p{index}"));
+    }
+}
+
+/// The names of the path template that no `in: path` parameter declares, each once.
+fn undeclared_path_names<'p>(path: &'p str, parameters: &[Parameter]) -> Vec<&'p str> {
+    let mut names: Vec<&str> = template_names(path)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| {
+            !name.is_empty()
+                && !parameters
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Path && p.wire == *name)
+        })
+        .collect();
+    let mut seen = Vec::new();
+    names.retain(|name| {
+        let first = !seen.contains(name);
+        seen.push(*name);
+        first
+    });
+    names
+}
+
+/// The parameter a path template's undeclared `{wire}` is taken as: a required string.
+fn undeclared_path_parameter(wire: &str, names: &mut Namespace) -> Parameter {
+    Parameter {
+        name: names.claim(&naming::snake_name(wire)).0,
+        wire: wire.to_owned(),
+        location: ParamLocation::Path,
+        required: true,
+        ty: TypeRef::String,
+        default: None,
+        docs: None,
+        explode: false,
+        constraints: Constraints::default(),
+        route_name: None,
     }
 }
 
