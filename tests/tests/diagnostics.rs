@@ -155,6 +155,66 @@ fn an_undeclared_security_scheme_is_dropped_with_a_warning_and_refused_when_stri
     );
 }
 
+/// Each fixture of a repair, built with and without `--strict`: every warning of the repair
+/// comes back as an error with the same message and place, and a hint naming what `--strict`
+/// refused; nothing else changes.
+#[test]
+fn strict_turns_every_repair_into_an_error() {
+    for fixture in ["repair_refs", "repair_security", "repair_path_params"] {
+        let lenient = common::build_with(vec![common::fixture(fixture)], &common::root(), false);
+        assert!(lenient.api.is_some(), "{fixture} is repaired");
+        let strict = common::build_with(vec![common::fixture(fixture)], &common::root(), true);
+        assert!(strict.api.is_none(), "{fixture} is refused when strict");
+        assert_eq!(lenient.diagnostics.len(), strict.diagnostics.len());
+        let mut refused = 0;
+        for (warning, error) in lenient.diagnostics.iter().zip(&strict.diagnostics) {
+            if warning.code != generator::diag::Code::Repaired {
+                assert_eq!(warning, error);
+                continue;
+            }
+            refused += 1;
+            assert!(!warning.is_error() && error.is_error(), "{error}");
+            assert_ne!(error.code, generator::diag::Code::Repaired);
+            assert_eq!(
+                (&warning.message, &warning.location),
+                (&error.message, &error.location)
+            );
+            let assumed = warning.hint.as_deref().unwrap_or_default();
+            let assumed = assumed
+                .strip_prefix("assumed ")
+                .and_then(|h| h.strip_suffix("; `--strict` refuses this repair"))
+                .unwrap_or_else(|| panic!("{warning}"));
+            assert_eq!(
+                error.hint.as_deref(),
+                Some(format!("`--strict` refused to assume {assumed}").as_str())
+            );
+        }
+        assert!(refused >= 3, "{fixture}: {refused} repairs");
+    }
+}
+
+#[test]
+fn a_refused_repair_reads_as_the_error_it_was() {
+    let spec = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/definitions/B'\n    B:\n      type: string\n");
+    let built = common::build_text(&spec, true);
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        ["error[E0010]: `$ref: #/definitions/B` points at nothing\n  --> spec.yaml:12:11 (#/components/schemas/A/properties/b/$ref)\n  = hint: `--strict` refused to assume `#/components/schemas/B`, the only place under `components` it can mean"]
+    );
+}
+
+#[test]
+fn a_misplaced_reference_that_can_mean_several_places_stays_an_error() {
+    let spec = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/models/B'\n        c:\n          $ref: '#/definitions/C'\n    B:\n      type: string\n  responses:\n    B:\n      description: also B\n    C:\n      description: a response, not a schema\n");
+    let errors = errors_of(&spec, "yaml");
+    assert_eq!(
+        errors,
+        "error[E0010]: `$ref: #/models/B` points at nothing\n  --> spec.yaml:12:11 (#/components/schemas/A/properties/b/$ref)\n  = hint: define the target or correct the reference\n\
+         error[E0010]: `$ref: #/definitions/C` points at nothing\n  --> spec.yaml:14:11 (#/components/schemas/A/properties/c/$ref)\n  = hint: define the target or correct the reference"
+    );
+}
+
 #[test]
 fn a_path_parameter_spelt_differently_from_the_template_is_the_template_s() {
     let spec = format!("{HEAD}paths:\n  /users/{{user_id}}/keys/{{key}}:\n    get:\n      parameters:\n        - {{name: userId, in: path, required: true, schema: {{type: integer}}}}\n      responses:\n        '204': {{description: ok}}\n");
