@@ -287,6 +287,7 @@ fn decode_entries<T: DeserializeOwned>(
 fn prepare(document: &mut Value, sources: &Sources, sink: &mut Sink) {
     // First, while every pointer still names the place in the file.
     repair_misplaced_refs(document, sources, sink);
+    repair_info(document, sources, sink);
     // 3.0 documents go through the same lowering: it only rewrites what 3.0 cannot say, and
     // tolerates 3.1 habits (boolean schemas, `$ref` siblings) found in documents labelled 3.0.
     lower_document(document);
@@ -383,6 +384,58 @@ fn drop_callbacks(document: &mut Value, sources: &Sources, sink: &mut Sink) {
             "callbacks and webhooks are not generated",
             None,
         );
+    }
+}
+
+/// The version said of an API whose document does not say one.
+const UNSPECIFIED_VERSION: &str = "unspecified";
+
+/// `info` only documents the API, so a document without it, or without its `title` or
+/// `version` (a file of schemas, say), is read with stand-ins: the file's name for the title.
+fn repair_info(document: &mut Value, sources: &Sources, sink: &mut Sink) {
+    let Value::Object(root) = document else {
+        return;
+    };
+    let title = sources
+        .iter()
+        .next()
+        .and_then(|source| source.path.file_stem())
+        .map_or_else(
+            || "API".to_owned(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
+    let (info, at) = match root.get_mut("info") {
+        Some(Value::Object(info)) => (info, "/info"),
+        Some(_) => return,
+        None => {
+            let message = "the document has no `info`".to_owned();
+            let assumed = format!("the title `{title}` and the version `{UNSPECIFIED_VERSION}`");
+            sources.repair(sink, "", info_repair(message, assumed));
+            root.insert(
+                "info".into(),
+                serde_json::json!({"title": title, "version": UNSPECIFIED_VERSION}),
+            );
+            return;
+        }
+    };
+    for (field, value) in [("title", title.as_str()), ("version", UNSPECIFIED_VERSION)] {
+        if !info.contains_key(field) {
+            let message = format!("`info` has no `{field}`");
+            sources.repair(
+                sink,
+                at,
+                info_repair(message, format!("the {field} `{value}`")),
+            );
+            info.insert(field.into(), Value::String(value.to_owned()));
+        }
+    }
+}
+
+fn info_repair(message: String, assumed: String) -> Repair {
+    Repair {
+        code: Code::InvalidDocument,
+        message,
+        assumed,
     }
 }
 

