@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::manifest::Manifest;
 use crate::output::Tree;
 pub use crate::pipeline::Failure;
-use crate::pipeline::{self, Finish, Finished};
+use crate::pipeline::{self, BuildOptions, Finish, Finished};
 use crate::render::CrateOptions;
 use crate::{display_path, ApiInput};
 
@@ -20,12 +20,14 @@ pub const EXIT_INTERNAL: u8 = 3;
 
 const USAGE: &str = "\
 usage:
-  codegen [--check]                       regenerate generated/ from specs/manifest.yaml;
+  codegen [--check] [--strict]            regenerate generated/ from specs/manifest.yaml;
                                           --check only reports drift (exit 1 when stale)
-  generate --spec FILE [--spec FILE...] --out DIR [--name CRATE] [--module MODULE]
+  generate --spec FILE [--spec FILE...] --out DIR [--name CRATE] [--module MODULE] [--strict]
                                           write a standalone crate for one API; several --spec
                                           files are fragments of it and merge; a docs page
                                           (.md/.txt) contributes its fenced spec block
+  --strict                                refuse the spec defects otherwise repaired with a
+                                          warning (W0102): each is an error
   import PAGE --api NAME                  vendor the spec in a docs page into specs/";
 
 /// Builds the IR of every API and renders the crate. Warnings are returned with the tree.
@@ -33,20 +35,32 @@ pub fn render(
     inputs: &[ApiInput],
     base: &Path,
     options: &CrateOptions,
+    build: BuildOptions,
 ) -> Result<(Tree, Vec<Diagnostic>), Failure> {
-    pipeline::render(inputs, base, options)
+    pipeline::render(inputs, base, options, build)
 }
 
 /// The tree `cargo xtask codegen` writes to `<root>/generated`.
 pub fn render_workspace(root: &Path) -> Result<(Tree, Vec<Diagnostic>), Failure> {
+    render_workspace_with(root, BuildOptions::default())
+}
+
+/// [`render_workspace`], strict when `build` or the manifest says so.
+pub fn render_workspace_with(
+    root: &Path,
+    build: BuildOptions,
+) -> Result<(Tree, Vec<Diagnostic>), Failure> {
     let specs = root.join("specs");
     let manifest = Manifest::read(&specs).map_err(|d| Failure::Specs(vec![d]))?;
+    let build = BuildOptions {
+        strict: build.strict || manifest.strict,
+    };
     let options = CrateOptions {
         crate_name: "generated".into(),
         command: "cargo xtask codegen".into(),
         sources_label: "specs/manifest.yaml".into(),
     };
-    render(&manifest.inputs(&specs), root, &options)
+    render(&manifest.inputs(&specs), root, &options, build)
 }
 
 /// Runs a command line (without the program name) in the workspace at `root`.
@@ -98,13 +112,17 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 }
 
 fn codegen(args: &[String], root: &Path) -> Result<(), u8> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => return Err(usage("codegen takes only --check")),
-    };
-    let (tree, warnings) =
-        render_workspace(root).map_err(|f| report_failure(f, "generated/ was left unchanged"))?;
+    let mut check = false;
+    let mut build = BuildOptions::default();
+    for arg in args {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--strict" => build.strict = true,
+            _ => return Err(usage("codegen takes only --check and --strict")),
+        }
+    }
+    let (tree, warnings) = render_workspace_with(root, build)
+        .map_err(|f| report_failure(f, "generated/ was left unchanged"))?;
     print_diagnostics(&warnings);
     let (finish, verb) = if check {
         (Finish::Check, "read")
@@ -138,6 +156,7 @@ struct GenerateArgs {
     out: PathBuf,
     crate_name: String,
     module: String,
+    build: BuildOptions,
 }
 
 fn generate(args: &[String]) -> Result<(), u8> {
@@ -146,6 +165,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
         out,
         crate_name,
         module,
+        build,
     } = generate_args(args)?;
     let options = CrateOptions {
         crate_name,
@@ -157,7 +177,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
             .join(", "),
     };
     let inputs = [ApiInput { module, specs }];
-    let (tree, warnings) = render(&inputs, Path::new(""), &options)
+    let (tree, warnings) = render(&inputs, Path::new(""), &options, build)
         .map_err(|f| report_failure(f, "nothing was written"))?;
     print_diagnostics(&warnings);
     pipeline::finish(&tree, &out, Finish::Write)
@@ -176,6 +196,7 @@ fn generate_args(args: &[String]) -> Result<GenerateArgs, u8> {
     let mut out = None;
     let mut name = None;
     let mut module = None;
+    let mut build = BuildOptions::default();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = || {
@@ -188,6 +209,7 @@ fn generate_args(args: &[String]) -> Result<GenerateArgs, u8> {
             "--out" => out = Some(PathBuf::from(value()?)),
             "--name" => name = Some(value()?),
             "--module" => module = Some(crate::naming::snake_name(&value()?)),
+            "--strict" => build.strict = true,
             other => return Err(usage(&format!("unexpected argument `{other}`"))),
         }
     }
@@ -207,6 +229,7 @@ fn generate_args(args: &[String]) -> Result<GenerateArgs, u8> {
         out,
         crate_name,
         module,
+        build,
     })
 }
 

@@ -38,6 +38,8 @@ pub enum Code {
     NameCollision,
     /// A construct the generator skips; the rest is still generated.
     Unsupported,
+    /// A defect whose intent is unmistakable, repaired (an error under `--strict`).
+    Repaired,
     /// A docs page holds no spec block.
     NoSpecBlock,
     /// The specs manifest is malformed or names missing files.
@@ -64,6 +66,7 @@ impl Code {
             Code::Internal => "E0099",
             Code::NameCollision => "W0100",
             Code::Unsupported => "W0101",
+            Code::Repaired => "W0102",
         }
     }
 }
@@ -145,13 +148,61 @@ impl Source {
     }
 }
 
+/// A defect of a spec that other tools tolerate and whose intent is unmistakable: what is
+/// wrong, and how the generator reads it instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repair {
+    /// The error the defect is when repairs are refused.
+    pub code: Code,
+    /// What is wrong, the same whether repaired or refused.
+    pub message: String,
+    /// What is assumed instead, said after "assumed" (`` `id` is a required string ``).
+    pub assumed: String,
+}
+
+/// Whether defects are repaired (with a warning) or refused (as errors, `--strict`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Repairs {
+    #[default]
+    Warn,
+    Refuse,
+}
+
 /// Collects diagnostics for one API; positions are looked up lazily, only when reported.
 #[derive(Debug, Default)]
 pub struct Sink {
     diagnostics: Vec<Diagnostic>,
+    repairs: Repairs,
 }
 
 impl Sink {
+    /// A sink that treats repairs as `repairs` says.
+    pub fn new(repairs: Repairs) -> Self {
+        Sink {
+            diagnostics: Vec::new(),
+            repairs,
+        }
+    }
+
+    /// Reports a repaired defect at a JSON pointer inside `source`: a warning saying what was
+    /// assumed, or, when repairs are refused, an error with the same message. The stages apply
+    /// the repair either way, so a refused one hides no other problem; the error stops the run.
+    pub fn repair(&mut self, source: &Source, pointer: &str, repair: Repair) {
+        let (severity, code, hint) = match self.repairs {
+            Repairs::Warn => (
+                Severity::Warning,
+                Code::Repaired,
+                format!("assumed {}; `--strict` refuses this repair", repair.assumed),
+            ),
+            Repairs::Refuse => (
+                Severity::Error,
+                repair.code,
+                format!("`--strict` refused to assume {}", repair.assumed),
+            ),
+        };
+        self.at(severity, code, source, pointer, repair.message, Some(hint));
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }

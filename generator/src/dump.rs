@@ -44,6 +44,9 @@ fn dump_operation(out: &mut String, op: &Operation) {
         .unwrap_or_default();
     let _ = writeln!(out, "operation {} = {} {}{id}", op.name, op.method, op.path);
     let _ = writeln!(out, "  security: {}", security_text(&op.security));
+    for note in &op.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
     for p in &op.parameters {
         let default = p
             .default

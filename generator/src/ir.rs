@@ -273,6 +273,9 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Alternatives (OR) of scheme-key sets (AND); empty means no authentication.
     pub security: Vec<Vec<String>>,
+    /// What was assumed where the spec is defective (an undeclared security scheme or path
+    /// parameter), one sentence each, for the operation's docs.
+    pub notes: Vec<String>,
     /// The server's route: the path with its parameters renamed by position (`{p0}`), so
     /// templates that differ only in parameter names share one route. `None` when the server
     /// cannot route the template (reported as a warning); the client still has the operation.

@@ -39,7 +39,7 @@ pub mod resolve;
 
 use std::path::Path;
 
-pub use pipeline::{build_api, ApiInput, Built, StageTimes};
+pub use pipeline::{build_api, build_api_with, ApiInput, BuildOptions, Built, StageTimes};
 
 /// A path with `/` separators, so output is the same on every platform.
 pub fn display_path(path: &Path) -> String {

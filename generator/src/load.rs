@@ -122,6 +122,11 @@ impl Sources {
             hint,
         );
     }
+
+    /// Reports a repaired defect at `pointer` in whichever file defines it.
+    pub fn repair(&self, sink: &mut Sink, pointer: &str, repair: diag::Repair) {
+        sink.repair(self.source_of(pointer), pointer, repair);
+    }
 }
 
 /// Reads and parses one file. A docs page (`.md`, `.mdx`, `.txt`) contributes its fenced
@@ -532,7 +537,7 @@ fn entry_array<'a>(document: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
 }
 
 /// Where documents reached through external `$ref`s are mounted in the API's document.
-const EXTERNAL_ROOT: &str = "/x-external";
+pub(crate) const EXTERNAL_ROOT: &str = "/x-external";
 
 /// Brings every file an external `$ref` (`other.yaml#/components/schemas/X`) names into the
 /// document, each under `/x-external/<n>`, and points the references there. Paths are relative

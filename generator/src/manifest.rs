@@ -17,11 +17,16 @@ pub const RESERVED_MODULES: &[&str] = &["runtime", "tests"];
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
     pub apis: IndexMap<String, Vec<String>>,
+    /// `strict: true`: refuse the spec defects otherwise repaired with a warning, as
+    /// `codegen --strict` does.
+    pub strict: bool,
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
+    #[serde(default)]
+    strict: bool,
     apis: IndexMap<String, Vec<String>>,
 }
 
@@ -46,7 +51,10 @@ impl Manifest {
                 ));
             }
         }
-        Ok(Manifest { apis: raw.apis })
+        Ok(Manifest {
+            apis: raw.apis,
+            strict: raw.strict,
+        })
     }
 
     /// The APIs to generate, with spec paths joined onto `specs_dir`.
@@ -74,9 +82,14 @@ impl Manifest {
     pub fn render(&self) -> String {
         let mut out = String::from(
             "# Which spec files make which API module of the generated crate. Files listed under one\n\
-             # API are fragments of it and are merged; `cargo xtask import PAGE --api NAME` adds to this.\n\
-             apis:\n",
+             # API are fragments of it and are merged; `cargo xtask import PAGE --api NAME` adds to this.\n",
         );
+        if self.strict {
+            out.push_str(
+                "# Spec defects the generator would repair with a warning are errors.\nstrict: true\n",
+            );
+        }
+        out.push_str("apis:\n");
         for (api, files) in &self.apis {
             out.push_str(&format!("  {api}:\n"));
             for file in files {
@@ -94,7 +107,7 @@ fn manifest_error(path: &Path, message: String) -> Diagnostic {
         message,
         location: Some(diag::file_only(path)),
         hint: Some(
-            "the manifest is `apis:` mapping each snake_case API name to a list of spec files"
+            "the manifest is `apis:` mapping each snake_case API name to a list of spec files, and an optional `strict: true`"
                 .into(),
         ),
     }

@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize as _;
 use serde_json::{Map, Value};
 
-use crate::diag::{Code, Severity, Sink};
-use crate::load::{Loaded, Sources};
+use crate::diag::{Code, Repair, Severity, Sink};
+use crate::load::{Loaded, Sources, EXTERNAL_ROOT};
 use crate::pointer;
 
 /// Which OpenAPI line a document follows.
@@ -285,6 +285,9 @@ fn decode_entries<T: DeserializeOwned>(
 
 /// Rewrites the tree into what the 3.0 model can decode.
 fn prepare(document: &mut Value, sources: &Sources, sink: &mut Sink) {
+    // First, while every pointer still names the place in the file.
+    repair_misplaced_refs(document, sources, sink);
+    repair_info(document, sources, sink);
     // 3.0 documents go through the same lowering: it only rewrites what 3.0 cannot say, and
     // tolerates 3.1 habits (boolean schemas, `$ref` siblings) found in documents labelled 3.0.
     lower_document(document);
@@ -381,6 +384,194 @@ fn drop_callbacks(document: &mut Value, sources: &Sources, sink: &mut Sink) {
             "callbacks and webhooks are not generated",
             None,
         );
+    }
+}
+
+/// The version said of an API whose document does not say one.
+const UNSPECIFIED_VERSION: &str = "unspecified";
+
+/// `info` only documents the API, so a document without it, or without its `title` or
+/// `version` (a file of schemas, say), is read with stand-ins: the file's name for the title.
+fn repair_info(document: &mut Value, sources: &Sources, sink: &mut Sink) {
+    let Value::Object(root) = document else {
+        return;
+    };
+    let title = sources
+        .iter()
+        .next()
+        .and_then(|source| source.path.file_stem())
+        .map_or_else(
+            || "API".to_owned(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
+    let (info, at) = match root.get_mut("info") {
+        Some(Value::Object(info)) => (info, "/info"),
+        Some(_) => return,
+        None => {
+            let message = "the document has no `info`".to_owned();
+            let assumed = format!("the title `{title}` and the version `{UNSPECIFIED_VERSION}`");
+            sources.repair(sink, "", info_repair(message, assumed));
+            root.insert(
+                "info".into(),
+                serde_json::json!({"title": title, "version": UNSPECIFIED_VERSION}),
+            );
+            return;
+        }
+    };
+    for (field, value) in [("title", title.as_str()), ("version", UNSPECIFIED_VERSION)] {
+        if !info.contains_key(field) {
+            let message = format!("`info` has no `{field}`");
+            sources.repair(
+                sink,
+                at,
+                info_repair(message, format!("the {field} `{value}`")),
+            );
+            info.insert(field.into(), Value::String(value.to_owned()));
+        }
+    }
+}
+
+fn info_repair(message: String, assumed: String) -> Repair {
+    Repair {
+        code: Code::InvalidDocument,
+        message,
+        assumed,
+    }
+}
+
+/// The places Swagger 2.0 kept what OpenAPI 3 keeps under `components`, and the kind each
+/// became.
+const SWAGGER_PLACES: &[(&str, &str)] = &[
+    ("definitions", "schemas"),
+    ("parameters", "parameters"),
+    ("responses", "responses"),
+];
+
+/// Every kind of component.
+const COMPONENT_KINDS: &[&str] = &[
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+];
+
+/// Points each local `$ref` that leads nowhere but can mean only one place under `components`
+/// at that place, with a repair reported at the `$ref`: a Swagger 2.0 place
+/// (`#/definitions/Pet` for `#/components/schemas/Pet`), or a component of a misspelt or
+/// missing kind (`#/schemas/Pet`, `#/components/schema/Pet`) whose name exactly one kind holds.
+/// (A component of the wrong kind is resolving's to repair: it knows the kind wanted.)
+fn repair_misplaced_refs(document: &mut Value, sources: &Sources, sink: &mut Sink) {
+    let mut references = std::collections::BTreeSet::new();
+    collect_local_refs(document, &mut references);
+    let targets: IndexMap<String, String> = references
+        .into_iter()
+        .filter_map(|reference| {
+            let target = misplaced_target(document, &reference)?;
+            Some((reference, target))
+        })
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    // Only now, with something to repair, is every `$ref` placed.
+    let mut holders = Vec::new();
+    collect_ref_holders(document, "", &targets, &mut holders);
+    for holder in holders {
+        let at = pointer::child(&holder, "$ref");
+        let Some(Value::String(reference)) = document.pointer_mut(&at) else {
+            continue;
+        };
+        let Some(target) = targets.get(reference.as_str()) else {
+            continue;
+        };
+        let message = format!("`$ref: {reference}` points at nothing");
+        let assumed = format!("`{target}`, the only place under `components` it can mean");
+        *reference = target.clone();
+        sources.repair(
+            sink,
+            &at,
+            Repair {
+                code: Code::DanglingRef,
+                message,
+                assumed,
+            },
+        );
+    }
+}
+
+/// The reference that `reference` means, when it leads nowhere and exactly one place under
+/// `components` (of its file, for a file mounted from an external `$ref`) can be meant.
+fn misplaced_target(document: &Value, reference: &str) -> Option<String> {
+    let wanted = pointer::from_reference(reference)?;
+    if wanted.is_empty() || document.pointer(&wanted).is_some() {
+        return None;
+    }
+    // As written, so the target keeps the reference's own escapes.
+    let raw: Vec<&str> = reference.strip_prefix("#/")?.split('/').collect();
+    let mount = usize::from(pointer::is_within(EXTERNAL_ROOT, &wanted)) * 2;
+    let (kinds, dropped) = match raw.get(mount..)? {
+        // An existing kind of component is left to resolving, which knows the kind wanted.
+        ["components", place, _, ..] if !COMPONENT_KINDS.contains(place) => (kinds_meant(place), 2),
+        [place, _, ..] if *place != "components" => (kinds_meant(place), 1),
+        _ => return None,
+    };
+    let within = raw[..mount]
+        .iter()
+        .map(|s| format!("/{s}"))
+        .collect::<String>();
+    let rest = raw[mount + dropped..].join("/");
+    let mut found = kinds.into_iter().filter_map(|kind| {
+        let target = format!("#{within}/components/{kind}/{rest}");
+        let at = pointer::from_reference(&target)?;
+        document.pointer(&at).is_some().then_some(target)
+    });
+    let target = found.next()?;
+    found.next().is_none().then_some(target)
+}
+
+/// The kinds of component that a reference to `place` can mean: the one a Swagger 2.0 place
+/// became, the kind `place` names, or any.
+fn kinds_meant(place: &str) -> Vec<&'static str> {
+    if let Some((_, kind)) = SWAGGER_PLACES.iter().find(|(old, _)| *old == place) {
+        return vec![kind];
+    }
+    match COMPONENT_KINDS.iter().find(|kind| **kind == place) {
+        Some(kind) => vec![kind],
+        None => COMPONENT_KINDS.to_vec(),
+    }
+}
+
+/// The pointers of the objects below `value` whose `$ref` is one of `references`, in document
+/// order.
+fn collect_ref_holders(
+    value: &Value,
+    at: &str,
+    references: &IndexMap<String, String>,
+    out: &mut Vec<String>,
+) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                if references.contains_key(reference) {
+                    out.push(at.to_owned());
+                }
+            }
+            for (key, child) in object {
+                collect_ref_holders(child, &pointer::child(at, key), references, out);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                collect_ref_holders(child, &pointer::item(at, index), references, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -617,7 +808,12 @@ fn thin_to_ref_targets(document: &Value) -> Value {
         if is_typed_component(&pointer) {
             continue;
         }
-        if let Some(node) = document.pointer(&pointer) {
+        let Some(node) = document.pointer(&pointer) else {
+            continue;
+        };
+        // A target inside one placed already is there whole; placing it again would turn
+        // the lists on its way into objects.
+        if thin.pointer(&pointer) != Some(node) {
             place(&mut thin, &pointer, node.clone());
         }
     }
@@ -733,6 +929,52 @@ mod tests {
             let stand_in = decode_in_pieces(document).expect_err("decoding fails");
             assert_eq!(first_problem(&stand_in), expected);
         }
+    }
+
+    #[test]
+    fn a_reference_target_inside_another_keeps_its_lists() {
+        let node = json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
+        let document = json!({"paths": {"/a": {"x": node}}, "components": {"schemas": {
+            "A": {"$ref": "#/paths/~1a/x"},
+            "B": {"$ref": "#/paths/~1a/x/oneOf/1"}}}});
+        let targets = RefTargets::of(&document);
+        assert_eq!(targets.decode::<Value>("/paths/~1a/x"), Some(Ok(node)));
+        assert_eq!(
+            targets.decode::<Value>("/paths/~1a/x/oneOf/1"),
+            Some(Ok(json!({"type": "integer"})))
+        );
+    }
+
+    #[test]
+    fn a_misplaced_reference_is_repaired_only_when_one_place_fits() {
+        let document = json!({"components": {
+            "schemas": {"Pet": {}, "Both": {}, "a%b": {}},
+            "responses": {"Both": {}, "Gone": {}}}});
+        let target = |reference: &str| misplaced_target(&document, reference);
+        assert_eq!(
+            target("#/definitions/Pet").as_deref(),
+            Some("#/components/schemas/Pet")
+        );
+        assert_eq!(
+            target("#/components/schema/Pet").as_deref(),
+            Some("#/components/schemas/Pet")
+        );
+        assert_eq!(
+            target("#/schemas/a%25b").as_deref(),
+            Some("#/components/schemas/a%25b")
+        );
+        assert_eq!(
+            target("#/responses/Gone").as_deref(),
+            Some("#/components/responses/Gone")
+        );
+        // Present, ambiguous, of the wrong Swagger 2.0 kind, or not misplaced at all.
+        assert_eq!(target("#/components/schemas/Pet"), None);
+        assert_eq!(target("#/components/parameters/Pet"), None);
+        assert_eq!(target("#/things/Both"), None);
+        assert_eq!(target("#/definitions/Gone"), None);
+        assert_eq!(target("#/components/schemas/Missing"), None);
+        assert_eq!(target("#/Pet"), None);
+        assert_eq!(target("other.yaml#/definitions/Pet"), None);
     }
 
     #[test]

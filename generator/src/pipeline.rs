@@ -19,6 +19,24 @@ pub struct ApiInput {
     pub specs: Vec<PathBuf>,
 }
 
+/// How the stages that build the IR treat a spec.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// Refuse the defects the stages otherwise repair with a warning (a `$ref` to a Swagger 2.0
+    /// place, an undeclared security scheme, an undeclared path parameter): each is an error.
+    pub strict: bool,
+}
+
+impl BuildOptions {
+    fn repairs(self) -> diag::Repairs {
+        if self.strict {
+            diag::Repairs::Refuse
+        } else {
+            diag::Repairs::Warn
+        }
+    }
+}
+
 /// The outcome of building the IR of one API: the model, or every problem found.
 #[derive(Debug)]
 pub struct Built {
@@ -51,11 +69,12 @@ pub fn render(
     inputs: &[ApiInput],
     base: &Path,
     options: &CrateOptions,
+    build: BuildOptions,
 ) -> Result<(Tree, Vec<Diagnostic>), Failure> {
     let mut apis = Vec::new();
     let mut diagnostics = Vec::new();
     for input in inputs {
-        let built = build_api(input, base);
+        let built = build_api_with(input, base, build);
         diagnostics.extend(built.diagnostics);
         apis.extend(built.api);
     }
@@ -97,17 +116,22 @@ pub fn finish(tree: &Tree, out: &Path, finish: Finish) -> io::Result<Finished> {
 /// specs nest deeply.
 const STAGE_STACK: usize = 512 << 20;
 
-/// Runs load, normalize and resolve for one API, on a thread with a deep stack. Paths are shown
-/// relative to `base`.
+/// Runs load, normalize and resolve for one API, on a thread with a deep stack, repairing what
+/// can be repaired. Paths are shown relative to `base`.
 pub fn build_api(input: &ApiInput, base: &Path) -> Built {
+    build_api_with(input, base, BuildOptions::default())
+}
+
+/// [`build_api`], treating the spec as `options` say.
+pub fn build_api_with(input: &ApiInput, base: &Path, options: BuildOptions) -> Built {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .stack_size(STAGE_STACK)
-            .spawn_scoped(scope, || run_stages(input, base));
+            .spawn_scoped(scope, || run_stages(input, base, options));
         match worker.map(|handle| handle.join()) {
             Ok(Ok(built)) => built,
             // Without a thread, or if it died: run here, or report the failure as such.
-            Err(_) => run_stages(input, base),
+            Err(_) => run_stages(input, base, options),
             Ok(Err(_)) => Built {
                 api: None,
                 diagnostics: vec![crashed(input, base)],
@@ -118,8 +142,8 @@ pub fn build_api(input: &ApiInput, base: &Path) -> Built {
 }
 
 /// Each stage runs only on what the previous one produced, and only if it reported no error.
-fn run_stages(input: &ApiInput, base: &Path) -> Built {
-    let mut sink = Sink::default();
+fn run_stages(input: &ApiInput, base: &Path, options: BuildOptions) -> Built {
+    let mut sink = Sink::new(options.repairs());
     let mut times = StageTimes::default();
     let loaded = timed(&mut times.load, || {
         load::load(&input.specs, base, &mut sink)

@@ -45,6 +45,10 @@ macro_rules! with_fixtures {
             oneof,
             params,
             recursion,
+            repair_info,
+            repair_path_params,
+            repair_refs,
+            repair_security,
             unions31
         );
     };

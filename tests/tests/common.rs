@@ -37,7 +37,7 @@ pub fn generate(
         module: module.to_owned(),
         specs: specs.to_vec(),
     };
-    match cli::render(&[input], &root(), &options(module)) {
+    match cli::render(&[input], &root(), &options(module), Default::default()) {
         Ok((tree, warnings)) => {
             let mut code = tree.files[&format!("src/{module}/types.rs")].clone();
             for file in ["mod.rs", "client.rs", "server.rs"] {
@@ -55,13 +55,27 @@ pub fn generate(
 
 /// Builds the model of one API (module `m`) from `specs`.
 pub fn build(specs: Vec<PathBuf>, base: &Path) -> generator::Built {
-    generator::build_api(
+    build_with(specs, base, false)
+}
+
+/// [`build`], refusing repairs when `strict`.
+pub fn build_with(specs: Vec<PathBuf>, base: &Path, strict: bool) -> generator::Built {
+    generator::build_api_with(
         &ApiInput {
             module: "m".into(),
             specs,
         },
         base,
+        generator::BuildOptions { strict },
     )
+}
+
+/// Writes `text` to a fresh `spec.yaml` and builds it, refusing repairs when `strict`.
+pub fn build_text(text: &str, strict: bool) -> generator::Built {
+    let dir = temp_dir("spec");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(&spec, text).expect("temporary spec written");
+    build_with(vec![spec], &dir, strict)
 }
 
 /// Every diagnostic of a spec that must fail, rendered as the user sees them.

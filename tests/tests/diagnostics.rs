@@ -130,12 +130,118 @@ fn a_malformed_node_is_located() {
 }
 
 #[test]
-fn an_unknown_security_scheme_is_an_error() {
+fn an_undeclared_security_scheme_is_dropped_with_a_warning_and_refused_when_strict() {
     let spec = format!("{HEAD}paths:\n  /x:\n    get:\n      security: [{{nope: []}}]\n      responses:\n        '204': {{description: ok}}\n");
-    let errors = errors_of(&spec, "yaml");
+    let built = common::build_text(&spec, false);
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        ["warning[W0102]: security requirement names `nope`, which is not in components/securitySchemes\n  --> spec.yaml:8:19 (#/paths/~1x/get/security/0/nope)\n  = hint: assumed `nope` is not required, so no credential is sent for it; `--strict` refuses this repair"]
+    );
+    let api = built.api.expect("repaired");
+    assert_eq!(api.operations[0].security, Vec::<Vec<String>>::new());
+    assert_eq!(
+        api.operations[0].notes,
+        ["The spec names the undeclared security scheme `nope`, which is not sent."]
+    );
+    let strict = common::build_text(&spec, true);
+    assert!(strict.api.is_none());
     assert!(
-        errors.starts_with("error[E0010]: security requirement names `nope`"),
-        "{errors}"
+        strict.diagnostics[0]
+            .to_string()
+            .starts_with("error[E0010]: security requirement names `nope`"),
+        "{:?}",
+        strict.diagnostics
+    );
+}
+
+/// Each fixture of a repair, built with and without `--strict`: every warning of the repair
+/// comes back as an error with the same message and place, and a hint naming what `--strict`
+/// refused; nothing else changes.
+#[test]
+fn strict_turns_every_repair_into_an_error() {
+    for fixture in [
+        "repair_refs",
+        "repair_security",
+        "repair_path_params",
+        "repair_info",
+    ] {
+        let lenient = common::build_with(vec![common::fixture(fixture)], &common::root(), false);
+        assert!(lenient.api.is_some(), "{fixture} is repaired");
+        let strict = common::build_with(vec![common::fixture(fixture)], &common::root(), true);
+        assert!(strict.api.is_none(), "{fixture} is refused when strict");
+        assert_eq!(lenient.diagnostics.len(), strict.diagnostics.len());
+        let mut refused = 0;
+        for (warning, error) in lenient.diagnostics.iter().zip(&strict.diagnostics) {
+            if warning.code != generator::diag::Code::Repaired {
+                assert_eq!(warning, error);
+                continue;
+            }
+            refused += 1;
+            assert!(!warning.is_error() && error.is_error(), "{error}");
+            assert_ne!(error.code, generator::diag::Code::Repaired);
+            assert_eq!(
+                (&warning.message, &warning.location),
+                (&error.message, &error.location)
+            );
+            let assumed = warning.hint.as_deref().unwrap_or_default();
+            let assumed = assumed
+                .strip_prefix("assumed ")
+                .and_then(|h| h.strip_suffix("; `--strict` refuses this repair"))
+                .unwrap_or_else(|| panic!("{warning}"));
+            assert_eq!(
+                error.hint.as_deref(),
+                Some(format!("`--strict` refused to assume {assumed}").as_str())
+            );
+        }
+        assert!(refused >= 1, "{fixture}: {refused} repairs");
+    }
+}
+
+#[test]
+fn a_refused_repair_reads_as_the_error_it_was() {
+    let spec = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/definitions/B'\n    B:\n      type: string\n");
+    let built = common::build_text(&spec, true);
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        ["error[E0010]: `$ref: #/definitions/B` points at nothing\n  --> spec.yaml:12:11 (#/components/schemas/A/properties/b/$ref)\n  = hint: `--strict` refused to assume `#/components/schemas/B`, the only place under `components` it can mean"]
+    );
+}
+
+#[test]
+fn a_misplaced_reference_that_can_mean_several_places_stays_an_error() {
+    let spec = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/models/B'\n        c:\n          $ref: '#/definitions/C'\n    B:\n      type: string\n  responses:\n    B:\n      description: also B\n    C:\n      description: a response, not a schema\n");
+    let errors = errors_of(&spec, "yaml");
+    assert_eq!(
+        errors,
+        "error[E0010]: `$ref: #/models/B` points at nothing\n  --> spec.yaml:12:11 (#/components/schemas/A/properties/b/$ref)\n  = hint: define the target or correct the reference\n\
+         error[E0010]: `$ref: #/definitions/C` points at nothing\n  --> spec.yaml:14:11 (#/components/schemas/A/properties/c/$ref)\n  = hint: define the target or correct the reference"
+    );
+}
+
+#[test]
+fn a_path_parameter_spelt_differently_from_the_template_is_the_template_s() {
+    let spec = format!("{HEAD}paths:\n  /users/{{user_id}}/keys/{{key}}:\n    get:\n      parameters:\n        - {{name: userId, in: path, required: true, schema: {{type: integer}}}}\n      responses:\n        '204': {{description: ok}}\n");
+    let built = common::build_text(&spec, false);
+    let api = built.api.expect("repaired");
+    let parameters: Vec<String> = api.operations[0]
+        .parameters
+        .iter()
+        .map(|p| format!("{} {} {:?} {}", p.name, p.wire, p.ty, p.required))
+        .collect();
+    assert_eq!(
+        parameters,
+        ["user_id user_id I64 true", "key key String true"]
+    );
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(text.len(), 2, "{text:#?}");
+    assert!(text[0].starts_with("warning[W0102]: path parameter `userId` does not appear in the path, which names `{user_id}`"), "{text:#?}");
+    assert!(
+        text[1].starts_with(
+            "warning[W0102]: the path names `{key}` but no `in: path` parameter declares it"
+        ),
+        "{text:#?}"
     );
 }
 

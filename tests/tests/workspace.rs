@@ -123,6 +123,57 @@ fn a_failing_spec_leaves_generated_untouched_and_check_reports_drift() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// What the generator repairs with a warning, `--strict` (or `strict: true` in the manifest)
+/// refuses, writing nothing.
+#[test]
+fn strict_refuses_repairs_from_the_command_line_and_the_manifest() {
+    let root = common::temp_dir("strict");
+    copy_dir(&common::root().join("specs"), &root.join("specs"));
+    let bad = ExitCode::from(cli::EXIT_BAD_INPUT);
+
+    let spec = common::fixture("repair_refs");
+    let out = root.join("repaired");
+    let generate = |strict: bool| {
+        let mut args = vec![
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(strict.then_some("--strict"));
+        run(&args, &root)
+    };
+    assert_eq!(generate(true), bad);
+    assert!(!out.exists());
+    assert_eq!(generate(false), ExitCode::SUCCESS);
+    assert!(out.join("Cargo.toml").exists());
+
+    // A Swagger 2.0 reference in a vendored spec is repaired into the very same crate.
+    assert_eq!(run(&["codegen"], &root), ExitCode::SUCCESS);
+    let before = snapshot(&root.join("generated"));
+    let flexprice = root.join("specs/flexprice/create-user-or-service-account.yaml");
+    let text = std::fs::read_to_string(&flexprice).unwrap();
+    let repaired = text.replace(
+        "#/components/schemas/TenantResponse",
+        "#/definitions/TenantResponse",
+    );
+    assert_ne!(repaired, text);
+    std::fs::write(&flexprice, repaired).unwrap();
+    assert_eq!(run(&["codegen", "--check"], &root), ExitCode::SUCCESS);
+    assert_eq!(run(&["codegen", "--strict", "--check"], &root), bad);
+    assert_eq!(run(&["codegen", "--strict"], &root), bad);
+    assert_eq!(snapshot(&root.join("generated")), before);
+
+    let manifest = root.join("specs/manifest.yaml");
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("strict: true\n{listed}")).unwrap();
+    assert_eq!(run(&["codegen"], &root), bad);
+    std::fs::write(&flexprice, text).unwrap();
+    assert_eq!(run(&["codegen", "--check"], &root), ExitCode::SUCCESS);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 /// Re-importing each vendor page reproduces the vendored spec and manifest byte for byte.
 #[test]
 fn importing_the_docs_pages_reproduces_the_vendored_specs() {

@@ -261,6 +261,10 @@ fn method_docs(op: &Operation) -> TokenStream {
     if op.deprecated {
         text.push_str("\n\nDeprecated.");
     }
+    for note in &op.notes {
+        text.push_str("\n\n");
+        text.push_str(note);
+    }
     doc_attrs(Some(&text))
 }
 

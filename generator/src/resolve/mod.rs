@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use crate::diag::{Code, Severity, Sink};
+use crate::diag::{Code, Repair, Severity, Sink};
 use crate::ir::{Api, Example, SchemeKind, SecurityScheme, Server, TypeDef, TypeKind, TypeRef};
 use crate::load::Sources;
 use crate::naming::{self, Namespace};
@@ -339,6 +339,55 @@ impl<'a> Resolver<'a> {
         schemes
     }
 
+    /// Reports a repaired defect at `pointer`, once however often it is reached.
+    fn repair(&mut self, pointer: &str, repair: Repair) {
+        if self
+            .reported
+            .insert(format!("{}{pointer}", Code::Repaired.id()))
+        {
+            self.sources.repair(self.sink, pointer, repair);
+        }
+    }
+
+    /// The pointer of the `kind` component that a `$ref` (at `at`) to `pointer` can only mean,
+    /// when `pointer` is `/components/<other kind>/<name>`, which is not there, and `kind` has a
+    /// `<name>` (`#/components/schemas/NotFound` where a response belongs); the repair is
+    /// reported.
+    fn component_meant(
+        &mut self,
+        reference: &str,
+        pointer: &str,
+        kind: &str,
+        at: &str,
+    ) -> Option<String> {
+        let segments: Vec<String> = pointer::segments(pointer).collect();
+        let [components, other, name] = segments.as_slice() else {
+            return None;
+        };
+        let entries = self.document.components.as_ref()?;
+        let present = match kind {
+            "schemas" => entries.schemas.contains_key(name),
+            "parameters" => entries.parameters.contains_key(name),
+            "responses" => entries.responses.contains_key(name),
+            "requestBodies" => entries.request_bodies.contains_key(name),
+            "headers" => entries.headers.contains_key(name),
+            _ => false,
+        };
+        if components != "components" || other == kind || !present {
+            return None;
+        }
+        let meant = pointer::from_segments(&["components", kind, name]);
+        self.repair(
+            at,
+            Repair {
+                code: Code::DanglingRef,
+                message: format!("`$ref: {reference}` points at no {kind} entry"),
+                assumed: format!("`#{meant}`, the {kind} entry of that name"),
+            },
+        );
+        Some(meant)
+    }
+
     fn report_dangling(&mut self, reference: &str, at: &str) {
         self.report(
             Severity::Error,
@@ -384,8 +433,14 @@ impl<'a> Resolver<'a> {
                 None
             }
             None => {
-                self.report_dangling(reference, at);
-                None
+                let Some(meant) = self.component_meant(reference, &pointer, "schemas", at) else {
+                    self.report_dangling(reference, at);
+                    return None;
+                };
+                let name = pointer::last_segment(&meant);
+                let schemas = self.document.components.as_ref().map(|c| &c.schemas);
+                let schema = schemas.and_then(|s| s.get(&name))?.clone();
+                Some((meant, schema))
             }
         }
     }

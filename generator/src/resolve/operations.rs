@@ -11,7 +11,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::{docs, reserved, Resolver};
-use crate::diag::{Code, Severity};
+use crate::diag::{Code, Repair, Severity};
 use crate::ir::{
     Body, Constraints, Example, Operation, OperationNames, ParamLocation, Parameter, Response,
     ResponseHeader, SecurityScheme, Status, TypeRef,
@@ -143,7 +143,8 @@ impl Resolver<'_> {
     ) -> Option<Operation> {
         let pointer = site.pointer.as_str();
         let (name, type_prefix) = self.operation_name(site, operation, &mut state.names);
-        let mut parameters = self.operation_parameters(site, operation, &type_prefix);
+        let mut notes = Vec::new();
+        let mut parameters = self.operation_parameters(site, operation, &type_prefix, &mut notes);
         if let Some(problem) = path_template_problem(site.path, &parameters) {
             self.report(
                 Severity::Warning,
@@ -163,7 +164,7 @@ impl Resolver<'_> {
             &pointer::child(pointer, "responses"),
             &type_prefix,
         );
-        let mut security = self.operation_security(operation, schemes, pointer);
+        let mut security = self.operation_security(operation, schemes, pointer, &mut notes);
         credential_parameters(
             &mut parameters,
             &mut security,
@@ -185,6 +186,7 @@ impl Resolver<'_> {
             body,
             responses,
             security,
+            notes,
         })
     }
 
@@ -222,12 +224,14 @@ impl Resolver<'_> {
     }
 
     /// The path item's parameters, then the operation's own; an own parameter replaces a path
-    /// item's one of the same name and location.
+    /// item's one of the same name and location. A name of the path template that no `in: path`
+    /// parameter declares is repaired into a required string parameter (noted in `notes`).
     fn operation_parameters(
         &mut self,
         site: &Site<'_>,
         operation: &SpecOperation,
         prefix: &str,
+        notes: &mut Vec<String>,
     ) -> Vec<Parameter> {
         let path_level = site.item.parameters.iter().enumerate().map(|(i, p)| {
             (
@@ -261,7 +265,80 @@ impl Resolver<'_> {
                 parameters.push(parameter);
             }
         }
+        self.repair_path_parameters(site, &mut parameters, &mut names, notes);
         parameters
+    }
+
+    /// Repairs the path parameters of an operation whose template names what no `in: path`
+    /// parameter declares: a declared one that only spells the name differently (`userId` for
+    /// `{user_id}`) is the template's; once none is left over, each name still undeclared is a
+    /// required string. With a declared one left over, which is meant is unclear: nothing is
+    /// repaired, and the operation is skipped.
+    fn repair_path_parameters(
+        &mut self,
+        site: &Site<'_>,
+        parameters: &mut Vec<Parameter>,
+        names: &mut Namespace,
+        notes: &mut Vec<String>,
+    ) {
+        let mut undeclared = undeclared_path_names(site.path, parameters);
+        let template = template_names(site.path).unwrap_or_default();
+        let strays: Vec<usize> = (0..parameters.len())
+            .filter(|&i| {
+                parameters[i].location == ParamLocation::Path
+                    && !template.contains(&parameters[i].wire.as_str())
+            })
+            .collect();
+        let mut renames = Vec::new();
+        for index in strays.iter().copied() {
+            let spelling = naming::snake_name(&parameters[index].wire);
+            let mut same = undeclared
+                .iter()
+                .filter(|name| naming::snake_name(name) == spelling);
+            if let (Some(&name), None) = (same.next(), same.next()) {
+                undeclared.retain(|other| *other != name);
+                renames.push((index, name));
+            }
+        }
+        if renames.len() < strays.len() {
+            return;
+        }
+        for (index, name) in renames {
+            let parameter = &mut parameters[index];
+            let message = format!(
+                "path parameter `{}` does not appear in the path, which names `{{{name}}}`",
+                parameter.wire
+            );
+            let assumed = format!("`{}` is the path's `{{{name}}}`", parameter.wire);
+            parameter.wire = name.to_owned();
+            self.sources.repair(
+                self.sink,
+                &site.pointer,
+                Repair {
+                    code: Code::InvalidDocument,
+                    message,
+                    assumed,
+                },
+            );
+        }
+        for wire in undeclared {
+            let message =
+                format!("the path names `{{{wire}}}` but no `in: path` parameter declares it");
+            self.sources.repair(
+                self.sink,
+                &site.pointer,
+                Repair {
+                    code: Code::InvalidDocument,
+                    message,
+                    assumed: format!("`{wire}` is a required string path parameter"),
+                },
+            );
+            notes.push(format!(
+                "The spec does not declare the path parameter `{wire}`; it is taken as a \
+                 required string."
+            ));
+            parameters.push(undeclared_path_parameter(wire, names));
+        }
     }
 
     /// The server route of an operation, or `None` (with a warning) when axum cannot route the
@@ -305,12 +382,14 @@ impl Resolver<'_> {
         operation: &SpecOperation,
         schemes: &[SecurityScheme],
         at: &str,
+        notes: &mut Vec<String>,
     ) -> Vec<Vec<String>> {
-        let requirements = operation
-            .security
-            .as_ref()
-            .or(self.document.security.as_ref());
-        self.security(requirements.map(Vec::as_slice).unwrap_or(&[]), schemes, at)
+        let (requirements, at) = match (&operation.security, &self.document.security) {
+            (Some(own), _) => (own.as_slice(), pointer::child(at, "security")),
+            (None, Some(document)) => (document.as_slice(), "/security".to_owned()),
+            (None, None) => (&[][..], String::new()),
+        };
+        self.security(requirements, schemes, &at, notes)
     }
 
     fn parameter(
@@ -430,6 +509,17 @@ impl Resolver<'_> {
             );
             return None;
         };
+        self.component_from(reference, pointer, at, kind)
+    }
+
+    /// [`Self::component`], once the reference is read as `pointer`.
+    fn component_from<T: Component>(
+        &mut self,
+        reference: &str,
+        pointer: &str,
+        at: &str,
+        kind: &str,
+    ) -> Option<(T, String)> {
         let next = match self.component_at::<T>(pointer, kind) {
             Some(RefTarget::Reference(next)) => next,
             Some(RefTarget::Item(Ok(item))) => return Some((item, pointer.to_owned())),
@@ -444,8 +534,14 @@ impl Resolver<'_> {
                 return None;
             }
             None => {
-                self.report_dangling(reference, at);
-                return None;
+                let ref_at = pointer::child(at, "$ref");
+                return match self.component_meant(reference, pointer, kind, &ref_at) {
+                    Some(meant) => self.component_from(reference, &meant, at, kind),
+                    None => {
+                        self.report_dangling(reference, at);
+                        None
+                    }
+                };
             }
         };
         if self.in_progress.iter().any(|p| p == pointer) {
@@ -666,29 +762,49 @@ impl Resolver<'_> {
         });
     }
 
+    /// The alternatives of `requirements` (at `at`). A scheme that components/securitySchemes
+    /// does not declare is dropped (noted in `notes`), and so is an alternative left with none.
     fn security(
         &mut self,
         requirements: &[openapiv3::SecurityRequirement],
         schemes: &[SecurityScheme],
         at: &str,
+        notes: &mut Vec<String>,
     ) -> Vec<Vec<String>> {
         let mut alternatives = Vec::new();
-        for requirement in requirements {
+        for (index, requirement) in requirements.iter().enumerate() {
             let mut keys = Vec::new();
             for key in requirement.keys() {
                 if schemes.iter().any(|s| &s.key == key) {
                     keys.push(key.clone());
-                } else {
-                    self.report(
-                        Severity::Error,
-                        Code::DanglingRef,
-                        &pointer::child(at, "security"),
-                        format!("security requirement names `{key}`, which is not in components/securitySchemes"),
-                        Some("declare the scheme or correct its name"),
+                    continue;
+                }
+                let key_at = pointer::child(&pointer::item(at, index), key);
+                // The document's requirements hold for many operations: said once.
+                if self
+                    .reported
+                    .insert(format!("{}{key_at}", Code::Repaired.id()))
+                {
+                    self.sources.repair(
+                        self.sink,
+                        &key_at,
+                        Repair {
+                            code: Code::DanglingRef,
+                            message: format!("security requirement names `{key}`, which is not in components/securitySchemes"),
+                            assumed: format!("`{key}` is not required, so no credential is sent for it"),
+                        },
                     );
                 }
+                let note = format!(
+                    "The spec names the undeclared security scheme `{key}`, which is not sent."
+                );
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
             }
-            alternatives.push(keys);
+            if !keys.is_empty() || requirement.is_empty() {
+                alternatives.push(keys);
+            }
         }
         // `security: [{}]` (an empty alternative) means authentication is optional.
         if alternatives.iter().any(Vec::is_empty) {
@@ -777,6 +893,43 @@ fn assign_route_names(path: &str, parameters: &mut [Parameter]) {
     {
         let index = names.iter().position(|n| *n == parameter.wire).unwrap_or(0);
         parameter.route_name = Some(format!("p{index}"));
+    }
+}
+
+/// The names of the path template that no `in: path` parameter declares, each once.
+fn undeclared_path_names<'p>(path: &'p str, parameters: &[Parameter]) -> Vec<&'p str> {
+    let mut names: Vec<&str> = template_names(path)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| {
+            !name.is_empty()
+                && !parameters
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Path && p.wire == *name)
+        })
+        .collect();
+    let mut seen = Vec::new();
+    names.retain(|name| {
+        let first = !seen.contains(name);
+        seen.push(*name);
+        first
+    });
+    names
+}
+
+/// The parameter a path template's undeclared `{wire}` is taken as: a required string.
+fn undeclared_path_parameter(wire: &str, names: &mut Namespace) -> Parameter {
+    Parameter {
+        name: names.claim(&naming::snake_name(wire)).0,
+        wire: wire.to_owned(),
+        location: ParamLocation::Path,
+        required: true,
+        ty: TypeRef::String,
+        default: None,
+        docs: None,
+        explode: false,
+        constraints: Constraints::default(),
+        route_name: None,
     }
 }
 
