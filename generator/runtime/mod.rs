@@ -12,6 +12,8 @@ mod media;
 mod param;
 #[cfg(feature = "server")]
 mod percent;
+#[cfg(feature = "server")]
+mod route;
 mod secret;
 mod tagged;
 mod validate;
