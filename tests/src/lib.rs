@@ -44,7 +44,8 @@ macro_rules! with_fixtures {
             nullable31,
             oneof,
             params,
-            recursion
+            recursion,
+            routes
         );
     };
 }
