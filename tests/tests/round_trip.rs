@@ -710,6 +710,25 @@ mod routes_server {
             ))
         }
 
+        async fn describe_jobs(
+            &self,
+            input: server::DescribeJobsInput,
+        ) -> server::DescribeJobsResponse {
+            let limit = input.limit.unwrap_or_default();
+            server::DescribeJobsResponse::Status200(echo("describe_jobs", &[&input.action, &limit]))
+        }
+
+        async fn start_jobs(&self, input: server::StartJobsInput) -> server::StartJobsResponse {
+            server::StartJobsResponse::Status200(echo("start_jobs", &[&input.action]))
+        }
+
+        async fn archive_jobs(
+            &self,
+            _input: server::ArchiveJobsInput,
+        ) -> server::ArchiveJobsResponse {
+            unreachable!("the router cannot serve `/jobs#archive`")
+        }
+
         async fn get_blog_page(
             &self,
             _input: server::GetBlogPageInput,
@@ -866,6 +885,17 @@ mod routes_server {
         );
         assert_eq!(send(&base, "GET", "/weather?lat=1").await.0, 404);
         assert_eq!(send(&base, "GET", "/weather").await.0, 404);
+        // A fragment of required query pairs (`/jobs#Action=Describe`) is matched as the query.
+        assert_eq!(
+            at("/jobs?limit=5&Action=Describe").await,
+            reply("describe_jobs", &["Describe", "5"])
+        );
+        assert_eq!(
+            at("/jobs?Action=Start").await,
+            reply("start_jobs", &["Start"])
+        );
+        assert_eq!(send(&base, "GET", "/jobs?Action=Stop").await.0, 404);
+        assert_eq!(send(&base, "GET", "/jobs").await.0, 404);
     }
 
     #[tokio::test]
@@ -940,8 +970,29 @@ mod routes_server {
             values(client.weather_by_position(1.5, -2.25).await.unwrap()),
             reply("weather_by_position", &["1.5", "-2.25"])
         );
-        // The template the router cannot split is left out of it (with a generation warning).
+        let describe = client::DescribeJobsOptions { limit: Some(3) };
+        assert_eq!(
+            values(
+                client
+                    .describe_jobs(&types::DescribeJobsAction::Describe, &describe)
+                    .await
+                    .unwrap()
+            ),
+            reply("describe_jobs", &["Describe", "3"])
+        );
+        assert_eq!(
+            values(
+                client
+                    .start_jobs(&types::StartJobsAction::Start)
+                    .await
+                    .unwrap()
+            ),
+            reply("start_jobs", &["Start"])
+        );
+        // What the router cannot tell apart is left out of it (with a generation warning).
         let err = client.get_blog_page("a", ".html").await.unwrap_err();
+        assert_eq!(err.status(), Some(404));
+        let err = client.archive_jobs().await.unwrap_err();
         assert_eq!(err.status(), Some(404));
     }
 }

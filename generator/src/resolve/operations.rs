@@ -11,7 +11,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::schema::constraints;
-use super::{docs, reserved, routes, Resolver};
+use super::{docs, reserved, Resolver};
 use crate::diag::{Code, Severity};
 use crate::ir::{
     Body, Constraints, Example, Operation, OperationNames, ParamLocation, Parameter, Response,
@@ -155,7 +155,6 @@ impl Resolver<'_> {
             );
             return None;
         }
-        routes::assign_route_names(site.path, &mut parameters);
         let body = operation.request_body.as_ref().and_then(|b| {
             self.request_body(b, &pointer::child(pointer, "requestBody"), &type_prefix)
         });
@@ -171,7 +170,11 @@ impl Resolver<'_> {
             schemes,
             &mut self.credential_methods,
         );
-        let route = self.route(site.path, site.method, pointer, &mut state.routes);
+        let route = self.route(
+            (site.path, site.method, pointer),
+            &mut parameters,
+            &mut state.routes,
+        );
         Some(Operation {
             route: route.route,
             route_match: route.route_match,

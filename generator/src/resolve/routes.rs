@@ -65,20 +65,39 @@ fn pieces(segment: &str) -> Result<Vec<Piece<'_>>, String> {
     Ok(pieces)
 }
 
-/// How the server routes `path`, or why it cannot.
-pub(super) fn plan(path: &str) -> Result<RoutePlan, String> {
+/// How the server routes `path`, or why it cannot. `required_query` names the operation's
+/// required query parameters: a fragment made of `key=value` pairs of those (`#Action=Describe`,
+/// as AWS descriptions tell operations of one path apart) is matched as the query the client
+/// sends; any other fragment never reaches a server.
+pub(super) fn plan(path: &str, required_query: &[&str]) -> Result<RoutePlan, String> {
     if !path.starts_with('/') {
         return Err(format!("path `{path}` does not start with `/`"));
     }
-    if let Some((_, fragment)) = path.split_once('#') {
-        return Err(format!(
-            "the path ends in a fragment (`#{fragment}`), which clients never send, so a server cannot tell this operation's requests by it"
-        ));
-    }
-    let (path_part, query) = match path.split_once('?') {
-        Some((path_part, query)) => (path_part, Some(query)),
+    let (path, fragment) = match path.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
         None => (path, None),
     };
+    let (path_part, mut query) = match path.split_once('?') {
+        Some((path_part, query)) => (path_part, Some(query.to_owned())),
+        None => (path, None),
+    };
+    if let Some(fragment) = fragment {
+        let is_query = !fragment.is_empty()
+            && fragment.split('&').all(|pair| {
+                pair.split_once('=').is_some_and(|(key, value)| {
+                    required_query.contains(&key) && !value.contains(['{', '}'])
+                })
+            });
+        if !is_query {
+            return Err(format!(
+                "the path ends in a fragment (`#{fragment}`), which clients never send, so a server cannot tell this operation's requests by it"
+            ));
+        }
+        query = Some(match query {
+            Some(query) if !query.is_empty() => format!("{query}&{fragment}"),
+            _ => fragment.to_owned(),
+        });
+    }
     let mut names = Vec::new();
     let mut route = Vec::new();
     let mut template = Vec::new();
@@ -122,7 +141,7 @@ pub(super) fn plan(path: &str) -> Result<RoutePlan, String> {
     }
     let route = format!("/{}", route.join("/"));
     let template = format!("/{}", template.join("/"));
-    let query = query.map(|q| query_template(q, &mut names)).transpose()?;
+    let query = query.map(|q| query_template(&q, &mut names)).transpose()?;
     let key = match &query {
         Some(pairs) => {
             // Neither the order of the pairs nor the names of their parameters tell requests
@@ -190,20 +209,6 @@ fn query_template(query: &str, names: &mut Vec<(String, String)>) -> Result<Vec<
     Ok(pairs)
 }
 
-/// Names each path parameter as the server route does (see [`plan`]).
-pub(super) fn assign_route_names(path: &str, parameters: &mut [Parameter]) {
-    let names = plan(path).map(|plan| plan.names).unwrap_or_default();
-    for parameter in parameters
-        .iter_mut()
-        .filter(|p| p.location == ParamLocation::Path)
-    {
-        parameter.route_name = names
-            .iter()
-            .find(|(name, _)| *name == parameter.wire)
-            .map(|(_, route_name)| route_name.clone());
-    }
-}
-
 /// The server's route of one operation and what it checks beyond it.
 pub(super) struct Route {
     pub route: Option<String>,
@@ -211,17 +216,22 @@ pub(super) struct Route {
 }
 
 impl Resolver<'_> {
-    /// The server route of an operation; no route (with a warning) when axum cannot route the
-    /// template or an earlier operation's requests cannot be told from this one's.
-    /// `routes` holds the (key, method) of every operation routed so far.
+    /// The server route of an operation, naming its path parameters as the route does; no
+    /// route (with a warning) when axum cannot route the template or an earlier operation's
+    /// requests cannot be told from this one's. `site` is the operation's path, lower-case
+    /// method and pointer; `routes` holds the (key, method) of every operation routed so far.
     pub(super) fn route(
         &mut self,
-        path: &str,
-        method: &str,
-        pointer: &str,
+        (path, method, pointer): (&str, &str, &str),
+        parameters: &mut [Parameter],
         routes: &mut Vec<(String, String)>,
     ) -> Route {
-        let problem = match plan(path) {
+        let required_query: Vec<&str> = parameters
+            .iter()
+            .filter(|p| p.location == ParamLocation::Query && p.required)
+            .map(|p| p.wire.as_str())
+            .collect();
+        let problem = match plan(path, &required_query) {
             Ok(plan) if routes.iter().any(|(k, m)| *k == plan.key && m == method) => Err(format!(
                 "another operation already serves `{} {}` (the same path up to parameter names)",
                 method.to_ascii_uppercase(),
@@ -231,6 +241,16 @@ impl Resolver<'_> {
         };
         match problem {
             Ok(plan) => {
+                for parameter in parameters
+                    .iter_mut()
+                    .filter(|p| p.location == ParamLocation::Path)
+                {
+                    parameter.route_name = plan
+                        .names
+                        .iter()
+                        .find(|(name, _)| *name == parameter.wire)
+                        .map(|(_, route_name)| route_name.clone());
+                }
                 routes.push((plan.key, method.to_owned()));
                 Route {
                     route: Some(plan.route),
@@ -261,7 +281,7 @@ mod tests {
     use super::*;
 
     fn planned(path: &str) -> (String, Option<String>, Vec<(String, String)>) {
-        let plan = plan(path).unwrap();
+        let plan = plan(path, &[]).unwrap();
         (plan.route, plan.route_match, plan.names)
     }
 
@@ -329,32 +349,48 @@ mod tests {
             )
         );
         assert_eq!(
-            plan("/a?x={x}&y={y}").unwrap().key,
-            plan("/a?y={y}&x={x}").unwrap().key
+            plan("/a?x={x}&y={y}", &[]).unwrap().key,
+            plan("/a?y={y}&x={x}", &[]).unwrap().key
+        );
+    }
+
+    #[test]
+    fn a_fragment_of_required_query_pairs_is_matched_as_the_query() {
+        let describe = plan("/#Action=Describe", &["Action", "Version"]).unwrap();
+        assert_eq!(
+            (describe.route.as_str(), describe.route_match.as_deref()),
+            ("/", Some("/?Action=Describe"))
+        );
+        let run = plan("/a?x={x}#Action=Run", &["Action"]).unwrap();
+        assert_eq!(run.route_match.as_deref(), Some("/a?x={q0}&Action=Run"));
+        assert_ne!(
+            run.key,
+            plan("/a?x={x}#Action=Stop", &["Action"]).unwrap().key
         );
     }
 
     #[test]
     fn templates_that_differ_only_in_names_share_a_key() {
         assert_eq!(
-            plan("/v1/{a}:cancel").unwrap().key,
-            plan("/v1/{b}:cancel").unwrap().key
+            plan("/v1/{a}:cancel", &[]).unwrap().key,
+            plan("/v1/{b}:cancel", &[]).unwrap().key
         );
         assert_ne!(
-            plan("/v1/{a}:cancel").unwrap().key,
-            plan("/v1/{a}:get").unwrap().key
+            plan("/v1/{a}:cancel", &[]).unwrap().key,
+            plan("/v1/{a}:get", &[]).unwrap().key
         );
         assert_eq!(
-            plan("/v1/{a}:cancel").unwrap().route,
-            plan("/v1/{a}").unwrap().route
+            plan("/v1/{a}:cancel", &[]).unwrap().route,
+            plan("/v1/{a}", &[]).unwrap().route
         );
     }
 
     #[test]
     fn what_cannot_be_split_says_why() {
-        let why = |path: &str| plan(path).unwrap_err();
+        let why = |path: &str| plan(path, &["Action"]).unwrap_err();
         assert!(why("/blog/{page}{ext}").contains("no text between them"));
         assert!(why("/files/{id}#add_link").contains("fragment (`#add_link`)"));
+        assert!(why("/#Other=X").contains("fragment (`#Other=X`)"));
         assert!(why("/a/b}").contains("unbalanced"));
         assert!(why("/a?{key}=1").contains("names a key by a parameter"));
         assert!(why("/a?k=x{v}").contains("mixes a parameter with text"));
