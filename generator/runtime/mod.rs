@@ -13,6 +13,8 @@ mod object;
 mod param;
 #[cfg(feature = "server")]
 mod percent;
+#[cfg(feature = "server")]
+mod route;
 mod secret;
 mod tagged;
 mod validate;

@@ -280,6 +280,12 @@ pub struct Operation {
     /// templates that differ only in parameter names share one route. `None` when the server
     /// cannot route the template (reported as a warning); the client still has the operation.
     pub route: Option<String>,
+    /// What the server checks of a request beyond `route`, when the route alone cannot tell:
+    /// the path with every parameter renamed for the route (`/files/{p0.0}.json`,
+    /// `/v1/{p0.0}:cancel`, `/current?city={q0}`), for a path with a segment that mixes
+    /// parameters with text (the route captures it whole) or that carries a query. The
+    /// operations of one route and method are tried in turn; `None` when the route decides.
+    pub route_match: Option<String>,
 }
 
 /// The items an operation brings to the client and server modules, each name claimed in the
@@ -313,7 +319,9 @@ pub struct Parameter {
     pub docs: Option<String>,
     pub explode: bool,
     pub constraints: Constraints,
-    /// A path parameter's name in the server route (`p0`, `p1`, ... by position).
+    /// A path parameter's name in the server route: `p<k>` when it fills the k-th captured
+    /// segment, `p<k>.<j>` when it is the j-th parameter of a captured segment that mixes
+    /// parameters with text, `q<i>` when it stands in a query the path carries.
     pub route_name: Option<String>,
 }
 

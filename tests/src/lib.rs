@@ -49,6 +49,7 @@ macro_rules! with_fixtures {
             repair_path_params,
             repair_refs,
             repair_security,
+            routes,
             unions31
         );
     };

@@ -607,9 +607,8 @@ mod params_server {
             client::GetItemTagResponse::Status200(types::Tag::new("3:t/x:a+b".into()))
         );
         client.delete_item_tag(7, "a b").await.unwrap();
-        // The template the router cannot serve is left out of it (with a generation warning).
-        let err = client.get_file("report").await.unwrap_err();
-        assert_eq!(err.status(), Some(404));
+        // A segment that mixes a parameter with text is served too.
+        assert_eq!(client.get_file("report").await.unwrap(), json!({}));
     }
 }
 
@@ -640,4 +639,390 @@ async fn parameters_are_checked_against_their_rules_before_the_handler() {
     assert_eq!(paths, ["sort", "limit"]);
     let (status, _) = get("limit=50&sort=asc").await;
     assert_eq!(status, 200);
+}
+
+// ---- Segments that mix parameters with text -------------------------------------------------
+
+mod routes_server {
+    use codegen_tests::routes::{client, server, types, Credentials};
+    use serde_json::{json, Value};
+
+    pub(super) struct Fake;
+
+    fn echo(operation: &str, values: &[&dyn ToString]) -> types::Echo {
+        types::Echo::new(
+            operation.into(),
+            values.iter().map(|value| value.to_string()).collect(),
+        )
+    }
+
+    impl server::Api for Fake {
+        async fn get_json_file(
+            &self,
+            input: server::GetJsonFileInput,
+        ) -> server::GetJsonFileResponse {
+            server::GetJsonFileResponse::Status200(echo("get_json_file", &[&input.name]))
+        }
+
+        async fn get_archive(&self, input: server::GetArchiveInput) -> server::GetArchiveResponse {
+            server::GetArchiveResponse::Status200(echo("get_archive", &[&input.name]))
+        }
+
+        async fn get_operation(
+            &self,
+            input: server::GetOperationInput,
+        ) -> server::GetOperationResponse {
+            server::GetOperationResponse::Status200(echo("get_operation", &[&input.name]))
+        }
+
+        async fn update_operation(
+            &self,
+            input: server::UpdateOperationInput,
+        ) -> server::UpdateOperationResponse {
+            server::UpdateOperationResponse::Status200(echo("update_operation", &[&input.name]))
+        }
+
+        async fn cancel_operation(
+            &self,
+            input: server::CancelOperationInput,
+        ) -> server::CancelOperationResponse {
+            server::CancelOperationResponse::Status200(echo("cancel_operation", &[&input.name]))
+        }
+
+        async fn fetch_operation(
+            &self,
+            input: server::FetchOperationInput,
+        ) -> server::FetchOperationResponse {
+            server::FetchOperationResponse::Status200(echo("fetch_operation", &[&input.operation]))
+        }
+
+        async fn batch_get(&self, _input: server::BatchGetInput) -> server::BatchGetResponse {
+            server::BatchGetResponse::Status200(echo("batch_get", &[]))
+        }
+
+        async fn run_job(&self, input: server::RunJobInput) -> server::RunJobResponse {
+            server::RunJobResponse::Status200(echo("run_job", &[&input.project, &input.job]))
+        }
+
+        async fn get_item(&self, input: server::GetItemInput) -> server::GetItemResponse {
+            server::GetItemResponse::Status200(echo("get_item", &[&input.id]))
+        }
+
+        async fn get_range(&self, input: server::GetRangeInput) -> server::GetRangeResponse {
+            server::GetRangeResponse::Status200(echo("get_range", &[&input.from, &input.to]))
+        }
+
+        async fn get_range_by_key(
+            &self,
+            input: server::GetRangeByKeyInput,
+        ) -> server::GetRangeByKeyResponse {
+            server::GetRangeByKeyResponse::Status200(echo("get_range_by_key", &[&input.key]))
+        }
+
+        async fn weather_by_city(
+            &self,
+            input: server::WeatherByCityInput,
+        ) -> server::WeatherByCityResponse {
+            let units = input.units.unwrap_or_default();
+            server::WeatherByCityResponse::Status200(echo(
+                "weather_by_city",
+                &[&input.city, &units],
+            ))
+        }
+
+        async fn weather_by_position(
+            &self,
+            input: server::WeatherByPositionInput,
+        ) -> server::WeatherByPositionResponse {
+            server::WeatherByPositionResponse::Status200(echo(
+                "weather_by_position",
+                &[&input.lat, &input.lon],
+            ))
+        }
+
+        async fn describe_jobs(
+            &self,
+            input: server::DescribeJobsInput,
+        ) -> server::DescribeJobsResponse {
+            let limit = input.limit.unwrap_or_default();
+            server::DescribeJobsResponse::Status200(echo("describe_jobs", &[&input.action, &limit]))
+        }
+
+        async fn start_jobs(&self, input: server::StartJobsInput) -> server::StartJobsResponse {
+            server::StartJobsResponse::Status200(echo("start_jobs", &[&input.action]))
+        }
+
+        async fn archive_jobs(
+            &self,
+            _input: server::ArchiveJobsInput,
+        ) -> server::ArchiveJobsResponse {
+            unreachable!("the router cannot serve `/jobs#archive`")
+        }
+
+        async fn get_blog_page(
+            &self,
+            _input: server::GetBlogPageInput,
+        ) -> server::GetBlogPageResponse {
+            unreachable!("the router cannot serve `/blog/{{page}}{{extension}}`")
+        }
+    }
+
+    /// Sends `method path` as it is written (no client normalises it) and returns the status
+    /// and the JSON body.
+    async fn send(base: &str, method: &str, path: &str) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = super::raw_http()
+            .request(method, format!("{base}{path}"))
+            .send()
+            .await
+            .expect("sent");
+        let status = response.status().as_u16();
+        let body = response.bytes().await.expect("read");
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    /// The operation that answered `method path`, and the values it read.
+    async fn answered(base: &str, method: &str, path: &str) -> (String, Vec<String>) {
+        let (status, body) = send(base, method, path).await;
+        assert_eq!(status, 200, "{method} {path}: {body}");
+        let echo: types::Echo = serde_json::from_value(body).unwrap();
+        (echo.operation, echo.values)
+    }
+
+    fn reply(operation: &str, values: &[&str]) -> (String, Vec<String>) {
+        (
+            operation.into(),
+            values.iter().map(|value| value.to_string()).collect(),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_suffix_selects_the_operation_and_the_rest_is_the_parameter() {
+        let base = super::serve(server::router(Fake)).await;
+        let at = |path: &'static str| answered(&base, "GET", path);
+        assert_eq!(
+            at("/files/report.json").await,
+            reply("get_json_file", &["report"])
+        );
+        assert_eq!(
+            at("/files/report.tar.gz").await,
+            reply("get_archive", &["report"])
+        );
+        assert_eq!(
+            at("/files/a.b.json").await,
+            reply("get_json_file", &["a.b"])
+        );
+        // Parameters are percent-decoded, an escaped `/` included; `%2E` is a `.`.
+        assert_eq!(
+            at("/files/r%C3%A9port%20x%2Fy.json").await,
+            reply("get_json_file", &["réport x/y"])
+        );
+        assert_eq!(
+            at("/files/report%2Ejson").await,
+            reply("get_json_file", &["report"])
+        );
+        for path in ["/files/report.txt", "/files/.json", "/files/report"] {
+            let (status, body) = send(&base, "GET", path).await;
+            assert_eq!(status, 404, "{path}: {body}");
+            assert_eq!(body["error"]["code"], "not_found", "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn operations_of_one_route_are_told_apart_by_their_text() {
+        let base = super::serve(server::router(Fake)).await;
+        let post = |path: &'static str| answered(&base, "POST", path);
+        assert_eq!(
+            post("/v1/abc:cancel").await,
+            reply("cancel_operation", &["abc"])
+        );
+        assert_eq!(
+            post("/v1/abc:get").await,
+            reply("fetch_operation", &["abc"])
+        );
+        assert_eq!(post("/v1/:batchGet").await, reply("batch_get", &[]));
+        // The operation whose route is its whole template takes the rest, an escaped `:`
+        // being part of the name, not text of the template.
+        assert_eq!(post("/v1/abc").await, reply("update_operation", &["abc"]));
+        assert_eq!(
+            post("/v1/abc%3Acancel").await,
+            reply("update_operation", &["abc:cancel"])
+        );
+        assert_eq!(
+            post("/v1/a%3Ab:cancel").await,
+            reply("cancel_operation", &["a:b"])
+        );
+        // Another method of the same route keeps its own handler.
+        assert_eq!(
+            answered(&base, "GET", "/v1/abc:cancel").await,
+            reply("get_operation", &["abc:cancel"])
+        );
+        // An OData key, and two parameters in one segment.
+        assert_eq!(
+            answered(&base, "GET", "/items('a%20b')").await,
+            reply("get_item", &["a b"])
+        );
+        assert_eq!(send(&base, "GET", "/items(a)").await.0, 404);
+        assert_eq!(
+            answered(&base, "GET", "/ranges/1-25").await,
+            reply("get_range", &["1", "25"])
+        );
+        assert_eq!(
+            answered(&base, "GET", "/ranges/latest").await,
+            reply("get_range_by_key", &["latest"])
+        );
+    }
+
+    #[tokio::test]
+    async fn parameters_of_mixed_segments_are_parsed_and_checked() {
+        let base = super::serve(server::router(Fake)).await;
+        assert_eq!(
+            answered(&base, "POST", "/v1/projects/p%201/jobs/42:run").await,
+            reply("run_job", &["p 1", "42"])
+        );
+        let (status, body) = send(&base, "POST", "/v1/projects/p/jobs/x:run").await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (400, &json!("invalid_parameter"))
+        );
+        let (status, body) = send(&base, "POST", "/v1/projects/p/jobs/0:run").await;
+        assert_eq!(status, 422, "minimum 1: {body}");
+        assert_eq!(body["error"]["violations"][0]["path"], "job");
+        // The text fits `{from}-{to}`, so its values must be integers.
+        let (status, body) = send(&base, "GET", "/ranges/a-b").await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (400, &json!("invalid_parameter"))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_query_in_the_path_selects_by_its_keys() {
+        let base = super::serve(server::router(Fake)).await;
+        let at = |path: &'static str| answered(&base, "GET", path);
+        assert_eq!(
+            at("/weather?city=S%C3%A3o+Paulo&units=metric").await,
+            reply("weather_by_city", &["São Paulo", "metric"])
+        );
+        assert_eq!(
+            at("/weather?lon=10.75&lat=59.9").await,
+            reply("weather_by_position", &["59.9", "10.75"])
+        );
+        // The template with more keys is tried first.
+        assert_eq!(
+            at("/weather?city=Oslo&lat=1&lon=2").await,
+            reply("weather_by_position", &["1", "2"])
+        );
+        assert_eq!(send(&base, "GET", "/weather?lat=1").await.0, 404);
+        assert_eq!(send(&base, "GET", "/weather").await.0, 404);
+        // A fragment of required query pairs (`/jobs#Action=Describe`) is matched as the query.
+        assert_eq!(
+            at("/jobs?limit=5&Action=Describe").await,
+            reply("describe_jobs", &["Describe", "5"])
+        );
+        assert_eq!(
+            at("/jobs?Action=Start").await,
+            reply("start_jobs", &["Start"])
+        );
+        assert_eq!(send(&base, "GET", "/jobs?Action=Stop").await.0, 404);
+        assert_eq!(send(&base, "GET", "/jobs").await.0, 404);
+    }
+
+    #[tokio::test]
+    async fn the_client_builds_what_the_server_splits() {
+        // Nested under a prefix, as a downstream router would mount it.
+        let app = axum::Router::new().nest("/api", server::router(Fake));
+        let base = super::serve(app).await;
+        let client = client::Client::new(
+            client::Server::Custom(format!("{base}/api")),
+            Credentials {},
+        )
+        .unwrap();
+        let values = |echo: types::Echo| (echo.operation, echo.values);
+        assert_eq!(
+            values(client.get_json_file("a b/c.json").await.unwrap()),
+            reply("get_json_file", &["a b/c.json"])
+        );
+        assert_eq!(
+            values(client.get_archive("x").await.unwrap()),
+            reply("get_archive", &["x"])
+        );
+        assert_eq!(
+            values(client.cancel_operation("ops/1:get").await.unwrap()),
+            reply("cancel_operation", &["ops/1:get"])
+        );
+        assert_eq!(
+            values(client.fetch_operation("ops/1").await.unwrap()),
+            reply("fetch_operation", &["ops/1"])
+        );
+        // The client escapes the `:` of a value, so it never reads as a template's text.
+        assert_eq!(
+            values(client.update_operation("abc:cancel").await.unwrap()),
+            reply("update_operation", &["abc:cancel"])
+        );
+        assert_eq!(
+            values(client.get_operation("abc").await.unwrap()),
+            reply("get_operation", &["abc"])
+        );
+        assert_eq!(
+            values(client.batch_get().await.unwrap()),
+            reply("batch_get", &[])
+        );
+        assert_eq!(
+            values(client.run_job("p/1", 7).await.unwrap()),
+            reply("run_job", &["p/1", "7"])
+        );
+        assert_eq!(
+            values(client.get_item("it's (new)").await.unwrap()),
+            reply("get_item", &["it's (new)"])
+        );
+        assert_eq!(
+            values(client.get_range(-3, 4).await.unwrap()),
+            reply("get_range", &["-3", "4"])
+        );
+        assert_eq!(
+            values(client.get_range_by_key("a-").await.unwrap()),
+            reply("get_range_by_key", &["a-"])
+        );
+        let units = client::WeatherByCityOptions {
+            units: Some("metric".into()),
+        };
+        assert_eq!(
+            values(
+                client
+                    .weather_by_city("São Paulo & co", &units)
+                    .await
+                    .unwrap()
+            ),
+            reply("weather_by_city", &["São Paulo & co", "metric"])
+        );
+        assert_eq!(
+            values(client.weather_by_position(1.5, -2.25).await.unwrap()),
+            reply("weather_by_position", &["1.5", "-2.25"])
+        );
+        let describe = client::DescribeJobsOptions { limit: Some(3) };
+        assert_eq!(
+            values(
+                client
+                    .describe_jobs(&types::DescribeJobsAction::Describe, &describe)
+                    .await
+                    .unwrap()
+            ),
+            reply("describe_jobs", &["Describe", "3"])
+        );
+        assert_eq!(
+            values(
+                client
+                    .start_jobs(&types::StartJobsAction::Start)
+                    .await
+                    .unwrap()
+            ),
+            reply("start_jobs", &["Start"])
+        );
+        // What the router cannot tell apart is left out of it (with a generation warning).
+        let err = client.get_blog_page("a", ".html").await.unwrap_err();
+        assert_eq!(err.status(), Some(404));
+        let err = client.archive_jobs().await.unwrap_err();
+        assert_eq!(err.status(), Some(404));
+    }
 }

@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Response};
 /// Why a request was refused before its handler ran. Sent as
 /// `{"error": {"status": 400, "code": "...", "message": "...", "violations": [...]}}`:
 /// 401 `unauthorized`, 400 `missing_parameter` / `invalid_parameter` / `missing_body` /
-/// `invalid_body`, 413 `body_too_large`, 415 `unsupported_media_type`, and 422
-/// `validation_failed` with every violation of the schema's rules.
+/// `invalid_body`, 404 `not_found` (a path whose mixed segments fit no operation), 413
+/// `body_too_large`, 415 `unsupported_media_type`, and 422 `validation_failed` with every
+/// violation of the schema's rules.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Rejection {
     pub status: u16,
@@ -50,6 +51,8 @@ impl IntoResponse for Rejection {
 /// layer says otherwise).
 pub struct Incoming {
     path: Vec<(String, String)>,
+    /// The request's URI, for the segments the route captures whole ([`Incoming::fits`]).
+    uri: axum::http::Uri,
     headers: HeaderMap,
     query: Vec<(String, String)>,
     body: Bytes,
@@ -71,7 +74,8 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
             })
             .unwrap_or_default();
         let headers = parts.headers.clone();
-        let query = parts.uri.query().map(parse_query).unwrap_or_default();
+        let uri = parts.uri.clone();
+        let query = uri.query().map(parse_query).unwrap_or_default();
         let body = Bytes::from_request(axum::extract::Request::from_parts(parts, body), state)
             .await
             .map_err(|err| {
@@ -87,6 +91,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
             })?;
         Ok(Incoming {
             path,
+            uri,
             headers,
             query,
             body,
@@ -128,6 +133,24 @@ fn missing(kind: &str, name: &str) -> Rejection {
 }
 
 impl Incoming {
+    /// Whether the request fits `template`, an operation's path with its parameters renamed
+    /// as the route names them: the route captures a segment that mixes parameters with
+    /// text (`{p0.0}.json`) whole, and a template may carry a query (`?city={q0}`). When it
+    /// fits, the parameters read from those parts become path parameters; when it does not,
+    /// nothing changes and the router tries the next operation of the route.
+    pub fn fits(&mut self, template: &str) -> bool {
+        let (path, query) = template.split_once('?').unwrap_or((template, ""));
+        let Some(mut found) = super::route::fit_path(path, self.uri.path()) else {
+            return false;
+        };
+        match super::route::fit_query(query, &self.query) {
+            Some(more) => found.extend(more),
+            None => return false,
+        }
+        self.path.extend(found);
+        true
+    }
+
     /// A path parameter: `route_name` is its name in the route, `name` in the spec.
     pub fn path<T: FromParam>(&self, route_name: &str, name: &str) -> Result<T, Rejection> {
         let raw = self
@@ -355,6 +378,11 @@ impl Incoming {
         }
         Ok((!self.body.is_empty()).then(|| self.body.to_vec()))
     }
+}
+
+/// 404 `not_found`: the route matched, but no operation's template fits the request.
+pub fn not_found() -> Response {
+    Rejection::new(404, "not_found", "no operation serves this path").into_response()
 }
 
 /// 422 `validation_failed` listing every violation, if there is any.

@@ -14,6 +14,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("object.rs", include_str!("../../runtime/object.rs")),
     ("param.rs", include_str!("../../runtime/param.rs")),
     ("percent.rs", include_str!("../../runtime/percent.rs")),
+    ("route.rs", include_str!("../../runtime/route.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),
     ("server.rs", include_str!("../../runtime/server.rs")),
     ("tagged.rs", include_str!("../../runtime/tagged.rs")),

@@ -58,26 +58,38 @@ fn emit_trait_method(op: &Operation) -> TokenStream {
     }
 }
 
+/// The operations of one route, by method.
+type Methods<'a> = Vec<(&'a str, Vec<&'a Operation>)>;
+
 fn emit_router(api: &Api) -> TokenStream {
-    let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
+    // Routes in the order of their first operation, and each route's methods likewise.
+    let mut paths: Vec<(&str, Methods)> = Vec::new();
     for op in &api.operations {
         let Some(route) = op.route.as_deref() else {
             continue;
         };
-        match paths.iter_mut().find(|(path, _)| *path == route) {
+        let index = match paths.iter().position(|(path, _)| *path == route) {
+            Some(index) => index,
+            None => {
+                paths.push((route, Vec::new()));
+                paths.len() - 1
+            }
+        };
+        let methods = &mut paths[index].1;
+        match methods.iter_mut().find(|(method, _)| *method == op.method) {
             Some((_, ops)) => ops.push(op),
-            None => paths.push((route, vec![op])),
+            None => methods.push((&op.method, vec![op])),
         }
     }
-    let routes = paths.iter().map(|(path, ops)| {
-        let methods = ops.iter().enumerate().map(|(i, op)| {
+    let routes = paths.iter().map(|(path, methods)| {
+        let methods = methods.iter().enumerate().map(|(i, (method, ops))| {
             // axum's routing functions are named after the method.
-            let method = ident(&op.method.to_ascii_lowercase());
-            let handler = ident(&op.names.handler);
+            let method = ident(&method.to_ascii_lowercase());
+            let handler = method_handler(ops);
             if i == 0 {
-                quote!(axum::routing::#method(#handler::<A>))
+                quote!(axum::routing::#method(#handler))
             } else {
-                quote!(.#method(#handler::<A>))
+                quote!(.#method(#handler))
             }
         });
         quote!(.route(#path, #(#methods)*))
@@ -91,6 +103,68 @@ fn emit_router(api: &Api) -> TokenStream {
                 .with_state(std::sync::Arc::new(api))
         }
     }
+}
+
+/// The handler of one route and method: the operation's own, or, when templates decide, one
+/// that tries them in turn (see [`specificity`]), then the operation the route decides alone
+/// (at most one has the route as its key), else answers 404.
+fn method_handler(ops: &[&Operation]) -> TokenStream {
+    if let [op] = ops {
+        if op.route_match.is_none() {
+            let handler = ident(&op.names.handler);
+            return quote!(#handler::<A>);
+        }
+    }
+    let call = |op: &Operation| {
+        let handler = ident(&op.names.handler);
+        quote!(#handler::<A>(state, incoming).await)
+    };
+    let mut matched: Vec<(&str, &Operation)> = ops
+        .iter()
+        .filter_map(|op| Some((op.route_match.as_deref()?, *op)))
+        .collect();
+    matched.sort_by_key(|(template, _)| specificity(template));
+    let tries = matched.iter().map(|(template, op)| {
+        let call = call(op);
+        quote!(if incoming.fits(#template) { #call } else)
+    });
+    let fallback = match ops.iter().find(|op| op.route_match.is_none()) {
+        Some(op) => call(op),
+        None => quote!(rt::not_found()),
+    };
+    quote! {
+        |state: axum::extract::State<std::sync::Arc<A>>, mut incoming: rt::Incoming| async move {
+            #(#tries)* { #fallback }
+        }
+    }
+}
+
+/// The order in which a route's templates are tried: exact ones first (no parameter beyond
+/// the route's whole-segment captures, such as `/v1/:batchGet` or `/t/{p0}?full=true`), then
+/// the ones that require more text first (`{p0.0}.tar.gz` before `{p0.0}.{p0.1}`, a query with
+/// more keys before one with fewer); a tie keeps the spec's order.
+fn specificity(template: &str) -> (bool, std::cmp::Reverse<usize>) {
+    let (path, query) = template.split_once('?').unwrap_or((template, ""));
+    let whole = |segment: &str| {
+        segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1
+    };
+    let parameters = path
+        .split('/')
+        .filter(|segment| !whole(segment))
+        .chain([query])
+        .map(|part| part.matches('{').count())
+        .sum::<usize>();
+    let mut text = 0;
+    let mut depth = 0;
+    for c in template.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ if depth == 0 => text += 1,
+            _ => {}
+        }
+    }
+    (parameters > 0, std::cmp::Reverse(text))
 }
 
 fn emit_operation(op: &Operation) -> TokenStream {

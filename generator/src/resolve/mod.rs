@@ -3,6 +3,7 @@
 mod cycles;
 mod examples;
 mod operations;
+mod routes;
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

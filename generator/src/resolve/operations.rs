@@ -33,7 +33,7 @@ struct Site<'s> {
 /// What is shared by the operations of one API while they are resolved.
 struct Operations {
     names: OperationNamer,
-    /// (route, method) of every operation the server routes so far.
+    /// (route key, method) of every operation the server routes so far.
     routes: Vec<(String, String)>,
 }
 
@@ -155,7 +155,6 @@ impl Resolver<'_> {
             );
             return None;
         }
-        assign_route_names(site.path, &mut parameters);
         let body = operation.request_body.as_ref().and_then(|b| {
             self.request_body(b, &pointer::child(pointer, "requestBody"), &type_prefix)
         });
@@ -171,9 +170,14 @@ impl Resolver<'_> {
             schemes,
             &mut self.credential_methods,
         );
-        let route = self.route(site.path, site.method, pointer, &mut state.routes);
+        let route = self.route(
+            (site.path, site.method, pointer),
+            &mut parameters,
+            &mut state.routes,
+        );
         Some(Operation {
-            route,
+            route: route.route,
+            route_match: route.route_match,
             names: state.names.items(&name, &type_prefix),
             name,
             operation_id: operation.operation_id.clone(),
@@ -340,42 +344,6 @@ impl Resolver<'_> {
             parameters.push(undeclared_path_parameter(wire, names));
         }
     }
-
-    /// The server route of an operation, or `None` (with a warning) when axum cannot route the
-    /// template or an earlier operation has the same route and method.
-    fn route(
-        &mut self,
-        path: &str,
-        method: &str,
-        pointer: &str,
-        routes: &mut Vec<(String, String)>,
-    ) -> Option<String> {
-        let problem = match route_template(path) {
-            Ok(route) if routes.iter().any(|(r, m)| *r == route && m == method) => {
-                Err(format!("another operation already serves `{} {route}` (the same path up to parameter names)", method.to_ascii_uppercase()))
-            }
-            other => other,
-        };
-        match problem {
-            Ok(route) => {
-                routes.push((route.clone(), method.to_owned()));
-                Some(route)
-            }
-            Err(why) => {
-                self.report(
-                    Severity::Warning,
-                    Code::Unsupported,
-                    pointer,
-                    format!(
-                        "{why}; the server stub does not route this operation (the client has it)"
-                    ),
-                    None,
-                );
-                None
-            }
-        }
-    }
-
     /// The operation's own security requirements, or else the document's.
     fn operation_security(
         &mut self,
@@ -836,40 +804,6 @@ fn response_type_suffix(status: &Status) -> String {
     }
 }
 
-/// The path with each `{name}` renamed `{p<i>}` by position, if axum can route it: every
-/// parameter fills a whole segment and no literal segment starts with `:` or `*`.
-fn route_template(path: &str) -> Result<String, String> {
-    if !path.starts_with('/') {
-        return Err(format!("path `{path}` does not start with `/`"));
-    }
-    let mut index = 0;
-    let mut segments = Vec::new();
-    for segment in path.split('/').skip(1) {
-        if segment.contains('{') || segment.contains('}') {
-            let whole = segment.starts_with('{')
-                && segment.ends_with('}')
-                && segment[1..segment.len() - 1]
-                    .chars()
-                    .all(|c| c != '{' && c != '}');
-            if !whole {
-                return Err(format!(
-                    "path segment `{segment}` mixes a parameter with other text"
-                ));
-            }
-            segments.push(format!("{{p{index}}}"));
-            index += 1;
-        } else if segment.starts_with(':') || segment.starts_with('*') {
-            return Err(format!(
-                "path segment `{segment}` starts with `{}`",
-                &segment[..1]
-            ));
-        } else {
-            segments.push(segment.to_owned());
-        }
-    }
-    Ok(format!("/{}", segments.join("/")))
-}
-
 /// The parameter names of a path template, in order.
 fn template_names(path: &str) -> Result<Vec<&str>, String> {
     let mut names = Vec::new();
@@ -882,18 +816,6 @@ fn template_names(path: &str) -> Result<Vec<&str>, String> {
         rest = &rest[close + 1..];
     }
     Ok(names)
-}
-
-/// Names each path parameter by its position in the template, as the server route does.
-fn assign_route_names(path: &str, parameters: &mut [Parameter]) {
-    let names = template_names(path).unwrap_or_default();
-    for parameter in parameters
-        .iter_mut()
-        .filter(|p| p.location == ParamLocation::Path)
-    {
-        let index = names.iter().position(|n| *n == parameter.wire).unwrap_or(0);
-        parameter.route_name = Some(format!("p{index}"));
-    }
 }
 
 /// The names of the path template that no `in: path` parameter declares, each once.
