@@ -546,6 +546,10 @@ mod params_server {
             server::HealthResponse::Status204
         }
 
+        async fn get_version(&self, _input: server::GetVersionInput) -> server::GetVersionResponse {
+            server::GetVersionResponse::Default(203, types::Tag::new("v1".into()))
+        }
+
         async fn put_note(&self, input: server::PutNoteInput) -> server::PutNoteResponse {
             server::PutNoteResponse::Status200(input.body)
         }
@@ -561,6 +565,22 @@ mod params_server {
                 .unwrap_or_else(|| format!("note {}", input.id));
             server::PatchNoteResponse::Status200(types::NotePatch { text: Some(text) })
         }
+    }
+
+    #[tokio::test]
+    async fn an_operation_documenting_only_default_answers_with_its_status_and_body() {
+        let base = super::serve(server::router(Fake)).await;
+        let client =
+            client::Client::new(client::Server::Custom(base), Credentials::default()).unwrap();
+        let answer = client.get_version().await;
+        let Err(codegen_tests::runtime::client::Error::Api(client::GetVersionError::Default(
+            status,
+            tag,
+        ))) = answer
+        else {
+            panic!("not the default answer: {answer:?}");
+        };
+        assert_eq!((status, tag.name.as_str()), (203, "v1"));
     }
 
     #[tokio::test]

@@ -163,8 +163,13 @@ fn emit_method(op: &Operation) -> TokenStream {
     let arms = response_arms(op, &error);
     let fallback = (!op.responses.iter().any(|r| r.status == Status::Default))
         .then(|| quote!(_ => Err(response.unexpected()),));
+    // With only a `default` response the match has one arm that binds the status.
+    let only_default = (!op.responses.is_empty()
+        && op.responses.iter().all(|r| r.status == Status::Default))
+    .then(|| quote!(#[allow(clippy::match_single_binding)]));
     quote! {
         #docs
+        #only_default
         pub async fn #name(&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
             let mut request = rt::Request::new(reqwest::Method::#method, #path);
             #(#setup)*
