@@ -31,14 +31,7 @@ usage:
   import PAGE --api NAME                  vendor the spec in a docs page into specs/";
 
 /// Builds the IR of every API and renders the crate. Warnings are returned with the tree.
-pub fn render(
-    inputs: &[ApiInput],
-    base: &Path,
-    options: &CrateOptions,
-    build: BuildOptions,
-) -> Result<(Tree, Vec<Diagnostic>), Failure> {
-    pipeline::render(inputs, base, options, build)
-}
+pub use crate::pipeline::render;
 
 /// The tree `cargo xtask codegen` writes to `<root>/generated`.
 pub fn render_workspace(root: &Path) -> Result<(Tree, Vec<Diagnostic>), Failure> {

@@ -13,6 +13,15 @@ fn encode<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).expect("encodes")
 }
 
+/// Where each violation is and which rule it breaks, in the order `validate` reports them.
+fn paths_and_rules(errors: &codegen_tests::runtime::ValidationErrors) -> Vec<(&str, &str)> {
+    errors
+        .violations
+        .iter()
+        .map(|v| (v.path.as_str(), v.rule))
+        .collect()
+}
+
 /// The rules `value` breaks, in the order `validate` reports them.
 fn broken_rules(value: &impl Validate) -> Vec<&'static str> {
     let errors = value.validate().expect_err("breaks a rule");
@@ -349,11 +358,7 @@ fn validate_reports_every_violation_with_its_path() {
         Address::new("Berlin".into()),
     ]);
     let errors = signup.validate().unwrap_err();
-    let found: Vec<(&str, &str)> = errors
-        .violations
-        .iter()
-        .map(|v| (v.path.as_str(), v.rule))
-        .collect();
+    let found = paths_and_rules(&errors);
     assert_eq!(
         found,
         [
@@ -406,11 +411,7 @@ fn rules_of_named_aliases_apply_to_the_fields_that_use_them() {
     address.floor = Some(-1);
     address.lines = Some(vec![None, Some(Some("abcdefg".into())), Some(None)]);
     let errors = address.validate().unwrap_err();
-    let found: Vec<(&str, &str)> = errors
-        .violations
-        .iter()
-        .map(|v| (v.path.as_str(), v.rule))
-        .collect();
+    let found = paths_and_rules(&errors);
     assert_eq!(
         found,
         [

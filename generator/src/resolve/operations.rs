@@ -273,6 +273,16 @@ impl Resolver<'_> {
         parameters
     }
 
+    /// Reports a repair of the operation at `site`'s document.
+    fn repair_at(&mut self, site: &Site<'_>, message: String, assumed: String) {
+        let repair = Repair {
+            code: Code::InvalidDocument,
+            message,
+            assumed,
+        };
+        self.sources.repair(self.sink, &site.pointer, repair);
+    }
+
     /// Repairs the path parameters of an operation whose template names what no `in: path`
     /// parameter declares: a declared one that only spells the name differently (`userId` for
     /// `{user_id}`) is the template's; once none is left over, each name still undeclared is a
@@ -315,27 +325,15 @@ impl Resolver<'_> {
             );
             let assumed = format!("`{}` is the path's `{{{name}}}`", parameter.wire);
             parameter.wire = name.to_owned();
-            self.sources.repair(
-                self.sink,
-                &site.pointer,
-                Repair {
-                    code: Code::InvalidDocument,
-                    message,
-                    assumed,
-                },
-            );
+            self.repair_at(site, message, assumed);
         }
         for wire in undeclared {
             let message =
                 format!("the path names `{{{wire}}}` but no `in: path` parameter declares it");
-            self.sources.repair(
-                self.sink,
-                &site.pointer,
-                Repair {
-                    code: Code::InvalidDocument,
-                    message,
-                    assumed: format!("`{wire}` is a required string path parameter"),
-                },
+            self.repair_at(
+                site,
+                message,
+                format!("`{wire}` is a required string path parameter"),
             );
             notes.push(format!(
                 "The spec does not declare the path parameter `{wire}`; it is taken as a \
