@@ -73,6 +73,32 @@ pub(super) fn plan(path: &str, required_query: &[&str]) -> Result<RoutePlan, Str
     if !path.starts_with('/') {
         return Err(format!("path `{path}` does not start with `/`"));
     }
+    let (path_part, query) = split_query(path, required_query)?;
+    let mut names = Vec::new();
+    let segments = route_segments(path_part, &mut names)?;
+    let query = query.map(|q| query_template(&q, &mut names)).transpose()?;
+    let key = match &query {
+        Some(pairs) => query_key(&segments.template, pairs),
+        None => segments.template.clone(),
+    };
+    let route_match = match query {
+        Some(pairs) => Some(format!("{}?{}", segments.template, pairs.join("&"))),
+        None => segments.checked.then_some(segments.template),
+    };
+    Ok(RoutePlan {
+        route: segments.route,
+        route_match,
+        names,
+        key,
+    })
+}
+
+/// The path without its query and fragment, and the query the client sends: the path's own
+/// (`?city={city}`), with a fragment of required query pairs added to it.
+fn split_query<'p>(
+    path: &'p str,
+    required_query: &[&str],
+) -> Result<(&'p str, Option<String>), String> {
     let (path, fragment) = match path.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
         None => (path, None),
@@ -98,12 +124,23 @@ pub(super) fn plan(path: &str, required_query: &[&str]) -> Result<RoutePlan, Str
             _ => fragment.to_owned(),
         });
     }
-    let mut names = Vec::new();
+    Ok((path_part, query))
+}
+
+/// The axum route of a path and its template with parameters renamed by capture.
+struct Segments {
+    route: String,
+    template: String,
+    /// Whether some segment must be split against the template after axum matched it.
+    checked: bool,
+}
+
+fn route_segments(path: &str, names: &mut Vec<(String, String)>) -> Result<Segments, String> {
     let mut route = Vec::new();
     let mut template = Vec::new();
     let mut captures = 0;
     let mut checked = false;
-    for segment in path_part.split('/').skip(1) {
+    for segment in path.split('/').skip(1) {
         let pieces = pieces(segment)?;
         let capture = format!("p{captures}");
         match pieces.as_slice() {
@@ -119,55 +156,53 @@ pub(super) fn plan(path: &str, required_query: &[&str]) -> Result<RoutePlan, Str
                 template.push(format!("{{{capture}}}"));
             }
             _ => {
-                let mut index = 0;
-                let renamed: String = pieces
-                    .iter()
-                    .map(|piece| match piece {
-                        Piece::Text(text) => text.to_string(),
-                        Piece::Parameter(name) => {
-                            let renamed = format!("{capture}.{index}");
-                            index += 1;
-                            names.push((name.to_string(), renamed.clone()));
-                            format!("{{{renamed}}}")
-                        }
-                    })
-                    .collect();
-                template.push(renamed);
+                template.push(mixed_template(&pieces, &capture, names));
                 checked = true;
             }
         }
         route.push(format!("{{{capture}}}"));
         captures += 1;
     }
-    let route = format!("/{}", route.join("/"));
-    let template = format!("/{}", template.join("/"));
-    let query = query.map(|q| query_template(&q, &mut names)).transpose()?;
-    let key = match &query {
-        Some(pairs) => {
-            // Neither the order of the pairs nor the names of their parameters tell requests
-            // apart.
-            let mut sorted: Vec<String> = pairs
-                .iter()
-                .map(|pair| match pair.split_once("={") {
-                    Some((key, _)) => format!("{key}={{}}"),
-                    None => pair.clone(),
-                })
-                .collect();
-            sorted.sort();
-            format!("{template}?{}", sorted.join("&"))
-        }
-        None => template.clone(),
-    };
-    let route_match = match query {
-        Some(pairs) => Some(format!("{template}?{}", pairs.join("&"))),
-        None => checked.then_some(template),
-    };
-    Ok(RoutePlan {
-        route,
-        route_match,
-        names,
-        key,
+    Ok(Segments {
+        route: format!("/{}", route.join("/")),
+        template: format!("/{}", template.join("/")),
+        checked,
     })
+}
+
+/// A mixed segment's template, its parameters renamed `<capture>.<i>`.
+fn mixed_template(
+    pieces: &[Piece<'_>],
+    capture: &str,
+    names: &mut Vec<(String, String)>,
+) -> String {
+    let mut index = 0;
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.to_string(),
+            Piece::Parameter(name) => {
+                let renamed = format!("{capture}.{index}");
+                index += 1;
+                names.push((name.to_string(), renamed.clone()));
+                format!("{{{renamed}}}")
+            }
+        })
+        .collect()
+}
+
+/// What tells a route with a query apart: neither the order of the pairs nor the names of
+/// their parameters do.
+fn query_key(template: &str, pairs: &[String]) -> String {
+    let mut sorted: Vec<String> = pairs
+        .iter()
+        .map(|pair| match pair.split_once("={") {
+            Some((key, _)) => format!("{key}={{}}"),
+            None => pair.clone(),
+        })
+        .collect();
+    sorted.sort();
+    format!("{template}?{}", sorted.join("&"))
 }
 
 /// The pairs of a query a path carries (`city={city}&country={country}`, `full=true`), each
