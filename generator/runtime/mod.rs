@@ -31,5 +31,5 @@ pub(crate) use object::object_only;
 pub use object::ObjectOnly;
 pub use param::{FromParam, ToParam};
 pub use secret::{CredentialSet, Placement, Redacted, Secret};
-pub use tagged::{from_tagged, serialize_tagged, split_tagged};
+pub use tagged::{from_tagged, from_untagged, serialize_tagged, split_tagged, Alternative};
 pub use validate::{Checker, Validate, ValidationErrors, Violation};

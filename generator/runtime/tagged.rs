@@ -1,4 +1,5 @@
-//! Discriminated unions on the wire: the tag read and written beside the variant.
+//! Unions on the wire: a discriminated union's tag read and written beside the variant, and
+//! the choice of an untagged union's alternative.
 
 /// Serializes a variant of a discriminated union with its tag. The union owns the tag: it is
 /// written over whatever the variant's own tag field holds, so a variant cannot be sent under
@@ -51,6 +52,48 @@ where
     serde_json::from_value(value).map_err(E::custom)
 }
 
+/// One way to read an untagged union: an alternative, decoded from the value if it fits.
+pub type Alternative<U> = fn(&serde_json::Value) -> Option<U>;
+
+/// Decodes an untagged union: the first alternative that decodes and keeps every member of an
+/// object (in its fields or a map of the others), else the first that decodes at all. Taking
+/// the first that decodes would let an alternative with fewer properties drop the rest.
+pub fn from_untagged<U, E>(
+    value: &serde_json::Value,
+    alternatives: &[Alternative<U>],
+    name: &str,
+) -> Result<U, E>
+where
+    U: serde::Serialize,
+    E: serde::de::Error,
+{
+    let mut first = None;
+    for decode in alternatives {
+        let Some(decoded) = decode(value) else {
+            continue;
+        };
+        if keeps_every_member(value, &decoded) {
+            return Ok(decoded);
+        }
+        first.get_or_insert(decoded);
+    }
+    first.ok_or_else(|| E::custom(format!("data did not match any variant of {name}")))
+}
+
+/// Whether encoding `decoded` again gives every member of the object `value` (a `null` one
+/// may be left out, as an unset optional field is).
+fn keeps_every_member(value: &serde_json::Value, decoded: &impl serde::Serialize) -> bool {
+    let Some(members) = value.as_object() else {
+        return true;
+    };
+    match serde_json::to_value(decoded) {
+        Ok(serde_json::Value::Object(kept)) => members
+            .iter()
+            .all(|(key, member)| member.is_null() || kept.contains_key(key)),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +116,55 @@ mod tests {
             json.expect("serializes"),
             serde_json::json!({"petType": "cat", "name": "Tom"})
         );
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Fixed {
+        #[serde(rename = "type")]
+        kind: String,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Weekly {
+        #[serde(rename = "type")]
+        kind: String,
+        interval: i64,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    enum Schedule {
+        Fixed(Fixed),
+        Weekly(Weekly),
+    }
+
+    fn schedule(json: serde_json::Value) -> Result<Schedule, serde_json::Error> {
+        from_untagged(
+            &json,
+            &[
+                |v| serde::Deserialize::deserialize(v).ok().map(Schedule::Fixed),
+                |v| {
+                    serde::Deserialize::deserialize(v)
+                        .ok()
+                        .map(Schedule::Weekly)
+                },
+            ],
+            "Schedule",
+        )
+    }
+
+    #[test]
+    fn an_untagged_union_takes_the_alternative_that_keeps_every_member() {
+        let weekly = schedule(serde_json::json!({"type": "weekly", "interval": 3}));
+        assert!(matches!(
+            weekly,
+            Ok(Schedule::Weekly(Weekly { interval: 3, .. }))
+        ));
+        let fixed = schedule(serde_json::json!({"type": "fixed", "interval": null}));
+        assert!(matches!(fixed, Ok(Schedule::Fixed(_))));
+        // Nothing keeps `extra`: the first that decodes.
+        let first = schedule(serde_json::json!({"type": "x", "extra": 1}));
+        assert!(matches!(first, Ok(Schedule::Fixed(_))));
+        assert!(schedule(serde_json::json!(7)).is_err());
     }
 }

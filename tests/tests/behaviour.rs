@@ -221,6 +221,31 @@ fn untagged_unions_decode_by_shape_with_meaningful_variant_names() {
 }
 
 #[test]
+fn an_untagged_union_never_drops_members_another_alternative_keeps() {
+    use oneof::types::{Courier, Delivery, Pickup};
+    let courier: Delivery = decode(json!({"store": "s1", "address": "Main St 1"}));
+    assert_eq!(
+        courier,
+        Delivery::Courier(Courier {
+            store: Some("s1".into()),
+            address: "Main St 1".into()
+        })
+    );
+    assert_eq!(
+        encode(&courier),
+        json!({"store": "s1", "address": "Main St 1"})
+    );
+    let pickup: Delivery = decode(json!({"store": "s1"}));
+    assert_eq!(
+        pickup,
+        Delivery::Pickup(Pickup {
+            store: Some("s1".into())
+        })
+    );
+    assert!(serde_json::from_value::<Delivery>(json!("nowhere")).is_err());
+}
+
+#[test]
 fn all_of_merges_every_part_into_one_struct() {
     use allof::types::{Account, AccountAlias, BaseMeta, Nested};
     let account: Account = decode(json!({

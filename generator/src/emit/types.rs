@@ -282,12 +282,16 @@ fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
     });
     // Alternatives differ in size by nature; boxing the big ones would burden every match.
     match &u.tag {
-        None => quote! {
-            #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(untagged)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #name { #(#variants)* }
-        },
+        None => {
+            let deserialize = emit_untagged_deserialize(def, u);
+            quote! {
+                #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+                #[serde(untagged)]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name { #(#variants)* }
+                #deserialize
+            }
+        }
         Some(tag) => {
             let serde = emit_tagged_serde(def, u, tag);
             quote! {
@@ -295,6 +299,30 @@ fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
                 #[allow(clippy::large_enum_variant)]
                 pub enum #name { #(#variants)* }
                 #serde
+            }
+        }
+    }
+}
+
+/// Decoding of an untagged union by the runtime, which prefers the alternative that keeps
+/// every member of the input over the first that decodes.
+fn emit_untagged_deserialize(def: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let wire_name = &def.name;
+    let alternatives = u.variants.iter().map(|v| {
+        let n = ident(&v.name);
+        let wrap = if v.boxed {
+            quote!(|v| Self::#n(Box::new(v)))
+        } else {
+            quote!(Self::#n)
+        };
+        quote!(|v| serde::Deserialize::deserialize(v).ok().map(#wrap),)
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                crate::runtime::from_untagged(&value, &[#(#alternatives)*], #wire_name)
             }
         }
     }
