@@ -27,7 +27,7 @@ pub fn percent_decode(text: &str, plus_is_space: bool) -> Vec<u8> {
 }
 
 /// The byte of a `%XX` escape at the start of `bytes`.
-fn escaped_byte(bytes: &[u8]) -> Option<u8> {
+pub fn escaped_byte(bytes: &[u8]) -> Option<u8> {
     match bytes {
         [b'%', high, low, ..] => Some((hex_digit(*high)? << 4) | hex_digit(*low)?),
         _ => None,

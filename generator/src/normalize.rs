@@ -11,24 +11,14 @@ use crate::diag::{Code, Repair, Severity, Sink};
 use crate::load::{Loaded, Sources, EXTERNAL_ROOT};
 use crate::pointer;
 
-/// Which OpenAPI line a document follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Version {
-    V30,
-    V31,
-}
-
 /// One API's document decoded, with all that resolving still needs from the earlier stages.
 #[derive(Debug)]
 pub struct Normalized {
-    pub version: Version,
     pub document: openapiv3::OpenAPI,
     /// The nodes `$ref`s reach that the typed document cannot find.
     pub ref_targets: RefTargets,
-    /// The files, to report problems in.
+    /// The files, to report problems in and to name in generated headers.
     pub sources: Sources,
-    /// Every file's path, as shown in diagnostics and generated headers.
-    pub spec_files: Vec<String>,
 }
 
 /// Checks the version, lowers 3.1 and decodes the document. `None` when errors were reported.
@@ -37,7 +27,7 @@ pub fn normalize(loaded: Loaded, sink: &mut Sink) -> Option<Normalized> {
         mut document,
         sources,
     } = loaded;
-    let version = check_version(&document, &sources, sink)?;
+    check_version(&document, &sources, sink)?;
     prepare(&mut document, &sources, sink);
     let ref_targets = RefTargets::of(&document);
     let document = match decode_in_pieces(document) {
@@ -48,10 +38,8 @@ pub fn normalize(loaded: Loaded, sink: &mut Sink) -> Option<Normalized> {
         }
     };
     Some(Normalized {
-        version,
         document,
         ref_targets,
-        spec_files: sources.display_paths(),
         sources,
     })
 }
@@ -298,7 +286,8 @@ fn prepare(document: &mut Value, sources: &Sources, sink: &mut Sink) {
     }
 }
 
-fn check_version(document: &Value, sources: &Sources, sink: &mut Sink) -> Option<Version> {
+/// `None` (with an error reported) unless the document is OpenAPI 3.0 or 3.1.
+fn check_version(document: &Value, sources: &Sources, sink: &mut Sink) -> Option<()> {
     if let Some(swagger) = document.get("swagger") {
         let found = swagger
             .as_str()
@@ -330,10 +319,11 @@ fn check_version(document: &Value, sources: &Sources, sink: &mut Sink) -> Option
             return None;
         }
     };
-    if version == "3.0" || version.starts_with("3.0.") {
-        Some(Version::V30)
-    } else if version == "3.1" || version.starts_with("3.1.") {
-        Some(Version::V31)
+    let supported = ["3.0", "3.1"]
+        .iter()
+        .any(|line| version == *line || version.starts_with(&format!("{line}.")));
+    if supported {
+        Some(())
     } else {
         sources.report(
             sink,

@@ -90,11 +90,7 @@ fn units(segment: &str) -> Vec<Unit> {
     let mut units = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let escape = match bytes[i..] {
-            [b'%', high, low, ..] => hex(high).zip(hex(low)).map(|(h, l)| (h << 4) | l),
-            _ => None,
-        };
-        match escape {
+        match super::percent::escaped_byte(&bytes[i..]) {
             Some(byte) => {
                 units.push(Unit {
                     byte,
@@ -112,10 +108,6 @@ fn units(segment: &str) -> Vec<Unit> {
         }
     }
     units
-}
-
-fn hex(byte: u8) -> Option<u8> {
-    (byte as char).to_digit(16).map(|digit| digit as u8)
 }
 
 fn is_unreserved(byte: u8) -> bool {

@@ -53,7 +53,7 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: docs(document.info.description.as_deref()),
-        spec_files: normalized.spec_files.clone(),
+        spec_files: normalized.sources.display_paths(),
         servers,
         security_schemes,
         types,
