@@ -381,6 +381,9 @@ pub struct Example {
     pub origin: String,
     /// Its round-trip test fn; unique in the crate's examples test file.
     pub test_name: String,
+    /// The pointer, in the same file, of the schema the example should satisfy; `None` when
+    /// the example has no schema.
+    pub schema: Option<String>,
     pub ty: TypeRef,
     pub value: Value,
     /// What the generated type serializes the example back to: `value` minus the properties

@@ -271,6 +271,13 @@ fn all_of_merges_every_part_into_one_struct() {
 }
 
 #[test]
+fn items_beside_another_type_do_not_make_a_list() {
+    let record: edge_cases::types::Record = decode(json!({"code": "111"}));
+    assert_eq!(record.code.as_deref(), Some("111"));
+    assert_eq!(encode(&record), json!({"code": "111"}));
+}
+
+#[test]
 fn recursive_schemas_are_boxed_and_round_trip() {
     use recursion::types::{Expr, Forest, Ping, Pong, Sum, TreeNode};
     let tree = json!({"value": "root", "parent": {"value": "up"}, "children": [{"value": "leaf", "children": []}]});

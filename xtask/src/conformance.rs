@@ -218,7 +218,7 @@ fn read_report(path: &Path) -> Option<Summary> {
 }
 
 /// schemathesis in a virtualenv under `target/`, installed from PyPI on first use.
-fn install_schemathesis(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn install_schemathesis(root: &Path) -> Result<PathBuf, String> {
     let venv = root.join("target/conformance-venv");
     let st = venv.join("bin/st");
     let version_ok = Command::new(&st).arg("--version").output().is_ok_and(|o| {

@@ -26,22 +26,28 @@ pub fn emit_examples(apis: &[Api], crate_name: &str) -> TokenStream {
         })
     });
     quote! {
-        //! Every example in the specs decodes into its generated type and encodes back to the same
-        //! JSON (less the properties its schema does not declare).
+        //! Every example in the specs decodes into its generated type, encodes back to the same
+        //! JSON (less the properties its schema does not declare) and keeps its schema's rules.
 
         #[rustfmt::skip]
         mod examples {
             #[allow(dead_code)]
             fn round_trip<T>(origin: &str, input: &str, expected: &str)
             where
-                T: serde::de::DeserializeOwned + serde::Serialize,
+                T: serde::de::DeserializeOwned + serde::Serialize + #krate::runtime::Validate,
             {
                 let decoded: T = serde_json::from_str(input)
                     .unwrap_or_else(|err| panic!("example at {origin} does not decode: {err}"));
-                let encoded = serde_json::to_value(&decoded)
+                // Through text, as on the wire: an `f32` widened to a JSON value shows digits
+                // its text form does not.
+                let encoded: serde_json::Value = serde_json::to_string(&decoded)
+                    .and_then(|text| serde_json::from_str(&text))
                     .unwrap_or_else(|err| panic!("example at {origin} does not encode: {err}"));
                 let expected: serde_json::Value = serde_json::from_str(expected).expect("expected JSON is valid");
                 assert_eq!(encoded, expected, "example at {origin} changed in a round trip");
+                if let Err(errors) = decoded.validate() {
+                    panic!("example at {origin} breaks a rule of its schema: {errors}");
+                }
             }
 
             #(#tests)*

@@ -4,8 +4,10 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::ir::{Example, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Example, Struct, TypeDef, TypeKind, TypeRef, Union};
 use crate::naming;
+
+type Types<'t> = HashMap<&'t str, &'t TypeDef>;
 
 /// Names each example's test and works out the JSON it should round-trip to, once the types
 /// are final.
@@ -24,7 +26,7 @@ pub(super) fn finish(module: &str, types: &[TypeDef], examples: Vec<Example>) ->
 
 /// What a value looks like after a trip through its generated type: undeclared properties
 /// are dropped (unless the type keeps extra properties) and optional `null`s are omitted.
-fn project(value: &Value, ty: &TypeRef, types: &HashMap<&str, &TypeDef>, depth: usize) -> Value {
+fn project(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> Value {
     if depth > 64 {
         return value.clone();
     }
@@ -72,8 +74,227 @@ fn project(value: &Value, ty: &TypeRef, types: &HashMap<&str, &TypeDef>, depth: 
             Some(TypeKind::Alias(target) | TypeKind::Newtype(target)) => {
                 project(value, target, types, depth + 1)
             }
+            Some(TypeKind::Union(union)) => project_union(value, union, types, depth),
             _ => value.clone(),
         },
         _ => value.clone(),
+    }
+}
+
+/// A union's value through the variant it decodes into; a tagged union writes its tag back.
+fn project_union(value: &Value, union: &Union, types: &Types, depth: usize) -> Value {
+    let Some(tag) = &union.tag else {
+        return untagged_choice(value, union, types, depth)
+            .map_or_else(|| value.clone(), |ty| project(value, ty, types, depth + 1));
+    };
+    let Some(tag_value) = value.get(tag).and_then(Value::as_str) else {
+        return value.clone();
+    };
+    let Some(variant) = union
+        .variants
+        .iter()
+        .find(|v| v.tag_values.iter().any(|t| t == tag_value))
+    else {
+        return value.clone();
+    };
+    let mut projected = project(value, &variant.ty, types, depth + 1);
+    if let Value::Object(members) = &mut projected {
+        members.insert(tag.clone(), Value::String(tag_value.to_owned()));
+    }
+    projected
+}
+
+/// The alternative the runtime decodes `value` into: the first that decodes and keeps every
+/// member of an object, else the first that decodes.
+fn untagged_choice<'u>(
+    value: &Value,
+    union: &'u Union,
+    types: &Types,
+    depth: usize,
+) -> Option<&'u TypeRef> {
+    let decoding: Vec<&TypeRef> = union
+        .variants
+        .iter()
+        .map(|v| &v.ty)
+        .filter(|ty| decodes(value, ty, types, depth + 1))
+        .collect();
+    let keeps_all = |ty: &&&TypeRef| match (value, struct_of(ty, types)) {
+        (Value::Object(members), Some(s)) => {
+            s.additional.is_some()
+                || members
+                    .iter()
+                    .all(|(k, v)| v.is_null() || s.fields.iter().any(|f| &f.wire == k))
+        }
+        _ => true,
+    };
+    decoding
+        .iter()
+        .find(keeps_all)
+        .or(decoding.first())
+        .copied()
+}
+
+fn struct_of<'t>(ty: &TypeRef, types: &'t Types) -> Option<&'t Struct> {
+    match types.get(ty.non_null().direct_name()?).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => Some(s),
+        Some(TypeKind::Alias(target) | TypeKind::Newtype(target)) => struct_of(target, types),
+        _ => None,
+    }
+}
+
+/// Whether `value` decodes into `ty`, judged by its shape: JSON types, required fields, tags.
+fn decodes(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> bool {
+    if depth > 64 {
+        return true;
+    }
+    match (ty, value) {
+        (TypeRef::Nullable(_) | TypeRef::Json, Value::Null) | (TypeRef::Json, _) => true,
+        (TypeRef::Nullable(inner), _) => decodes(value, inner, types, depth + 1),
+        (TypeRef::String | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date, v) => v.is_string(),
+        (TypeRef::Bool, v) => v.is_boolean(),
+        (TypeRef::I32 | TypeRef::I64, v) => v.is_i64() || v.is_u64(),
+        (TypeRef::F32 | TypeRef::F64, v) => v.is_number(),
+        (TypeRef::List(item), Value::Array(items)) => {
+            items.iter().all(|v| decodes(v, item, types, depth + 1))
+        }
+        (TypeRef::Map(item), Value::Object(entries)) => {
+            entries.values().all(|v| decodes(v, item, types, depth + 1))
+        }
+        (TypeRef::Named(name), _) => match types.get(name.as_str()).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => struct_decodes(value, s, types, depth),
+            Some(TypeKind::Enum(_)) => value.is_string(),
+            Some(TypeKind::Union(u)) => match &u.tag {
+                Some(tag) => value.get(tag).and_then(Value::as_str).is_some_and(|t| {
+                    u.variants
+                        .iter()
+                        .any(|v| v.tag_values.iter().any(|w| w == t))
+                }),
+                None => u
+                    .variants
+                    .iter()
+                    .any(|v| decodes(value, &v.ty, types, depth + 1)),
+            },
+            Some(TypeKind::Alias(target) | TypeKind::Newtype(target)) => {
+                decodes(value, target, types, depth + 1)
+            }
+            None => true,
+        },
+        _ => false,
+    }
+}
+
+fn struct_decodes(value: &Value, s: &Struct, types: &Types, depth: usize) -> bool {
+    let Value::Object(members) = value else {
+        return false;
+    };
+    s.fields.iter().all(|field| match members.get(&field.wire) {
+        None => !field.required || field.is_option(),
+        Some(Value::Null) if field.is_option() => true,
+        Some(member) => decodes(member, &field.ty, types, depth + 1),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Field, UnionVariant};
+    use serde_json::json;
+
+    fn field(wire: &str, ty: TypeRef, required: bool) -> Field {
+        Field {
+            name: wire.into(),
+            wire: wire.into(),
+            docs: None,
+            ty,
+            required,
+            boxed: false,
+            secret: false,
+            deprecated: false,
+            constraints: Default::default(),
+            seen_through: None,
+        }
+    }
+
+    fn def(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            origin: String::new(),
+            docs: None,
+            kind,
+        }
+    }
+
+    fn variant(ty: TypeRef, tags: &[&str]) -> UnionVariant {
+        UnionVariant {
+            name: String::new(),
+            ty,
+            tag_values: tags.iter().map(|t| (*t).to_owned()).collect(),
+            boxed: false,
+        }
+    }
+
+    fn union_types(tag: Option<&str>, variants: Vec<UnionVariant>) -> Vec<TypeDef> {
+        let small = Struct {
+            fields: vec![field("a", TypeRef::String, true)],
+            ..Struct::default()
+        };
+        let large = Struct {
+            fields: vec![
+                field("a", TypeRef::String, true),
+                field("n", TypeRef::F64, false),
+            ],
+            ..Struct::default()
+        };
+        let union = Union {
+            variants,
+            tag: tag.map(str::to_owned),
+        };
+        vec![
+            def("Small", TypeKind::Struct(small)),
+            def("Large", TypeKind::Struct(large)),
+            def("U", TypeKind::Union(union)),
+        ]
+    }
+
+    fn projected(types: &[TypeDef], value: Value) -> Value {
+        let by_name: Types = types.iter().map(|t| (t.name.as_str(), t)).collect();
+        project(&value, &TypeRef::Named("U".into()), &by_name, 0)
+    }
+
+    #[test]
+    fn an_untagged_union_projects_through_the_alternative_that_keeps_every_member() {
+        let named = |n: &str| TypeRef::Named(n.into());
+        let types = union_types(
+            None,
+            vec![
+                variant(TypeRef::F64, &[]),
+                variant(named("Small"), &[]),
+                variant(named("Large"), &[]),
+            ],
+        );
+        // A number is read as the float alternative, and written with a fraction.
+        assert_eq!(projected(&types, json!(5)), json!(5.0));
+        // `Small` decodes too but would drop `n`; a `null` of an optional field is omitted.
+        assert_eq!(
+            projected(&types, json!({"a": "x", "n": 2, "z": null})),
+            json!({"a": "x", "n": 2.0})
+        );
+        assert_eq!(projected(&types, json!({"a": "x", "q": 1})), json!({"a": "x"}));
+    }
+
+    #[test]
+    fn a_tagged_union_projects_through_its_tagged_variant_and_keeps_the_tag() {
+        let named = |n: &str| TypeRef::Named(n.into());
+        let types = union_types(
+            Some("kind"),
+            vec![
+                variant(named("Small"), &["small"]),
+                variant(named("Large"), &["large"]),
+            ],
+        );
+        assert_eq!(
+            projected(&types, json!({"kind": "large", "a": "x", "n": 1, "q": 0})),
+            json!({"kind": "large", "a": "x", "n": 1.0})
+        );
     }
 }

@@ -4,9 +4,9 @@ use std::borrow::Cow;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Header, MediaType, Operation as SpecOperation, Parameter as SpecParameter,
-    ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as SpecResponse,
-    StatusCode,
+    Example as SpecExample, Header, MediaType, Operation as SpecOperation,
+    Parameter as SpecParameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
+    Response as SpecResponse, StatusCode,
 };
 use serde_json::Value;
 
@@ -380,9 +380,11 @@ impl Resolver<'_> {
         let data = parameter.parameter_data_ref();
         let hint = naming::nested(prefix, &naming::type_name(&data.name));
         let (ty, rules, default) = self.parameter_type(&data.format, &at, &hint)?;
-        if let Some(example) = &data.example {
-            self.push_example(pointer::child(&at, "example"), ty.clone(), example);
-        }
+        let schema_at = match &data.format {
+            ParameterSchemaOrContent::Schema(_) => Some(pointer::child(&at, "schema")),
+            ParameterSchemaOrContent::Content(_) => None,
+        };
+        self.push_examples(&at, schema_at, &ty, data.example.as_ref(), &data.examples);
         let explode = data.explode.unwrap_or(matches!(
             location,
             ParamLocation::Query | ParamLocation::Cookie
@@ -696,32 +698,68 @@ impl Resolver<'_> {
         let ty = media.schema.as_ref().map_or(TypeRef::Json, |s| {
             self.resolve_ref_or(s, &pointer::child(at, "schema"), hint)
         });
-        if let Some(example) = &media.example {
-            self.push_example(pointer::child(at, "example"), ty.clone(), example);
-        }
-        for (name, example) in &media.examples {
-            if let ReferenceOr::Item(example) = example {
-                if let Some(value) = &example.value {
-                    self.push_example(
-                        pointer::child(
-                            &pointer::child(&pointer::child(at, "examples"), name),
-                            "value",
-                        ),
-                        ty.clone(),
-                        value,
-                    );
-                }
-            }
-        }
+        let schema_at = media.schema.as_ref().map(|_| pointer::child(at, "schema"));
+        self.push_examples(at, schema_at, &ty, media.example.as_ref(), &media.examples);
         Some(ty)
     }
 
-    pub(super) fn push_example(&mut self, pointer: String, ty: TypeRef, value: &Value) {
-        let file = crate::display_path(&self.sources.source_of(&pointer).path);
+    /// The `example` and every entry of `examples` (following `$ref`s into
+    /// `components/examples`) of a parameter or media type at `at`.
+    fn push_examples(
+        &mut self,
+        at: &str,
+        schema_at: Option<String>,
+        ty: &TypeRef,
+        example: Option<&Value>,
+        examples: &IndexMap<String, ReferenceOr<SpecExample>>,
+    ) {
+        if let Some(example) = example {
+            self.push_example(
+                pointer::child(at, "example"),
+                schema_at.clone(),
+                ty.clone(),
+                example,
+            );
+        }
+        for (name, example) in examples {
+            let entry_at = pointer::child(&pointer::child(at, "examples"), name);
+            let (example, example_at) = match example {
+                ReferenceOr::Item(example) => (example.clone(), entry_at),
+                // An example is documentation: one that cannot be found is not an error.
+                ReferenceOr::Reference { reference } => {
+                    let Some(example_at) = pointer::from_reference(reference) else {
+                        continue;
+                    };
+                    match self.component_at::<SpecExample>(&example_at, "examples") {
+                        Some(RefTarget::Item(Ok(example))) => (example, example_at),
+                        _ => continue,
+                    }
+                }
+            };
+            if let Some(value) = &example.value {
+                let value_at = pointer::child(&example_at, "value");
+                self.push_example(value_at, schema_at.clone(), ty.clone(), value);
+            }
+        }
+    }
+
+    /// Records an example at `pointer`, of type `ty`, whose schema is at `schema_at`.
+    pub(super) fn push_example(
+        &mut self,
+        pointer: String,
+        schema_at: Option<String>,
+        ty: TypeRef,
+        value: &Value,
+    ) {
+        let place = |p: &str| {
+            let file = crate::display_path(&self.sources.source_of(p).path);
+            format!("{file}#{p}")
+        };
         self.examples.push(Example {
-            origin: format!("{file}#{pointer}"),
+            origin: place(&pointer),
             // Named once the examples are all known, in `examples::finish`.
             test_name: String::new(),
+            schema: schema_at.as_deref().map(place),
             ty,
             value: value.clone(),
             expected: Value::Null,
@@ -972,6 +1010,12 @@ impl Component for RequestBody {
 impl Component for SpecResponse {
     fn entries(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &components.responses
+    }
+}
+
+impl Component for SpecExample {
+    fn entries(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.examples
     }
 }
 

@@ -194,7 +194,8 @@ impl<'a> Resolver<'a> {
 
     fn record_example(&mut self, schema: &Schema, pointer: &str, ty: TypeRef) {
         if let Some(value) = &schema.schema_data.example {
-            self.push_example(pointer::child(pointer, "example"), ty, value);
+            let at = pointer::child(pointer, "example");
+            self.push_example(at, Some(pointer.to_owned()), ty, value);
         }
     }
 
@@ -304,7 +305,9 @@ impl<'a> Resolver<'a> {
             let parts = own(self);
             return self.object(parts, pointer, name);
         }
-        if any.items.is_some() || any.typ.as_deref() == Some("array") {
+        // `items` applies to arrays only: beside another declared type it says nothing.
+        let other_type = any.typ.as_deref().is_some_and(|t| t != "array");
+        if any.typ.as_deref() == Some("array") || (any.items.is_some() && !other_type) {
             return self.array(any.items.as_ref(), pointer, name);
         }
         if !any.enumeration.is_empty()

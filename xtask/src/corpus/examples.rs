@@ -4,21 +4,50 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// How the examples of one spec fared.
+use super::schema::Verdict;
+
+/// How the examples of one spec fared. Examples their own schema rejects (by the independent
+/// check of [`super::schema`]) are vendor defects: listed, and not counted for or against us.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExampleCounts {
     pub total: usize,
+    /// Examples the schema rejects.
+    pub vendor_defects: usize,
+    /// Examples without a verdict (no schema, or one the validator cannot read); counted.
+    pub unchecked: usize,
+    /// Of the examples that are not vendor defects, those that pass.
     pub passed: usize,
-    /// Failures by class: `decode`, `encode`, `changed` (the round trip lost or altered a
-    /// declared member), or `other`.
+    /// Failures of examples that are not vendor defects, by class: `decode`, `encode`,
+    /// `changed` (the round trip lost or altered a declared member), `rule` (`validate()`
+    /// rejects it), or `other`.
     pub failures: BTreeMap<String, usize>,
     /// The first failure's message, to start from.
     pub first_failure: Option<String>,
+    /// Every failure counted against us, and every vendor defect, with its message.
+    pub listed: Vec<Listed>,
 }
 
-/// Runs the example tests of the crate in `dir`; counts by module. `Err` when they do not
-/// build or run (the reason).
-pub fn run(dir: &Path, target: &Path) -> Result<BTreeMap<String, ExampleCounts>, String> {
+impl ExampleCounts {
+    /// Examples that count: all but the vendor defects.
+    pub fn counted(&self) -> usize {
+        self.total - self.vendor_defects
+    }
+}
+
+/// A failed example or a vendor defect, for the JSON report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Listed {
+    pub test: String,
+    pub class: String,
+    pub message: String,
+}
+
+/// One example test's outcome: `None` when it passed, else its failure class and message.
+type Outcome = Option<(&'static str, String)>;
+
+/// Runs the example tests of the crate in `dir`; their outcomes by module and test name.
+/// `Err` when they do not build or run (the reason).
+pub fn run(dir: &Path, target: &Path) -> Result<BTreeMap<String, Vec<(String, Outcome)>>, String> {
     let output = crate::cargo::cargo(dir, &["test", "--all-features", "--test", "examples"])
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
@@ -33,14 +62,14 @@ pub fn run(dir: &Path, target: &Path) -> Result<BTreeMap<String, ExampleCounts>,
         return Err(crate::standalone::first_error(&output.stderr)
             .unwrap_or_else(|| "the example tests did not run".into()));
     }
-    Ok(count(&stdout))
+    Ok(outcomes(&stdout))
 }
 
 /// Per module, from libtest's output: `test examples::<module>_example_<n> ... ok`, and each
 /// failure's panic message under `---- examples::<name> stdout ----`.
-fn count(stdout: &str) -> BTreeMap<String, ExampleCounts> {
+fn outcomes(stdout: &str) -> BTreeMap<String, Vec<(String, Outcome)>> {
     let messages = failure_messages(stdout);
-    let mut counts: BTreeMap<String, ExampleCounts> = BTreeMap::new();
+    let mut by_module: BTreeMap<String, Vec<(String, Outcome)>> = BTreeMap::new();
     for line in stdout.lines() {
         let Some(rest) = line.strip_prefix("test examples::") else {
             continue;
@@ -51,18 +80,46 @@ fn count(stdout: &str) -> BTreeMap<String, ExampleCounts> {
         let Some((module, _)) = name.rsplit_once("_example_") else {
             continue;
         };
-        let entry = counts.entry(module.to_owned()).or_default();
-        entry.total += 1;
-        if outcome.trim() == "ok" {
-            entry.passed += 1;
-            continue;
+        let outcome = (outcome.trim() != "ok").then(|| {
+            let message = messages.get(name).cloned().unwrap_or_default();
+            (class(&message), message)
+        });
+        by_module
+            .entry(module.to_owned())
+            .or_default()
+            .push((name.to_owned(), outcome));
+    }
+    by_module
+}
+
+/// The counts of one module's examples, given the schema's verdict on each.
+pub fn tally(tests: &[(String, Outcome)], verdicts: &BTreeMap<String, Verdict>) -> ExampleCounts {
+    let mut counts = ExampleCounts {
+        total: tests.len(),
+        ..ExampleCounts::default()
+    };
+    for (test, outcome) in tests {
+        let listed = |class: &str, message: &str| Listed {
+            test: test.clone(),
+            class: class.to_owned(),
+            message: message.to_owned(),
+        };
+        match verdicts.get(test) {
+            Some(Verdict::Invalid(why)) => {
+                counts.vendor_defects += 1;
+                counts.listed.push(listed("vendor defect", why));
+                continue;
+            }
+            Some(Verdict::Unchecked(_)) | None => counts.unchecked += 1,
+            Some(Verdict::Valid) => {}
         }
-        let message = messages.get(name).cloned().unwrap_or_default();
-        *entry
-            .failures
-            .entry(class(&message).to_owned())
-            .or_default() += 1;
-        entry.first_failure.get_or_insert(message);
+        let Some((class, message)) = outcome else {
+            counts.passed += 1;
+            continue;
+        };
+        *counts.failures.entry((*class).to_owned()).or_default() += 1;
+        counts.first_failure.get_or_insert_with(|| message.clone());
+        counts.listed.push(listed(class, message));
     }
     counts
 }
@@ -96,6 +153,8 @@ fn class(message: &str) -> &'static str {
         "encode"
     } else if message.contains("changed in a round trip") {
         "changed"
+    } else if message.contains("breaks a rule of its schema") {
+        "rule"
     } else {
         "other"
     }
@@ -130,16 +189,33 @@ assertion `left == right` failed: example at b.yaml#/y changed in a round trip
 
 test result: FAILED. 2 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out
 ";
-        let counts = count(stdout);
-        let a = &counts["api_a"];
-        assert_eq!((a.total, a.passed), (2, 1));
+        let verdicts = BTreeMap::from([
+            ("api_a_example_1".to_owned(), Verdict::Valid),
+            ("api_a_example_2".to_owned(), Verdict::Valid),
+            (
+                "api_b_c_example_1".to_owned(),
+                Verdict::Invalid("\"id\" is a required property".into()),
+            ),
+        ]);
+        let outcomes = outcomes(stdout);
+        let a = tally(&outcomes["api_a"], &verdicts);
+        assert_eq!(
+            (a.total, a.passed, a.vendor_defects, a.unchecked),
+            (2, 1, 0, 0)
+        );
         assert_eq!(a.failures, BTreeMap::from([("decode".to_owned(), 1)]));
         assert_eq!(
             a.first_failure.as_deref(),
             Some("example at a.yaml#/x does not decode: missing field `id`")
         );
-        let b = &counts["api_b_c"];
-        assert_eq!((b.total, b.passed), (2, 1));
-        assert_eq!(b.failures, BTreeMap::from([("changed".to_owned(), 1)]));
+        // The failure of an example its own schema rejects is the vendor's, not ours.
+        let b = tally(&outcomes["api_b_c"], &verdicts);
+        assert_eq!(
+            (b.total, b.passed, b.vendor_defects, b.unchecked),
+            (2, 1, 1, 1)
+        );
+        assert_eq!(b.counted(), 1);
+        assert!(b.failures.is_empty());
+        assert_eq!(b.listed[0].class, "vendor defect");
     }
 }

@@ -3,6 +3,7 @@
 //! type (`--examples`), and prints and writes a per-spec table.
 
 mod examples;
+mod schema;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -93,7 +94,7 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
     let (mut rows, apis) = generate_all(&dir, &label);
     if compile {
         let out = root.join("target/corpus").join(&label);
-        compile_in_crates(root, &out, &label, &apis, &mut rows, run_examples);
+        compile_in_crates(root, &dir, &out, &label, &apis, &mut rows, run_examples);
     }
     let table = render_table(&label, &rows, compile, run_examples);
     println!("{table}");
@@ -202,9 +203,11 @@ fn generate_with_limit(
 }
 
 /// Compiles the generated APIs, packing them into as few crates as the size budget allows;
-/// then, with `run_examples`, runs the example tests of each crate that compiled in part.
+/// then, with `run_examples`, runs the example tests of each crate that compiled in part
+/// (their spec files named from `base`).
 fn compile_in_crates(
     root: &Path,
+    base: &Path,
     out: &Path,
     label: &str,
     apis: &[Api],
@@ -221,20 +224,27 @@ fn compile_in_crates(
         let failing = check(root, &dir, &modules);
         record(rows, &modules, &failing);
         if run_examples && failing.len() < modules.len() {
-            record_examples(rows, &modules, &dir, &root.join("target/corpus-target"));
+            record_examples(root, base, rows, group, &dir);
         }
     }
 }
 
-/// Runs the example tests of one crate and files the counts under each spec's row.
-fn record_examples(rows: &mut [Row], modules: &[&str], dir: &Path, target: &Path) {
-    let mut counts = match examples::run(dir, target) {
-        Ok(counts) => counts,
+/// Runs the example tests of one crate, judges each example against its own schema, and
+/// files the counts under each spec's row.
+fn record_examples(root: &Path, base: &Path, rows: &mut [Row], group: &[&Api], dir: &Path) {
+    let mut outcomes = match examples::run(dir, &root.join("target/corpus-target")) {
+        Ok(outcomes) => outcomes,
         Err(why) => return eprintln!("examples of {}: {why}", dir.display()),
     };
-    for module in modules {
-        if let Some(row) = rows.iter_mut().find(|r| r.module == *module) {
-            row.examples = Some(counts.remove(*module).unwrap_or_default());
+    let owned: Vec<Api> = group.iter().map(|a| (*a).clone()).collect();
+    let verdicts = schema::check(root, base, &owned).unwrap_or_else(|why| {
+        eprintln!("no schema verdicts for {}: {why}", dir.display());
+        BTreeMap::new()
+    });
+    for api in group {
+        if let Some(row) = rows.iter_mut().find(|r| r.module == api.module) {
+            let tests = outcomes.remove(&api.module).unwrap_or_default();
+            row.examples = Some(examples::tally(&tests, &verdicts));
         }
     }
 }
@@ -407,7 +417,7 @@ fn render_table(label: &str, rows: &[Row], compiled: bool, examples: bool) -> St
 fn table_row(r: &Row) -> String {
     let (class, message) = match (&r.failure, &r.examples) {
         (Some(failure), _) => failure.clone(),
-        (None, Some(counts)) if counts.passed < counts.total => (
+        (None, Some(counts)) if counts.passed < counts.counted() => (
             format!("examples: {:?}", counts.failures),
             counts.first_failure.clone().unwrap_or_default(),
         ),
@@ -429,9 +439,14 @@ fn table_row(r: &Row) -> String {
             Some(false) => "no",
             None => "-",
         },
-        r.examples
-            .as_ref()
-            .map_or("-".to_owned(), |e| format!("{}/{}", e.passed, e.total)),
+        r.examples.as_ref().map_or("-".to_owned(), |e| {
+            format!(
+                "{}/{} ({} defects)",
+                e.passed,
+                e.counted(),
+                e.vendor_defects
+            )
+        }),
         r.generation_ms(),
         r.output_bytes / 1024,
         r.warnings,
@@ -458,17 +473,28 @@ fn totals(rows: &[Row], compiled: bool) -> String {
     out
 }
 
-/// Examples that round-trip, over the specs whose examples ran, and the failures by class.
+/// Examples that pass, over the specs whose examples ran, and the failures by class.
 fn example_totals(rows: &[Row]) -> String {
     let ran: Vec<&ExampleCounts> = rows.iter().filter_map(|r| r.examples.as_ref()).collect();
-    let total: usize = ran.iter().map(|e| e.total).sum();
-    let passed: usize = ran.iter().map(|e| e.passed).sum();
+    let sum = |f: fn(&ExampleCounts) -> usize| ran.iter().map(|e| f(e)).sum::<usize>();
+    let (total, defects, unchecked) = (
+        sum(|e| e.total),
+        sum(|e| e.vendor_defects),
+        sum(|e| e.unchecked),
+    );
+    let (counted, passed) = (total - defects, sum(|e| e.passed));
     let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
     for (class, n) in ran.iter().flat_map(|e| &e.failures) {
         *classes.entry(class).or_default() += n;
     }
+    let share = if counted == 0 {
+        100.0
+    } else {
+        passed as f64 * 100.0 / counted as f64
+    };
     format!(
-        "examples: {passed} of {total} round-trip through their types, in {} specs; failures {classes:?}\n",
+        "examples: {passed} of {counted} ({share:.1}%) decode, round-trip and keep their rules, in {} specs; \
+         failures {classes:?}; {defects} more break their own schema (vendor defects); {unchecked} had no schema verdict\n",
         ran.len()
     )
 }
