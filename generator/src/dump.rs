@@ -258,7 +258,6 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Bool => "bool".into(),
         TypeRef::I32 => "i32".into(),
         TypeRef::I64 => "i64".into(),
-        TypeRef::F32 => "f32".into(),
         TypeRef::F64 => "f64".into(),
         TypeRef::Uuid => "Uuid".into(),
         TypeRef::DateTime => "DateTime<Utc>".into(),

@@ -138,7 +138,6 @@ pub enum TypeRef {
     Bool,
     I32,
     I64,
-    F32,
     F64,
     Uuid,
     DateTime,

@@ -332,7 +332,7 @@ fn formats_map_to_rust_types() {
     use formats::types::Formats;
     let value = json!({
         "id": "7d444840-9dc0-11d1-b245-5ffdce74fad2", "at": "2024-01-02T03:04:05Z", "day": "2024-02-29",
-        "small": 2147483647, "big": 9007199254740993_i64, "ratio": 0.5, "precise": 0.1, "password": "hunter2",
+        "small": 2147483647, "big": 9007199254740993_i64, "ratio": 41.397158, "precise": 0.1, "password": "hunter2",
         "api_key": "k", "refresh_token": "r", "token_type": "Bearer"
     });
     let formats: Formats = decode(value.clone());
@@ -345,6 +345,8 @@ fn formats_map_to_rust_types() {
         Some("2024-02-29".into())
     );
     assert_eq!(formats.big, Some(9_007_199_254_740_993));
+    // `format: float` keeps every digit a vendor sends, more than an `f32` holds.
+    assert_eq!(formats.ratio, Some(41.397158));
     assert_eq!(encode(&formats), value);
     assert!(serde_json::from_value::<Formats>(
         json!({"id": "not-a-uuid", "at": "2024-01-02T03:04:05Z"})

@@ -280,7 +280,6 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
         scalar @ (TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64
-        | TypeRef::F32
         | TypeRef::F64
         | TypeRef::Uuid
         | TypeRef::Date

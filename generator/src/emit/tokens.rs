@@ -21,7 +21,6 @@ pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Uuid => quote!(uuid::Uuid),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),

@@ -250,7 +250,7 @@ fn some_pattern(nulls: usize, name: &TokenStream) -> TokenStream {
 /// The value as `f64` for a bound check, or `None` when the type is not a number.
 fn as_f64(ty: &TypeRef, value: &TokenStream) -> Option<TokenStream> {
     match ty {
-        TypeRef::I32 | TypeRef::F32 => Some(quote!(f64::from(*#value))),
+        TypeRef::I32 => Some(quote!(f64::from(*#value))),
         TypeRef::I64 => Some(quote!(*#value as f64)),
         TypeRef::F64 => Some(quote!(*#value)),
         _ => None,

@@ -33,7 +33,7 @@ fn project(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> Value {
     match (ty, value) {
         (TypeRef::Nullable(_), Value::Null) => Value::Null,
         // `100` decoded as a float encodes as `100.0`.
-        (TypeRef::F32 | TypeRef::F64, Value::Number(n)) if !n.is_f64() => n
+        (TypeRef::F64, Value::Number(n)) if !n.is_f64() => n
             .as_f64()
             .and_then(serde_json::Number::from_f64)
             .map_or_else(|| value.clone(), Value::Number),
@@ -153,7 +153,7 @@ fn decodes(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> bool {
         (TypeRef::String | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date, v) => v.is_string(),
         (TypeRef::Bool, v) => v.is_boolean(),
         (TypeRef::I32 | TypeRef::I64, v) => v.is_i64() || v.is_u64(),
-        (TypeRef::F32 | TypeRef::F64, v) => v.is_number(),
+        (TypeRef::F64, v) => v.is_number(),
         (TypeRef::List(item), Value::Array(items)) => {
             items.iter().all(|v| decodes(v, item, types, depth + 1))
         }
@@ -279,7 +279,10 @@ mod tests {
             projected(&types, json!({"a": "x", "n": 2, "z": null})),
             json!({"a": "x", "n": 2.0})
         );
-        assert_eq!(projected(&types, json!({"a": "x", "q": 1})), json!({"a": "x"}));
+        assert_eq!(
+            projected(&types, json!({"a": "x", "q": 1})),
+            json!({"a": "x"})
+        );
     }
 
     #[test]

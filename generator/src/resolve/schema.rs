@@ -2,8 +2,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaData,
-    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, ReferenceOr, Schema, SchemaData, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 use std::hash::Hasher as _;
@@ -213,7 +213,9 @@ impl<'a> Resolver<'a> {
             }
             SchemaKind::Type(Type::String(s)) => string_type(&s.format),
             SchemaKind::Type(Type::Integer(i)) => integer_type(&i.format),
-            SchemaKind::Type(Type::Number(n)) => number_type(&n.format),
+            // `format: float` too: vendors give "floats" more digits than an `f32` holds
+            // (coordinates, say), and every `f32` is exact in an `f64`.
+            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), pointer, name),
             SchemaKind::Type(Type::Object(o)) => {
@@ -1123,10 +1125,7 @@ fn any_scalar(any: &AnySchema) -> TypeRef {
                 VariantOrUnknownOrEmpty::Item,
             ))
         }
-        Some("number") => number_type(&any.format.as_deref().and_then(|f| f.parse().ok()).map_or(
-            VariantOrUnknownOrEmpty::Empty,
-            VariantOrUnknownOrEmpty::Item,
-        )),
+        Some("number") => TypeRef::F64,
         Some("boolean") => TypeRef::Bool,
         _ => TypeRef::Json,
     }
@@ -1145,13 +1144,6 @@ fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
         _ => TypeRef::I64,
-    }
-}
-
-fn number_type(format: &VariantOrUnknownOrEmpty<NumberFormat>) -> TypeRef {
-    match format {
-        VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
-        _ => TypeRef::F64,
     }
 }
 
