@@ -5,12 +5,15 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-/// Why a request was refused before its handler ran. Sent as
-/// `{"error": {"status": 400, "code": "...", "message": "...", "violations": [...]}}`:
-/// 401 `unauthorized`, 400 `missing_parameter` / `invalid_parameter` / `missing_body` /
-/// `invalid_body`, 404 `not_found` (a path whose mixed segments fit no operation), 413
-/// `body_too_large`, 415 `unsupported_media_type`, and 422 `validation_failed` with every
-/// violation of the schema's rules.
+/// Why a request was refused before its handler ran: 401 `unauthorized`, 400
+/// `missing_parameter` / `invalid_parameter` / `missing_body` / `invalid_body`, 404
+/// `not_found` (a path whose mixed segments fit no operation), 413 `body_too_large`, 415
+/// `unsupported_media_type`, and 422 `validation_failed` with every violation of the
+/// schema's rules.
+///
+/// Where the operation documents a response that fits, the router answers with it ([`refuse`]);
+/// elsewhere, and when no documented body can be built, the rejection is sent as JSON:
+/// `{"error": {"status": 400, "code": "...", "message": "...", "violations": [...]}}`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Rejection {
     pub status: u16,
@@ -34,15 +37,137 @@ impl Rejection {
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
-        let mut response = json(status.as_u16(), &serde_json::json!({ "error" : self }));
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                axum::http::header::WWW_AUTHENTICATE,
-                axum::http::HeaderValue::from_static("Bearer"),
-            );
-        }
-        response
+        challenge(json(
+            status.as_u16(),
+            &serde_json::json!({ "error" : self }),
+        ))
     }
+}
+
+/// A 401 says how to authenticate (RFC 9110).
+fn challenge(mut response: Response) -> Response {
+    if response.status() == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
+}
+
+/// Answers `rejection` with `status`, which its operation documents, and a JSON body of the
+/// documented type: built by `default`, then handed to `fill` (the implementation's
+/// `rejection_body`), which sees the rejection with that status and may change or replace
+/// the body. Left `None`, the rejection's JSON error is sent with that status instead.
+pub fn refuse<T: serde::Serialize>(
+    mut rejection: Rejection,
+    status: u16,
+    content_type: &'static str,
+    default: impl FnOnce(&Rejection, u16) -> Option<T>,
+    fill: impl FnOnce(&Rejection, &mut Option<T>),
+) -> Response {
+    // The default reads the status refused; the implementation sees the one sent.
+    let mut body = default(&rejection, status);
+    rejection.status = status;
+    fill(&rejection, &mut body);
+    match body {
+        Some(body) => challenge(json_as(status, content_type, &body)),
+        None => rejection.into_response(),
+    }
+}
+
+/// Answers `rejection` with `status` and its message as the documented text body.
+pub fn refuse_text(rejection: Rejection, status: u16, content_type: &'static str) -> Response {
+    challenge(raw(status, content_type, rejection.message.into_bytes()))
+}
+
+/// Answers with `status` and no body, as documented.
+pub fn refuse_empty(status: u16) -> Response {
+    challenge(empty(status))
+}
+
+/// Answers `rejection` with `status` and its JSON error, where the documented body is of a
+/// media type the router cannot build.
+pub fn refuse_error(mut rejection: Rejection, status: u16) -> Response {
+    rejection.status = status;
+    rejection.into_response()
+}
+
+/// A documented error body the router can build from a rejection, before the implementation
+/// sees it.
+pub trait ErrorBody: Sized {
+    /// The body for `rejection` (whose status is the one refused), answered with `status`;
+    /// `None` when none can be built.
+    fn from_rejection(rejection: &Rejection, status: u16) -> Option<Self>;
+}
+
+/// Any JSON value: the rejection's JSON error.
+impl ErrorBody for serde_json::Value {
+    fn from_rejection(rejection: &Rejection, status: u16) -> Option<Self> {
+        let mut error = rejection.clone();
+        error.status = status;
+        Some(serde_json::json!({ "error": error }))
+    }
+}
+
+/// A string: the rejection's message.
+impl ErrorBody for String {
+    fn from_rejection(rejection: &Rejection, _status: u16) -> Option<Self> {
+        Some(rejection.message.clone())
+    }
+}
+
+/// The default of a documented body no rejection can build.
+pub fn no_default<T>(_rejection: &Rejection, _status: u16) -> Option<T> {
+    None
+}
+
+/// What fills a property of a documented error body.
+#[derive(Clone, Copy, Debug)]
+pub enum Fill {
+    /// The rejection's message.
+    Message,
+    /// The rejection's code (`invalid_body`, `validation_failed`, ...).
+    Code,
+    /// The status sent.
+    Status,
+    /// The value listed for the status refused; none leaves the property out.
+    Listed(&'static [(u16, &'static str)]),
+    /// An object with these properties.
+    Object(&'static [(&'static str, Fill)]),
+}
+
+/// A body of type `T` with the properties `fields` fill, for `rejection` answered with
+/// `status`; `None` when `T` does not decode from them.
+pub fn filled<T: serde::de::DeserializeOwned>(
+    rejection: &Rejection,
+    status: u16,
+    fields: &[(&str, Fill)],
+) -> Option<T> {
+    serde_json::from_value(fill_object(rejection, status, fields)).ok()
+}
+
+fn fill_object(rejection: &Rejection, status: u16, fields: &[(&str, Fill)]) -> serde_json::Value {
+    let mut object = serde_json::Map::new();
+    for (name, fill) in fields {
+        let value = match fill {
+            Fill::Message => rejection.message.clone().into(),
+            Fill::Code => rejection.code.into(),
+            Fill::Status => status.into(),
+            Fill::Listed(by_status) => {
+                match by_status
+                    .iter()
+                    .find(|(refused, _)| *refused == rejection.status)
+                {
+                    Some((_, value)) => (*value).into(),
+                    None => continue,
+                }
+            }
+            Fill::Object(inner) => fill_object(rejection, status, inner),
+        };
+        object.insert((*name).to_owned(), value);
+    }
+    serde_json::Value::Object(object)
 }
 
 /// A request taken apart for the checks: path parameters (decoded), headers, query
@@ -473,5 +598,115 @@ mod tests {
             rejection.into_response().status(),
             StatusCode::UNPROCESSABLE_ENTITY
         );
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Problem {
+        message: String,
+        code: Option<String>,
+        status: Option<u16>,
+        error: Option<Inner>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Inner {
+        reason: Option<String>,
+    }
+
+    const PROBLEM: &[(&str, Fill)] = &[
+        ("message", Fill::Message),
+        ("code", Fill::Listed(&[(422, "invalid")])),
+        ("status", Fill::Status),
+        ("error", Fill::Object(&[("reason", Fill::Code)])),
+    ];
+
+    #[test]
+    fn bodies_are_filled_by_the_status_refused_and_sent() {
+        let rejection = Rejection::new(422, "validation_failed", "2 violations");
+        let body: Option<Problem> = filled(&rejection, 400, PROBLEM);
+        assert_eq!(
+            body,
+            Some(Problem {
+                message: "2 violations".into(),
+                code: Some("invalid".into()),
+                status: Some(400),
+                error: Some(Inner {
+                    reason: Some("validation_failed".into())
+                }),
+            })
+        );
+        let unlisted = Rejection::new(400, "invalid_body", "not JSON");
+        let body: Option<Problem> = filled(&unlisted, 400, PROBLEM);
+        assert_eq!(body.and_then(|b| b.code), None);
+        let unfilled: Option<Problem> = filled(&rejection, 400, &[("status", Fill::Status)]);
+        assert_eq!(unfilled, None, "the required message is missing");
+    }
+
+    /// The status, the challenge and the JSON body of a response built in memory.
+    fn answer(response: Response) -> (u16, Option<String>, serde_json::Value) {
+        use std::future::Future as _;
+        let status = response.status().as_u16();
+        let challenge = response
+            .headers()
+            .get(axum::http::header::WWW_AUTHENTICATE)
+            .map(|v| v.to_str().unwrap().to_owned());
+        // A body held in memory is ready at once: no executor needed.
+        let read = std::pin::pin!(axum::body::to_bytes(response.into_body(), usize::MAX));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        let std::task::Poll::Ready(bytes) = read.poll(&mut context) else {
+            panic!("an in-memory body is ready at once")
+        };
+        (
+            status,
+            challenge,
+            serde_json::from_slice(&bytes.unwrap()).unwrap(),
+        )
+    }
+
+    #[test]
+    fn refusals_take_the_documented_status_and_the_filled_body() {
+        let rejection = Rejection::new(422, "validation_failed", "2 violations");
+        let response = refuse(
+            rejection.clone(),
+            400,
+            "application/problem+json",
+            |r, s| filled::<Problem>(r, s, PROBLEM),
+            |seen, body| {
+                assert_eq!(seen.status, 400, "the implementation sees the status sent");
+                if let Some(body) = body {
+                    body.message = format!("{} (checked)", body.message);
+                }
+            },
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let (status, _, body) = answer(response);
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (400, Some("2 violations (checked)"))
+        );
+
+        let unbuilt = refuse(
+            rejection,
+            400,
+            "application/json",
+            no_default::<Problem>,
+            |_, _| {},
+        );
+        let (status, _, body) = answer(unbuilt);
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (400, &serde_json::json!("validation_failed"))
+        );
+        assert_eq!(body["error"]["status"], 400);
+
+        let anonymous = Rejection::new(401, "unauthorized", "missing credentials");
+        let json = serde_json::Value::from_rejection;
+        let (status, challenge, body) =
+            answer(refuse(anonymous, 401, "application/json", json, |_, _| {}));
+        assert_eq!((status, challenge.as_deref()), (401, Some("Bearer")));
+        assert_eq!(body["error"]["code"], "unauthorized");
     }
 }

@@ -4,8 +4,9 @@
 use std::fmt::Write;
 
 use crate::ir::{
-    Api, Constraints, Field, Operation, ParamLocation, Response, SchemeKind, Status, TypeDef,
-    TypeKind, TypeRef, UnionVariant,
+    Api, BodyDefault, Constraints, Field, FieldFill, FillSource, Operation, ParamLocation,
+    RefusalAnswer, RejectionBody, Response, SchemeKind, Status, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
 };
 
 pub fn dump_api(api: &Api) -> String {
@@ -28,6 +29,9 @@ pub fn dump_api(api: &Api) -> String {
     }
     for op in &api.operations {
         dump_operation(&mut out, op);
+    }
+    for body in &api.rejection_bodies {
+        dump_rejection_body(&mut out, body);
     }
     for def in &api.types {
         dump_type(&mut out, def);
@@ -74,6 +78,66 @@ fn dump_operation(out: &mut String, op: &Operation) {
     for r in &op.responses {
         dump_response(out, r);
     }
+    for refusal in &op.refusals {
+        let refused: Vec<String> = refusal.refused.iter().map(u16::to_string).collect();
+        let status = refusal.status.map_or("same".to_owned(), |s| s.to_string());
+        let answer = match &refusal.answer {
+            RefusalAnswer::Empty => "empty".to_owned(),
+            RefusalAnswer::Text { content_type } => format!("text ({content_type})"),
+            RefusalAnswer::Json {
+                body,
+                content_type,
+                has_default,
+            } => {
+                let default = if *has_default { "" } else { ", no default" };
+                format!("{body} ({content_type}{default})")
+            }
+            RefusalAnswer::Error => "JSON error".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  refused {} -> {} {status}: {answer}",
+            refused.join(" "),
+            refusal.variant
+        );
+    }
+}
+
+fn dump_rejection_body(out: &mut String, body: &RejectionBody) {
+    let default = match &body.default {
+        BodyDefault::Fields(fills) => format!("{{{}}}", fills_text(fills)),
+        BodyDefault::Runtime => "runtime".to_owned(),
+        BodyDefault::None => "none".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "rejection body {} = {}: {default}",
+        body.variant,
+        type_text(&body.ty)
+    );
+}
+
+fn fills_text(fills: &[FieldFill]) -> String {
+    let parts: Vec<String> = fills
+        .iter()
+        .map(|fill| {
+            let source = match &fill.source {
+                FillSource::Message => "message".to_owned(),
+                FillSource::Code => "code".to_owned(),
+                FillSource::Status => "status".to_owned(),
+                FillSource::Listed(by_status) => {
+                    let pairs: Vec<String> = by_status
+                        .iter()
+                        .map(|(status, value)| format!("{status}={value}"))
+                        .collect();
+                    format!("listed({})", pairs.join(" "))
+                }
+                FillSource::Object(inner) => format!("{{{}}}", fills_text(inner)),
+            };
+            format!("{} <- {source}", fill.wire)
+        })
+        .collect();
+    parts.join(", ")
 }
 
 /// Alternatives of scheme sets: `a + b | anonymous`.

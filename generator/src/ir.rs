@@ -17,6 +17,8 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    /// The documented bodies the server answers refused requests with, one per type.
+    pub rejection_bodies: Vec<RejectionBody>,
     pub examples: Vec<Example>,
 }
 
@@ -285,6 +287,10 @@ pub struct Operation {
     /// parameters with text (the route captures it whole) or that carries a query. The
     /// operations of one route and method are tried in turn; `None` when the route decides.
     pub route_match: Option<String>,
+    /// How the server answers the requests it refuses before the handler runs, where the
+    /// operation documents a response that fits; a refusal none fits keeps the runtime's
+    /// status and JSON error.
+    pub refusals: Vec<Refusal>,
 }
 
 /// The items an operation brings to the client and server modules, each name claimed in the
@@ -305,6 +311,8 @@ pub struct OperationNames {
     pub reader: String,
     /// Server: the axum handler.
     pub handler: String,
+    /// Server: the operation's variant of the `Operation` enum.
+    pub operation: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -371,6 +379,82 @@ pub struct ResponseHeader {
     pub ty: TypeRef,
     pub required: bool,
     pub docs: Option<String>,
+}
+
+/// The documented response that answers some of the statuses the server refuses requests with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// The runtime's statuses it answers: 400 (a malformed parameter or body), 401 (missing
+    /// credentials), 413 (a body too large), 415 (not JSON), 422 (a broken rule).
+    pub refused: Vec<u16>,
+    /// The status sent: the documented code, or `None` for the refused status itself, which
+    /// a `4XX` range or `default` documents.
+    pub status: Option<u16>,
+    /// The response's variant in the operation's response enum.
+    pub variant: String,
+    pub answer: RefusalAnswer,
+}
+
+/// What a refused request's answer carries, as its documented response says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefusalAnswer {
+    /// No body.
+    Empty,
+    /// A text body (`text/*`): the rejection's message.
+    Text { content_type: String },
+    /// A JSON body of the API's [`RejectionBody`] named `body`; `has_default` when the router
+    /// builds one from the rejection ([`BodyDefault`] is not `None`).
+    Json {
+        body: String,
+        content_type: String,
+        has_default: bool,
+    },
+    /// A body of another media type: the runtime's JSON error stands in for it.
+    Error,
+}
+
+/// A type some operation documents as the body of a refused request's answer, and how the
+/// server builds one from a rejection before the implementation may change it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectionBody {
+    /// Its variant in the server's `RejectionBody` enum.
+    pub variant: String,
+    /// The body type, without nullability.
+    pub ty: TypeRef,
+    pub default: BodyDefault,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyDefault {
+    /// A struct built from the properties these fill; the rest are left out.
+    Fields(Vec<FieldFill>),
+    /// Built by the runtime: the JSON error for any JSON value, the message for a string.
+    Runtime,
+    /// None can be built: the schema has a required property nothing fills, or is not an
+    /// object.
+    None,
+}
+
+/// A property of an error body filled from the rejection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldFill {
+    pub wire: String,
+    pub source: FillSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FillSource {
+    /// The rejection's message.
+    Message,
+    /// The rejection's code (`invalid_body`, `validation_failed`, ...).
+    Code,
+    /// The status sent.
+    Status,
+    /// A value the schema lists, by the status refused (a status without one leaves the
+    /// property out).
+    Listed(Vec<(u16, String)>),
+    /// An object whose properties are filled in turn.
+    Object(Vec<FieldFill>),
 }
 
 /// An `example` from the spec, to be checked against its generated type.

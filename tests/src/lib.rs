@@ -45,6 +45,7 @@ macro_rules! with_fixtures {
             oneof,
             params,
             recursion,
+            refusals,
             repair_info,
             repair_path_params,
             repair_refs,

@@ -6,9 +6,36 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 
 const SCHEMATHESIS: &str = "schemathesis==4.32.5";
-/// Every check, except that a status must be documented: the vendors' specs do not document
-/// the 401 and 422 the servers answer for missing credentials and rule violations.
-const EXCLUDED_CHECKS: &str = "status_code_conformance";
+/// Every check runs on every spec, except where this says otherwise.
+const ALL_CHECKS: &str = "all";
+
+/// The checks a spec's run leaves out, and why. The servers answer a refused request with a
+/// status the operation documents wherever one fits (`Refusal` in the IR); a spec that
+/// documents none for a request its server must refuse leaves the router its own status,
+/// which `status_code_conformance` would count against the server rather than the spec.
+fn excluded_checks(file: &str) -> Option<(&'static str, &'static str)> {
+    const STATUS: &str = "status_code_conformance";
+    match file {
+        // Documents only `201`: a malformed body (400), a broken rule such as an `email` that
+        // is not one (422) and missing keys (401) have no documented status at all.
+        "yuno/create-user.yaml" => Some((STATUS, "documents no 4xx")),
+        // Document `200` and `401` only: a request without the required `x-api-version`
+        // header, or with a body that is not the schema's, is refused with 400 or 422, and a
+        // 401 would tell the client its credentials are wrong. Alloy's batch page documents
+        // a `400` and is checked in full.
+        "alloy_connectivity/create-a-user.yaml" | "alloy_embedded/create-a-user.yaml" => {
+            Some((STATUS, "documents no 4xx but 401"))
+        }
+        // Requires an API key but documents no 401 or 403. Every other refusal takes the
+        // documented `400`; a request without the key (schemathesis's coverage phase sends
+        // one) stays a 401, the only answer its own `ignored_auth` accepts: answered with
+        // the documented 400 instead, that check fails.
+        "flexprice/create-user-or-service-account.yaml" => {
+            Some((STATUS, "requires a key, documents no 401"))
+        }
+        _ => None,
+    }
+}
 const MAX_EXAMPLES: &str = "100";
 /// Failures accepted on purpose. One: Alloy's batch `400` schema is a `oneOf` of two identical
 /// objects, which no body can match exactly once, so every 400 "violates" it.
@@ -130,9 +157,12 @@ fn check_spec(
         "--url",
         url,
         "--checks",
-        "all",
-        "--exclude-checks",
-        EXCLUDED_CHECKS,
+        ALL_CHECKS,
+    ]);
+    if let Some((check, _)) = excluded_checks(file) {
+        command.args(["--exclude-checks", check]);
+    }
+    command.args([
         "--max-examples",
         MAX_EXAMPLES,
         "--seed",
@@ -168,14 +198,17 @@ fn check_spec(
 
 /// Prints a table of the runs and their totals; whether every run was clean.
 fn print_summary(rows: &[(String, Summary)]) -> bool {
-    println!("{SCHEMATHESIS}: all checks but {EXCLUDED_CHECKS}, {MAX_EXAMPLES} examples per operation, seed {SEED}");
-    println!("| spec | operations | cases | failures | errors | known (baseline) |");
-    println!("|---|---|---|---|---|---|");
+    println!("{SCHEMATHESIS}: all checks, {MAX_EXAMPLES} examples per operation, seed {SEED}");
+    println!("| spec | operations | cases | failures | errors | known (baseline) | not checked |");
+    println!("|---|---|---|---|---|---|---|");
     let mut clean = true;
     let (mut cases, mut failures) = (0, 0);
     for (file, s) in rows {
+        let excluded = excluded_checks(file)
+            .map(|(check, why)| format!("{check} ({why})"))
+            .unwrap_or_default();
         println!(
-            "| {file} | {} | {} | {} | {} | {} |",
+            "| {file} | {} | {} | {} | {} | {} | {excluded} |",
             s.operations, s.cases, s.failures, s.errors, s.known
         );
         clean &= s.failures == 0 && s.errors == 0;

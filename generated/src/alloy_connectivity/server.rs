@@ -7,10 +7,28 @@ pub trait Api: Send + Sync + 'static {
     /// Create a user
     ///
     /// `POST /users`
+    ///
+    /// Refused requests are answered as documented:
+    ///
+    /// - 401: `Status401` (401), body [`RejectionBody::Json`]
     fn create_a_user(
         &self,
         input: CreateAUserInput,
     ) -> impl std::future::Future<Output = CreateAUserResponse> + Send;
+    /// Fills the body of the documented answer to a request the router refused before a
+    /// handler ran (missing credentials, a malformed parameter or body, a broken rule).
+    /// `rejection` says why, with the status the answer is sent with; `body` starts as
+    /// the default its variant describes. Change it, replace it, or leave `None` for the
+    /// rejection's JSON error. Refusals an operation documents no answer for keep the
+    /// runtime's status and JSON error, and do not come here.
+    fn rejection_body(
+        &self,
+        operation: Operation,
+        rejection: &rt::Rejection,
+        body: RejectionBody<'_>,
+    ) {
+        let _ = (operation, rejection, body);
+    }
 }
 /// An `axum::Router` serving `api`. It composes with other routers and tower layers;
 /// bodies are limited by axum's `DefaultBodyLimit` (2 MiB unless a layer changes it).
@@ -18,6 +36,19 @@ pub fn router<A: Api>(api: A) -> axum::Router {
     axum::Router::new()
         .route("/users", axum::routing::post(create_a_user_handler::<A>))
         .with_state(std::sync::Arc::new(api))
+}
+/// The operations of the API, as [`Api::rejection_body`] names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// `POST /users`
+    CreateAUser,
+}
+/// The body of the documented answer to a refused request, by its type, for
+/// [`Api::rejection_body`] to fill.
+#[derive(Debug)]
+pub enum RejectionBody<'a> {
+    /// Starts as the rejection's JSON error: `{"error": {"status", "code", "message"}}`.
+    Json(&'a mut Option<serde_json::Value>),
 }
 /// The checked inputs of `POST /users`.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,11 +97,30 @@ fn create_a_user_input(
 }
 async fn create_a_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
-    incoming: rt::Incoming,
+    incoming: Result<rt::Incoming, rt::Rejection>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse as _;
-    match create_a_user_input(&incoming) {
+    match incoming.and_then(|incoming| create_a_user_input(&incoming)) {
         Ok(input) => api.create_a_user(input).await.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Err(rejection) => {
+            match rejection.status {
+                401u16 => {
+                    rt::refuse(
+                        rejection,
+                        401u16,
+                        "application/json",
+                        rt::ErrorBody::from_rejection,
+                        |rejection, body| {
+                            api.rejection_body(
+                                Operation::CreateAUser,
+                                rejection,
+                                RejectionBody::Json(body),
+                            )
+                        },
+                    )
+                }
+                _ => rejection.into_response(),
+            }
+        }
     }
 }

@@ -7,10 +7,28 @@ pub trait Api: Send + Sync + 'static {
     /// Create user or service account
     ///
     /// `POST /users`
+    ///
+    /// Refused requests are answered as documented:
+    ///
+    /// - 400, 413, 415, 422: `Status400` (400), body [`RejectionBody::ErrorResponse`]
     fn create_user(
         &self,
         input: CreateUserInput,
     ) -> impl std::future::Future<Output = CreateUserResponse> + Send;
+    /// Fills the body of the documented answer to a request the router refused before a
+    /// handler ran (missing credentials, a malformed parameter or body, a broken rule).
+    /// `rejection` says why, with the status the answer is sent with; `body` starts as
+    /// the default its variant describes. Change it, replace it, or leave `None` for the
+    /// rejection's JSON error. Refusals an operation documents no answer for keep the
+    /// runtime's status and JSON error, and do not come here.
+    fn rejection_body(
+        &self,
+        operation: Operation,
+        rejection: &rt::Rejection,
+        body: RejectionBody<'_>,
+    ) {
+        let _ = (operation, rejection, body);
+    }
 }
 /// An `axum::Router` serving `api`. It composes with other routers and tower layers;
 /// bodies are limited by axum's `DefaultBodyLimit` (2 MiB unless a layer changes it).
@@ -18,6 +36,46 @@ pub fn router<A: Api>(api: A) -> axum::Router {
     axum::Router::new()
         .route("/users", axum::routing::post(create_user_handler::<A>))
         .with_state(std::sync::Arc::new(api))
+}
+/// The operations of the API, as [`Api::rejection_body`] names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// `POST /users`
+    CreateUser,
+}
+/// The body of the documented answer to a refused request, by its type, for
+/// [`Api::rejection_body`] to fill.
+#[derive(Debug)]
+pub enum RejectionBody<'a> {
+    /// Starts built from the rejection:
+    ///
+    /// - `code`: a listed value: `validation_error` for 400, 413, 415, 422
+    /// - `http_status_code`: the status sent
+    /// - `message`: its message
+    ErrorResponse(&'a mut Option<super::types::ErrorResponse>),
+}
+impl rt::ErrorBody for super::types::ErrorResponse {
+    fn from_rejection(rejection: &rt::Rejection, status: u16) -> Option<Self> {
+        rt::filled(
+            rejection,
+            status,
+            &[
+                (
+                    "code",
+                    rt::Fill::Listed(
+                        &[
+                            (400u16, "validation_error"),
+                            (413u16, "validation_error"),
+                            (415u16, "validation_error"),
+                            (422u16, "validation_error"),
+                        ],
+                    ),
+                ),
+                ("http_status_code", rt::Fill::Status),
+                ("message", rt::Fill::Message),
+            ],
+        )
+    }
 }
 /// The checked inputs of `POST /users`.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,11 +123,30 @@ fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rej
 }
 async fn create_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
-    incoming: rt::Incoming,
+    incoming: Result<rt::Incoming, rt::Rejection>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse as _;
-    match create_user_input(&incoming) {
+    match incoming.and_then(|incoming| create_user_input(&incoming)) {
         Ok(input) => api.create_user(input).await.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Err(rejection) => {
+            match rejection.status {
+                400u16 | 413u16 | 415u16 | 422u16 => {
+                    rt::refuse(
+                        rejection,
+                        400u16,
+                        "application/json",
+                        rt::ErrorBody::from_rejection,
+                        |rejection, body| {
+                            api.rejection_body(
+                                Operation::CreateUser,
+                                rejection,
+                                RejectionBody::ErrorResponse(body),
+                            )
+                        },
+                    )
+                }
+                _ => rejection.into_response(),
+            }
+        }
     }
 }

@@ -58,10 +58,10 @@ fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rej
 }
 async fn create_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
-    incoming: rt::Incoming,
+    incoming: Result<rt::Incoming, rt::Rejection>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse as _;
-    match create_user_input(&incoming) {
+    match incoming.and_then(|incoming| create_user_input(&incoming)) {
         Ok(input) => api.create_user(input).await.into_response(),
         Err(rejection) => rejection.into_response(),
     }

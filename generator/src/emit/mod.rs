@@ -6,6 +6,7 @@ mod client;
 mod docs;
 mod examples;
 mod html;
+mod refusals;
 mod responses;
 mod runtime;
 mod server;

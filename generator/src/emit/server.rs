@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::refusals::{emit_refused, emit_rejection_items, emit_rejection_method, refusal_docs};
 use super::responses::{body_type, variant_declaration};
 use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Body, Operation, ParamLocation, Parameter, Status, TypeRef};
@@ -13,7 +14,9 @@ use crate::ir::{Api, Body, Operation, ParamLocation, Parameter, Status, TypeRef}
 /// The server module's head: the `Api` trait and the router.
 pub fn emit_server_head(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(emit_trait_method);
+    let rejection_method = emit_rejection_method(api);
     let router = emit_router(api);
+    let rejection_items = emit_rejection_items(api);
     let doc = format!(
         " Serves {}: implement [`Api`], then `router(implementation)`.",
         api.title
@@ -26,9 +29,11 @@ pub fn emit_server_head(api: &Api) -> TokenStream {
         /// responses (or an explicit `Undocumented` one).
         pub trait Api: Send + Sync + 'static {
             #(#methods)*
+            #rejection_method
         }
 
         #router
+        #rejection_items
     }
 }
 
@@ -52,8 +57,11 @@ fn emit_trait_method(op: &Operation) -> TokenStream {
     }
     text.push_str(&format!("`{} {}`", op.method, op.path));
     let docs = doc_attrs(Some(&text));
+    // Our own markdown, with links: not escaped as spec text is.
+    let refusals = refusal_docs(op);
     quote! {
         #docs
+        #(#[doc = #refusals])*
         fn #name(&self, input: #input) -> impl std::future::Future<Output = #output> + Send;
     }
 }
@@ -117,7 +125,7 @@ fn method_handler(ops: &[&Operation]) -> TokenStream {
     }
     let call = |op: &Operation| {
         let handler = ident(&op.names.handler);
-        quote!(#handler::<A>(state, incoming).await)
+        quote!(#handler::<A>(state, Ok(incoming)).await)
     };
     let mut matched: Vec<(&str, &Operation)> = ops
         .iter()
@@ -310,6 +318,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
     } else {
         quote!(_incoming)
     };
+    let refused = emit_refused(op);
     // Credentials are checked first: an anonymous caller learns nothing about parameters.
     quote! {
         fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
@@ -324,12 +333,12 @@ fn emit_handler(op: &Operation) -> TokenStream {
 
         async fn #handler<A: Api>(
             axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
-            incoming: rt::Incoming,
+            incoming: Result<rt::Incoming, rt::Rejection>,
         ) -> axum::response::Response {
             use axum::response::IntoResponse as _;
-            match #reader(&incoming) {
+            match incoming.and_then(|incoming| #reader(&incoming)) {
                 Ok(input) => api.#method(input).await.into_response(),
-                Err(rejection) => rejection.into_response(),
+                Err(rejection) => #refused,
             }
         }
     }

@@ -3,6 +3,7 @@
 mod cycles;
 mod examples;
 mod operations;
+mod refusals;
 mod routes;
 mod schema;
 
@@ -47,6 +48,7 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
         return None;
     }
     see_through_aliases(&mut types);
+    let rejection_bodies = refusals::resolve_refusals(&mut operations, &types);
     let examples = examples::finish(module, &types, resolver.examples);
     Some(Api {
         module: module.to_owned(),
@@ -58,6 +60,7 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
         security_schemes,
         types,
         operations,
+        rejection_bodies,
         examples,
     })
 }

@@ -54,7 +54,7 @@ impl OperationNamer {
             prefixes: Namespace::default(),
             // What the client and server modules define besides the operations' items.
             client: reserved(&["rt", "Server", "Client", "ClientBuilder"]),
-            server: reserved(&["rt", "Api", "router"]),
+            server: reserved(&["rt", "Api", "router", "Operation", "RejectionBody"]),
         }
     }
 
@@ -72,6 +72,8 @@ impl OperationNamer {
             response: server.claim(&naming::nested(prefix, "Response")).0,
             reader: server.claim(&naming::nested_snake(name, "input")).0,
             handler: server.claim(&naming::nested_snake(name, "handler")).0,
+            // Type prefixes are unique already, and variants have a namespace of their own.
+            operation: prefix.to_owned(),
         }
     }
 }
@@ -178,6 +180,8 @@ impl Resolver<'_> {
         Some(Operation {
             route: route.route,
             route_match: route.route_match,
+            // Decided once every type is known (`refusals`).
+            refusals: Vec::new(),
             names: state.names.items(&name, &type_prefix),
             name,
             operation_id: operation.operation_id.clone(),
@@ -1053,6 +1057,7 @@ mod tests {
                 response: "MoveResponse".into(),
                 reader: "move_input".into(),
                 handler: "move_handler".into(),
+                operation: "Move".into(),
             }
         );
     }

@@ -3,8 +3,10 @@
 //! `<module> http://127.0.0.1:<port>`, then serves until killed.
 //!
 //! Each implementation accepts only its reference credentials (`REFERENCE_KEY`, and for Yuno
-//! `PUBLIC_KEY` with `PRIVATE_KEY`); others get a 401 through the explicit `Undocumented`
-//! response, since the vendors' specs do not document one.
+//! `PUBLIC_KEY` with `PRIVATE_KEY`); others get the documented 401 where the spec has one
+//! (Alloy's), else a 401 through the explicit `Undocumented` response. Requests the router
+//! refuses are answered as each spec documents; Flexprice's `ErrorResponse` also lists every
+//! broken rule in its `details`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -15,11 +17,17 @@ pub const REFERENCE_KEY: &str = "reference-key";
 pub const PUBLIC_KEY: &str = "reference-public";
 pub const PRIVATE_KEY: &str = "reference-private";
 
-/// The 401 an implementation sends for credentials it does not know.
+/// The 401 an implementation sends for credentials it does not know, where its spec
+/// documents none.
 fn unknown_credentials() -> axum::response::Response {
     use axum::response::IntoResponse as _;
     let body = serde_json::json!({"error": {"status": 401, "code": "unauthorized", "message": "unknown credentials"}});
     (axum::http::StatusCode::UNAUTHORIZED, axum::Json(body)).into_response()
+}
+
+/// The body of Alloy's documented 401, an object of no declared properties.
+fn unknown_to_alloy() -> serde_json::Value {
+    serde_json::json!({"error": {"status": 401, "code": "unauthorized", "message": "unknown credentials"}})
 }
 
 fn is(secret: Option<&generated::runtime::Secret>, expected: &str) -> bool {
@@ -61,6 +69,26 @@ impl flexprice::server::Api for Flexprice {
             tenant: None,
         })
     }
+
+    /// The router's `ErrorResponse`, with each broken rule under its path in `details`.
+    fn rejection_body(
+        &self,
+        _operation: flexprice::server::Operation,
+        rejection: &generated::runtime::server::Rejection,
+        body: flexprice::server::RejectionBody<'_>,
+    ) {
+        let flexprice::server::RejectionBody::ErrorResponse(Some(error)) = body else {
+            return;
+        };
+        if rejection.violations.is_empty() {
+            return;
+        }
+        let details = rejection.violations.iter().map(|v| {
+            let detail = serde_json::json!({"rule": v.rule, "message": v.message});
+            (v.path.clone(), detail)
+        });
+        error.details = Some(details.collect());
+    }
 }
 
 struct Yuno;
@@ -92,7 +120,7 @@ impl embedded::server::Api for Embedded {
         input: embedded::server::CreateAUserInput,
     ) -> embedded::server::CreateAUserResponse {
         if !is(input.credentials.authorization.as_ref(), REFERENCE_KEY) {
-            return embedded::server::CreateAUserResponse::Undocumented(unknown_credentials());
+            return embedded::server::CreateAUserResponse::Status401(unknown_to_alloy());
         }
         embedded::server::CreateAUserResponse::Status200(embedded::types::CreateAUserResponse200 {
             user_id: Some(format!("{:015x}", next_id())),
@@ -105,7 +133,7 @@ impl embedded::server::Api for Embedded {
     ) -> embedded::server::BatchCreateUsersResponse {
         use embedded::server::BatchCreateUsersResponse as R;
         if !is(input.credentials.authorization.as_ref(), REFERENCE_KEY) {
-            return R::Undocumented(unknown_credentials());
+            return R::Status401(unknown_to_alloy());
         }
         // The documented 400 is a `oneOf` of two identical objects, which no body can match
         // exactly once; an empty batch is answered with a 200 that lists nothing.
@@ -134,7 +162,7 @@ impl connectivity::server::Api for Connectivity {
         input: connectivity::server::CreateAUserInput,
     ) -> connectivity::server::CreateAUserResponse {
         if !is(input.credentials.bearer_auth.as_ref(), REFERENCE_KEY) {
-            return connectivity::server::CreateAUserResponse::Undocumented(unknown_credentials());
+            return connectivity::server::CreateAUserResponse::Status401(unknown_to_alloy());
         }
         connectivity::server::CreateAUserResponse::Status200(
             connectivity::types::CreateAUserResponse200 {
