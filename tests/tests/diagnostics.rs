@@ -493,3 +493,65 @@ fn a_fifty_megabyte_spec_generates() {
     assert_eq!(api.types.len(), 500);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn what_a_webhook_or_callback_cannot_carry_is_a_located_warning() {
+    let spec = "openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /s:
+    post:
+      operationId: subscribe
+      responses: {'201': {description: ok}}
+      callbacks:
+        gone: {$ref: '#/components/callbacks/Missing'}
+        odd:
+          '{$request.body#/url}':
+            post:
+              security: [{key: []}]
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string}}
+              callbacks:
+                deeper: {}
+              responses: {'204': {description: ok}}
+webhooks:
+  broken:
+    post:
+      responses: 5
+  empty: {}
+  fine:
+    post:
+      responses: {'204': {description: ok}}
+";
+    let built = common::build_text(spec, false);
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    let odd = "#/paths/~1s/post/callbacks/odd/{$request.body#~1url}/post";
+    assert_eq!(
+        text,
+        [
+            "warning[W0101]: not a valid path item (invalid type: integer `5`, expected struct Responses); it is not generated\n  --> spec.yaml:20:3 (#/webhooks/broken)".to_owned(),
+            format!("warning[W0101]: callbacks of a webhook or of a callback are not generated\n  --> spec.yaml:16:15 ({odd}/callbacks)"),
+            "warning[W0101]: this webhook or callback has no operation; nothing is generated\n  --> spec.yaml:23:3 (#/webhooks/empty)".to_owned(),
+            "warning[W0101]: the callback `$ref: #/components/callbacks/Missing` does not lead to a callback in this document; it is not generated\n  --> spec.yaml:9:9 (#/paths/~1s/post/callbacks/gone)\n  = hint: point the reference at an entry of components/callbacks".to_owned(),
+            format!("warning[W0101]: path parameter `id` of a webhook or callback is not read: the receiver's path is the user's choice\n  --> spec.yaml:12:13 ({odd})"),
+            format!("warning[W0101]: the receiver does not check a webhook's or callback's security requirement\n  --> spec.yaml:13:15 ({odd}/security)\n  = hint: verify the sender (a signature, a secret) in a layer around the route"),
+        ]
+    );
+    let api = built.api.expect("generated");
+    let hooks: Vec<(&str, &str, usize)> = api
+        .hooks
+        .iter()
+        .map(|h| {
+            let op = &h.operation;
+            (
+                op.name.as_str(),
+                h.routes_field.as_str(),
+                op.parameters.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hooks,
+        [("fine", "fine", 0), ("subscribe_odd", "subscribe_odd", 0)]
+    );
+}
