@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use crate::ir::{
-    Api, Constraints, Field, Operation, ParamLocation, Response, SchemeKind, Status, TypeDef,
-    TypeKind, TypeRef, UnionVariant,
+    Api, Constraints, Field, HookOrigin, Operation, ParamLocation, Response, SchemeKind, Status,
+    TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 
 pub fn dump_api(api: &Api) -> String {
@@ -28,6 +28,21 @@ pub fn dump_api(api: &Api) -> String {
     }
     for op in &api.operations {
         dump_operation(&mut out, op);
+    }
+    for hook in &api.hooks {
+        let origin = match &hook.origin {
+            HookOrigin::Webhook { name } => format!("webhook {name:?}"),
+            HookOrigin::Callback {
+                name,
+                expression,
+                operations,
+            } => format!(
+                "callback {name:?} of {} to {expression:?}",
+                operations.join(", ")
+            ),
+        };
+        let _ = writeln!(out, "hook {origin}, routes field {}", hook.routes_field);
+        dump_operation(&mut out, &hook.operation);
     }
     for def in &api.types {
         dump_type(&mut out, def);
