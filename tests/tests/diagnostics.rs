@@ -297,6 +297,45 @@ fn identical_fragments_merge() {
 }
 
 #[test]
+fn webhooks_of_fragments_merge_and_a_webhook_defined_twice_differently_conflicts() {
+    let dir = common::temp_dir("merge-webhooks");
+    let hook =
+        |status: u16| format!("    post:\n      responses: {{'{status}': {{description: ok}}}}\n");
+    let files = [
+        format!("{HEAD}paths: {{}}\nwebhooks:\n  a:\n{}", hook(204)),
+        format!(
+            "{HEAD}paths: {{}}\nwebhooks:\n  b:\n{}  a:\n{}",
+            hook(200),
+            hook(204)
+        ),
+        format!("{HEAD}paths: {{}}\nwebhooks:\n  a:\n{}", hook(202)),
+    ];
+    let specs: Vec<std::path::PathBuf> = files
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let spec = dir.join(format!("{i}.yaml"));
+            std::fs::write(&spec, text).unwrap();
+            spec
+        })
+        .collect();
+    let built = common::build(specs[..2].to_vec(), &dir);
+    let api = built.api.expect("identical webhooks merge");
+    let names: Vec<&str> = api
+        .hooks
+        .iter()
+        .map(|h| h.operation.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+    let built = common::build(vec![specs[0].clone(), specs[2].clone()], &dir);
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        ["error[E0020]: `#/webhooks/a` is defined differently here and in 0.yaml:7:3\n  --> 2.yaml:7:3 (#/webhooks/a)\n  = hint: make both fragments agree, or put them in different APIs in specs/manifest.yaml"]
+    );
+}
+
+#[test]
 fn a_missing_file_is_reported() {
     let built = common::build(
         vec!["/nonexistent/spec.yaml".into()],
