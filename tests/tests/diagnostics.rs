@@ -544,6 +544,7 @@ paths:
       responses: {'201': {description: ok}}
       callbacks:
         gone: {$ref: '#/components/callbacks/Missing'}
+        loop: {$ref: '#/components/callbacks/Loop'}
         odd:
           '{$request.body#/url}':
             post:
@@ -561,6 +562,9 @@ webhooks:
   fine:
     post:
       responses: {'204': {description: ok}}
+components:
+  callbacks:
+    Loop: {$ref: '#/components/callbacks/Loop'}
 ";
     let built = common::build_text(spec, false);
     let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
@@ -568,12 +572,13 @@ webhooks:
     assert_eq!(
         text,
         [
-            "warning[W0101]: not a valid path item (invalid type: integer `5`, expected struct Responses); it is not generated\n  --> spec.yaml:20:3 (#/webhooks/broken)".to_owned(),
-            format!("warning[W0101]: callbacks of a webhook or of a callback are not generated\n  --> spec.yaml:16:15 ({odd}/callbacks)"),
-            "warning[W0101]: this webhook or callback has no operation; nothing is generated\n  --> spec.yaml:23:3 (#/webhooks/empty)".to_owned(),
+            "warning[W0101]: not a valid path item (invalid type: integer `5`, expected struct Responses); it is not generated\n  --> spec.yaml:21:3 (#/webhooks/broken)".to_owned(),
+            format!("warning[W0101]: callbacks of a webhook or of a callback are not generated\n  --> spec.yaml:17:15 ({odd}/callbacks)"),
+            "warning[W0101]: this webhook or callback has no operation; nothing is generated\n  --> spec.yaml:24:3 (#/webhooks/empty)".to_owned(),
             "warning[W0101]: the callback `$ref: #/components/callbacks/Missing` does not lead to a callback in this document; it is not generated\n  --> spec.yaml:9:9 (#/paths/~1s/post/callbacks/gone)\n  = hint: point the reference at an entry of components/callbacks".to_owned(),
-            format!("warning[W0101]: path parameter `id` of a webhook or callback is not read: the receiver's path is the user's choice\n  --> spec.yaml:12:13 ({odd})"),
-            format!("warning[W0101]: the receiver does not check a webhook's or callback's security requirement\n  --> spec.yaml:13:15 ({odd}/security)\n  = hint: verify the sender (a signature, a secret) in a layer around the route"),
+            "warning[W0101]: the callback `$ref: #/components/callbacks/Loop` leads back to itself; it is not generated\n  --> spec.yaml:10:9 (#/paths/~1s/post/callbacks/loop)\n  = hint: point the reference at an entry of components/callbacks".to_owned(),
+            format!("warning[W0101]: path parameter `id` of a webhook or callback is not read: the receiver's path is the user's choice\n  --> spec.yaml:13:13 ({odd})"),
+            format!("warning[W0101]: the receiver does not check a webhook's or callback's security requirement\n  --> spec.yaml:14:15 ({odd}/security)\n  = hint: verify the sender (a signature, a secret) in a layer around the route"),
         ]
     );
     let api = built.api.expect("generated");

@@ -173,17 +173,24 @@ impl Resolver<'_> {
         let mut reference = reference.to_owned();
         let mut visited = Vec::new();
         loop {
-            let target = pointer::from_reference(&reference).filter(|p| !visited.contains(p));
+            let target = pointer::from_reference(&reference);
+            let circular = target.as_ref().is_some_and(|p| visited.contains(p));
             let node = target
                 .as_deref()
+                .filter(|_| !circular)
                 .and_then(|p| self.ref_targets.decode::<Value>(p))
                 .and_then(Result::ok);
             let (Some(target), Some(node)) = (target, node) else {
+                let problem = if circular {
+                    "leads back to itself"
+                } else {
+                    "does not lead to a callback in this document"
+                };
                 self.report(
                     Severity::Warning,
                     Code::Unsupported,
                     at,
-                    format!("the callback `$ref: {reference}` does not lead to a callback in this document; it is not generated"),
+                    format!("the callback `$ref: {reference}` {problem}; it is not generated"),
                     Some("point the reference at an entry of components/callbacks"),
                 );
                 return None;
