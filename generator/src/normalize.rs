@@ -4,7 +4,7 @@
 
 mod hooks;
 
-pub use hooks::{decode_callback_paths, decode_path_item, CallbackPaths, Hooks, Skipped};
+pub use hooks::{decode_callback_paths, CallbackPaths, Hooks, Skipped};
 
 use indexmap::IndexMap;
 use openapiv3::ReferenceOr;

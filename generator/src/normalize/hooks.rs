@@ -76,7 +76,7 @@ pub(super) fn take(
 }
 
 /// Reports each part left out as a warning at its place.
-pub fn report(skipped: &[Skipped], sources: &Sources, sink: &mut Sink) {
+fn report(skipped: &[Skipped], sources: &Sources, sink: &mut Sink) {
     for skipped in skipped {
         sources.report(
             sink,
@@ -235,7 +235,7 @@ pub fn decode_callback_paths(
 
 /// A path item of a webhook or callback (or a `$ref` to one). Callbacks of its operations,
 /// requests answering a request the API sends, are left out.
-pub fn decode_path_item(
+fn decode_path_item(
     mut item: Value,
     at: &str,
     skipped: &mut Vec<Skipped>,
