@@ -50,6 +50,10 @@ fn main() {
         write(&out.join(format!("{}_api.rs", api.module)), &api.items);
         write(&out.join(format!("{}_client.rs", api.module)), &api.client);
         write(&out.join(format!("{}_server.rs", api.module)), &api.server);
+        write(
+            &out.join(format!("{}_webhooks.rs", api.module)),
+            &api.webhooks,
+        );
     }
 }
 

@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use crate::ir::{
-    Api, BodyDefault, Constraints, Field, FieldFill, FillSource, Operation, ParamLocation,
-    RefusalAnswer, RejectionBody, Response, SchemeKind, Status, TypeDef, TypeKind, TypeRef,
-    UnionVariant,
+    Api, BodyDefault, Constraints, Field, FieldFill, FillSource, HookOrigin, Operation,
+    ParamLocation, RefusalAnswer, RejectionBody, Response, SchemeKind, Status, TypeDef, TypeKind,
+    TypeRef, UnionVariant,
 };
 
 pub fn dump_api(api: &Api) -> String {
@@ -32,6 +32,21 @@ pub fn dump_api(api: &Api) -> String {
     }
     for body in &api.rejection_bodies {
         dump_rejection_body(&mut out, body);
+    }
+    for hook in &api.hooks {
+        let origin = match &hook.origin {
+            HookOrigin::Webhook { name } => format!("webhook {name:?}"),
+            HookOrigin::Callback {
+                name,
+                expression,
+                operations,
+            } => format!(
+                "callback {name:?} of {} to {expression:?}",
+                operations.join(", ")
+            ),
+        };
+        let _ = writeln!(out, "hook {origin}, routes field {}", hook.routes_field);
+        dump_operation(&mut out, &hook.operation);
     }
     for def in &api.types {
         dump_type(&mut out, def);

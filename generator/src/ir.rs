@@ -19,6 +19,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The documented bodies the server answers refused requests with, one per type.
     pub rejection_bodies: Vec<RejectionBody>,
+    /// The requests the API sends to its users: webhooks and callbacks.
+    pub hooks: Vec<Hook>,
     pub examples: Vec<Example>,
 }
 
@@ -291,6 +293,36 @@ pub struct Operation {
     /// operation documents a response that fits; a refusal none fits keeps the runtime's
     /// status and JSON error.
     pub refusals: Vec<Refusal>,
+}
+
+/// A request the API sends to its users (a webhook, or a callback of one of its operations),
+/// which their server receives: an operation the other way round, seen from the receiving
+/// side. `operation.name` is its method in the `Webhooks` trait, `operation.route` the path
+/// the default router mounts it at, `operation.path` the webhook's name or the callback's
+/// runtime expression; it has no security requirement, and its client names go unused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hook {
+    pub origin: HookOrigin,
+    /// snake_case field of the `Routes` struct that serves the hook's path item, shared by the
+    /// other methods of that path item.
+    pub routes_field: String,
+    pub operation: Operation,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HookOrigin {
+    Webhook {
+        /// The webhook's key in `webhooks`.
+        name: String,
+    },
+    Callback {
+        /// The callback's key in the operation's `callbacks` (or in `components/callbacks`).
+        name: String,
+        /// The runtime expression of the URL it is sent to (`{$request.body#/callbackUrl}`).
+        expression: String,
+        /// The Rust names of the operations whose callback it is.
+        operations: Vec<String>,
+    },
 }
 
 /// The items an operation brings to the client and server modules, each name claimed in the

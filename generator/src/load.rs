@@ -394,6 +394,7 @@ const MERGED_PARTS: &[&[&str]] = &[
     &["components", "examples"],
     &["components", "links"],
     &["components", "callbacks"],
+    &["components", "pathItems"],
 ];
 
 fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink) {
@@ -418,6 +419,14 @@ fn merge_one(loaded: &mut Loaded, index: usize, document: Value, sink: &mut Sink
             for (method, operation) in item {
                 let at = ["paths", path.as_str(), method.as_str()];
                 merge_entry(loaded, index, &at, operation, sink);
+            }
+        }
+    }
+    // A webhook is one path item, owned whole by the file that defines it.
+    for key in ["webhooks", "x-webhooks"] {
+        if let Some(Value::Object(webhooks)) = incoming.remove(key) {
+            for (name, item) in webhooks {
+                merge_entry(loaded, index, &[key, &name], item, sink);
             }
         }
     }

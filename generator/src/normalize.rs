@@ -1,5 +1,10 @@
 //! Normalize stage: check the OpenAPI version, lower 3.1 constructs onto the 3.0 model, and
-//! decode into `openapiv3`.
+//! decode into `openapiv3`; webhooks and callbacks, which that model cannot hold, are decoded
+//! apart ([`hooks`]).
+
+mod hooks;
+
+pub use hooks::{decode_callback_paths, CallbackPaths, Hooks, Skipped};
 
 use indexmap::IndexMap;
 use openapiv3::ReferenceOr;
@@ -19,6 +24,8 @@ pub struct Normalized {
     pub ref_targets: RefTargets,
     /// The files, to report problems in and to name in generated headers.
     pub sources: Sources,
+    /// Webhooks and callbacks, taken out of the document.
+    pub hooks: Hooks,
 }
 
 /// Checks the version, lowers 3.1 and decodes the document. `None` when errors were reported.
@@ -29,7 +36,9 @@ pub fn normalize(loaded: Loaded, sink: &mut Sink) -> Option<Normalized> {
     } = loaded;
     check_version(&document, &sources, sink)?;
     prepare(&mut document, &sources, sink);
-    let ref_targets = RefTargets::of(&document);
+    // Before the hooks are taken out: the targets of their `$ref`s are placed too.
+    let mut ref_targets = RefTargets::of(&document);
+    let hooks = hooks::take(&mut document, &mut ref_targets, &sources, sink);
     let document = match decode_in_pieces(document) {
         Ok(document) => document,
         Err(stand_in) => {
@@ -41,6 +50,7 @@ pub fn normalize(loaded: Loaded, sink: &mut Sink) -> Option<Normalized> {
         document,
         ref_targets,
         sources,
+        hooks,
     })
 }
 
@@ -279,7 +289,6 @@ fn prepare(document: &mut Value, sources: &Sources, sink: &mut Sink) {
     // 3.0 documents go through the same lowering: it only rewrites what 3.0 cannot say, and
     // tolerates 3.1 habits (boolean schemas, `$ref` siblings) found in documents labelled 3.0.
     lower_document(document);
-    drop_callbacks(document, sources, sink);
     if let Value::Object(root) = document {
         root.entry("paths")
             .or_insert_with(|| Value::Object(Map::new()));
@@ -334,46 +343,6 @@ fn check_version(document: &Value, sources: &Sources, sink: &mut Sink) -> Option
             None,
         );
         None
-    }
-}
-
-/// Callbacks and webhooks describe requests the API makes to its users; they are not
-/// generated, and their shapes (a `$ref` per callback) trip the 3.0 model. Each is reported.
-fn drop_callbacks(document: &mut Value, sources: &Sources, sink: &mut Sink) {
-    let mut dropped = Vec::new();
-    if let Some(Value::Object(paths)) = document.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            let Value::Object(item) = item else { continue };
-            for (method, operation) in item.iter_mut() {
-                let Value::Object(operation) = operation else {
-                    continue;
-                };
-                if operation.remove("callbacks").is_some() {
-                    let at = pointer::child(&pointer::child("/paths", path), method);
-                    dropped.push(pointer::child(&at, "callbacks"));
-                }
-            }
-        }
-    }
-    if let Some(Value::Object(components)) = document.get_mut("components") {
-        if components.remove("callbacks").is_some() {
-            dropped.push("/components/callbacks".into());
-        }
-    }
-    if let Value::Object(root) = document {
-        if root.remove("webhooks").is_some() {
-            dropped.push("/webhooks".into());
-        }
-    }
-    for pointer in dropped {
-        sources.report(
-            sink,
-            Severity::Warning,
-            Code::Unsupported,
-            &pointer,
-            "callbacks and webhooks are not generated",
-            None,
-        );
     }
 }
 
@@ -573,25 +542,37 @@ fn lower_document(document: &mut Value) {
         for_each_entry(components.get_mut("headers"), lower_parameter);
         for_each_entry(components.get_mut("requestBodies"), lower_content_holder);
         for_each_entry(components.get_mut("responses"), lower_response);
+        for_each_entry(components.get_mut("pathItems"), lower_path_item);
+        for_each_entry(components.get_mut("callbacks"), lower_callback);
     }
-    for_each_entry(document.get_mut("paths"), |item| {
-        let Value::Object(item) = item else { return };
-        for (key, value) in item.iter_mut() {
-            if key == "parameters" {
-                for_each_item(Some(value), lower_parameter);
-            } else if let Value::Object(operation) = value {
-                for_each_item(operation.get_mut("parameters"), lower_parameter);
-                if let Some(body) = operation.get_mut("requestBody") {
-                    lower_content_holder(body);
-                }
-                // 3.1 makes `responses` optional.
-                operation
-                    .entry("responses")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                for_each_entry(operation.get_mut("responses"), lower_response);
+    for key in ["paths", "webhooks", "x-webhooks"] {
+        for_each_entry(document.get_mut(key), lower_path_item);
+    }
+}
+
+fn lower_path_item(item: &mut Value) {
+    let Value::Object(item) = item else { return };
+    for (key, value) in item.iter_mut() {
+        if key == "parameters" {
+            for_each_item(Some(value), lower_parameter);
+        } else if let Value::Object(operation) = value {
+            for_each_item(operation.get_mut("parameters"), lower_parameter);
+            if let Some(body) = operation.get_mut("requestBody") {
+                lower_content_holder(body);
             }
+            // 3.1 makes `responses` optional.
+            operation
+                .entry("responses")
+                .or_insert_with(|| Value::Object(Map::new()));
+            for_each_entry(operation.get_mut("responses"), lower_response);
+            for_each_entry(operation.get_mut("callbacks"), lower_callback);
         }
-    });
+    }
+}
+
+/// A callback's path items, by runtime expression (a `$ref` has none).
+fn lower_callback(callback: &mut Value) {
+    for_each_entry(Some(callback), lower_path_item);
 }
 
 fn for_each_entry(value: Option<&mut Value>, mut f: impl FnMut(&mut Value)) {

@@ -163,11 +163,13 @@ pub struct IncludableApi {
     pub client: String,
     /// Empty when the API has no operations.
     pub server: String,
+    /// Empty when the API sends no webhooks or callbacks.
+    pub webhooks: String,
 }
 
 /// Sources to `include!` in a crate of one's own (from a build script): each API's module
-/// name, `types` module body and `client` module body (the client needs a `client` feature and
-/// a sibling `types`). They refer to the runtime as `crate::runtime`: [`emit::RUNTIME_FILES`],
+/// name, `types` module body and `client`, `server` and `webhooks` module bodies (the client
+/// needs a `client` feature and a sibling `types`). They refer to the runtime as `crate::runtime`: [`emit::RUNTIME_FILES`],
 /// or `generator/runtime/mod.rs` as a `#[path]` module.
 pub fn render_includable(apis: &[Api]) -> Result<Vec<IncludableApi>, String> {
     let mut modules = Vec::new();
@@ -181,6 +183,11 @@ pub fn render_includable(apis: &[Api]) -> Result<Vec<IncludableApi>, String> {
         } else {
             (String::new(), String::new())
         };
+        let webhooks = if api.hooks.is_empty() {
+            String::new()
+        } else {
+            format::format_includable(emit::emit_webhooks_module(api))?
+        };
         let items = format::format_includable(emit::emit_api_items(api))?;
         modules.push(IncludableApi {
             module: api.module.clone(),
@@ -188,6 +195,7 @@ pub fn render_includable(apis: &[Api]) -> Result<Vec<IncludableApi>, String> {
             types,
             client,
             server,
+            webhooks,
         });
     }
     Ok(modules)

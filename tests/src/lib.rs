@@ -21,6 +21,10 @@ macro_rules! fixtures {
             pub mod server {
                 include!(concat!(env!("OUT_DIR"), "/", stringify!($name), "_server.rs"));
             }
+            #[cfg(feature = "server")]
+            pub mod webhooks {
+                include!(concat!(env!("OUT_DIR"), "/", stringify!($name), "_webhooks.rs"));
+            }
         })*
         /// The fixture names, in the order of `tests/fixtures/`.
         pub const FIXTURES: &[&str] = &[$(stringify!($name)),*];
@@ -51,7 +55,8 @@ macro_rules! with_fixtures {
             repair_refs,
             repair_security,
             routes,
-            unions31
+            unions31,
+            webhooks
         );
     };
 }

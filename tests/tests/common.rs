@@ -28,7 +28,8 @@ fn options(name: &str) -> CrateOptions {
     }
 }
 
-/// Generates one API from `specs`; returns its `types.rs`, `mod.rs`, `client.rs` and `server.rs`, and the warnings.
+/// Generates one API from `specs`; returns its `types.rs`, `mod.rs`, `client.rs`, `server.rs`
+/// and `webhooks.rs`, and the warnings.
 pub fn generate(
     module: &str,
     specs: &[PathBuf],
@@ -40,7 +41,7 @@ pub fn generate(
     match cli::render(&[input], &root(), &options(module), Default::default()) {
         Ok((tree, warnings)) => {
             let mut code = tree.files[&format!("src/{module}/types.rs")].clone();
-            for file in ["mod.rs", "client.rs", "server.rs"] {
+            for file in ["mod.rs", "client.rs", "server.rs", "webhooks.rs"] {
                 if let Some(text) = tree.files.get(&format!("src/{module}/{file}")) {
                     code.push('\n');
                     code.push_str(text);

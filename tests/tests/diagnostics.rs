@@ -297,6 +297,45 @@ fn identical_fragments_merge() {
 }
 
 #[test]
+fn webhooks_of_fragments_merge_and_a_webhook_defined_twice_differently_conflicts() {
+    let dir = common::temp_dir("merge-webhooks");
+    let hook =
+        |status: u16| format!("    post:\n      responses: {{'{status}': {{description: ok}}}}\n");
+    let files = [
+        format!("{HEAD}paths: {{}}\nwebhooks:\n  a:\n{}", hook(204)),
+        format!(
+            "{HEAD}paths: {{}}\nwebhooks:\n  b:\n{}  a:\n{}",
+            hook(200),
+            hook(204)
+        ),
+        format!("{HEAD}paths: {{}}\nwebhooks:\n  a:\n{}", hook(202)),
+    ];
+    let specs: Vec<std::path::PathBuf> = files
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let spec = dir.join(format!("{i}.yaml"));
+            std::fs::write(&spec, text).unwrap();
+            spec
+        })
+        .collect();
+    let built = common::build(specs[..2].to_vec(), &dir);
+    let api = built.api.expect("identical webhooks merge");
+    let names: Vec<&str> = api
+        .hooks
+        .iter()
+        .map(|h| h.operation.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+    let built = common::build(vec![specs[0].clone(), specs[2].clone()], &dir);
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        ["error[E0020]: `#/webhooks/a` is defined differently here and in 0.yaml:7:3\n  --> 2.yaml:7:3 (#/webhooks/a)\n  = hint: make both fragments agree, or put them in different APIs in specs/manifest.yaml"]
+    );
+}
+
+#[test]
 fn a_missing_file_is_reported() {
     let built = common::build(
         vec!["/nonexistent/spec.yaml".into()],
@@ -492,4 +531,71 @@ fn a_fifty_megabyte_spec_generates() {
         .unwrap_or_else(|| panic!("{:?}", built.diagnostics.first().map(ToString::to_string)));
     assert_eq!(api.types.len(), 500);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn what_a_webhook_or_callback_cannot_carry_is_a_located_warning() {
+    let spec = "openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /s:
+    post:
+      operationId: subscribe
+      responses: {'201': {description: ok}}
+      callbacks:
+        gone: {$ref: '#/components/callbacks/Missing'}
+        loop: {$ref: '#/components/callbacks/Loop'}
+        odd:
+          '{$request.body#/url}':
+            post:
+              security: [{key: []}]
+              parameters:
+                - {name: id, in: path, required: true, schema: {type: string}}
+              callbacks:
+                deeper: {}
+              responses: {'204': {description: ok}}
+webhooks:
+  broken:
+    post:
+      responses: 5
+  empty: {}
+  fine:
+    post:
+      responses: {'204': {description: ok}}
+components:
+  callbacks:
+    Loop: {$ref: '#/components/callbacks/Loop'}
+";
+    let built = common::build_text(spec, false);
+    let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    let odd = "#/paths/~1s/post/callbacks/odd/{$request.body#~1url}/post";
+    assert_eq!(
+        text,
+        [
+            "warning[W0101]: not a valid path item (invalid type: integer `5`, expected struct Responses); it is not generated\n  --> spec.yaml:21:3 (#/webhooks/broken)".to_owned(),
+            format!("warning[W0101]: callbacks of a webhook or of a callback are not generated\n  --> spec.yaml:17:15 ({odd}/callbacks)"),
+            "warning[W0101]: this webhook or callback has no operation; nothing is generated\n  --> spec.yaml:24:3 (#/webhooks/empty)".to_owned(),
+            "warning[W0101]: the callback `$ref: #/components/callbacks/Missing` does not lead to a callback in this document; it is not generated\n  --> spec.yaml:9:9 (#/paths/~1s/post/callbacks/gone)\n  = hint: point the reference at an entry of components/callbacks".to_owned(),
+            "warning[W0101]: the callback `$ref: #/components/callbacks/Loop` leads back to itself; it is not generated\n  --> spec.yaml:10:9 (#/paths/~1s/post/callbacks/loop)\n  = hint: point the reference at an entry of components/callbacks".to_owned(),
+            format!("warning[W0101]: path parameter `id` of a webhook or callback is not read: the receiver's path is the user's choice\n  --> spec.yaml:13:13 ({odd})"),
+            format!("warning[W0101]: the receiver does not check a webhook's or callback's security requirement\n  --> spec.yaml:14:15 ({odd}/security)\n  = hint: verify the sender (a signature, a secret) in a layer around the route"),
+        ]
+    );
+    let api = built.api.expect("generated");
+    let hooks: Vec<(&str, &str, usize)> = api
+        .hooks
+        .iter()
+        .map(|h| {
+            let op = &h.operation;
+            (
+                op.name.as_str(),
+                h.routes_field.as_str(),
+                op.parameters.len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hooks,
+        [("fine", "fine", 0), ("subscribe_odd", "subscribe_odd", 0)]
+    );
 }

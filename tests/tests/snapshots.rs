@@ -76,3 +76,11 @@ fn vendored_api_models() {
         );
     }
 }
+
+/// The resolved model of the webhooks fixture: which hooks, under which names and routes.
+#[test]
+fn webhooks_model() {
+    let built = common::build(vec![common::fixture("webhooks")], &common::root());
+    let api = built.api.expect("the fixture builds");
+    insta::assert_snapshot!("model_webhooks", generator::dump::dump_api(&api));
+}

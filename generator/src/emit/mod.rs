@@ -13,6 +13,7 @@ mod server;
 mod tokens;
 mod types;
 mod validate;
+mod webhooks;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -23,7 +24,7 @@ use quote::quote;
 pub use docs::rustdoc_lines;
 pub use runtime::{cargo_toml, needs_regex, RUNTIME_FILES};
 
-use crate::ir::{Api, Operation, TypeDef, TypeRef};
+use crate::ir::{Api, Hook, Operation, TypeDef, TypeRef};
 use tokens::ident;
 
 /// A piece of a file, as data: what to emit, not yet emitted. The render stage emits and
@@ -49,6 +50,9 @@ pub enum Part<'a> {
     /// The server module's head: the `Api` trait and the router.
     ServerHead(&'a Api),
     ServerOperations(&'a [Operation]),
+    /// The webhooks module's head: the `Webhooks` trait, `Routes` and `router`.
+    WebhooksHead(&'a Api),
+    WebhookOperations(&'a [Hook]),
     Examples {
         apis: &'a [Api],
         crate_name: &'a str,
@@ -69,6 +73,8 @@ impl Part<'_> {
             Part::ClientOperations(operations) => client::emit_client_operations(operations),
             Part::ServerHead(api) => server::emit_server_head(api),
             Part::ServerOperations(operations) => server::emit_server_operations(operations),
+            Part::WebhooksHead(api) => webhooks::emit_webhooks_head(api),
+            Part::WebhookOperations(hooks) => webhooks::emit_webhook_operations(hooks),
             Part::Examples { apis, crate_name } => examples::emit_examples(apis, crate_name),
         }
     }
@@ -123,6 +129,9 @@ pub fn emit_crate<'a>(apis: &'a [Api], crate_name: &'a str, manifest: &str) -> V
         if has_client(api) {
             files.push(file("client.rs", client_parts(api)));
             files.push(file("server.rs", server_parts(api)));
+        }
+        if !api.hooks.is_empty() {
+            files.push(file("webhooks.rs", webhooks_parts(api)));
         }
         files.push(file("types.rs", types_parts(api)));
     }
@@ -198,6 +207,12 @@ fn emit_api_module(api: &Api) -> TokenStream {
             pub mod server;
         }
     });
+    let webhooks = (!api.hooks.is_empty()).then(|| {
+        quote! {
+            #[cfg(feature = "server")]
+            pub mod webhooks;
+        }
+    });
     let credentials = emit_api_items(api);
     let servers_heading =
         (!api.servers.is_empty()).then(|| quote!(#![doc = ""] #![doc = " Servers:"] #![doc = ""]));
@@ -209,6 +224,7 @@ fn emit_api_module(api: &Api) -> TokenStream {
 
         pub mod types;
         #client
+        #webhooks
         #credentials
     }
 }
@@ -228,11 +244,15 @@ pub fn emit_server_module(api: &Api) -> TokenStream {
     emit_parts(&server_parts(api))
 }
 
+/// The `webhooks` module.
+pub fn emit_webhooks_module(api: &Api) -> TokenStream {
+    emit_parts(&webhooks_parts(api))
+}
+
 /// The `types` module in parts: its doc, then the types in runs of [`ITEMS_PER_PART`].
 fn types_parts(api: &Api) -> Vec<Part<'_>> {
     let parameter_types: Arc<BTreeSet<&str>> = Arc::new(
-        api.operations
-            .iter()
+        all_operations(api)
             .flat_map(|op| &op.parameters)
             .filter_map(|p| match p.ty.non_null() {
                 TypeRef::List(item) => item.direct_name(),
@@ -264,4 +284,20 @@ fn server_parts(api: &Api) -> Vec<Part<'_>> {
     std::iter::once(Part::ServerHead(api))
         .chain(runs.map(Part::ServerOperations))
         .collect()
+}
+
+/// The webhooks module in parts: the trait, `Routes` and `router`, then each hook's types and
+/// handler in runs of [`ITEMS_PER_PART`].
+fn webhooks_parts(api: &Api) -> Vec<Part<'_>> {
+    let runs = api.hooks.chunks(ITEMS_PER_PART);
+    std::iter::once(Part::WebhooksHead(api))
+        .chain(runs.map(Part::WebhookOperations))
+        .collect()
+}
+
+/// The API's operations, then the operations of its webhooks and callbacks.
+pub fn all_operations(api: &Api) -> impl Iterator<Item = &Operation> {
+    api.operations
+        .iter()
+        .chain(api.hooks.iter().map(|hook| &hook.operation))
 }

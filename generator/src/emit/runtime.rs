@@ -32,7 +32,7 @@ pub fn needs_regex(apis: &[Api]) -> bool {
     };
     let in_parameters = apis
         .iter()
-        .flat_map(|a| &a.operations)
+        .flat_map(super::all_operations)
         .flat_map(|o| &o.parameters)
         .any(|p| has_pattern(&p.constraints));
     in_parameters

@@ -39,7 +39,7 @@ pub fn emit_server_head(api: &Api) -> TokenStream {
 
 /// A run of operations: each one's input and response types and its handler.
 pub fn emit_server_operations(operations: &[Operation]) -> TokenStream {
-    let operations = operations.iter().map(emit_operation);
+    let operations = operations.iter().map(|op| emit_operation(op, &quote!(Api)));
     quote!(#(#operations)*)
 }
 
@@ -175,11 +175,13 @@ fn specificity(template: &str) -> (bool, std::cmp::Reverse<usize>) {
     (parameters > 0, std::cmp::Reverse(text))
 }
 
-fn emit_operation(op: &Operation) -> TokenStream {
+/// An operation's input and response types, and its handler, which calls the method of the
+/// `service` trait (`Api`, or `Webhooks` for the hooks an API sends).
+pub(super) fn emit_operation(op: &Operation, service: &TokenStream) -> TokenStream {
     let input = emit_input(op);
     let response = emit_response(op);
     // An operation the router cannot serve keeps its types and trait method, not a handler.
-    let handler = op.route.is_some().then(|| emit_handler(op));
+    let handler = op.route.is_some().then(|| emit_handler(op, service));
     quote! { #input #response #handler }
 }
 
@@ -283,7 +285,7 @@ fn emit_response(op: &Operation) -> TokenStream {
     }
 }
 
-fn emit_handler(op: &Operation) -> TokenStream {
+fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
     let handler = ident(&op.names.handler);
     let method = ident(&op.name);
     let input = ident(&op.names.input);
@@ -331,7 +333,7 @@ fn emit_handler(op: &Operation) -> TokenStream {
             Ok(input)
         }
 
-        async fn #handler<A: Api>(
+        async fn #handler<A: #service>(
             axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
             incoming: Result<rt::Incoming, rt::Rejection>,
         ) -> axum::response::Response {

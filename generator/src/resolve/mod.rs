@@ -2,6 +2,7 @@
 
 mod cycles;
 mod examples;
+mod hooks;
 mod operations;
 mod refusals;
 mod routes;
@@ -27,13 +28,14 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
     resolver.resolve_components();
     let servers = resolver.servers();
     let mut security_schemes = resolver.security_schemes();
-    let operations = resolver.operations(&mut security_schemes);
+    let mut operations = resolver.operations(&mut security_schemes);
+    let mut hooks = resolver.hooks(&normalized.hooks, &operations);
     if resolver.sink.has_errors() {
         return None;
     }
     let mut types: Vec<TypeDef> = resolver.types.into_iter().flatten().collect();
-    let mut operations = operations;
-    dealias_parameters(&mut operations, &types);
+    let hook_operations = hooks.iter_mut().map(|hook| &mut hook.operation);
+    dealias_parameters(operations.iter_mut().chain(hook_operations), &types);
     for origin in cycles::box_cycles(&mut types) {
         normalized.sources.report(
             resolver.sink,
@@ -61,17 +63,18 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
         types,
         operations,
         rejection_bodies,
+        hooks,
         examples,
     })
 }
 
 /// Parameters typed by an alias (`$ref` to an array or string component) take the aliased
 /// type, so list parameters are encoded and decoded as lists.
-fn dealias_parameters(operations: &mut [crate::ir::Operation], types: &[TypeDef]) {
-    for parameter in operations
-        .iter_mut()
-        .flat_map(|op| op.parameters.iter_mut())
-    {
+fn dealias_parameters<'o>(
+    operations: impl Iterator<Item = &'o mut crate::ir::Operation>,
+    types: &[TypeDef],
+) {
+    for parameter in operations.flat_map(|op| op.parameters.iter_mut()) {
         for _ in 0..types.len() {
             let target = parameter.ty.direct_name().and_then(|name| {
                 types
@@ -170,6 +173,8 @@ struct Resolver<'a> {
     reported: BTreeSet<String>,
     /// Methods of the generated `Credentials`: `new` and a setter per credential slot.
     credential_methods: Namespace,
+    /// Prefixes of the inline type names of operations and hooks.
+    type_prefixes: Namespace,
     examples: Vec<Example>,
 }
 
@@ -189,6 +194,7 @@ impl<'a> Resolver<'a> {
             pending_names: HashMap::new(),
             reported: BTreeSet::new(),
             credential_methods: reserved(&["new"]),
+            type_prefixes: Namespace::default(),
             examples: Vec::new(),
         }
     }

@@ -21,13 +21,13 @@ use crate::normalize::RefTarget;
 use crate::pointer;
 
 /// Where an operation stands in the document.
-struct Site<'s> {
-    path: &'s str,
+pub(super) struct Site<'s> {
+    pub(super) path: &'s str,
     /// Lower-case HTTP method, as the document spells it.
-    method: &'s str,
-    item: &'s PathItem,
-    item_pointer: &'s str,
-    pointer: String,
+    pub(super) method: &'s str,
+    pub(super) item: &'s PathItem,
+    pub(super) item_pointer: &'s str,
+    pub(super) pointer: String,
 }
 
 /// What is shared by the operations of one API while they are resolved.
@@ -37,11 +37,10 @@ struct Operations {
     routes: Vec<(String, String)>,
 }
 
-/// The namespaces of an API's operation names: the client's methods, the prefixes of inline
-/// type names, and the items of the client and server modules.
+/// The namespaces of an API's operation names: the client's methods and the items of the
+/// client and server modules.
 struct OperationNamer {
     methods: Namespace,
-    prefixes: Namespace,
     client: Namespace,
     server: Namespace,
 }
@@ -51,7 +50,6 @@ impl OperationNamer {
         OperationNamer {
             // Methods the generated client has besides the operations.
             methods: reserved(&["new", "builder"]),
-            prefixes: Namespace::default(),
             // What the client and server modules define besides the operations' items.
             client: reserved(&["rt", "Server", "Client", "ClientBuilder"]),
             server: reserved(&["rt", "Api", "router", "Operation", "RejectionBody"]),
@@ -108,7 +106,7 @@ impl Resolver<'_> {
     /// A path item, followed through a `$ref` (split-file layouts:
     /// `paths: {/pets: {$ref: paths/pets.yaml}}`); `None` (with a warning) when that leads
     /// nowhere.
-    fn path_item<'d>(
+    pub(super) fn path_item<'d>(
         &mut self,
         item: &'d ReferenceOr<PathItem>,
         pointer: &str,
@@ -157,14 +155,7 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let body = operation.request_body.as_ref().and_then(|b| {
-            self.request_body(b, &pointer::child(pointer, "requestBody"), &type_prefix)
-        });
-        let responses = self.responses(
-            &operation.responses,
-            &pointer::child(pointer, "responses"),
-            &type_prefix,
-        );
+        let (body, responses) = self.body_and_responses(operation, pointer, &type_prefix);
         let mut security = self.operation_security(operation, schemes, pointer, &mut notes);
         credential_parameters(
             &mut parameters,
@@ -223,18 +214,42 @@ impl Resolver<'_> {
                 Some("give every operation a distinct operationId"),
             );
         }
-        // `getItem2` and `get_item_2` differ as methods but not as type prefixes.
-        let type_prefix = names
-            .prefixes
-            .claim(naming::type_name(&name).trim_end_matches('_'))
-            .0;
+        let type_prefix = self.type_prefix(&name);
         (name, type_prefix)
+    }
+
+    /// The prefix of the inline type names of the operation (or hook) with method `name`.
+    pub(super) fn type_prefix(&mut self, name: &str) -> String {
+        // `getItem2` and `get_item_2` differ as methods but not as type prefixes.
+        self.type_prefixes
+            .claim(naming::type_name(name).trim_end_matches('_'))
+            .0
+    }
+
+    /// The operation's request body and documented responses (the operation at `pointer`,
+    /// its inline types named after `prefix`).
+    pub(super) fn body_and_responses(
+        &mut self,
+        operation: &SpecOperation,
+        pointer: &str,
+        prefix: &str,
+    ) -> (Option<Body>, Vec<Response>) {
+        let body = operation
+            .request_body
+            .as_ref()
+            .and_then(|b| self.request_body(b, &pointer::child(pointer, "requestBody"), prefix));
+        let responses = self.responses(
+            &operation.responses,
+            &pointer::child(pointer, "responses"),
+            prefix,
+        );
+        (body, responses)
     }
 
     /// The path item's parameters, then the operation's own; an own parameter replaces a path
     /// item's one of the same name and location. A name of the path template that no `in: path`
     /// parameter declares is repaired into a required string parameter (noted in `notes`).
-    fn operation_parameters(
+    pub(super) fn operation_parameters(
         &mut self,
         site: &Site<'_>,
         operation: &SpecOperation,
@@ -982,7 +997,7 @@ fn is_json(content_type: &str) -> bool {
 
 /// A stable name for an operation without `operationId`: method and path words,
 /// `GET /users/{id}/keys` -> `get_users_id_keys`.
-fn derived_operation_name(method: &str, path: &str) -> String {
+pub(super) fn derived_operation_name(method: &str, path: &str) -> String {
     let words: Vec<&str> = path
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
