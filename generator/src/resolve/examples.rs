@@ -37,6 +37,7 @@ fn project(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> Value {
             .as_f64()
             .and_then(serde_json::Number::from_f64)
             .map_or_else(|| value.clone(), Value::Number),
+        (TypeRef::DateTime, Value::String(text)) => Value::String(utc_date_time(text)),
         (TypeRef::Nullable(inner), _) => project(value, inner, types, depth + 1),
         (TypeRef::List(item), Value::Array(items)) => Value::Array(
             items
@@ -79,6 +80,18 @@ fn project(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> Value {
         },
         _ => value.clone(),
     }
+}
+
+/// A date-time as a `chrono::DateTime<Utc>` writes it: in UTC, with as many digits of the
+/// second's fraction as it needs (none, 3, 6 or 9). Text that is no date-time is kept.
+fn utc_date_time(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text).map_or_else(
+        |_| text.to_owned(),
+        |at| {
+            at.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        },
+    )
 }
 
 /// A union's value through the variant it decodes into; a tagged union writes its tag back.
@@ -283,6 +296,21 @@ mod tests {
             projected(&types, json!({"a": "x", "q": 1})),
             json!({"a": "x"})
         );
+    }
+
+    #[test]
+    fn date_times_project_to_utc_with_the_digits_they_need() {
+        let types = Types::new();
+        let at = |text: &str| project(&json!(text), &TypeRef::DateTime, &types, 0);
+        assert_eq!(
+            at("2014-02-27T19:23:06.000Z"),
+            json!("2014-02-27T19:23:06Z")
+        );
+        assert_eq!(
+            at("2024-01-01T00:30:00.5+01:00"),
+            json!("2023-12-31T23:30:00.500Z")
+        );
+        assert_eq!(at("not a date"), json!("not a date"));
     }
 
     #[test]

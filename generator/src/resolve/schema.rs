@@ -300,16 +300,15 @@ impl<'a> Resolver<'a> {
                 name,
             );
         }
-        if !any.properties.is_empty()
-            || any.typ.as_deref() == Some("object")
-            || any.additional_properties.is_some()
-        {
+        // Object and array keywords apply to values of that type only: beside another
+        // declared type (`type: integer` with `additionalProperties`) they say nothing.
+        let declared = |kind: &str| any.typ.as_deref().is_none_or(|t| t == kind);
+        let object_keywords = !any.properties.is_empty() || any.additional_properties.is_some();
+        if any.typ.as_deref() == Some("object") || (object_keywords && declared("object")) {
             let parts = own(self);
             return self.object(parts, pointer, name);
         }
-        // `items` applies to arrays only: beside another declared type it says nothing.
-        let other_type = any.typ.as_deref().is_some_and(|t| t != "array");
-        if any.typ.as_deref() == Some("array") || (any.items.is_some() && !other_type) {
+        if any.typ.as_deref() == Some("array") || (any.items.is_some() && declared("array")) {
             return self.array(any.items.as_ref(), pointer, name);
         }
         if !any.enumeration.is_empty()
