@@ -23,6 +23,8 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
 pub fn rustdoc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut fence: Option<String> = None;
+    // The column a list item's text starts at, until a blank line ends the item.
+    let mut item_content: Option<usize> = None;
     let text = super::html::html_to_markdown(&text.replace("\r\n", "\n").replace('\r', "\n"));
     for raw in text.lines() {
         let line: String = raw
@@ -45,7 +47,16 @@ pub fn rustdoc_lines(text: &str) -> Vec<String> {
             (None, None) => {
                 // Four spaces would start a code block (a doctest); up to three keep list
                 // continuations attached to their item.
-                let indent = (line.len() - trimmed.len()).min(3);
+                let mut indent = (line.len() - trimmed.len()).min(3);
+                if trimmed.is_empty() {
+                    item_content = None;
+                } else if let Some(width) = list_marker_width(trimmed) {
+                    item_content = Some(indent + width);
+                } else if let Some(content) = item_content {
+                    // A continuation line, aligned with its item's text (a lazy one is read
+                    // the same way, but rustdoc lints it).
+                    indent = indent.max(content);
+                }
                 lines.push(format!(
                     " {}{}",
                     " ".repeat(indent),
@@ -61,6 +72,17 @@ pub fn rustdoc_lines(text: &str) -> Vec<String> {
         lines.pop();
     }
     lines
+}
+
+/// The width of the list marker `line` starts with (`- `, `* `, `+ `, `1. `, `1) `).
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 fn fence_marker(line: &str) -> Option<String> {
@@ -179,6 +201,25 @@ mod tests {
                 " ```",
                 " - item",
                 "   more"
+            ]
+        );
+    }
+
+    #[test]
+    fn continuation_lines_align_with_their_list_item() {
+        let text = "Load it:\n  * if you can,\n  search first.\n  * else\nask the origin\n\nDone\n12. twelve\n  more";
+        assert_eq!(
+            rustdoc_lines(text),
+            vec![
+                " Load it:",
+                "   * if you can,",
+                "     search first.",
+                "   * else",
+                "     ask the origin",
+                " ",
+                " Done",
+                " 12. twelve",
+                "     more"
             ]
         );
     }

@@ -53,6 +53,10 @@ pub fn run(dir: &Path, target: &Path) -> Result<BTreeMap<String, Vec<(String, Ou
         .arg(dir.join("Cargo.toml"))
         .args(["--", "--test-threads", "2"])
         .env("CARGO_TARGET_DIR", target)
+        // Built once and run once: incremental state and debug info would only fill the disk
+        // (gigabytes for a large spec).
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         // A backtrace would be read as part of the message.
         .env("RUST_BACKTRACE", "0")
         .output()
