@@ -24,11 +24,12 @@ where
     json.serialize(serializer)
 }
 
-/// Reads a discriminated union's tag; returns it with the whole value.
+/// Reads a discriminated union's tag; returns it (`None` when the value has none: a spec may
+/// leave the property optional) with the whole value. A tag that is not a string is an error.
 pub fn split_tagged<'de, D>(
     deserializer: D,
     tag: &str,
-) -> Result<(String, serde_json::Value), D::Error>
+) -> Result<(Option<String>, serde_json::Value), D::Error>
 where
     D: serde::Deserializer<'de>,
 {
@@ -36,11 +37,16 @@ where
     use serde::Deserialize as _;
 
     let value = serde_json::Value::deserialize(deserializer)?;
-    let found = value
-        .get(tag)
-        .and_then(serde_json::Value::as_str)
-        .ok_or_else(|| D::Error::custom(format!("missing string tag `{tag}`")))?;
-    Ok((found.to_owned(), value))
+    let found = match value.get(tag) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(found)) => Some(found.clone()),
+        Some(other) => {
+            return Err(D::Error::custom(format!(
+                "the tag `{tag}` must be a string, is {other}"
+            )))
+        }
+    };
+    Ok((found, value))
 }
 
 /// Decodes a tagged union's variant from the value its tag was read from.

@@ -87,6 +87,12 @@ fn a_discriminator_selects_the_variant_and_encoding_keeps_the_tag() {
         err.to_string().contains("unknown `petType` value `fish`"),
         "{err}"
     );
+    // Without its tag a value is read by shape (Cat requires the tag, Dog does not), and
+    // written back with the tag of the variant it became.
+    let untagged: Pet = decode(json!({"name": "Rex", "bark": true}));
+    assert_eq!(untagged, dog);
+    assert_eq!(encode(&untagged)["petType"], json!("dog"));
+    assert!(serde_json::from_value::<Pet>(json!({"petType": 3, "name": "Rex"})).is_err());
 }
 
 #[test]

@@ -309,15 +309,7 @@ fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
 fn emit_untagged_deserialize(def: &TypeDef, u: &Union) -> TokenStream {
     let name = ident(&def.name);
     let wire_name = &def.name;
-    let alternatives = u.variants.iter().map(|v| {
-        let n = ident(&v.name);
-        let wrap = if v.boxed {
-            quote!(|v| Self::#n(Box::new(v)))
-        } else {
-            quote!(Self::#n)
-        };
-        quote!(|v| serde::Deserialize::deserialize(v).ok().map(#wrap),)
-    });
+    let alternatives = untagged_alternatives(u);
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -328,8 +320,26 @@ fn emit_untagged_deserialize(def: &TypeDef, u: &Union) -> TokenStream {
     }
 }
 
+/// Each variant of `u` as a runtime `Alternative`: decoded from a JSON value if it fits.
+fn untagged_alternatives(u: &Union) -> Vec<TokenStream> {
+    u.variants
+        .iter()
+        .map(|v| {
+            let n = ident(&v.name);
+            let wrap = if v.boxed {
+                quote!(|v| Self::#n(Box::new(v)))
+            } else {
+                quote!(Self::#n)
+            };
+            quote!(|v| serde::Deserialize::deserialize(v).ok().map(#wrap),)
+        })
+        .collect()
+}
+
 fn emit_tagged_serde(def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
     let name = ident(&def.name);
+    let wire_name = &def.name;
+    let alternatives = untagged_alternatives(u);
     let serialize_arms = u.variants.iter().map(|v| {
         let n = ident(&v.name);
         let value = &v.tag_values[0];
@@ -366,6 +376,10 @@ fn emit_tagged_serde(def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use serde::de::Error as _;
                 let (tag, value) = crate::runtime::split_tagged(deserializer, #tag)?;
+                // Without its tag (a spec may leave it optional) the value is read by shape.
+                let Some(tag) = tag else {
+                    return crate::runtime::from_untagged(&value, &[#(#alternatives)*], #wire_name);
+                };
                 match tag.as_str() {
                     #(#deserialize_arms)*
                     other => Err(D::Error::custom(format!(#unknown))),

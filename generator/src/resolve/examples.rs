@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::ir::{Example, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{Example, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming;
 
 type Types<'t> = HashMap<&'t str, &'t TypeDef>;
@@ -97,11 +97,23 @@ fn utc_date_time(text: &str) -> String {
 /// A union's value through the variant it decodes into; a tagged union writes its tag back.
 fn project_union(value: &Value, union: &Union, types: &Types, depth: usize) -> Value {
     let Some(tag) = &union.tag else {
-        return untagged_choice(value, union, types, depth)
-            .map_or_else(|| value.clone(), |ty| project(value, ty, types, depth + 1));
+        return untagged_variant(value, union, types, depth).map_or_else(
+            || value.clone(),
+            |v| project(value, &v.ty, types, depth + 1),
+        );
     };
     let Some(tag_value) = value.get(tag).and_then(Value::as_str) else {
-        return value.clone();
+        // Read by shape, and written with the chosen variant's tag.
+        let Some(variant) = untagged_variant(value, union, types, depth) else {
+            return value.clone();
+        };
+        let mut projected = project(value, &variant.ty, types, depth + 1);
+        if let (Value::Object(members), Some(tag_value)) =
+            (&mut projected, variant.tag_values.first())
+        {
+            members.insert(tag.clone(), Value::String(tag_value.clone()));
+        }
+        return projected;
     };
     let Some(variant) = union
         .variants
@@ -119,19 +131,18 @@ fn project_union(value: &Value, union: &Union, types: &Types, depth: usize) -> V
 
 /// The alternative the runtime decodes `value` into: the first that decodes and keeps every
 /// member of an object, else the first that decodes.
-fn untagged_choice<'u>(
+fn untagged_variant<'u>(
     value: &Value,
     union: &'u Union,
     types: &Types,
     depth: usize,
-) -> Option<&'u TypeRef> {
-    let decoding: Vec<&TypeRef> = union
+) -> Option<&'u UnionVariant> {
+    let decoding: Vec<&UnionVariant> = union
         .variants
         .iter()
-        .map(|v| &v.ty)
-        .filter(|ty| decodes(value, ty, types, depth + 1))
+        .filter(|v| decodes(value, &v.ty, types, depth + 1))
         .collect();
-    let keeps_all = |ty: &&&TypeRef| match (value, struct_of(ty, types)) {
+    let keeps_all = |v: &&&UnionVariant| match (value, struct_of(&v.ty, types)) {
         (Value::Object(members), Some(s)) => {
             s.additional.is_some()
                 || members
@@ -176,8 +187,8 @@ fn decodes(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> bool {
         (TypeRef::Named(name), _) => match types.get(name.as_str()).map(|t| &t.kind) {
             Some(TypeKind::Struct(s)) => struct_decodes(value, s, types, depth),
             Some(TypeKind::Enum(_)) => value.is_string(),
-            Some(TypeKind::Union(u)) => match &u.tag {
-                Some(tag) => value.get(tag).and_then(Value::as_str).is_some_and(|t| {
+            Some(TypeKind::Union(u)) => match u.tag.as_ref().and_then(|tag| value.get(tag)) {
+                Some(tag) => tag.as_str().is_some_and(|t| {
                     u.variants
                         .iter()
                         .any(|v| v.tag_values.iter().any(|w| w == t))
@@ -210,7 +221,7 @@ fn struct_decodes(value: &Value, s: &Struct, types: &Types, depth: usize) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Field, UnionVariant};
+    use crate::ir::Field;
     use serde_json::json;
 
     fn field(wire: &str, ty: TypeRef, required: bool) -> Field {
@@ -325,6 +336,11 @@ mod tests {
         );
         assert_eq!(
             projected(&types, json!({"kind": "large", "a": "x", "n": 1, "q": 0})),
+            json!({"kind": "large", "a": "x", "n": 1.0})
+        );
+        // Without its tag, read by shape and written with the tag of the variant chosen.
+        assert_eq!(
+            projected(&types, json!({"a": "x", "n": 1})),
             json!({"kind": "large", "a": "x", "n": 1.0})
         );
     }
