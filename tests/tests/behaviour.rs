@@ -203,6 +203,7 @@ fn alternatives_that_only_require_properties_are_checked_by_validate() {
         "must have at least one of these property sets: cname, https_enforced, source; has 0"
     );
     let mut campaign: CampaignCreate = decode(json!({"name": "q3", "code_scanning_alerts": [1]}));
+    // The set naming a property the closed object cannot have is never the one present.
     assert!(campaign.validate().is_ok());
     campaign.dependabot_alerts = Some(vec![2]);
     assert_eq!(broken_rules(&campaign), ["oneOf"]);

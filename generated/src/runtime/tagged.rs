@@ -62,29 +62,36 @@ where
 /// One way to read an untagged union: an alternative, decoded from the value if it fits.
 pub type Alternative<U> = fn(&serde_json::Value) -> Option<U>;
 
-/// Decodes an untagged union: the first alternative that decodes and keeps every member of an
-/// object (in its fields or a map of the others), else the first that decodes at all. Taking
-/// the first that decodes would let an alternative with fewer properties drop the rest.
+/// Decodes an untagged union: the first alternative that decodes, keeps every member of an
+/// object (in its fields or a map of the others) and keeps its schema's rules; else the first
+/// that decodes and keeps every member; else the first that decodes at all. Taking the first
+/// that decodes would let an alternative with fewer properties drop the rest, or an open enum
+/// take a value another alternative lists.
 pub fn from_untagged<U, E>(
     value: &serde_json::Value,
     alternatives: &[Alternative<U>],
     name: &str,
 ) -> Result<U, E>
 where
-    U: serde::Serialize,
+    U: serde::Serialize + super::Validate,
     E: serde::de::Error,
 {
-    let mut first = None;
+    let (mut keeping, mut first) = (None, None);
     for decode in alternatives {
         let Some(decoded) = decode(value) else {
             continue;
         };
-        if keeps_every_member(value, &decoded) {
+        if !keeps_every_member(value, &decoded) {
+            first.get_or_insert(decoded);
+        } else if decoded.validate().is_ok() {
             return Ok(decoded);
+        } else {
+            keeping.get_or_insert(decoded);
         }
-        first.get_or_insert(decoded);
     }
-    first.ok_or_else(|| E::custom(format!("data did not match any variant of {name}")))
+    keeping
+        .or(first)
+        .ok_or_else(|| E::custom(format!("data did not match any variant of {name}")))
 }
 
 /// Whether encoding `decoded` again gives every member of the object `value` (a `null` one
@@ -135,7 +142,7 @@ mod tests {
     struct Weekly {
         #[serde(rename = "type")]
         kind: String,
-        interval: i64,
+        interval: Option<i64>,
     }
 
     #[derive(Debug, PartialEq, serde::Serialize)]
@@ -143,6 +150,19 @@ mod tests {
     enum Schedule {
         Fixed(Fixed),
         Weekly(Weekly),
+    }
+
+    /// As generated: each alternative allows one value of `type` (an open enum's rule).
+    impl crate::runtime::Validate for Schedule {
+        fn check(&self, checker: &mut crate::runtime::Checker) {
+            let (kind, allowed) = match self {
+                Schedule::Fixed(f) => (&f.kind, "fixed"),
+                Schedule::Weekly(w) => (&w.kind, "weekly"),
+            };
+            if kind != allowed {
+                checker.report("enum", format!("must be {allowed:?}"));
+            }
+        }
     }
 
     fn schedule(json: serde_json::Value) -> Result<Schedule, serde_json::Error> {
@@ -165,10 +185,16 @@ mod tests {
         let weekly = schedule(serde_json::json!({"type": "weekly", "interval": 3}));
         assert!(matches!(
             weekly,
-            Ok(Schedule::Weekly(Weekly { interval: 3, .. }))
+            Ok(Schedule::Weekly(Weekly {
+                interval: Some(3),
+                ..
+            }))
         ));
         let fixed = schedule(serde_json::json!({"type": "fixed", "interval": null}));
         assert!(matches!(fixed, Ok(Schedule::Fixed(_))));
+        // Both keep every member; only Weekly keeps its rules.
+        let ruled = schedule(serde_json::json!({"type": "weekly"}));
+        assert!(matches!(ruled, Ok(Schedule::Weekly(_))), "{ruled:?}");
         // Nothing keeps `extra`: the first that decodes.
         let first = schedule(serde_json::json!({"type": "x", "extra": 1}));
         assert!(matches!(first, Ok(Schedule::Fixed(_))));

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{ident, type_tokens};
-use crate::ir::{Constraints, Field, RequiredSets, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Constraints, Field, RequiredSets, Struct, TypeDef, TypeKind, TypeRef};
 
 pub fn emit_validate(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
@@ -14,10 +14,7 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
             let additional = s.additional.as_ref().filter(|t| t.contains_named()).map(
                 |_| quote!(crate::runtime::Validate::check(&self.additional_properties, checker);),
             );
-            let sets = s
-                .required_sets
-                .as_ref()
-                .map(|r| check_required_sets(r, &s.fields));
+            let sets = s.required_sets.as_ref().map(|r| check_required_sets(r, s));
             quote! { #(#fields)* #additional #sets }
         }
         TypeKind::Union(u) => {
@@ -114,8 +111,11 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
     }
 }
 
-/// One set of the listed properties must be present in full; a required field always is.
-fn check_required_sets(rule: &RequiredSets, fields: &[Field]) -> TokenStream {
+/// One set of the listed properties must be present in full; a required field always is. A
+/// property that is not a field is in the map of extra properties, or (the object being
+/// closed) never present.
+fn check_required_sets(rule: &RequiredSets, s: &Struct) -> TokenStream {
+    let fields = &s.fields;
     let sets = rule.sets.iter().map(|set| quote!(&[#(#set),*]));
     let exclusive = rule.exclusive;
     let mut named: Vec<&str> = rule.sets.iter().flatten().map(String::as_str).collect();
@@ -131,10 +131,15 @@ fn check_required_sets(rule: &RequiredSets, fields: &[Field]) -> TokenStream {
         };
         Some(quote!(#wire => #present,))
     });
+    let undeclared = if s.additional.is_some() {
+        quote!(other => self.additional_properties.contains_key(other),)
+    } else {
+        quote!(_ => false,)
+    };
     quote! {
         checker.required_sets(&[#(#sets),*], #exclusive, |wire| match wire {
             #(#arms)*
-            _ => true,
+            #undeclared
         });
     }
 }

@@ -432,6 +432,10 @@ impl<'a> Resolver<'a> {
                 }
             });
         let additional = additional.flatten();
+        let closed = matches!(
+            parts.additional,
+            Some((AdditionalProperties::Any(false), _))
+        );
         if parts.properties.is_empty() {
             if let Some((_, at)) = &parts.required_sets {
                 self.report(
@@ -485,9 +489,10 @@ impl<'a> Resolver<'a> {
                 ty,
             });
         }
+        let seen = closed || additional.is_some();
         let required_sets = parts
             .required_sets
-            .map(|(rule, at)| self.checkable_sets(rule, &fields, &at));
+            .and_then(|(rule, at)| self.checkable_sets(rule, &fields, seen, &at));
         self.types[slot] = Some(TypeDef {
             name: type_name,
             origin: pointer.to_owned(),
@@ -501,30 +506,36 @@ impl<'a> Resolver<'a> {
         named
     }
 
-    /// The required sets with every property a field of the struct; a property that is not
-    /// one cannot be seen after decoding, so it is left out of its set and reported.
+    /// The required sets, when `validate()` can check them. A property that is not a field is
+    /// seen in the map of extra properties, or never present when the object is closed
+    /// (`seen`); otherwise it is dropped on decoding, and the rule, which it would decide, is
+    /// left unchecked and reported.
     fn checkable_sets(
         &mut self,
-        mut rule: RequiredSets,
+        rule: RequiredSets,
         fields: &[Field],
+        seen: bool,
         at: &str,
-    ) -> RequiredSets {
-        for (index, set) in rule.sets.iter_mut().enumerate() {
-            let (known, unknown): (Vec<String>, Vec<String>) = std::mem::take(set)
-                .into_iter()
-                .partition(|wire| fields.iter().any(|f| &f.wire == wire));
-            *set = known;
-            for wire in unknown {
-                self.report(
-                    Severity::Warning,
-                    Code::Unsupported,
-                    &pointer::child(&pointer::child(at, &index.to_string()), "required"),
-                    format!("`{wire}` is required here but not declared beside the union; `validate()` does not check it"),
-                    Some("declare the property beside the union"),
-                );
-            }
+    ) -> Option<RequiredSets> {
+        if seen {
+            return Some(rule);
         }
-        rule
+        let mut unseen = rule.sets.iter().enumerate().flat_map(|(index, set)| {
+            set.iter()
+                .filter(|wire| !fields.iter().any(|f| &f.wire == *wire))
+                .map(move |wire| (index, wire))
+        });
+        let Some((index, wire)) = unseen.next() else {
+            return Some(rule);
+        };
+        self.report(
+            Severity::Warning,
+            Code::Unsupported,
+            &pointer::child(&pointer::child(at, &index.to_string()), "required"),
+            format!("`{wire}` is required here but not declared beside the union, so decoding drops it; `validate()` does not check these alternatives"),
+            Some("declare the property beside the union"),
+        );
+        None
     }
 
     /// The schema a property stands for, following a reference to a component (the rules of
