@@ -68,6 +68,7 @@ impl Client {
 }
 /// Documented error responses of [`Client::create_a_user`].
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateAUserError {
     /// 401
     Status401(serde_json::Value),

@@ -99,12 +99,14 @@ impl Client {
 }
 /// Documented error responses of [`Client::create_a_user`].
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateAUserError {
     /// 401
     Status401(serde_json::Value),
 }
 /// Documented error responses of [`Client::batch_create_users`].
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum BatchCreateUsersError {
     /// 400
     Status400(super::types::BatchCreateUsersError400),

@@ -71,6 +71,7 @@ impl Client {
 }
 /// Documented error responses of [`Client::create_user`].
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateUserError {
     /// Invalid request
     Status400(super::types::ErrorResponse),

@@ -66,4 +66,5 @@ impl Client {
 }
 /// Documented error responses of [`Client::create_user`].
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateUserError {}

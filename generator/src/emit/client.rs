@@ -459,9 +459,11 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
             " Documented successful responses of [`Client::{}`].",
             op.name
         );
+        // Responses differ in size by nature; boxing the big ones would burden every match.
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name { #(#variants)* }
         }
     });
@@ -473,6 +475,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
     quote! {
         #[doc = #error_doc]
         #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #error { #(#variants)* }
         #success_enum
         #options
