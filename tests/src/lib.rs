@@ -63,6 +63,16 @@ macro_rules! with_fixtures {
 
 with_fixtures!(fixtures);
 
+/// Serves `router` on an ephemeral port of 127.0.0.1; returns its base URL.
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
+    format!("http://{address}")
+}
+
 /// What the fake servers of the tests and the reference server share.
 pub mod fakes {
     use generated::yuno::types::{

@@ -4,6 +4,7 @@
 
 use codegen_tests::refusals::{client, server, types, Credentials};
 use codegen_tests::runtime::server::Rejection;
+use codegen_tests::serve;
 use serde_json::{json, Value};
 
 /// The answers of the handlers; refusals never reach them.
@@ -90,15 +91,6 @@ impl server::Api for Branded {
             _ => {}
         }
     }
-}
-
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
-    format!("http://{address}")
 }
 
 /// What came back: status, content type, the `WWW-Authenticate` challenge and the body.

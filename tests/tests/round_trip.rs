@@ -1,19 +1,10 @@
 //! The generated client talks to the generated server on 127.0.0.1: every documented status
 //! of every operation of the four APIs, and every check the server runs before a handler.
 
+use codegen_tests::serve;
 use generated::runtime::client::Error;
 use generated::{alloy_connectivity as connectivity, alloy_embedded as embedded, flexprice, yuno};
 use serde_json::{json, Value};
-
-/// Serves `router` on an ephemeral port; returns its base URL.
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
-    format!("http://{address}")
-}
 
 fn raw_http() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();

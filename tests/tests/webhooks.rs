@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use codegen_tests::serve;
 use codegen_tests::webhooks::{types, webhooks as hooks};
 use serde_json::{json, Value};
 
@@ -71,16 +72,6 @@ impl hooks::Webhooks for Receiver {
         self.push(Seen::Status(input));
         hooks::StatusChangeResponse::Status202
     }
-}
-
-/// Serves `router` on an ephemeral port; returns its base URL.
-async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
-    format!("http://{address}")
 }
 
 /// Sends a request; returns the status and the JSON body (`null` when there is none).
