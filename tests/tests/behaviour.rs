@@ -361,8 +361,10 @@ fn formats_map_to_rust_types() {
     // example round trips of every generated crate expect.
     let mut offset = value.clone();
     offset["at"] = json!("2024-01-01T00:30:00.5+01:00");
+    offset["id"] = json!("7D444840-9DC0-11D1-B245-5FFDCE74FAD2");
     let written = encode(&decode::<Formats>(offset));
     assert_eq!(written["at"], json!("2023-12-31T23:30:00.500Z"));
+    assert_eq!(written["id"], json!("7d444840-9dc0-11d1-b245-5ffdce74fad2"));
     assert!(serde_json::from_value::<Formats>(
         json!({"id": "not-a-uuid", "at": "2024-01-02T03:04:05Z"})
     )

@@ -38,6 +38,10 @@ fn project(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> Value {
             .and_then(serde_json::Number::from_f64)
             .map_or_else(|| value.clone(), Value::Number),
         (TypeRef::DateTime, Value::String(text)) => Value::String(utc_date_time(text)),
+        // RFC 4122: hex digits are written in lower case and read in either.
+        (TypeRef::Uuid, Value::String(text)) if is_hyphenated_uuid(text) => {
+            Value::String(text.to_ascii_lowercase())
+        }
         (TypeRef::Nullable(inner), _) => project(value, inner, types, depth + 1),
         (TypeRef::List(item), Value::Array(items)) => Value::Array(
             items
@@ -92,6 +96,15 @@ fn utc_date_time(text: &str) -> String {
                 .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
         },
     )
+}
+
+/// Whether `text` is a UUID in its hyphenated form (8-4-4-4-12 hex digits).
+fn is_hyphenated_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// A union's value through the variant it decodes into; a tagged union writes its tag back.
@@ -322,6 +335,18 @@ mod tests {
             json!("2023-12-31T23:30:00.500Z")
         );
         assert_eq!(at("not a date"), json!("not a date"));
+    }
+
+    #[test]
+    fn uuids_project_to_lower_case() {
+        let types = Types::new();
+        let id = |text: &str| project(&json!(text), &TypeRef::Uuid, &types, 0);
+        assert_eq!(
+            id("36530F13-59EB-4C15-B5F2-4F92B070A208"),
+            json!("36530f13-59eb-4c15-b5f2-4f92b070a208")
+        );
+        // Not the hyphenated form: kept, for the judge to rule on.
+        assert_eq!(id("2C92C0F96A07409D"), json!("2C92C0F96A07409D"));
     }
 
     #[test]
