@@ -4,7 +4,9 @@ mod cycles;
 mod examples;
 mod operations;
 mod routes;
+mod sample;
 mod schema;
+mod wire;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -48,6 +50,7 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
     }
     see_through_aliases(&mut types);
     let examples = examples::finish(module, &types, resolver.examples);
+    let wire_calls = wire::calls(document, &normalized.ref_targets, &operations);
     Some(Api {
         module: module.to_owned(),
         title: document.info.title.clone(),
@@ -59,6 +62,7 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
         types,
         operations,
         examples,
+        wire_calls,
     })
 }
 
