@@ -450,6 +450,54 @@ async fn retries_give_up_and_post_is_not_retried_unless_asked() {
     );
 }
 
+#[tokio::test]
+async fn an_observer_sees_the_last_response_of_each_call() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/users"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("x-seen", "yes")
+                .set_body_json(json!({"id": "u3"})),
+        )
+        .mount(&server)
+        .await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let client = flexprice::Client::builder(flexprice::Server::Custom(server.uri()))
+        .credentials(flexprice::Credentials::new("k"))
+        .retry(RetryPolicy {
+            max_retries: 1,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(50),
+            retry_non_idempotent: true,
+        })
+        .on_response(move |response| {
+            let header = response.headers.get("x-seen").cloned();
+            record
+                .lock()
+                .unwrap()
+                .push((response.status, header, response.body.clone()));
+        })
+        .build()
+        .unwrap();
+    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
+    client.create_user(&request).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "a retried attempt is not observed: {seen:?}");
+    let (status, header, body) = &seen[0];
+    assert_eq!(*status, 201);
+    assert_eq!(header.as_ref().and_then(|h| h.to_str().ok()), Some("yes"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(body).unwrap(),
+        json!({"id": "u3"})
+    );
+}
+
 mod params {
     use super::{answer_at, answer_json, header, only_request, server_answering};
     use codegen_tests::params::client::{
