@@ -109,6 +109,7 @@ fn options(label: &str) -> CrateOptions {
         ),
         command: "cargo xtask corpus".into(),
         sources_label: label.to_owned(),
+        ..Default::default()
     }
 }
 
