@@ -538,6 +538,24 @@ mod params {
         assert_eq!(Server::Production.url(), "https://api.example.com/v2");
     }
 
+    /// A body of any JSON that is empty, or text in another content type, still decodes.
+    #[tokio::test]
+    async fn empty_and_text_bodies_decode_into_a_type_that_takes_them() {
+        let server = MockServer::start().await;
+        answer_at(&server, "/files/empty.json", ResponseTemplate::new(200)).await;
+        let text = ResponseTemplate::new(200).set_body_raw("plain words", "text/plain");
+        answer_at(&server, "/files/text.json", text).await;
+        let broken = ResponseTemplate::new(200).set_body_raw("plain words", "application/json");
+        answer_at(&server, "/files/broken.json", broken).await;
+        let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
+        assert_eq!(client.get_file("empty").await.unwrap(), json!(null));
+        assert_eq!(client.get_file("text").await.unwrap(), json!("plain words"));
+        assert!(
+            matches!(client.get_file("broken").await, Err(Error::Decode { .. })),
+            "text labelled JSON is still a decode error"
+        );
+    }
+
     #[tokio::test]
     async fn alternatives_basic_auth_ranges_and_default_responses() {
         let server = MockServer::start().await;

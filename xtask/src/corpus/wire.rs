@@ -80,25 +80,41 @@ pub fn run(
         };
         counts.insert(served.module.clone(), tally(&names, outcomes));
     }
+    // Run once; a big API's binary takes gigabytes.
+    let _ = std::fs::remove_file(&binary);
     Ok(counts)
 }
 
-/// `cargo test --no-run` of the wire tests; the test binary.
+/// `cargo test --no-run` of the wire tests; the test binary. Without debug info or
+/// incremental state: the binaries of big APIs are large, and run once.
 fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
     let output = crate::cargo::cargo(dir, &["test", "--all-features", "--test", "wire"])
         .args(["--no-run", "--message-format=json", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;
-    let binary = BufReader::new(output.stdout.as_slice())
+    let messages: Vec<serde_json::Value> = BufReader::new(output.stdout.as_slice())
         .lines()
         .map_while(Result::ok)
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(&line).ok())
+        .filter_map(|line| serde_json::from_str(&line).ok())
+        .collect();
+    let binary = messages
+        .iter()
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "wire")
         .find_map(|m| m["executable"].as_str().map(PathBuf::from));
     binary.ok_or_else(|| {
-        crate::standalone::first_error(&output.stderr)
+        let first_error = messages.iter().find_map(|m| {
+            let message = &m["message"];
+            (m["reason"] == "compiler-message" && message["level"] == "error").then(|| {
+                let file = message["spans"][0]["file_name"].as_str().unwrap_or("");
+                format!("{} ({file})", message["message"].as_str().unwrap_or(""))
+            })
+        });
+        first_error
+            .or_else(|| crate::standalone::first_error(&output.stderr))
             .unwrap_or_else(|| "the wire tests do not build".into())
     })
 }
