@@ -100,11 +100,26 @@ async fn flexprice_create_user_sends_key_and_body_and_decodes_201() {
     assert_eq!(sent.url.path(), "/users");
     assert_eq!(header(&sent, "x-api-key"), Some("fp-key"));
     assert_eq!(header(&sent, "content-type"), Some("application/json"));
+    assert_eq!(header(&sent, "accept"), Some("application/json"));
     assert_eq!(header(&sent, "authorization"), None);
     assert_eq!(
         body_json(&sent),
         json!({"type": "service_account", "roles": ["admin"]})
     );
+}
+
+#[tokio::test]
+async fn the_accepted_media_types_are_the_documented_ones_unless_the_client_says() {
+    let server = server_answering(201, json!({"id": "u1"})).await;
+    let client = flexprice::Client::builder(flexprice::Server::Custom(server.uri()))
+        .credentials(flexprice::Credentials::new("k"))
+        .default_header("accept", "application/vnd.test+json")
+        .build()
+        .unwrap();
+    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
+    client.create_user(&request).await.unwrap();
+    let sent = only_request(&server).await;
+    assert_eq!(header(&sent, "accept"), Some("application/vnd.test+json"));
 }
 
 #[tokio::test]

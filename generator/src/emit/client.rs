@@ -156,6 +156,7 @@ fn emit_method(op: &Operation) -> TokenStream {
         .map(parameter_statement)
         .collect();
     let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
+    setup.extend(accept_statement(op));
     setup.push(
         quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
     );
@@ -180,6 +181,23 @@ fn emit_method(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// Asks for the media types the operation's responses document, so a server that negotiates
+/// (or answers `*/*` with text) sends what the client decodes. A client-wide `Accept` wins.
+fn accept_statement(op: &Operation) -> Option<TokenStream> {
+    let mut media: Vec<&str> = Vec::new();
+    for content_type in op
+        .responses
+        .iter()
+        .filter_map(|r| r.content_type.as_deref())
+    {
+        if !media.contains(&content_type) {
+            media.push(content_type);
+        }
+    }
+    let accept = media.join(", ");
+    (!accept.is_empty()).then(|| quote!(request.default_header("accept", #accept);))
 }
 
 /// The method's arguments: required parameters, the body, and the options struct.
