@@ -378,6 +378,16 @@ impl Resolver<'_> {
             SpecParameter::Cookie { .. } => ParamLocation::Cookie,
         };
         let data = parameter.parameter_data_ref();
+        if data.name.trim().is_empty() {
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                &at,
+                "a parameter without a name cannot be sent; it is skipped".into(),
+                Some("name the parameter, or remove it"),
+            );
+            return None;
+        }
         let hint = naming::nested(prefix, &naming::type_name(&data.name));
         let (ty, rules, default) = self.parameter_type(&data.format, &at, &hint)?;
         if let Some(example) = &data.example {
