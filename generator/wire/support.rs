@@ -28,6 +28,8 @@ const BOUNDARY: &str = "wire-check-boundary";
 const PRISM_PROBLEM: &str = "https://stoplight.io/prism/errors#";
 /// Prism's answer when its own response breaks the spec (under `--errors`).
 const PRISM_VIOLATIONS: &str = "VIOLATIONS";
+/// Prism's answer to an invalid request when the spec documents neither a 422 nor a 400.
+const PRISM_INVALID_REQUEST: &str = "UNPROCESSABLE_ENTITY";
 
 /// How a call went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +51,8 @@ pub enum Outcome {
     Request(String),
     /// No answer.
     Transport(String),
+    /// The mock cannot route the operation's path template (a query or a fragment in it).
+    Unroutable(String),
 }
 
 impl Outcome {
@@ -62,6 +66,7 @@ impl Outcome {
             Outcome::Mock(_) => "mock",
             Outcome::Request(_) => "request",
             Outcome::Transport(_) => "transport",
+            Outcome::Unroutable(_) => "unroutable",
         }
     }
 
@@ -74,7 +79,8 @@ impl Outcome {
             | Outcome::Decode(m)
             | Outcome::Mock(m)
             | Outcome::Request(m)
-            | Outcome::Transport(m) => m,
+            | Outcome::Transport(m)
+            | Outcome::Unroutable(m) => m,
         }
     }
 }
@@ -233,6 +239,8 @@ fn typed<T: DeserializeOwned + Validate>(value: &Value) -> Result<T, String> {
 pub struct Check {
     module: &'static str,
     operation: &'static str,
+    /// The operation's path template.
+    path: &'static str,
     base_url: String,
     arguments: BTreeMap<String, Argument>,
     set_aside: BTreeSet<String>,
@@ -244,26 +252,33 @@ pub struct Check {
 }
 
 impl Check {
-    /// The check of `operation` of `module`, with its arguments as JSON (the generator's),
-    /// against the mock whose URL is in `WIRE_URL_<module>`.
-    pub fn new(module: &'static str, operation: &'static str, arguments: &str) -> Check {
+    /// The check of `operation` (at the path template `path`) of `module`, with its arguments
+    /// as JSON (the generator's), against the mock whose URL is in `WIRE_URL_<module>`.
+    pub fn new(
+        module: &'static str,
+        operation: &'static str,
+        path: &'static str,
+        arguments: &str,
+    ) -> Check {
         let variable = format!("WIRE_URL_{module}");
         let base_url = std::env::var(&variable).unwrap_or_else(|_| {
             panic!("set {variable} to the URL of a mock server of the spec (`cargo xtask corpus DIR --wire` does)")
         });
-        Check::with_url(module, operation, arguments, base_url)
+        Check::with_url(module, operation, path, arguments, base_url)
     }
 
     /// [`Check::new`] against the mock at `base_url`.
     pub fn with_url(
         module: &'static str,
         operation: &'static str,
+        path: &'static str,
         arguments: &str,
         base_url: String,
     ) -> Check {
         Check {
             module,
             operation,
+            path,
             base_url,
             arguments: serde_json::from_str(arguments).expect("the generator writes valid JSON"),
             set_aside: BTreeSet::new(),
@@ -343,6 +358,15 @@ impl Check {
             Err(outcome) => outcome,
             Ok(result) => judge(&result, seen.as_ref(), values),
         };
+        let outcome = match outcome {
+            // Prism routes by the path alone; a query or fragment in a template never matches.
+            Outcome::Rejected(message)
+                if message.contains("NO_PATH_MATCHED") && self.path.contains(['?', '#']) =>
+            {
+                Outcome::Unroutable(message)
+            }
+            other => other,
+        };
         if let Outcome::Rejected(message) = &outcome {
             let refused = examples_refused(seen.as_ref(), values);
             if self.attempts == 1 && !refused.is_empty() {
@@ -415,6 +439,11 @@ pub fn judge<S, E: Debug>(
             message,
             ..
         }) => Outcome::Decode(format!("{status} at `{path}`: {message}")),
+        // The spec documents no such status: the mock failed of itself.
+        Err(rt::Error::UnexpectedStatus { status, body, .. }) if *status >= 500 => {
+            let text = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+            Outcome::Mock(format!("undocumented status {status}: {text}"))
+        }
         Err(rt::Error::UnexpectedStatus { status, .. }) => {
             Outcome::Decode(format!("undocumented status {status}"))
         }
@@ -425,13 +454,17 @@ pub fn judge<S, E: Debug>(
     }
 }
 
-/// The errors Prism found in the request.
+/// The errors Prism found in the request: in its `sl-violations` header, or, when no
+/// response of the spec fits an invalid request, in the `validation` of its own 422 problem.
 fn request_violations(seen: &Seen) -> Vec<Violation> {
     let Some(header) = &seen.violations else {
-        return Vec::new();
+        return problem_violations(seen);
     };
     let Ok(all) = serde_json::from_str::<Vec<Violation>>(header) else {
-        // Cut short ("Too many violations! ..."): the request is refused all the same.
+        // Cut short ("Too many violations! ..."): a refusal if any is about the request.
+        if !header.contains("[\"request\"") {
+            return Vec::new();
+        }
         return vec![Violation {
             location: vec![Value::from("request")],
             severity: "Error".into(),
@@ -442,6 +475,27 @@ fn request_violations(seen: &Seen) -> Vec<Violation> {
     all.into_iter()
         .filter(|v| {
             v.severity == "Error" && v.location.first().and_then(Value::as_str) == Some("request")
+        })
+        .collect()
+}
+
+/// The violations of Prism's 422 problem, placed in the request as the header places them.
+fn problem_violations(seen: &Seen) -> Vec<Violation> {
+    let Some((kind, problem)) = prism_problem_body(seen) else {
+        return Vec::new();
+    };
+    if kind != PRISM_INVALID_REQUEST {
+        return Vec::new();
+    }
+    let listed = problem.get("validation").and_then(Value::as_array);
+    listed
+        .into_iter()
+        .flatten()
+        .filter_map(|v| serde_json::from_value::<Violation>(v.clone()).ok())
+        .filter(|v| v.severity == "Error")
+        .map(|mut v| {
+            v.location.insert(0, Value::from("request"));
+            v
         })
         .collect()
 }
@@ -482,14 +536,24 @@ fn examples_refused(seen: Option<&Seen>, values: &Values) -> Vec<String> {
     keys.unwrap_or_default()
 }
 
-/// An answer Prism made up itself (not the spec's): why it refused the request, or that its
-/// own answer breaks the spec.
-fn prism_problem(seen: &Seen) -> Option<Outcome> {
+/// The problem type (after Prism's prefix) and body of an answer Prism made up itself.
+fn prism_problem_body(seen: &Seen) -> Option<(String, Value)> {
     if !seen.content_type.starts_with("application/problem+json") {
         return None;
     }
     let problem: Value = serde_json::from_slice(&seen.body).ok()?;
-    let kind = problem.get("type")?.as_str()?.strip_prefix(PRISM_PROBLEM)?;
+    let kind = problem
+        .get("type")?
+        .as_str()?
+        .strip_prefix(PRISM_PROBLEM)?
+        .to_owned();
+    Some((kind, problem))
+}
+
+/// An answer Prism made up itself (not the spec's): why it refused the request, or that its
+/// own answer breaks the spec.
+fn prism_problem(seen: &Seen) -> Option<Outcome> {
+    let (kind, problem) = prism_problem_body(seen)?;
     let text = |key: &str| problem.get(key).and_then(Value::as_str).unwrap_or("");
     let mut message = format!("{} {kind}: {}", seen.status, text("title"));
     if let Some(found) = problem.get("validation").and_then(Value::as_array) {

@@ -19,6 +19,7 @@ fn check(arguments: serde_json::Value) -> Check {
     Check::with_url(
         "api",
         "op",
+        "/things/{id}",
         &arguments.to_string(),
         "http://127.0.0.1:9".into(),
     )
@@ -258,7 +259,7 @@ async fn the_checks_client_sees_the_mocks_violations() {
     let module = "wire_support_test";
     std::env::set_var(format!("WIRE_URL_{module}"), server.uri());
     let arguments = json!({"path.id": {"synthesized": "n1"}, "body": {"synthesized": {}}});
-    let mut check = Check::new(module, "patch_note", &arguments.to_string());
+    let mut check = Check::new(module, "patch_note", "/notes/{id}", &arguments.to_string());
     assert_eq!(check.base_url(), server.uri());
     let values = check.attempt().unwrap();
     let client = check.client(
@@ -284,5 +285,95 @@ async fn the_checks_client_sees_the_mocks_violations() {
         Some(&Outcome::Rejected(
             "request.body.type: must be one of".into()
         ))
+    );
+}
+
+/// Prism's own 422, when the spec documents no answer to an invalid request.
+fn unprocessable(validation: serde_json::Value) -> Seen {
+    Seen {
+        status: 422,
+        content_type: "application/problem+json".into(),
+        violations: None,
+        body: json!({
+            "type": "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY",
+            "title": "Invalid request",
+            "validation": validation,
+        })
+        .to_string()
+        .into_bytes(),
+    }
+}
+
+#[test]
+fn the_violations_of_prisms_422_place_the_fault_as_its_header_does() {
+    let mut check = check(json!({
+        "body": {"example": {"n": 1}, "synthesized": {"n": 2}},
+        "path.id": {"synthesized": "AAA-1", "guessed": true},
+    }));
+    let values = check.attempt().unwrap();
+    values.get::<serde_json::Value>("body").unwrap();
+    check.saw(unprocessable(json!([
+        {"location": ["body"], "severity": "Error", "code": "required", "message": "must have n"}
+    ])));
+    check.record(&values, passed());
+    let values = check.attempt().expect("the refused example is retried");
+    assert_eq!(
+        values.get::<serde_json::Value>("body").unwrap(),
+        json!({"n": 2})
+    );
+    check.saw(unprocessable(json!([
+        {"location": ["path", "id"], "severity": "Error", "code": "pattern", "message": "must match"}
+    ])));
+    check.record(&values, passed());
+    assert_eq!(
+        check.outcome(),
+        Some(&Outcome::Synthesis("request.path.id: must match".into()))
+    );
+}
+
+#[test]
+fn violations_of_the_mocks_own_answer_cut_short_are_no_refusal() {
+    let mut check = check(json!({}));
+    let values = check.attempt().unwrap();
+    let mut seen = refused(json!([]));
+    seen.status = 200;
+    seen.content_type = "application/json".into();
+    seen.violations = Some(r#"Too many violations! [{"location":["response","body","a"]"#.into());
+    check.saw(seen.clone());
+    check.record(&values, passed());
+    assert_eq!(check.outcome(), Some(&Outcome::Passed));
+    seen.violations = Some(r#"Too many violations! [{"location":["request","query","a"]"#.into());
+    check.saw(seen);
+    check.record(&values, passed());
+    assert_eq!(check.outcome().map(Outcome::class), Some("rejected"));
+}
+
+#[test]
+fn a_path_template_prism_cannot_route_and_a_mock_that_fails_are_told_apart() {
+    let no_path = Seen {
+        status: 404,
+        content_type: "application/problem+json".into(),
+        violations: None,
+        body: br#"{"type":"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR","title":"Route not resolved"}"#.to_vec(),
+    };
+    let mut routed = check(json!({}));
+    let values = routed.attempt().unwrap();
+    routed.saw(no_path.clone());
+    routed.record(&values, passed());
+    assert_eq!(routed.outcome().map(Outcome::class), Some("rejected"));
+    let mut query = Check::with_url("api", "op", "/current?city={city}", "{}", "http://x".into());
+    let values = query.attempt().unwrap();
+    query.saw(no_path);
+    query.record(&values, passed());
+    assert_eq!(query.outcome().map(Outcome::class), Some("unroutable"));
+    let failed: Result<(), Error<()>> = Err(Error::UnexpectedStatus {
+        status: 500,
+        headers: Default::default(),
+        body: b"oops".to_vec(),
+    });
+    query.record(&values, Ok(failed));
+    assert_eq!(
+        query.outcome(),
+        Some(&Outcome::Mock("undocumented status 500: oops".into()))
     );
 }

@@ -88,12 +88,13 @@ fn emit_test(module: &str, op: &Operation, call: &WireCall) -> TokenStream {
     let name = ident(&call.test_name);
     let method = ident(&op.name);
     let operation = &op.name;
+    let path = &op.path;
     let arguments = arguments_json(call).to_string();
     let args = call_arguments(op, call);
     quote! {
         #[tokio::test]
         async fn #name() {
-            let mut check = Check::new(#module, #operation, #arguments);
+            let mut check = Check::new(#module, #operation, #path, #arguments);
             while let Some(values) = check.attempt() {
                 let client = client(&check);
                 let sent: Result<_, Outcome> = async {

@@ -142,18 +142,40 @@ fn location(parameter: &SpecParameter) -> ParamLocation {
 }
 
 /// A parameter's value; `None` for an optional header a mock server would take as an
-/// instruction.
+/// instruction, unless the spec lists its values or gives an example.
 fn parameter_value(
     parameter: &Parameter,
     spec: Option<&SpecParameter>,
     document: &OpenAPI,
     sampler: &mut Sampler<'_>,
 ) -> Option<WireValue> {
+    let value = spec_value(parameter, spec, document, sampler);
     let steering = parameter.location == ParamLocation::Header
         && STEERING_HEADERS.contains(&parameter.wire.to_ascii_lowercase().as_str());
-    if steering && !parameter.required {
-        return None;
-    }
+    let fixed = value.example.is_some() || spec.is_some_and(|s| lists_values(s, sampler));
+    (parameter.required || !steering || fixed).then_some(value)
+}
+
+/// Whether a parameter's schema (through its reference) lists its values.
+fn lists_values(parameter: &SpecParameter, sampler: &mut Sampler<'_>) -> bool {
+    let ParameterSchemaOrContent::Schema(schema) = &parameter.parameter_data_ref().format else {
+        return false;
+    };
+    let schema = serde_json::to_value(schema).unwrap_or_default();
+    let followed = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => sampler.lookup(reference).map(|s| (*s).clone()),
+        None => Some(schema),
+    };
+    followed.is_some_and(|s| s.get("enum").is_some())
+}
+
+/// A parameter's example and a value made from its schema.
+fn spec_value(
+    parameter: &Parameter,
+    spec: Option<&SpecParameter>,
+    document: &OpenAPI,
+    sampler: &mut Sampler<'_>,
+) -> WireValue {
     let place = match parameter.location {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
@@ -163,12 +185,12 @@ fn parameter_value(
     let key = format!("{place}.{}", parameter.wire);
     let Some(spec) = spec else {
         // A parameter the spec does not declare as such (a repaired path parameter).
-        return Some(WireValue {
+        return WireValue {
             key,
             example: None,
             synthesized: of_type(&parameter.ty),
             guessed: false,
-        });
+        };
     };
     let data = spec.parameter_data_ref();
     let schema = match &data.format {
@@ -186,12 +208,12 @@ fn parameter_value(
         .or_else(|| first_example(&data.examples, document))
         .or_else(|| schema_example(&schema, sampler));
     let (synthesized, guessed) = sampler.value(&schema);
-    Some(WireValue {
+    WireValue {
         key,
         example,
         synthesized,
         guessed,
-    })
+    }
 }
 
 /// The body's value, from the media type the IR chose.
@@ -292,6 +314,7 @@ paths:
         - { name: limit, in: query, schema: { type: integer, minimum: 10, maximum: 20, multipleOf: 4 } }
         - { name: kind, in: query, required: true, example: dog, schema: { type: string, enum: [cat, dog] } }
         - { name: Accept, in: header, schema: { type: string } }
+        - { name: Prefer, in: header, schema: { type: string, enum: [minimal] } }
         - { name: x-when, in: header, required: true, schema: { type: string, format: date-time } }
       requestBody:
         required: true
@@ -376,10 +399,14 @@ components:
             call.test_name, "client2",
             "the module's helper keeps its name"
         );
-        assert_eq!(call.parameters.len(), 5);
+        assert_eq!(call.parameters.len(), 6);
         assert!(
             call.parameters[3].is_none(),
             "an optional Accept is left out"
+        );
+        assert!(
+            call.parameters[4].is_some(),
+            "unless the spec lists its values"
         );
         let body = json!({
             "kind": "feline",
@@ -394,6 +421,7 @@ components:
                 ("path.petId".into(), json!("p-111"), None, true),
                 ("query.limit".into(), json!(12), None, false),
                 ("query.kind".into(), json!("cat"), Some(json!("dog")), false),
+                ("header.Prefer".into(), json!("minimal"), None, false),
                 (
                     "header.x-when".into(),
                     json!("2024-05-06T07:08:09Z"),

@@ -23,8 +23,8 @@ pub struct WireCounts {
     /// Accepted requests whose answer decoded into the typed result.
     pub decoded: usize,
     /// Failures by class: `rejected`, `synthesis`, `argument`, `decode`, `mock`, `request`,
-    /// `transport`, `crash` (the test ended without an outcome), `unserved` (Prism could not
-    /// serve the spec).
+    /// `transport`, `unroutable`, `crash` (the test ended without an outcome), `unserved`
+    /// (Prism could not serve the spec).
     pub failures: BTreeMap<String, usize>,
     pub first_failure: Option<String>,
     /// Examples the mock refused, each retried with a value made from the schema.
