@@ -357,9 +357,9 @@ fn a_path_template_without_its_parameter_skips_the_operation_with_a_warning() {
 }
 
 #[test]
-fn a_parameter_without_a_name_is_skipped_with_a_warning() {
+fn parameters_that_cannot_be_sent_as_given_are_skipped_with_a_warning() {
     let spec = format!(
-        "{HEAD}paths:\n  /pages:\n    get:\n      operationId: getPages\n      parameters:\n        - {{ in: header, name: '', schema: {{ type: string }} }}\n        - {{ in: header, name: X-Kept, schema: {{ type: string }} }}\n      responses:\n        '204': {{ description: none }}\n"
+        "{HEAD}paths:\n  /pages:\n    get:\n      operationId: getPages\n      parameters:\n        - {{ in: header, name: '', schema: {{ type: string }} }}\n        - {{ in: header, name: X-Kept, schema: {{ type: string }} }}\n        - {{ in: header, name: Content-Length, required: true, schema: {{ type: number }} }}\n      responses:\n        '204': {{ description: none }}\n"
     );
     let built = common::build_text(&spec, false);
     let warnings: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
@@ -367,6 +367,12 @@ fn a_parameter_without_a_name_is_skipped_with_a_warning() {
         warnings.iter().any(|w| w.starts_with(
             "warning[W0101]: a parameter without a name cannot be sent; it is skipped"
         ) && w.contains("/paths/~1pages/get/parameters/0")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "warning[W0101]: the header `Content-Length` frames the message; the HTTP client sets it, so the parameter is skipped"
+        )),
         "{warnings:#?}"
     );
     let api = built.api.expect("the spec builds");
