@@ -93,6 +93,7 @@ pub struct Builder<A: ApiClient> {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     headers: Vec<(String, String)>,
+    observer: Option<Observer>,
 }
 
 impl<A: ApiClient> Builder<A> {
@@ -105,6 +106,7 @@ impl<A: ApiClient> Builder<A> {
             http: None,
             retry: RetryPolicy::default(),
             headers: Vec::new(),
+            observer: None,
         }
     }
 
@@ -142,6 +144,13 @@ impl<A: ApiClient> Builder<A> {
         self
     }
 
+    /// Calls `observer` with every response before it is decoded (the last attempt's, when
+    /// retried): for logging, metrics, or a test that looks at what the server said.
+    pub fn on_response(mut self, observer: impl Fn(&Response) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Observer(std::sync::Arc::new(observer)));
+        self
+    }
+
     pub fn build(self) -> Result<A, BuildError> {
         let http = match self.http {
             Some(http) => http,
@@ -175,6 +184,7 @@ impl<A: ApiClient> Builder<A> {
             timeout: self.timeout,
             retry: self.retry,
             headers,
+            observer: self.observer,
         };
         Ok(A::from_parts(core, self.credentials))
     }
@@ -188,6 +198,17 @@ pub struct Core {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     headers: HeaderMap,
+    observer: Option<Observer>,
+}
+
+/// What [`Builder::on_response`] installs.
+#[derive(Clone)]
+struct Observer(std::sync::Arc<dyn Fn(&Response) + Send + Sync>);
+
+impl fmt::Debug for Observer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 /// An operation's request before it is sent.
@@ -385,6 +406,9 @@ impl Response {
         if let Ok(value) = serde_json::from_slice(&self.body) {
             return Ok(value);
         }
+        if let Some(value) = self.lenient() {
+            return Ok(value);
+        }
         // Only a failure pays for tracking the path.
         let deserializer = &mut serde_json::Deserializer::from_slice(&self.body);
         let err = match serde_path_to_error::deserialize::<_, T>(deserializer) {
@@ -397,6 +421,25 @@ impl Response {
             message: err.inner().to_string(),
             body: self.body,
         })
+    }
+
+    /// A body that is not JSON, read as the JSON it stands for: an empty one (a 204 the spec
+    /// gives a schema, a HEAD) as `null`, and text in a content type other than JSON (an answer
+    /// to `*/*` with a string schema) as a string. `None` when `T` takes neither.
+    fn lenient<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return serde_json::from_value(serde_json::Value::Null).ok();
+        }
+        let content_type = self
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)?
+            .to_str()
+            .ok()?;
+        if content_type.to_ascii_lowercase().contains("json") {
+            return None;
+        }
+        let text = std::str::from_utf8(&self.body).ok()?;
+        serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
     }
 
     /// Decodes a documented error body into the operation's error type.
@@ -573,7 +616,12 @@ impl Core {
         loop {
             let can_retry = retry_allowed && attempt < self.retry.max_retries;
             match self.attempt(&mut prepared, can_retry).await? {
-                Ok(response) => return Ok(response),
+                Ok(response) => {
+                    if let Some(Observer(observe)) = &self.observer {
+                        observe(&response);
+                    }
+                    return Ok(response);
+                }
                 Err(wait) => {
                     attempt += 1;
                     tokio::time::sleep(self.retry.delay(attempt, wait)).await;

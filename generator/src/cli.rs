@@ -52,6 +52,7 @@ pub fn render_workspace_with(
         crate_name: "generated".into(),
         command: "cargo xtask codegen".into(),
         sources_label: "specs/manifest.yaml".into(),
+        ..Default::default()
     };
     render(&manifest.inputs(&specs), root, &options, build)
 }
@@ -168,6 +169,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
             .map(|s| display_path(s))
             .collect::<Vec<_>>()
             .join(", "),
+        ..Default::default()
     };
     let inputs = [ApiInput { module, specs }];
     let (tree, warnings) = render(&inputs, Path::new(""), &options, build)

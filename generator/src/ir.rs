@@ -22,6 +22,8 @@ pub struct Api {
     /// The requests the API sends to its users: webhooks and callbacks.
     pub hooks: Vec<Hook>,
     pub examples: Vec<Example>,
+    /// One call per operation for the wire check, emitted only when asked.
+    pub wire_calls: Vec<WireCall>,
 }
 
 /// A named Rust type.
@@ -504,4 +506,30 @@ pub struct Example {
     /// What the generated type serializes the example back to: `value` minus the properties
     /// the schema does not declare and the `null`s of optional fields.
     pub expected: Value,
+}
+
+/// A call of one operation in the wire check (the `tests/wire` of a crate generated with wire
+/// tests): the generated client sends it to a mock server of the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireCall {
+    /// The operation's method name.
+    pub operation: String,
+    /// Its test fn; unique in the API's module of the wire tests.
+    pub test_name: String,
+    /// One per parameter of the operation, in order; `None` for one the call leaves out.
+    pub parameters: Vec<Option<WireValue>>,
+    pub body: Option<WireValue>,
+}
+
+/// The value of one argument of a [`WireCall`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireValue {
+    /// Where a mock server reports a violation of it: `query.limit`, `header.x-id`, `body`.
+    pub key: String,
+    /// The spec's example of the argument, if it gives one (tried first).
+    pub example: Option<Value>,
+    /// A value made from the argument's schema.
+    pub synthesized: Value,
+    /// Whether `synthesized` guesses at a `pattern` the spec gives no example of.
+    pub guessed: bool,
 }

@@ -10,14 +10,17 @@ use crate::format;
 use crate::ir::Api;
 use crate::output::Tree;
 
-/// How a generated crate is labelled.
-#[derive(Debug, Clone)]
+/// How a generated crate is labelled, and what it holds beyond the API modules.
+#[derive(Debug, Clone, Default)]
 pub struct CrateOptions {
     pub crate_name: String,
     /// The command named in each file's `@generated` header.
     pub command: String,
     /// What the crate-wide files come from (the manifest, or the spec list).
     pub sources_label: String,
+    /// Add the wire check's tests (`tests/wire/`), which call every operation against a mock
+    /// server of its spec.
+    pub wire_tests: bool,
 }
 
 /// Emits and formats every file of a crate. An `Err` is a generator bug.
@@ -43,7 +46,12 @@ pub fn render_crate_timed(
     options: &CrateOptions,
 ) -> Result<(Tree, RenderTimes), String> {
     let started = Instant::now();
-    let files = emit::emit_crate(apis, &options.crate_name, &options.sources_label);
+    let files = emit::emit_crate(
+        apis,
+        &options.crate_name,
+        &options.sources_label,
+        options.wire_tests,
+    );
     let parts: Vec<&emit::Part<'_>> = files.iter().flat_map(|file| &file.parts).collect();
     let (texts, mut times) = emit_and_format(&parts);
     let mut texts = texts.into_iter();
@@ -58,6 +66,15 @@ pub fn render_crate_timed(
     tree.files
         .insert("Cargo.toml".into(), cargo_toml(apis, options));
     tree.files.extend(runtime_files(options));
+    if options.wire_tests {
+        let header = format::header(
+            "//",
+            &options.command,
+            std::slice::from_ref(&options.sources_label),
+        );
+        tree.files
+            .insert("tests/wire/support.rs".into(), header + emit::WIRE_SUPPORT);
+    }
     times.wall = started.elapsed();
     Ok((tree, times))
 }
@@ -138,7 +155,12 @@ fn cargo_toml(apis: &[Api], options: &CrateOptions) -> String {
         &options.command,
         std::slice::from_ref(&options.sources_label),
     );
-    header + &emit::cargo_toml(apis, &options.crate_name)
+    let manifest = header + &emit::cargo_toml(apis, &options.crate_name);
+    if options.wire_tests {
+        manifest + emit::WIRE_MANIFEST
+    } else {
+        manifest
+    }
 }
 
 /// The runtime's files, each under the `@generated` header.

@@ -100,11 +100,26 @@ async fn flexprice_create_user_sends_key_and_body_and_decodes_201() {
     assert_eq!(sent.url.path(), "/users");
     assert_eq!(header(&sent, "x-api-key"), Some("fp-key"));
     assert_eq!(header(&sent, "content-type"), Some("application/json"));
+    assert_eq!(header(&sent, "accept"), Some("application/json"));
     assert_eq!(header(&sent, "authorization"), None);
     assert_eq!(
         body_json(&sent),
         json!({"type": "service_account", "roles": ["admin"]})
     );
+}
+
+#[tokio::test]
+async fn the_accepted_media_types_are_the_documented_ones_unless_the_client_says() {
+    let server = server_answering(201, json!({"id": "u1"})).await;
+    let client = flexprice::Client::builder(flexprice::Server::Custom(server.uri()))
+        .credentials(flexprice::Credentials::new("k"))
+        .default_header("accept", "application/vnd.test+json")
+        .build()
+        .unwrap();
+    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
+    client.create_user(&request).await.unwrap();
+    let sent = only_request(&server).await;
+    assert_eq!(header(&sent, "accept"), Some("application/vnd.test+json"));
 }
 
 #[tokio::test]
@@ -450,6 +465,54 @@ async fn retries_give_up_and_post_is_not_retried_unless_asked() {
     );
 }
 
+#[tokio::test]
+async fn an_observer_sees_the_last_response_of_each_call() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/users"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("x-seen", "yes")
+                .set_body_json(json!({"id": "u3"})),
+        )
+        .mount(&server)
+        .await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let client = flexprice::Client::builder(flexprice::Server::Custom(server.uri()))
+        .credentials(flexprice::Credentials::new("k"))
+        .retry(RetryPolicy {
+            max_retries: 1,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(50),
+            retry_non_idempotent: true,
+        })
+        .on_response(move |response| {
+            let header = response.headers.get("x-seen").cloned();
+            record
+                .lock()
+                .unwrap()
+                .push((response.status, header, response.body.clone()));
+        })
+        .build()
+        .unwrap();
+    let request = flexprice::types::CreateUserRequest::new(flexprice::types::UserType::User);
+    client.create_user(&request).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "a retried attempt is not observed: {seen:?}");
+    let (status, header, body) = &seen[0];
+    assert_eq!(*status, 201);
+    assert_eq!(header.as_ref().and_then(|h| h.to_str().ok()), Some("yes"));
+    assert_eq!(
+        serde_json::from_slice::<Value>(body).unwrap(),
+        json!({"id": "u3"})
+    );
+}
+
 mod params {
     use super::{answer_at, answer_json, header, only_request, server_answering};
     use codegen_tests::params::client::{
@@ -488,6 +551,24 @@ mod params {
         );
         assert_eq!(header(&sent, "x-trace"), Some("t-1"));
         assert_eq!(Server::Production.url(), "https://api.example.com/v2");
+    }
+
+    /// A body of any JSON that is empty, or text in another content type, still decodes.
+    #[tokio::test]
+    async fn empty_and_text_bodies_decode_into_a_type_that_takes_them() {
+        let server = MockServer::start().await;
+        answer_at(&server, "/files/empty.json", ResponseTemplate::new(200)).await;
+        let text = ResponseTemplate::new(200).set_body_raw("plain words", "text/plain");
+        answer_at(&server, "/files/text.json", text).await;
+        let broken = ResponseTemplate::new(200).set_body_raw("plain words", "application/json");
+        answer_at(&server, "/files/broken.json", broken).await;
+        let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
+        assert_eq!(client.get_file("empty").await.unwrap(), json!(null));
+        assert_eq!(client.get_file("text").await.unwrap(), json!("plain words"));
+        assert!(
+            matches!(client.get_file("broken").await, Err(Error::Decode { .. })),
+            "text labelled JSON is still a decode error"
+        );
     }
 
     #[tokio::test]

@@ -25,6 +25,7 @@ fn options(name: &str) -> CrateOptions {
         crate_name: name.replace('_', "-"),
         command: "generator generate".into(),
         sources_label: format!("{name}.yaml"),
+        ..Default::default()
     }
 }
 

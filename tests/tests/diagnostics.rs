@@ -396,6 +396,34 @@ fn a_path_template_without_its_parameter_skips_the_operation_with_a_warning() {
 }
 
 #[test]
+fn parameters_that_cannot_be_sent_as_given_are_skipped_with_a_warning() {
+    let spec = format!(
+        "{HEAD}paths:\n  /pages:\n    get:\n      operationId: getPages\n      parameters:\n        - {{ in: header, name: '', schema: {{ type: string }} }}\n        - {{ in: header, name: X-Kept, schema: {{ type: string }} }}\n        - {{ in: header, name: Content-Length, required: true, schema: {{ type: number }} }}\n      responses:\n        '204': {{ description: none }}\n"
+    );
+    let built = common::build_text(&spec, false);
+    let warnings: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "warning[W0101]: a parameter without a name cannot be sent; it is skipped"
+        ) && w.contains("/paths/~1pages/get/parameters/0")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "warning[W0101]: the header `Content-Length` frames the message; the HTTP client sets it, so the parameter is skipped"
+        )),
+        "{warnings:#?}"
+    );
+    let api = built.api.expect("the spec builds");
+    let wires: Vec<&str> = api.operations[0]
+        .parameters
+        .iter()
+        .map(|p| p.wire.as_str())
+        .collect();
+    assert_eq!(wires, ["X-Kept"]);
+}
+
+#[test]
 fn long_reference_chains_and_shared_all_of_parents_do_not_crash_or_blow_up() {
     let mut chain = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n");
     for i in 0..3000 {

@@ -149,6 +149,7 @@ fn run_pipeline(text: &str) -> Result<(), String> {
             crate_name: "fuzzed".into(),
             command: "fuzz".into(),
             sources_label: "spec.yaml".into(),
+            ..Default::default()
         };
         generator::render::render_crate(&[api], &options)?;
     }

@@ -98,6 +98,7 @@ fn files_formatted_in_parts_read_as_if_formatted_whole() {
         crate_name: "many".into(),
         command: "test".into(),
         sources_label: "many.yaml".into(),
+        ..Default::default()
     };
     let tree =
         generator::render::render_crate(std::slice::from_ref(&api), &options).expect("renders");

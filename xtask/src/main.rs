@@ -1,6 +1,7 @@
 //! `cargo xtask`: repository tasks. `codegen` regenerates `generated/` from `specs/`; `bench`
 //! measures generation and the generated code; `conformance` checks the generated servers
-//! with schemathesis; `corpus` generates and compiles a directory of real-world specs; the
+//! with schemathesis; `corpus` generates and compiles a directory of real-world specs; `wire`
+//! calls every vendored operation through the generated clients against Prism; the
 //! other commands are the generator's own (`generate`, `import`).
 
 mod bench;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Some("bench-spec") => bench::measure_one(&args[1..], &root),
         Some("conformance") => conformance::run(&root),
         Some("corpus") => corpus::run(&args[1..], &root),
+        Some("wire") => corpus::vendored::run(&root),
         _ => generator::cli::run(&args, &root),
     }
 }

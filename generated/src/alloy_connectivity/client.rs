@@ -56,6 +56,7 @@ impl Client {
             String::from("/users"),
         );
         request.default_header("x-api-version", "2025-09");
+        request.default_header("accept", "application/json");
         request.authorize(&self.credentials, super::SCHEMES, &[&["bearerAuth"]])?;
         request.json(body);
         let response = self.core.send(request).await?;

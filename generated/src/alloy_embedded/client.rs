@@ -56,6 +56,7 @@ impl Client {
             String::from("/users/"),
         );
         request.default_header("x-api-version", "2025-09");
+        request.default_header("accept", "application/json");
         request.authorize(&self.credentials, super::SCHEMES, &[&["Authorization"]])?;
         if let Some(body) = body {
             request.json(body);
@@ -84,6 +85,7 @@ impl Client {
             String::from("/users/batch"),
         );
         request.default_header("x-api-version", "2025-09");
+        request.default_header("accept", "application/json");
         request.authorize(&self.credentials, super::SCHEMES, &[&["Authorization"]])?;
         if let Some(body) = body {
             request.json(body);

@@ -58,6 +58,7 @@ impl Client {
             reqwest::Method::POST,
             String::from("/users"),
         );
+        request.default_header("accept", "application/json");
         request.authorize(&self.credentials, super::SCHEMES, &[&["ApiKeyAuth"]])?;
         request.json(body);
         let response = self.core.send(request).await?;

@@ -55,6 +55,7 @@ impl Client {
             reqwest::Method::POST,
             String::from("/organizations/users"),
         );
+        request.default_header("accept", "application/json");
         request.authorize(&self.credentials, super::SCHEMES, &[&["sec0", "sec1"]])?;
         request.json(body);
         let response = self.core.send(request).await?;

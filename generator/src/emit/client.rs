@@ -111,7 +111,7 @@ fn emit_client(api: &Api, operations: &[Operation]) -> TokenStream {
 }
 
 /// Parameters passed as method arguments: required ones without a spec default.
-fn is_argument(p: &Parameter) -> bool {
+pub(super) fn is_argument(p: &Parameter) -> bool {
     p.required && !has_header_default(p)
 }
 
@@ -121,7 +121,7 @@ fn has_header_default(p: &Parameter) -> bool {
 }
 
 /// Parameters in the operation's options struct: optional ones.
-fn is_option(p: &Parameter) -> bool {
+pub(super) fn is_option(p: &Parameter) -> bool {
     !p.required
 }
 
@@ -156,6 +156,7 @@ fn emit_method(op: &Operation) -> TokenStream {
         .map(parameter_statement)
         .collect();
     let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
+    setup.extend(accept_statement(op));
     setup.push(
         quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
     );
@@ -180,6 +181,23 @@ fn emit_method(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// Asks for the media types the operation's responses document, so a server that negotiates
+/// (or answers `*/*` with text) sends what the client decodes. A client-wide `Accept` wins.
+fn accept_statement(op: &Operation) -> Option<TokenStream> {
+    let mut media: Vec<&str> = Vec::new();
+    for content_type in op
+        .responses
+        .iter()
+        .filter_map(|r| r.content_type.as_deref())
+    {
+        if !media.contains(&content_type) {
+            media.push(content_type);
+        }
+    }
+    let accept = media.join(", ");
+    (!accept.is_empty()).then(|| quote!(request.default_header("accept", #accept);))
 }
 
 /// The method's arguments: required parameters, the body, and the options struct.
@@ -238,7 +256,7 @@ fn body_statement(body: &crate::ir::Body) -> TokenStream {
     }
 }
 
-fn is_multipart(body: &crate::ir::Body) -> bool {
+pub(super) fn is_multipart(body: &crate::ir::Body) -> bool {
     body.ty.is_none()
         && body
             .content_type
@@ -273,17 +291,25 @@ fn method_docs(op: &Operation) -> TokenStream {
     doc_attrs(Some(&text))
 }
 
+/// Whether an argument of this type is passed by value: small copyable scalars are.
+pub(super) fn by_value(ty: &TypeRef) -> bool {
+    matches!(
+        ty.non_null(),
+        TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F64
+            | TypeRef::Uuid
+            | TypeRef::Date
+            | TypeRef::DateTime
+    )
+}
+
 /// Arguments borrow (`&str`, `&[T]`, `&T`) except small copyable scalars.
 fn argument_type(ty: &TypeRef) -> TokenStream {
     match ty.non_null() {
         TypeRef::String => quote!(&str),
-        scalar @ (TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F64
-        | TypeRef::Uuid
-        | TypeRef::Date
-        | TypeRef::DateTime) => type_tokens(scalar, &TokenStream::new()),
+        scalar if by_value(scalar) => type_tokens(scalar, &TokenStream::new()),
         TypeRef::List(item) => {
             let item = type_tokens(item, &quote!(super::types::));
             quote!(&[#item])

@@ -14,6 +14,7 @@ mod tokens;
 mod types;
 mod validate;
 mod webhooks;
+mod wire;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -23,6 +24,7 @@ use quote::quote;
 
 pub use docs::rustdoc_lines;
 pub use runtime::{cargo_toml, needs_regex, RUNTIME_FILES};
+pub use wire::{MANIFEST_ADDITION as WIRE_MANIFEST, SUPPORT as WIRE_SUPPORT};
 
 use crate::ir::{Api, Hook, Operation, TypeDef, TypeRef};
 use tokens::ident;
@@ -57,6 +59,13 @@ pub enum Part<'a> {
         apis: &'a [Api],
         crate_name: &'a str,
     },
+    /// The wire check's test binary: the crate, the support, a module per API.
+    WireMain {
+        apis: &'a [Api],
+        crate_name: &'a str,
+    },
+    /// The wire check's tests of one API.
+    WireApi(&'a Api),
 }
 
 impl Part<'_> {
@@ -76,6 +85,8 @@ impl Part<'_> {
             Part::WebhooksHead(api) => webhooks::emit_webhooks_head(api),
             Part::WebhookOperations(hooks) => webhooks::emit_webhook_operations(hooks),
             Part::Examples { apis, crate_name } => examples::emit_examples(apis, crate_name),
+            Part::WireMain { apis, crate_name } => wire::emit_wire_main(apis, crate_name),
+            Part::WireApi(api) => wire::emit_wire_api(api),
         }
     }
 }
@@ -111,8 +122,14 @@ pub fn has_client(api: &Api) -> bool {
     !api.operations.is_empty()
 }
 
-/// Every Rust file of a generated crate named `crate_name`.
-pub fn emit_crate<'a>(apis: &'a [Api], crate_name: &'a str, manifest: &str) -> Vec<RustFile<'a>> {
+/// Every Rust file of a generated crate named `crate_name`; with `wire`, the wire check's
+/// tests too.
+pub fn emit_crate<'a>(
+    apis: &'a [Api],
+    crate_name: &'a str,
+    manifest: &str,
+    wire: bool,
+) -> Vec<RustFile<'a>> {
     let all_sources: Vec<String> = vec![manifest.to_owned()];
     let mut files = vec![RustFile {
         path: "src/lib.rs".into(),
@@ -137,10 +154,35 @@ pub fn emit_crate<'a>(apis: &'a [Api], crate_name: &'a str, manifest: &str) -> V
     }
     files.push(RustFile {
         path: "tests/examples.rs".into(),
-        sources: all_sources,
+        sources: all_sources.clone(),
         parts: vec![Part::Examples { apis, crate_name }],
     });
+    if wire {
+        files.extend(wire_files(apis, crate_name, all_sources));
+    }
     files
+}
+
+/// The wire check's test files: `tests/wire/main.rs` and one module per API that has calls.
+fn wire_files<'a>(
+    apis: &'a [Api],
+    crate_name: &'a str,
+    sources: Vec<String>,
+) -> impl Iterator<Item = RustFile<'a>> {
+    let main = RustFile {
+        path: "tests/wire/main.rs".into(),
+        sources,
+        parts: vec![Part::WireMain { apis, crate_name }],
+    };
+    let modules = apis
+        .iter()
+        .filter(|api| !api.wire_calls.is_empty())
+        .map(|api| RustFile {
+            path: format!("tests/wire/apis/{}.rs", api.module),
+            sources: api.spec_files.clone(),
+            parts: vec![Part::WireApi(api)],
+        });
+    std::iter::once(main).chain(modules)
 }
 
 fn emit_lib(apis: &[Api]) -> TokenStream {

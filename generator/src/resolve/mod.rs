@@ -6,7 +6,9 @@ mod hooks;
 mod operations;
 mod refusals;
 mod routes;
+mod sample;
 mod schema;
+mod wire;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -52,6 +54,7 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
     see_through_aliases(&mut types);
     let rejection_bodies = refusals::resolve_refusals(&mut operations, &types);
     let examples = examples::finish(module, &types, resolver.examples);
+    let wire_calls = wire::calls(document, &normalized.ref_targets, &operations);
     Some(Api {
         module: module.to_owned(),
         title: document.info.title.clone(),
@@ -65,6 +68,7 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
         rejection_bodies,
         hooks,
         examples,
+        wire_calls,
     })
 }
 

@@ -20,6 +20,10 @@ use crate::naming::{self, Namespace};
 use crate::normalize::RefTarget;
 use crate::pointer;
 
+/// Headers that frame an HTTP message: the HTTP client writes them from the body it sends,
+/// and a value given beside them (a declared `Content-Length`) would corrupt the exchange.
+const FRAMING_HEADERS: &[&str] = &["content-length", "transfer-encoding", "connection", "host"];
+
 /// Where an operation stands in the document.
 pub(super) struct Site<'s> {
     pub(super) path: &'s str,
@@ -397,6 +401,31 @@ impl Resolver<'_> {
             SpecParameter::Cookie { .. } => ParamLocation::Cookie,
         };
         let data = parameter.parameter_data_ref();
+        if data.name.trim().is_empty() {
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                &at,
+                "a parameter without a name cannot be sent; it is skipped".into(),
+                Some("name the parameter, or remove it"),
+            );
+            return None;
+        }
+        let framing = matches!(&parameter, SpecParameter::Header { .. })
+            && FRAMING_HEADERS.contains(&data.name.to_ascii_lowercase().as_str());
+        if framing {
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                &at,
+                format!(
+                    "the header `{}` frames the message; the HTTP client sets it, so the parameter is skipped",
+                    data.name
+                ),
+                None,
+            );
+            return None;
+        }
         let hint = naming::nested(prefix, &naming::type_name(&data.name));
         let (ty, rules, default) = self.parameter_type(&data.format, &at, &hint)?;
         let schema_at = match &data.format {

@@ -477,7 +477,10 @@ impl<'a> Resolver<'a> {
                     ),
                     ReferenceOr::Reference { .. } => None,
                 },
-                required: parts.required.contains(wire),
+                // A read-only property is required of responses only, a write-only one of
+                // requests only (OpenAPI 3.0): one type serves both, so neither is required.
+                required: parts.required.contains(wire)
+                    && !data.is_some_and(|d| d.read_only || d.write_only),
                 boxed: false,
                 secret: is_secret(wire, item.as_ref()),
                 deprecated: data.is_some_and(|d| d.deprecated),

@@ -101,6 +101,7 @@ fn measure(input: &ApiInput, base: &Path, out: &Path, count_heap: bool) -> Resul
         crate_name: "bench-output".into(),
         command: "cargo xtask bench".into(),
         sources_label: input.module.clone(),
+        ..Default::default()
     };
     heap::reset_peak();
     let (tree, render) = render::render_crate_timed(std::slice::from_ref(&api), &options)?;

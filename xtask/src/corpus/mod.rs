@@ -1,9 +1,13 @@
 //! `cargo xtask corpus DIR`: generates every spec in a directory (models, client and server),
 //! compiles the results, optionally runs every example of the specs through its generated
-//! type (`--examples`), and prints and writes a per-spec table.
+//! type (`--examples`) and every operation through the generated client against a Prism mock
+//! of its spec (`--wire`), and prints and writes a per-spec table.
 
 mod examples;
+pub mod prism;
 mod schema;
+pub mod vendored;
+pub mod wire;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -21,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::standalone;
 use examples::ExampleCounts;
+use wire::WireCounts;
 
 /// A spec that takes longer than this to generate counts as hung.
 const GENERATION_LIMIT: Duration = Duration::from_secs(120);
@@ -30,6 +35,7 @@ const CRATE_BUDGET_BYTES: usize = 16 << 20;
 
 struct Row {
     spec: String,
+    path: PathBuf,
     input_bytes: u64,
     module: String,
     generation: Duration,
@@ -41,6 +47,8 @@ struct Row {
     compiled: Option<bool>,
     /// With `--examples`: how the spec's examples fared, once its crate compiled.
     examples: Option<ExampleCounts>,
+    /// With `--wire`: how its operations fared against a mock, once it compiled.
+    wire: Option<WireCounts>,
 }
 
 impl Row {
@@ -50,6 +58,7 @@ impl Row {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            path: spec.to_path_buf(),
             input_bytes: std::fs::metadata(spec).map_or(0, |m| m.len()),
             module,
             generation: Duration::ZERO,
@@ -58,6 +67,7 @@ impl Row {
             output_bytes: 0,
             compiled: None,
             examples: None,
+            wire: None,
         }
     }
 
@@ -73,36 +83,58 @@ impl Row {
     }
 }
 
+/// What a run does beyond generating.
+struct Mode {
+    compile: bool,
+    examples: bool,
+    /// With `--wire`: Prism, to serve each spec.
+    prism: Option<PathBuf>,
+}
+
 pub fn run(args: &[String], root: &Path) -> ExitCode {
     if cfg!(debug_assertions) {
         return crate::rerun_in_release(root, "corpus", args);
     }
     let Some(dir) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: cargo xtask corpus DIR [--no-compile] [--examples]");
+        eprintln!("usage: cargo xtask corpus DIR [--no-compile] [--examples] [--wire]");
         return ExitCode::from(2);
     };
-    let compile = !args.iter().any(|a| a == "--no-compile");
-    let run_examples = compile && args.iter().any(|a| a == "--examples");
     if !dir.is_dir() {
         eprintln!("cannot read {}: not a directory", dir.display());
         return ExitCode::from(2);
     }
+    let compile = !args.iter().any(|a| a == "--no-compile");
+    let prism = match compile && args.iter().any(|a| a == "--wire") {
+        true => match prism::install(root) {
+            Ok(prism) => Some(prism),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+        false => None,
+    };
+    let mode = Mode {
+        compile,
+        examples: compile && args.iter().any(|a| a == "--examples"),
+        prism,
+    };
     let label = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "corpus".into());
-    let (mut rows, apis) = generate_all(&dir, &label);
-    if compile {
+    let (mut rows, apis) = generate_all(&dir, &label, mode.prism.is_some());
+    if mode.compile {
         let out = root.join("target/corpus").join(&label);
-        compile_in_crates(root, &dir, &out, &label, &apis, &mut rows, run_examples);
+        compile_in_crates(root, &dir, &out, &label, &apis, &mut rows, &mode);
     }
-    let table = render_table(&label, &rows, compile, run_examples);
+    let table = render_table(&label, &rows, &mode);
     println!("{table}");
     write_reports(root, &label, &table, &rows);
     ExitCode::SUCCESS
 }
 
-fn options(label: &str) -> CrateOptions {
+fn options(label: &str, wire: bool) -> CrateOptions {
     CrateOptions {
         crate_name: format!(
             "corpus-{}",
@@ -110,11 +142,12 @@ fn options(label: &str) -> CrateOptions {
         ),
         command: "cargo xtask corpus".into(),
         sources_label: label.to_owned(),
+        wire_tests: wire,
     }
 }
 
 /// Generates every spec of `dir` in turn: a row for each, and the APIs that generated.
-fn generate_all(dir: &Path, label: &str) -> (Vec<Row>, Vec<Api>) {
+fn generate_all(dir: &Path, label: &str, wire: bool) -> (Vec<Row>, Vec<Api>) {
     let mut modules = generator::naming::Namespace::default();
     let mut rows = Vec::new();
     let mut apis = Vec::new();
@@ -126,7 +159,7 @@ fn generate_all(dir: &Path, label: &str) -> (Vec<Row>, Vec<Api>) {
         let module = modules
             .claim(&format!("api_{}", generator::naming::snake_name(&stem)))
             .0;
-        let (row, api) = generate_one(&spec, module, dir, label);
+        let (row, api) = generate_one(&spec, module, dir, &options(label, wire));
         eprintln!(
             "{:>7.0} ms  {}{}",
             row.generation_ms(),
@@ -143,7 +176,12 @@ fn generate_all(dir: &Path, label: &str) -> (Vec<Row>, Vec<Api>) {
 }
 
 /// Generates one spec from loading to formatted source (every stage but writing), timed.
-fn generate_one(spec: &Path, module: String, base: &Path, label: &str) -> (Row, Option<Api>) {
+fn generate_one(
+    spec: &Path,
+    module: String,
+    base: &Path,
+    options: &CrateOptions,
+) -> (Row, Option<Api>) {
     let started = Instant::now();
     let mut row = Row::new(spec, module.clone());
     let input = ApiInput {
@@ -155,7 +193,7 @@ fn generate_one(spec: &Path, module: String, base: &Path, label: &str) -> (Row, 
         Ok((api, diagnostics)) => {
             row.warnings = diagnostics.len();
             // Emitting and formatting alone, so a failure names its spec.
-            match render::render_crate(std::slice::from_ref(&api), &options(label)) {
+            match render::render_crate(std::slice::from_ref(&api), options) {
                 Ok(tree) => {
                     row.output_bytes = tree
                         .files
@@ -203,8 +241,8 @@ fn generate_with_limit(
 }
 
 /// Compiles the generated APIs, packing them into as few crates as the size budget allows;
-/// then, with `run_examples`, runs the example tests of each crate that compiled in part
-/// (their spec files named from `base`).
+/// then runs the example tests (their spec files named from `base`) and the wire check, as
+/// `mode` asks, of each crate that compiled in part.
 fn compile_in_crates(
     root: &Path,
     base: &Path,
@@ -212,21 +250,56 @@ fn compile_in_crates(
     label: &str,
     apis: &[Api],
     rows: &mut [Row],
-    run_examples: bool,
+    mode: &Mode,
 ) {
+    let target = root.join("target/corpus-target");
     for (index, group) in pack(apis, rows).iter().enumerate() {
         let dir = out.join(format!("crate{index}"));
-        if let Err(message) = write_crate(root, &dir, label, index, group) {
+        let options = options(label, mode.prism.is_some());
+        if let Err(message) = write_crate(root, &dir, &options, index, group) {
             eprintln!("{message}");
             continue;
         }
         let modules: Vec<&str> = group.iter().map(|a| a.module.as_str()).collect();
         let failing = check(root, &dir, &modules);
         record(rows, &modules, &failing);
-        if run_examples && failing.len() < modules.len() {
+        if failing.len() == modules.len() {
+            continue;
+        }
+        if mode.examples {
             record_examples(root, base, rows, group, &dir);
         }
+        if let Some(prism) = &mode.prism {
+            record_wire(rows, prism, &dir, &target);
+        }
     }
+}
+
+/// Runs the wire check of one crate (the modules that compiled) and files the counts under
+/// each spec's row.
+fn record_wire(rows: &mut [Row], prism: &Path, dir: &Path, target: &Path) {
+    let served: Vec<wire::Served> = rows
+        .iter()
+        .filter(|r| r.compiled == Some(true) && dir_holds(dir, &r.module))
+        .map(|r| wire::Served {
+            module: r.module.clone(),
+            spec: r.path.clone(),
+        })
+        .collect();
+    let mut counts = match wire::run(prism, dir, target, &served) {
+        Ok(counts) => counts,
+        Err(why) => return eprintln!("wire check of {}: {why}", dir.display()),
+    };
+    for row in rows.iter_mut() {
+        if let Some(found) = counts.remove(&row.module) {
+            row.wire = Some(found);
+        }
+    }
+}
+
+/// Whether the crate in `dir` holds the module.
+fn dir_holds(dir: &Path, module: &str) -> bool {
+    dir.join("src").join(module).is_dir()
 }
 
 /// Runs the example tests of one crate, judges each example against its own schema, and
@@ -279,12 +352,12 @@ fn pack<'a>(apis: &'a [Api], rows: &[Row]) -> Vec<Vec<&'a Api>> {
 fn write_crate(
     root: &Path,
     dir: &Path,
-    label: &str,
+    options: &CrateOptions,
     index: usize,
     group: &[&Api],
 ) -> Result<(), String> {
     let owned: Vec<Api> = group.iter().map(|a| (*a).clone()).collect();
-    let mut opts = options(label);
+    let mut opts = options.clone();
     opts.crate_name = format!("{}-{index}", opts.crate_name);
     let tree = render::render_crate(&owned, &opts)
         .map_err(|message| format!("internal error rendering crate {index}: {message}"))?;
@@ -378,7 +451,20 @@ struct Span {
     file_name: String,
 }
 
-/// The first error or warning rustc reported in each module (`src/MODULE/...`).
+/// The API module a file of a generated crate belongs to: `src/MODULE/...`, or its wire
+/// tests, `tests/wire/apis/MODULE.rs`.
+fn module_of(file: &str) -> &str {
+    if let Some(test) = file.strip_prefix("tests/wire/apis/") {
+        return test.strip_suffix(".rs").unwrap_or(test);
+    }
+    file.trim_start_matches("src/")
+        .split('/')
+        .next()
+        .unwrap_or("")
+}
+
+/// The first error or warning rustc reported in each module (`src/MODULE/...`, or the
+/// module's wire tests).
 fn first_problems(messages: impl Read) -> BTreeMap<String, String> {
     let mut failing = BTreeMap::new();
     for line in BufReader::new(messages).lines().map_while(Result::ok) {
@@ -389,12 +475,7 @@ fn first_problems(messages: impl Read) -> BTreeMap<String, String> {
             continue;
         }
         let file = message.spans.first().map_or("", |s| s.file_name.as_str());
-        let module = file
-            .trim_start_matches("src/")
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_owned();
+        let module = module_of(file).to_owned();
         failing
             .entry(module)
             .or_insert(format!("{}: {} ({file})", message.level, message.message));
@@ -402,21 +483,38 @@ fn first_problems(messages: impl Read) -> BTreeMap<String, String> {
     failing
 }
 
-fn render_table(label: &str, rows: &[Row], compiled: bool, examples: bool) -> String {
+fn render_table(label: &str, rows: &[Row], mode: &Mode) -> String {
+    let wire = mode.prism.is_some();
     let mut out = format!("corpus `{label}`: {} specs\n\n", rows.len());
-    out.push_str("| spec | input KB | generated | compiled | examples | class | message | generation ms | output KB | warnings |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| spec | input KB | generated | compiled | examples | class | message | generation ms | output KB | warnings |");
+    out.push_str(if wire {
+        " operations | accepted | decoded | wire failures | first wire failure |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    } else {
+        "\n|---|---|---|---|---|---|---|---|---|---|\n"
+    });
     for row in rows {
-        out.push_str(&table_row(row));
+        out.push_str(&table_row(row, wire));
     }
-    out.push_str(&totals(rows, compiled));
-    if examples {
+    out.push_str(&totals(rows, mode.compile));
+    if mode.examples {
         out.push_str(&example_totals(rows));
+    }
+    if wire {
+        out.push_str(&wire_totals(rows));
     }
     out
 }
 
-fn table_row(r: &Row) -> String {
+/// Text for a table cell: one line, no `|`, at most 120 characters.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace('\n', " ")
+        .chars()
+        .take(120)
+        .collect()
+}
+
+fn table_row(r: &Row, wire: bool) -> String {
     let (class, message) = match (&r.failure, &r.examples) {
         (Some(failure), _) => failure.clone(),
         (None, Some(counts)) if counts.passed < counts.counted() => (
@@ -425,14 +523,8 @@ fn table_row(r: &Row) -> String {
         ),
         _ => Default::default(),
     };
-    let message: String = message
-        .replace('|', "\\|")
-        .replace('\n', " ")
-        .chars()
-        .take(120)
-        .collect();
-    format!(
-        "| {} | {} | {} | {} | {} | {class} | {message} | {:.0} | {} | {} |\n",
+    let mut line = format!(
+        "| {} | {} | {} | {} | {} | {class} | {} | {:.0} | {} | {} |",
         r.spec,
         r.input_bytes / 1024,
         if r.generated() { "yes" } else { "no" },
@@ -449,9 +541,44 @@ fn table_row(r: &Row) -> String {
                 e.vendor_defects
             )
         }),
+        cell(&message),
         r.generation_ms(),
         r.output_bytes / 1024,
         r.warnings,
+    );
+    if wire {
+        line.push_str(&match &r.wire {
+            Some(w) => format!(
+                " {} | {} | {} | {:?} | {} |",
+                w.operations,
+                w.accepted,
+                w.decoded,
+                w.failures,
+                cell(w.first_failure.as_deref().unwrap_or(""))
+            ),
+            None => " - | - | - | - | |".to_owned(),
+        });
+    }
+    line.push('\n');
+    line
+}
+
+/// The wire check over the specs it ran on: operations, accepted, decoded, failures by class.
+fn wire_totals(rows: &[Row]) -> String {
+    let ran: Vec<&WireCounts> = rows.iter().filter_map(|r| r.wire.as_ref()).collect();
+    let sum = |count: fn(&WireCounts) -> usize| ran.iter().map(|w| count(w)).sum::<usize>();
+    let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
+    for (class, n) in ran.iter().flat_map(|w| &w.failures) {
+        *classes.entry(class).or_default() += n;
+    }
+    format!(
+        "wire ({}): {} operations in {} specs, {} accepted by the mock, {} decoded; failures {classes:?}; {} examples refused (retried with values made from the schema)\n",
+        prism::PRISM,
+        sum(|w| w.operations),
+        ran.len(),
+        sum(|w| w.accepted),
+        sum(|w| w.decoded),
+        sum(|w| w.examples_refused),
     )
 }
 
@@ -512,6 +639,7 @@ struct JsonRow<'a> {
     failure: Option<JsonFailure<'a>>,
     compiled: Option<bool>,
     examples: Option<&'a ExampleCounts>,
+    wire: Option<&'a WireCounts>,
 }
 
 #[derive(Serialize)]
@@ -540,6 +668,7 @@ fn write_reports(root: &Path, label: &str, table: &str, rows: &[Row]) {
                 .map(|(class, message)| JsonFailure { class, message }),
             compiled: r.compiled,
             examples: r.examples.as_ref(),
+            wire: r.wire.as_ref(),
         })
         .collect();
     let json = serde_json::to_string_pretty(&rows).unwrap_or_default();
@@ -557,6 +686,7 @@ mod tests {
             r#"{"reason":"compiler-message","message":{"level":"warning","message":"unused import","spans":[{"file_name":"src/api_a/types.rs","line_start":3}],"code":null}}"#,
             r#"{"reason":"compiler-message","message":{"level":"error","message":"mismatched types","spans":[{"file_name":"src/api_a/client.rs"}]}}"#,
             r#"{"reason":"compiler-message","message":{"level":"note","message":"for more","spans":[{"file_name":"src/api_b/mod.rs"}]}}"#,
+            r#"{"reason":"compiler-message","message":{"level":"warning","message":"unused variable","spans":[{"file_name":"tests/wire/apis/api_c.rs"}]}}"#,
             "not json",
             r#"{"reason":"build-finished","success":false}"#,
         ]
@@ -564,10 +694,16 @@ mod tests {
         let failing = first_problems(messages.as_bytes());
         assert_eq!(
             failing,
-            BTreeMap::from([(
-                "api_a".to_owned(),
-                "warning: unused import (src/api_a/types.rs)".to_owned()
-            )])
+            BTreeMap::from([
+                (
+                    "api_a".to_owned(),
+                    "warning: unused import (src/api_a/types.rs)".to_owned()
+                ),
+                (
+                    "api_c".to_owned(),
+                    "warning: unused variable (tests/wire/apis/api_c.rs)".to_owned()
+                )
+            ])
         );
     }
 
