@@ -345,3 +345,19 @@ async fn the_implementation_changes_replaces_or_drops_the_body() {
         (422, &json!("validation_failed"))
     );
 }
+
+#[tokio::test]
+async fn accept_and_content_type_parameters_are_negotiation_not_rules() {
+    let base = serve(server::router(Fake)).await;
+    let body = r#"{"name": "ok"}"#;
+    for accept in ["*/*", "application/pdf", "text/html, */*;q=0.8"] {
+        let answer = send(
+            "POST",
+            format!("{base}/ping"),
+            &[JSON, ("accept", accept)],
+            body,
+        )
+        .await;
+        assert_eq!(answer.status, 200, "Accept: {accept}: {}", answer.text);
+    }
+}

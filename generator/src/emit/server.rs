@@ -372,6 +372,7 @@ fn read_body(body: &Body) -> TokenStream {
 fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
     op.parameters
         .iter()
+        .filter(|p| !negotiates(p))
         .filter_map(|p| {
             let rules =
                 super::validate::rule_checks(&p.constraints, p.ty.non_null(), &quote!(value));
@@ -399,6 +400,14 @@ fn parameter_checks(op: &Operation) -> Vec<TokenStream> {
             })
         })
         .collect()
+}
+
+/// An `Accept` or `Content-Type` header parameter: HTTP's own negotiation, which OpenAPI says
+/// to ignore as a parameter. A server reads it but holds it to no rule, as clients send
+/// `*/*` and charsets the spec does not list.
+fn negotiates(p: &Parameter) -> bool {
+    p.location == ParamLocation::Header
+        && (p.wire.eq_ignore_ascii_case("accept") || p.wire.eq_ignore_ascii_case("content-type"))
 }
 
 fn read_parameter(p: &Parameter) -> TokenStream {
