@@ -519,6 +519,23 @@ pub struct WireCall {
     /// One per parameter of the operation, in order; `None` for one the call leaves out.
     pub parameters: Vec<Option<WireValue>>,
     pub body: Option<WireValue>,
+    /// What the example-backed fake server answers the operation with; `None` when the
+    /// operation documents neither a success nor a `default` response.
+    pub answer: Option<WireAnswer>,
+    /// Values for the JSON bodies of the operation's documented refusals, by their variant
+    /// in the server's `RejectionBody` enum.
+    pub refusal_bodies: Vec<(String, WireValue)>,
+}
+
+/// The documented response a fake server sends for a [`WireCall`]'s operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireAnswer {
+    /// The response's variant in the operation's response enum.
+    pub variant: String,
+    /// The status a range or `default` variant is sent with.
+    pub status: u16,
+    /// The body's example and a value made from its schema; `None` for an empty body.
+    pub body: Option<WireValue>,
 }
 
 /// The value of one argument of a [`WireCall`].

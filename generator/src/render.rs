@@ -157,7 +157,7 @@ fn cargo_toml(apis: &[Api], options: &CrateOptions) -> String {
     );
     let manifest = header + &emit::cargo_toml(apis, &options.crate_name);
     if options.wire_tests {
-        manifest + emit::WIRE_MANIFEST
+        manifest + emit::WIRE_MANIFEST + emit::FAKE_MANIFEST
     } else {
         manifest
     }

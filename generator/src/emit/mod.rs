@@ -5,6 +5,7 @@ mod auth;
 mod client;
 mod docs;
 mod examples;
+mod fake;
 mod html;
 mod refusals;
 mod responses;
@@ -23,6 +24,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use docs::rustdoc_lines;
+pub use fake::MANIFEST_ADDITION as FAKE_MANIFEST;
 pub use runtime::{cargo_toml, needs_regex, RUNTIME_FILES};
 pub use wire::{MANIFEST_ADDITION as WIRE_MANIFEST, SUPPORT as WIRE_SUPPORT};
 
@@ -66,6 +68,13 @@ pub enum Part<'a> {
     },
     /// The wire check's tests of one API.
     WireApi(&'a Api),
+    /// The example-backed fake server's binary: a module per API, then `main`.
+    FakeMain {
+        apis: &'a [Api],
+        crate_name: &'a str,
+    },
+    /// The fake of one API.
+    FakeApi(&'a Api),
 }
 
 impl Part<'_> {
@@ -87,6 +96,8 @@ impl Part<'_> {
             Part::Examples { apis, crate_name } => examples::emit_examples(apis, crate_name),
             Part::WireMain { apis, crate_name } => wire::emit_wire_main(apis, crate_name),
             Part::WireApi(api) => wire::emit_wire_api(api),
+            Part::FakeMain { apis, crate_name } => fake::emit_fake_main(apis, crate_name),
+            Part::FakeApi(api) => fake::emit_fake_api(api),
         }
     }
 }
@@ -174,6 +185,11 @@ fn wire_files<'a>(
         sources,
         parts: vec![Part::WireMain { apis, crate_name }],
     };
+    let fake_main = RustFile {
+        path: "examples/fake_server/main.rs".into(),
+        sources: main.sources.clone(),
+        parts: vec![Part::FakeMain { apis, crate_name }],
+    };
     let modules = apis
         .iter()
         .filter(|api| !api.wire_calls.is_empty())
@@ -182,7 +198,15 @@ fn wire_files<'a>(
             sources: api.spec_files.clone(),
             parts: vec![Part::WireApi(api)],
         });
-    std::iter::once(main).chain(modules)
+    let fakes = apis
+        .iter()
+        .filter(|api| !api.operations.is_empty())
+        .map(|api| RustFile {
+            path: format!("examples/fake_server/apis/{}.rs", api.module),
+            sources: api.spec_files.clone(),
+            parts: vec![Part::FakeApi(api)],
+        });
+    [main, fake_main].into_iter().chain(modules).chain(fakes)
 }
 
 fn emit_lib(apis: &[Api]) -> TokenStream {

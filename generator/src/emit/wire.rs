@@ -23,7 +23,7 @@ path = "tests/wire/main.rs"
 required-features = ["client"]
 
 [dev-dependencies]
-tokio = { version = "1", default-features = false, features = ["macros", "rt"] }
+tokio = { version = "1", default-features = false, features = ["macros", "net", "rt"] }
 "#;
 
 /// `tests/wire/main.rs`: the crate under its test name, the support, a module per API.

@@ -10,6 +10,8 @@ mod sample;
 mod schema;
 mod wire;
 
+pub use refusals::refused_by;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use indexmap::IndexMap;

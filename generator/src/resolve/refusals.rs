@@ -76,7 +76,7 @@ fn refusals(op: &Operation, bodies: &mut Bodies<'_>) -> Vec<Refusal> {
 }
 
 /// The statuses the router can refuse the operation's requests with.
-fn refused_by(op: &Operation) -> Vec<u16> {
+pub fn refused_by(op: &Operation) -> Vec<u16> {
     // An empty alternative makes credentials optional: nothing is refused for want of them.
     let needs_credentials = !op.security.is_empty() && op.security.iter().all(|a| !a.is_empty());
     let json_body = op.body.as_ref().is_some_and(|b| b.ty.is_some());

@@ -29,6 +29,9 @@ pub(super) struct Sampler<'d> {
     trail: Vec<String>,
     /// Whether a value guessed at a `pattern` since [`Sampler::value`] began.
     guessed: bool,
+    /// The keyword of properties the value leaves out: `readOnly` in a request,
+    /// `writeOnly` in a response.
+    left_out: &'static str,
 }
 
 impl<'d> Sampler<'d> {
@@ -39,7 +42,16 @@ impl<'d> Sampler<'d> {
             schemas: HashMap::new(),
             trail: Vec::new(),
             guessed: false,
+            left_out: "readOnly",
         }
+    }
+
+    /// [`Sampler::value`] for a response body: read-only properties are in, write-only out.
+    pub(super) fn response_value(&mut self, schema: &Value) -> (Value, bool) {
+        self.left_out = "writeOnly";
+        let made = self.value(schema);
+        self.left_out = "readOnly";
+        made
     }
 
     /// A value `schema` accepts (`null` when none can be made), and whether it guesses at a
@@ -175,7 +187,8 @@ impl<'d> Sampler<'d> {
             .unwrap_or_default()
     }
 
-    /// The required properties (not read-only ones, which a request leaves out), enough
+    /// The required properties (but those the direction leaves out: read-only ones in a
+    /// request, write-only ones in a response), enough
     /// others for `minProperties`, and a discriminator's value for the schema at hand.
     fn object(&mut self, object: &Map<String, Value>, depth: usize) -> Option<Map<String, Value>> {
         let empty = Map::new();
@@ -187,7 +200,7 @@ impl<'d> Sampler<'d> {
         let mut out = Map::new();
         for name in strings(object.get("required")) {
             match properties.get(name) {
-                Some(schema) if self.read_only(schema) => {}
+                Some(schema) if self.left_out(schema) => {}
                 Some(schema) => {
                     out.insert(name.to_owned(), self.sample(schema, depth + 1)?);
                 }
@@ -205,7 +218,7 @@ impl<'d> Sampler<'d> {
             if out.len() >= min {
                 break;
             }
-            if !out.contains_key(name) && !self.read_only(schema) {
+            if !out.contains_key(name) && !self.left_out(schema) {
                 if let Some(value) = self.sample(schema, depth + 1) {
                     out.insert(name.clone(), value);
                 }
@@ -227,12 +240,12 @@ impl<'d> Sampler<'d> {
         Some(out)
     }
 
-    fn read_only(&mut self, schema: &Value) -> bool {
+    fn left_out(&mut self, schema: &Value) -> bool {
         let followed = match schema.get("$ref").and_then(Value::as_str) {
             Some(reference) => self.lookup(reference),
             None => Some(Rc::new(schema.clone())),
         };
-        followed.is_some_and(|s| s.get("readOnly") == Some(&Value::Bool(true)))
+        followed.is_some_and(|s| s.get(self.left_out) == Some(&Value::Bool(true)))
     }
 
     /// `allOf` (and the keywords beside it) as one schema: properties of several parts become

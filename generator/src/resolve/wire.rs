@@ -5,13 +5,17 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use openapiv3::{
-    Example, OpenAPI, Operation as SpecOperation, Parameter as SpecParameter,
-    ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
+    Example, MediaType, OpenAPI, Operation as SpecOperation, Parameter as SpecParameter,
+    ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response as SpecResponse,
+    Responses, StatusCode,
 };
 use serde_json::Value;
 
 use super::sample::Sampler;
-use crate::ir::{Body, Operation, ParamLocation, Parameter, TypeRef, WireCall, WireValue};
+use crate::ir::{
+    Body, Operation, ParamLocation, Parameter, RefusalAnswer, Response, Status, TypeRef,
+    WireAnswer, WireCall, WireValue,
+};
 use crate::naming::Namespace;
 use crate::normalize::RefTargets;
 use crate::pointer;
@@ -44,6 +48,7 @@ pub(super) fn calls(
                 op,
                 spec: spec.copied(),
                 document,
+                targets,
             };
             call.build(&mut sampler, &mut names)
         })
@@ -77,6 +82,7 @@ struct Call<'a> {
     op: &'a Operation,
     spec: Option<(&'a PathItem, &'a SpecOperation)>,
     document: &'a OpenAPI,
+    targets: &'a RefTargets,
 }
 
 impl Call<'_> {
@@ -107,7 +113,96 @@ impl Call<'_> {
             test_name: names.claim(&self.op.name).0,
             parameters,
             body,
+            answer: self.answer(sampler),
+            refusal_bodies: self.refusal_bodies(sampler),
         }
+    }
+
+    /// A value for each JSON body the operation's refusals document.
+    fn refusal_bodies(&self, sampler: &mut Sampler<'_>) -> Vec<(String, WireValue)> {
+        let mut bodies = Vec::new();
+        for refusal in &self.op.refusals {
+            let RefusalAnswer::Json { body, .. } = &refusal.answer else {
+                continue;
+            };
+            let Some(response) = self
+                .op
+                .responses
+                .iter()
+                .find(|r| r.variant == refusal.variant)
+            else {
+                continue;
+            };
+            let value = self.response_value(response, sampler);
+            if let Some(value) = value.filter(|_| !bodies.iter().any(|(b, _)| b == body)) {
+                bodies.push((body.clone(), value));
+            }
+        }
+        bodies
+    }
+
+    /// A documented response's body: its example and a value made from its schema.
+    fn response_value(&self, response: &Response, sampler: &mut Sampler<'_>) -> Option<WireValue> {
+        let content_type = response.content_type.as_ref()?;
+        let spec = self.spec.and_then(|(_, operation)| {
+            spec_response(&operation.responses, &response.status, self.targets)
+        });
+        let media = spec.as_deref().and_then(|r| {
+            r.content
+                .get(content_type)
+                .or_else(|| r.content.values().next())
+        });
+        let mut value = media_value("body", media, self.document, sampler);
+        (value.synthesized, value.guessed) = sampler.response_value(&media_schema(media));
+        Some(value)
+    }
+
+    /// The fake server's answer: the first documented success, else `default` (sent as 200).
+    fn answer(&self, sampler: &mut Sampler<'_>) -> Option<WireAnswer> {
+        let chosen = self
+            .op
+            .responses
+            .iter()
+            .find(|r| r.status.is_success())
+            .or_else(|| {
+                self.op
+                    .responses
+                    .iter()
+                    .find(|r| r.status == Status::Default)
+            })?;
+        let status = match chosen.status {
+            Status::Code(code) => code,
+            Status::Range(digit) => u16::from(digit) * 100,
+            Status::Default => 200,
+        };
+        let body = self.response_value(chosen, sampler);
+        Some(WireAnswer {
+            variant: chosen.variant.clone(),
+            status,
+            body,
+        })
+    }
+}
+
+/// The spec's response for a status, references followed.
+fn spec_response<'d>(
+    responses: &'d Responses,
+    status: &Status,
+    targets: &RefTargets,
+) -> Option<Cow<'d, SpecResponse>> {
+    let found = match status {
+        Status::Code(code) => responses.responses.get(&StatusCode::Code(*code)),
+        Status::Range(digit) => responses
+            .responses
+            .get(&StatusCode::Range(u16::from(*digit))),
+        Status::Default => responses.default.as_ref(),
+    }?;
+    match found {
+        ReferenceOr::Item(response) => Some(Cow::Borrowed(response)),
+        ReferenceOr::Reference { reference } => pointer::from_reference(reference)
+            .and_then(|p| targets.decode::<SpecResponse>(&p))
+            .and_then(Result::ok)
+            .map(Cow::Owned),
     }
 }
 
@@ -241,10 +336,18 @@ fn body_value(
             .get(&body.content_type)
             .or_else(|| b.content.values().next())
     });
-    let schema = media
-        .and_then(|m| m.schema.as_ref())
-        .and_then(|s| serde_json::to_value(s).ok())
-        .unwrap_or(Value::Bool(true));
+    media_value("body", media, document, sampler)
+}
+
+/// A media type's example (its own, its first `examples`, its schema's) and a value made from
+/// its schema.
+fn media_value(
+    key: &str,
+    media: Option<&MediaType>,
+    document: &OpenAPI,
+    sampler: &mut Sampler<'_>,
+) -> WireValue {
+    let schema = media_schema(media);
     let example = media.and_then(|m| {
         m.example
             .clone()
@@ -253,11 +356,19 @@ fn body_value(
     let example = example.or_else(|| schema_example(&schema, sampler));
     let (synthesized, guessed) = sampler.value(&schema);
     WireValue {
-        key: "body".into(),
+        key: key.into(),
         example,
         synthesized,
         guessed,
     }
+}
+
+/// A media type's schema, as JSON; `true` (anything) when it gives none.
+fn media_schema(media: Option<&MediaType>) -> Value {
+    media
+        .and_then(|m| m.schema.as_ref())
+        .and_then(|s| serde_json::to_value(s).ok())
+        .unwrap_or(Value::Bool(true))
 }
 
 /// The value of the first of `examples` that has one, references followed.
@@ -483,5 +594,87 @@ components:
                 "maybe": true
             })
         );
+    }
+
+    #[test]
+    fn the_fake_answers_with_the_first_success_and_fills_refusal_bodies() {
+        let spec = r##"
+openapi: 3.0.3
+info: { title: Fake, version: "1" }
+paths:
+  /pets:
+    get:
+      operationId: list
+      responses:
+        "200":
+          description: the pets
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: "#/components/schemas/Pet" } }
+        "400":
+          description: refused
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Problem" }
+  /pets/{id}:
+    get:
+      operationId: show
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "201": { $ref: "#/paths/~1pets~1%7Bid%7D/put/responses/200" }
+    put:
+      operationId: replace
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200":
+          description: replaced
+          content:
+            application/json:
+              example: { id: p-1, name: Rex }
+              schema: { $ref: "#/components/schemas/Pet" }
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id, name, secret]
+      properties:
+        id: { type: string, readOnly: true }
+        name: { type: string }
+        secret: { type: string, writeOnly: true }
+    Problem:
+      type: object
+      required: [code, tag]
+      properties:
+        code: { type: integer }
+        tag: { type: string, enum: [refused] }
+"##;
+        let api = build(spec);
+        let answer = |name: &str| {
+            let call = api.wire_calls.iter().find(|c| c.operation == name).unwrap();
+            call.answer.clone().expect("an answer")
+        };
+        let list = answer("list");
+        assert_eq!((list.variant.as_str(), list.status), ("Status200", 200));
+        assert_eq!(
+            list.body.unwrap().synthesized,
+            json!([{"id": "wire", "name": "wire"}]),
+            "a response has its read-only properties and not its write-only ones"
+        );
+        let show = answer("show")
+            .body
+            .expect("a body, through a reference into a path");
+        assert_eq!(show.example, Some(json!({"id": "p-1", "name": "Rex"})));
+        let list_call = api
+            .wire_calls
+            .iter()
+            .find(|c| c.operation == "list")
+            .unwrap();
+        let [(variant, problem)] = list_call.refusal_bodies.as_slice() else {
+            panic!("one refusal body: {:?}", list_call.refusal_bodies);
+        };
+        assert_eq!(variant, "Problem");
+        assert_eq!(problem.synthesized, json!({"code": 1, "tag": "refused"}));
     }
 }

@@ -6,6 +6,7 @@
 mod examples;
 pub mod prism;
 mod schema;
+pub mod serve;
 pub mod vendored;
 pub mod wire;
 
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::standalone;
 use examples::ExampleCounts;
+use serve::ServeCounts;
 use wire::WireCounts;
 
 /// A spec that takes longer than this to generate counts as hung.
@@ -49,6 +51,8 @@ struct Row {
     examples: Option<ExampleCounts>,
     /// With `--wire`: how its operations fared against a mock, once it compiled.
     wire: Option<WireCounts>,
+    /// With `--serve`: how schemathesis found its example-backed fake, once it compiled.
+    serve: Option<ServeCounts>,
 }
 
 impl Row {
@@ -68,6 +72,7 @@ impl Row {
             compiled: None,
             examples: None,
             wire: None,
+            serve: None,
         }
     }
 
@@ -89,6 +94,15 @@ struct Mode {
     examples: bool,
     /// With `--wire`: Prism, to serve each spec.
     prism: Option<PathBuf>,
+    /// With `--serve`: schemathesis, to check each spec's fake server.
+    schemathesis: Option<PathBuf>,
+}
+
+impl Mode {
+    /// Whether the crates carry the wire tests and the fake server.
+    fn wire_crates(&self) -> bool {
+        self.prism.is_some() || self.schemathesis.is_some()
+    }
 }
 
 pub fn run(args: &[String], root: &Path) -> ExitCode {
@@ -96,7 +110,7 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         return crate::rerun_in_release(root, "corpus", args);
     }
     let Some(dir) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: cargo xtask corpus DIR [--no-compile] [--examples] [--wire]");
+        eprintln!("usage: cargo xtask corpus DIR [--no-compile] [--examples] [--wire] [--serve]");
         return ExitCode::from(2);
     };
     if !dir.is_dir() {
@@ -114,16 +128,27 @@ pub fn run(args: &[String], root: &Path) -> ExitCode {
         },
         false => None,
     };
+    let schemathesis = match compile && args.iter().any(|a| a == "--serve") {
+        true => match crate::conformance::install_schemathesis(root) {
+            Ok(st) => Some(st),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        },
+        false => None,
+    };
     let mode = Mode {
         compile,
         examples: compile && args.iter().any(|a| a == "--examples"),
         prism,
+        schemathesis,
     };
     let label = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "corpus".into());
-    let (mut rows, apis) = generate_all(&dir, &label, mode.prism.is_some());
+    let (mut rows, apis) = generate_all(&dir, &label, mode.wire_crates());
     if mode.compile {
         let out = root.join("target/corpus").join(&label);
         compile_in_crates(root, &dir, &out, &label, &apis, &mut rows, &mode);
@@ -255,7 +280,7 @@ fn compile_in_crates(
     let target = root.join("target/corpus-target");
     for (index, group) in pack(apis, rows).iter().enumerate() {
         let dir = out.join(format!("crate{index}"));
-        let options = options(label, mode.prism.is_some());
+        let options = options(label, mode.wire_crates());
         if let Err(message) = write_crate(root, &dir, &options, index, group) {
             eprintln!("{message}");
             continue;
@@ -271,6 +296,9 @@ fn compile_in_crates(
         }
         if let Some(prism) = &mode.prism {
             record_wire(rows, prism, &dir, &target);
+        }
+        if let Some(st) = &mode.schemathesis {
+            record_serve(rows, st, group, &dir, &target);
         }
     }
 }
@@ -293,6 +321,27 @@ fn record_wire(rows: &mut [Row], prism: &Path, dir: &Path, target: &Path) {
     for row in rows.iter_mut() {
         if let Some(found) = counts.remove(&row.module) {
             row.wire = Some(found);
+        }
+    }
+}
+
+/// Runs schemathesis against the fake server of each API of one crate that compiled, and
+/// files the counts under each spec's row.
+fn record_serve(rows: &mut [Row], st: &Path, group: &[&Api], dir: &Path, target: &Path) {
+    let served: Vec<(&Api, PathBuf)> = group
+        .iter()
+        .filter_map(|api| {
+            let row = rows.iter().find(|r| r.module == api.module)?;
+            (row.compiled == Some(true)).then(|| (*api, row.path.clone()))
+        })
+        .collect();
+    let mut counts = match serve::run(st, dir, target, &served) {
+        Ok(counts) => counts,
+        Err(why) => return eprintln!("fake servers of {}: {why}", dir.display()),
+    };
+    for row in rows.iter_mut() {
+        if let Some(found) = counts.remove(&row.module) {
+            row.serve = Some(found);
         }
     }
 }
@@ -502,6 +551,45 @@ fn render_table(label: &str, rows: &[Row], mode: &Mode) -> String {
     if wire {
         out.push_str(&wire_totals(rows));
     }
+    if mode.schemathesis.is_some() {
+        out.push_str(&serve_section(rows));
+    }
+    out
+}
+
+/// The schemathesis runs against the fake servers: a line per spec, then the totals.
+fn serve_section(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "\nschemathesis against each spec's example-backed fake server:\n\n\
+         | spec | operations | cases | failures | errors | status unchecked | answers not built | failing checks |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    let (mut cases, mut failures, mut specs) = (0, 0, 0);
+    for row in rows {
+        let Some(s) = &row.serve else { continue };
+        let checks: Vec<String> = s
+            .failures
+            .iter()
+            .map(|(check, ops)| format!("{check} ({})", ops.len()))
+            .collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            row.spec,
+            s.operations,
+            s.cases,
+            s.failure_count(),
+            s.errors,
+            s.status_unchecked,
+            s.broken.len(),
+            cell(&checks.join(", "))
+        ));
+        specs += 1;
+        cases += s.cases;
+        failures += s.failure_count() as u64 + s.errors;
+    }
+    out.push_str(&format!(
+        "serve: {specs} specs, {cases} generated cases, {failures} failures and errors\n"
+    ));
     out
 }
 
@@ -640,6 +728,7 @@ struct JsonRow<'a> {
     compiled: Option<bool>,
     examples: Option<&'a ExampleCounts>,
     wire: Option<&'a WireCounts>,
+    serve: Option<&'a ServeCounts>,
 }
 
 #[derive(Serialize)]
@@ -669,6 +758,7 @@ fn write_reports(root: &Path, label: &str, table: &str, rows: &[Row]) {
             compiled: r.compiled,
             examples: r.examples.as_ref(),
             wire: r.wire.as_ref(),
+            serve: r.serve.as_ref(),
         })
         .collect();
     let json = serde_json::to_string_pretty(&rows).unwrap_or_default();
