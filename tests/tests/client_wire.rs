@@ -292,9 +292,7 @@ async fn alloy_embedded_batch_decodes_every_documented_status() {
         .unwrap_err();
     assert!(matches!(
         err,
-        Error::Api(alloy_embedded::client::BatchCreateUsersError::Status401(
-            Value::Object(_)
-        ))
+        Error::Api(alloy_embedded::client::BatchCreateUsersError::Status401(_))
     ));
 }
 
@@ -698,9 +696,7 @@ async fn alloy_embedded_create_decodes_its_401() {
     assert!(
         matches!(
             err,
-            Error::Api(alloy_embedded::client::CreateAUserError::Status401(
-                Value::Object(_)
-            ))
+            Error::Api(alloy_embedded::client::CreateAUserError::Status401(_))
         ),
         "{err:?}"
     );

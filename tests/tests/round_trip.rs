@@ -262,7 +262,7 @@ impl embedded::server::Api for FakeEmbedded {
     ) -> embedded::server::CreateAUserResponse {
         use embedded::server::CreateAUserResponse as R;
         let Some(body) = input.body else {
-            return R::Status401(json!({}));
+            return R::Status401(Default::default());
         };
         let key = input
             .credentials
@@ -280,7 +280,7 @@ impl embedded::server::Api for FakeEmbedded {
     ) -> embedded::server::BatchCreateUsersResponse {
         use embedded::server::BatchCreateUsersResponse as R;
         let Some(body) = input.body else {
-            return R::Status401(json!({}));
+            return R::Status401(Default::default());
         };
         if body.users.is_empty() {
             return R::Status400(embedded::types::BatchCreateUsersError400 {
@@ -324,10 +324,7 @@ async fn alloy_embedded_round_trips_every_status() {
     assert_eq!(created.user_id.as_deref(), Some("ada|2025-09|key-1"));
     let err = client.create_a_user(None).await.unwrap_err();
     assert!(
-        matches!(
-            err,
-            Error::Api(CreateAUserError::Status401(Value::Object(_)))
-        ),
+        matches!(err, Error::Api(CreateAUserError::Status401(_))),
         "{err:?}"
     );
 
@@ -414,7 +411,7 @@ impl connectivity::server::Api for FakeConnectivity {
     ) -> connectivity::server::CreateAUserResponse {
         use connectivity::server::CreateAUserResponse as R;
         if input.body.username == "nobody" {
-            return R::Status401(json!({}));
+            return R::Status401(Default::default());
         }
         R::Status200(connectivity::types::CreateAUserResponse200 {
             user_id: Some(input.body.full_name.unwrap_or_default()),

@@ -64,11 +64,22 @@ fn vendored_api_models() {
         let api = built
             .api
             .unwrap_or_else(|| panic!("{} does not build: {:?}", input.module, built.diagnostics));
+        // Alloy's 401 examples are the string "{}" where the schema declares an object: the
+        // one defect of the vendored specs, reported and left untested.
+        let (defects, others): (Vec<_>, Vec<_>) = built.diagnostics.iter().partition(|d| {
+            d.message
+                .ends_with("where its schema declares an object; it is not tested")
+        });
+        assert!(others.is_empty(), "{}: {others:?}", input.module);
+        let expected_defects = if input.module.starts_with("alloy") {
+            1..=2
+        } else {
+            0..=0
+        };
         assert!(
-            built.diagnostics.is_empty(),
-            "{}: {:?}",
-            input.module,
-            built.diagnostics
+            expected_defects.contains(&defects.len()),
+            "{}: {defects:?}",
+            input.module
         );
         insta::assert_snapshot!(
             format!("model_{}", input.module),

@@ -15,7 +15,15 @@ fn generated_crate_is_up_to_date() {
     let root = common::root();
     let (tree, warnings) =
         cli::render_workspace(&root).unwrap_or_else(|f| panic!("specs fail to generate: {f:?}"));
-    assert!(warnings.is_empty(), "vendored specs warn: {warnings:?}");
+    // The one defect of the vendored specs: Alloy's 401 examples are the string "{}".
+    let unexpected: Vec<_> = warnings
+        .iter()
+        .filter(|w| {
+            !w.message
+                .ends_with("where its schema declares an object; it is not tested")
+        })
+        .collect();
+    assert!(unexpected.is_empty(), "vendored specs warn: {unexpected:?}");
     let drifts =
         generator::output::drift(&tree, &root.join("generated")).expect("generated/ readable");
     let report: Vec<String> = drifts.iter().map(ToString::to_string).collect();

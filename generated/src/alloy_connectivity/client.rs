@@ -72,5 +72,5 @@ impl Client {
 #[allow(clippy::large_enum_variant)]
 pub enum CreateAUserError {
     /// 401
-    Status401(serde_json::Value),
+    Status401(std::collections::BTreeMap<String, serde_json::Value>),
 }

@@ -10,7 +10,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// Refused requests are answered as documented:
     ///
-    /// - 401: `Status401` (401), body [`RejectionBody::Json`]
+    /// - 401: `Status401` (401), body [`RejectionBody::Object`]
     fn create_a_user(
         &self,
         input: CreateAUserInput,
@@ -48,7 +48,7 @@ pub enum Operation {
 #[derive(Debug)]
 pub enum RejectionBody<'a> {
     /// Starts as the rejection's JSON error: `{"error": {"status", "code", "message"}}`.
-    Json(&'a mut Option<serde_json::Value>),
+    Object(&'a mut Option<std::collections::BTreeMap<String, serde_json::Value>>),
 }
 /// The checked inputs of `POST /users`.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,7 +66,7 @@ pub enum CreateAUserResponse {
     /// 200
     Status200(super::types::CreateAUserResponse200),
     /// 401
-    Status401(serde_json::Value),
+    Status401(std::collections::BTreeMap<String, serde_json::Value>),
     /// A response the description does not document, sent as is: the explicit way out.
     Undocumented(axum::response::Response),
 }
@@ -114,7 +114,7 @@ async fn create_a_user_handler<A: Api>(
                             api.rejection_body(
                                 Operation::CreateAUser,
                                 rejection,
-                                RejectionBody::Json(body),
+                                RejectionBody::Object(body),
                             )
                         },
                     )

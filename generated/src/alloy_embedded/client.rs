@@ -104,7 +104,7 @@ impl Client {
 #[allow(clippy::large_enum_variant)]
 pub enum CreateAUserError {
     /// 401
-    Status401(serde_json::Value),
+    Status401(std::collections::BTreeMap<String, serde_json::Value>),
 }
 /// Documented error responses of [`Client::batch_create_users`].
 #[derive(Clone, Debug, PartialEq)]
@@ -113,5 +113,5 @@ pub enum BatchCreateUsersError {
     /// 400
     Status400(super::types::BatchCreateUsersError400),
     /// 401
-    Status401(serde_json::Value),
+    Status401(std::collections::BTreeMap<String, serde_json::Value>),
 }

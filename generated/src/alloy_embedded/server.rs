@@ -10,7 +10,7 @@ pub trait Api: Send + Sync + 'static {
     ///
     /// Refused requests are answered as documented:
     ///
-    /// - 401: `Status401` (401), body [`RejectionBody::Json`]
+    /// - 401: `Status401` (401), body [`RejectionBody::Object`]
     fn create_a_user(
         &self,
         input: CreateAUserInput,
@@ -22,7 +22,7 @@ pub trait Api: Send + Sync + 'static {
     /// Refused requests are answered as documented:
     ///
     /// - 400, 413, 415, 422: `Status400` (400), body [`RejectionBody::BatchCreateUsersError400`]
-    /// - 401: `Status401` (401), body [`RejectionBody::Json`]
+    /// - 401: `Status401` (401), body [`RejectionBody::Object`]
     fn batch_create_users(
         &self,
         input: BatchCreateUsersInput,
@@ -63,7 +63,7 @@ pub enum Operation {
 #[derive(Debug)]
 pub enum RejectionBody<'a> {
     /// Starts as the rejection's JSON error: `{"error": {"status", "code", "message"}}`.
-    Json(&'a mut Option<serde_json::Value>),
+    Object(&'a mut Option<std::collections::BTreeMap<String, serde_json::Value>>),
     /// Starts built from the rejection:
     ///
     /// - `message`: its message
@@ -90,7 +90,7 @@ pub enum CreateAUserResponse {
     /// 200
     Status200(super::types::CreateAUserResponse200),
     /// 401
-    Status401(serde_json::Value),
+    Status401(std::collections::BTreeMap<String, serde_json::Value>),
     /// A response the description does not document, sent as is: the explicit way out.
     Undocumented(axum::response::Response),
 }
@@ -132,7 +132,7 @@ async fn create_a_user_handler<A: Api>(
                             api.rejection_body(
                                 Operation::CreateAUser,
                                 rejection,
-                                RejectionBody::Json(body),
+                                RejectionBody::Object(body),
                             )
                         },
                     )
@@ -160,7 +160,7 @@ pub enum BatchCreateUsersResponse {
     /// 400
     Status400(super::types::BatchCreateUsersError400),
     /// 401
-    Status401(serde_json::Value),
+    Status401(std::collections::BTreeMap<String, serde_json::Value>),
     /// A response the description does not document, sent as is: the explicit way out.
     Undocumented(axum::response::Response),
 }
@@ -218,7 +218,7 @@ async fn batch_create_users_handler<A: Api>(
                             api.rejection_body(
                                 Operation::BatchCreateUsers,
                                 rejection,
-                                RejectionBody::Json(body),
+                                RejectionBody::Object(body),
                             )
                         },
                     )

@@ -91,7 +91,12 @@ pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorResponseCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub details: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

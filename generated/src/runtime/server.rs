@@ -111,6 +111,19 @@ impl ErrorBody for serde_json::Value {
     }
 }
 
+/// A JSON object of anything: the rejection's JSON error.
+impl ErrorBody for std::collections::BTreeMap<String, serde_json::Value> {
+    fn from_rejection(rejection: &Rejection, status: u16) -> Option<Self> {
+        let mut error = rejection.clone();
+        error.status = status;
+        let error = serde_json::to_value(error).ok()?;
+        Some(std::collections::BTreeMap::from([(
+            "error".to_owned(),
+            error,
+        )]))
+    }
+}
+
 /// A string: the rejection's message.
 impl ErrorBody for String {
     fn from_rejection(rejection: &Rejection, _status: u16) -> Option<Self> {

@@ -799,6 +799,16 @@ impl Resolver<'_> {
         ty: TypeRef,
         value: &Value,
     ) {
+        if let Some((found, declared)) = kind_mismatch(value, &ty) {
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                &pointer,
+                format!("this example is {found} where its schema declares {declared}; it is not tested"),
+                Some("correct the example (a JSON value written as a string, perhaps)"),
+            );
+            return;
+        }
         let place = |p: &str| {
             let file = crate::display_path(&self.sources.source_of(p).path);
             format!("{file}#{p}")
@@ -1081,6 +1091,30 @@ fn typed_component<'d, T: Component>(
 ) -> Option<&'d ReferenceOr<T>> {
     let name = pointer::component_key(pointer, kind)?;
     T::entries(document.components.as_ref()?).get(&name)
+}
+
+/// The JSON kind of an example and the one its schema's `type` declares, when they differ:
+/// an example the spec itself contradicts.
+fn kind_mismatch(value: &Value, ty: &TypeRef) -> Option<(&'static str, &'static str)> {
+    let declared = match ty {
+        TypeRef::Nullable(_) if value.is_null() => return None,
+        TypeRef::Nullable(inner) => return kind_mismatch(value, inner),
+        TypeRef::Map(_) => "an object",
+        TypeRef::List(_) => "an array",
+        TypeRef::String => "a string",
+        TypeRef::Bool => "a boolean",
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => "a number",
+        _ => return None,
+    };
+    let found = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    };
+    (found != declared).then_some((found, declared))
 }
 
 #[cfg(test)]

@@ -160,6 +160,7 @@ impl Bodies<'_> {
             .map(|(variant, ty, statuses)| {
                 let default = match ty {
                     TypeRef::Json | TypeRef::String => BodyDefault::Runtime,
+                    TypeRef::Map(value) if **value == TypeRef::Json => BodyDefault::Runtime,
                     TypeRef::Named(name) => match self.kind(name) {
                         Some(TypeKind::Struct(s)) => self
                             .struct_fills(s, statuses, true)
@@ -342,6 +343,7 @@ fn label(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => name.clone(),
         TypeRef::Json => "Json".to_owned(),
+        TypeRef::Map(item) if **item == TypeRef::Json => "Object".to_owned(),
         TypeRef::String => "Text".to_owned(),
         TypeRef::List(item) => format!("{}List", label(item)),
         TypeRef::Map(item) => format!("{}Map", label(item)),

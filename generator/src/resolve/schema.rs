@@ -31,6 +31,16 @@ struct ObjectParts {
     required_sets: Option<(RequiredSets, String)>,
 }
 
+/// `type: object` with no property, and any others allowed.
+fn free_form(parts: &ObjectParts) -> bool {
+    parts.properties.is_empty()
+        && parts.required_sets.is_none()
+        && matches!(
+            parts.additional,
+            None | Some((AdditionalProperties::Any(true), _))
+        )
+}
+
 impl<'a> Resolver<'a> {
     /// Builds the type of one `components.schemas` entry under its claimed name.
     pub(super) fn resolve_component(
@@ -227,6 +237,11 @@ impl<'a> Resolver<'a> {
                     pointer,
                     name,
                 );
+                if free_form(&parts) {
+                    // An object of anything is still an object: a map, which an array, a
+                    // string or a number does not decode into.
+                    return TypeRef::Map(Box::new(TypeRef::Json));
+                }
                 self.object(parts, pointer, name)
             }
             SchemaKind::OneOf { one_of } => self.union(

@@ -26,8 +26,9 @@ fn unknown_credentials() -> axum::response::Response {
 }
 
 /// The body of Alloy's documented 401, an object of no declared properties.
-fn unknown_to_alloy() -> serde_json::Value {
-    serde_json::json!({"error": {"status": 401, "code": "unauthorized", "message": "unknown credentials"}})
+fn unknown_to_alloy() -> std::collections::BTreeMap<String, serde_json::Value> {
+    let error = serde_json::json!({"status": 401, "code": "unauthorized", "message": "unknown credentials"});
+    std::collections::BTreeMap::from([("error".to_owned(), error)])
 }
 
 fn is(secret: Option<&generated::runtime::Secret>, expected: &str) -> bool {
@@ -84,8 +85,14 @@ impl flexprice::server::Api for Flexprice {
             return;
         }
         let details = rejection.violations.iter().map(|v| {
-            let detail = serde_json::json!({"rule": v.rule, "message": v.message});
-            (v.path.clone(), detail)
+            let detail = serde_json::Map::from_iter([
+                ("rule".to_owned(), serde_json::Value::from(v.rule)),
+                (
+                    "message".to_owned(),
+                    serde_json::Value::from(v.message.clone()),
+                ),
+            ]);
+            (v.path.clone(), detail.into_iter().collect())
         });
         error.details = Some(details.collect());
     }
