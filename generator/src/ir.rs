@@ -520,7 +520,7 @@ pub struct WireCall {
     pub parameters: Vec<Option<WireValue>>,
     pub body: Option<WireValue>,
     /// What the example-backed fake server answers the operation with; `None` when the
-    /// operation documents neither a success nor a `default` response.
+    /// operation documents no response.
     pub answer: Option<WireAnswer>,
     /// Values for the JSON bodies of the operation's documented refusals, by their variant
     /// in the server's `RejectionBody` enum.

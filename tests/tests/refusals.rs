@@ -361,3 +361,15 @@ async fn accept_and_content_type_parameters_are_negotiation_not_rules() {
         assert_eq!(answer.status, 200, "Accept: {accept}: {}", answer.text);
     }
 }
+
+#[tokio::test]
+async fn an_optional_body_sent_as_null_is_no_body() {
+    let base = serve(server::router(Fake)).await;
+    let url = || format!("{base}/things/7/archive");
+    for body in ["", "null", r#"{"reason": "done"}"#] {
+        let answer = send("POST", url(), &[JSON], body).await;
+        assert_eq!(answer.status, 204, "{body:?}: {}", answer.text);
+    }
+    let not_an_object = send("POST", url(), &[JSON], "[1]").await;
+    assert_eq!(not_an_object.status, 400, "{}", not_an_object.text);
+}

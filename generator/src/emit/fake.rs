@@ -189,7 +189,7 @@ fn emit_method(op: &Operation, answer: Option<&WireAnswer>) -> TokenStream {
         Some((answer, response)) => emit_answer(op, answer, response),
         None => {
             let name = &op.name;
-            quote!(api::server::#output::Undocumented(broken(#name, "no success or default response is documented")))
+            quote!(api::server::#output::Undocumented(broken(#name, "no response is documented")))
         }
     };
     quote! {

@@ -145,7 +145,12 @@ impl Call<'_> {
     fn response_value(&self, response: &Response, sampler: &mut Sampler<'_>) -> Option<WireValue> {
         let content_type = response.content_type.as_ref()?;
         let spec = self.spec.and_then(|(_, operation)| {
-            spec_response(&operation.responses, &response.status, self.targets)
+            spec_response(
+                &operation.responses,
+                &response.status,
+                self.document,
+                self.targets,
+            )
         });
         let media = spec.as_deref().and_then(|r| {
             r.content
@@ -157,19 +162,15 @@ impl Call<'_> {
         Some(value)
     }
 
-    /// The fake server's answer: the first documented success, else `default` (sent as 200).
+    /// The fake server's answer: the first documented success, else `default` (sent as 200),
+    /// else the first response documented (a redirect, say).
     fn answer(&self, sampler: &mut Sampler<'_>) -> Option<WireAnswer> {
-        let chosen = self
-            .op
-            .responses
+        let responses = &self.op.responses;
+        let chosen = responses
             .iter()
             .find(|r| r.status.is_success())
-            .or_else(|| {
-                self.op
-                    .responses
-                    .iter()
-                    .find(|r| r.status == Status::Default)
-            })?;
+            .or_else(|| responses.iter().find(|r| r.status == Status::Default))
+            .or_else(|| responses.first())?;
         let status = match chosen.status {
             Status::Code(code) => code,
             Status::Range(digit) => u16::from(digit) * 100,
@@ -188,6 +189,7 @@ impl Call<'_> {
 fn spec_response<'d>(
     responses: &'d Responses,
     status: &Status,
+    document: &'d OpenAPI,
     targets: &RefTargets,
 ) -> Option<Cow<'d, SpecResponse>> {
     let found = match status {
@@ -199,10 +201,20 @@ fn spec_response<'d>(
     }?;
     match found {
         ReferenceOr::Item(response) => Some(Cow::Borrowed(response)),
-        ReferenceOr::Reference { reference } => pointer::from_reference(reference)
-            .and_then(|p| targets.decode::<SpecResponse>(&p))
-            .and_then(Result::ok)
-            .map(Cow::Owned),
+        ReferenceOr::Reference { reference } => {
+            let at = pointer::from_reference(reference)?;
+            // Components are in the typed document; other targets (a path's own) are not.
+            match pointer::component_key(&at, "responses") {
+                Some(key) => document
+                    .components
+                    .as_ref()?
+                    .responses
+                    .get(&key)?
+                    .as_item()
+                    .map(Cow::Borrowed),
+                None => targets.decode::<SpecResponse>(&at)?.ok().map(Cow::Owned),
+            }
+        }
     }
 }
 
@@ -623,6 +635,12 @@ paths:
         - { name: id, in: path, required: true, schema: { type: string } }
       responses:
         "201": { $ref: "#/paths/~1pets~1%7Bid%7D/put/responses/200" }
+    delete:
+      operationId: remove
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200": { $ref: "#/components/responses/Removed" }
     put:
       operationId: replace
       parameters:
@@ -635,6 +653,12 @@ paths:
               example: { id: p-1, name: Rex }
               schema: { $ref: "#/components/schemas/Pet" }
 components:
+  responses:
+    Removed:
+      description: removed
+      content:
+        application/json:
+          schema: { type: object, required: [gone], properties: { gone: { type: boolean } } }
   schemas:
     Pet:
       type: object
@@ -666,6 +690,10 @@ components:
             .body
             .expect("a body, through a reference into a path");
         assert_eq!(show.example, Some(json!({"id": "p-1", "name": "Rex"})));
+        let removed = answer("remove")
+            .body
+            .expect("a body, through components/responses");
+        assert_eq!(removed.synthesized, json!({"gone": true}));
         let list_call = api
             .wire_calls
             .iter()
