@@ -377,3 +377,67 @@ fn a_path_template_prism_cannot_route_and_a_mock_that_fails_are_told_apart() {
         Some(&Outcome::Mock("undocumented status 500: oops".into()))
     );
 }
+
+/// An answer whose example breaks the spec is asked for again, made from the schema.
+#[tokio::test]
+async fn a_mock_answer_that_breaks_the_spec_is_asked_again_from_the_schema() {
+    let server = MockServer::start().await;
+    let violations = json!([{"location": ["request", "body", "type"], "severity": "Error", "code": "enum", "message": "must be one of"}]);
+    Mock::given(wiremock::matchers::header("prefer", "dynamic=true"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("sl-violations", violations.to_string().as_str()),
+        )
+        .mount(&server)
+        .await;
+    let broken = json!({
+        "type": "https://stoplight.io/prism/errors#VIOLATIONS",
+        "title": "Request/Response not valid",
+        "validation": [{"location": ["response", "body"], "severity": "Error", "message": "must be object"}],
+    });
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(500)
+                .insert_header("content-type", "application/problem+json")
+                .set_body_json(broken),
+        )
+        .mount(&server)
+        .await;
+    let arguments = json!({"path.id": {"synthesized": "n1"}, "body": {"synthesized": {}}});
+    let mut check = Check::with_url(
+        "wire_support_test",
+        "patch_note",
+        "/notes/{id}",
+        &arguments.to_string(),
+        server.uri(),
+    );
+    let mut attempts = 0;
+    while let Some(values) = check.attempt() {
+        attempts += 1;
+        let client = check.client(
+            params::Client::builder(params::Server::Custom(check.base_url())).credentials(
+                api_crate::params::Credentials::new(
+                    support::CREDENTIAL,
+                    support::CREDENTIAL,
+                    support::CREDENTIAL,
+                ),
+            ),
+        );
+        let sent = async {
+            Ok::<_, Outcome>(
+                client
+                    .patch_note(&values.get::<String>("path.id")?, &values.get("body")?)
+                    .await,
+            )
+        }
+        .await;
+        check.record(&values, sent);
+    }
+    assert_eq!(attempts, 2, "one retry, with Prefer: dynamic=true");
+    assert_eq!(
+        check.outcome(),
+        Some(&Outcome::Rejected(
+            "request.body.type: must be one of".into()
+        ))
+    );
+}
