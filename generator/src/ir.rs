@@ -400,6 +400,9 @@ pub struct Response {
     pub variant: String,
     pub docs: Option<String>,
     pub content_type: Option<String>,
+    /// The media type or range the spec documents for it (`*/*`, say), which `Accept` asks
+    /// for; `content_type` is what a server sends.
+    pub media_range: Option<String>,
     /// `None` for an empty body or a non-JSON one.
     pub ty: Option<TypeRef>,
     pub headers: Vec<ResponseHeader>,

@@ -562,6 +562,13 @@ mod params {
         answer_at(&server, "/files/broken.json", broken).await;
         let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
         assert_eq!(client.get_file("empty").await.unwrap(), json!(null));
+        let asked = server.received_requests().await.unwrap_or_default();
+        let accept = asked.last().and_then(|r| r.headers.get("accept"));
+        assert_eq!(
+            accept.map(|v| v.to_str().unwrap()),
+            Some("*/*"),
+            "Accept asks for the range the spec documents"
+        );
         assert_eq!(client.get_file("text").await.unwrap(), json!("plain words"));
         assert!(
             matches!(client.get_file("broken").await, Err(Error::Decode { .. })),

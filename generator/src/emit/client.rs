@@ -183,14 +183,14 @@ fn emit_method(op: &Operation) -> TokenStream {
     }
 }
 
-/// Asks for the media types the operation's responses document, so a server that negotiates
-/// (or answers `*/*` with text) sends what the client decodes. A client-wide `Accept` wins.
+/// Asks for the media types (or ranges) the operation's responses document, as documented,
+/// so a server that negotiates sends what the client decodes. A client-wide `Accept` wins.
 fn accept_statement(op: &Operation) -> Option<TokenStream> {
     let mut media: Vec<&str> = Vec::new();
     for content_type in op
         .responses
         .iter()
-        .filter_map(|r| r.content_type.as_deref())
+        .filter_map(|r| r.media_range.as_deref().or(r.content_type.as_deref()))
     {
         if !media.contains(&content_type) {
             media.push(content_type);

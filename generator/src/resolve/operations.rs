@@ -588,7 +588,7 @@ impl Resolver<'_> {
                 self.component::<RequestBody>(reference, at, "requestBodies")?
             }
         };
-        let (content_type, media, media_at) = self.pick_media(&body.content, &at)?;
+        let (content_type, media, media_at, _) = self.pick_media(&body.content, &at)?;
         let ty = self.media_type(
             &media,
             &media_at,
@@ -657,12 +657,12 @@ impl Resolver<'_> {
         } else {
             self.pick_media(&response.content, at)
         };
-        let (content_type, ty) = match picked {
-            Some((content_type, media, media_at)) => {
+        let (content_type, ty, media_range) = match picked {
+            Some((content_type, media, media_at, documented)) => {
                 let ty = self.media_type(&media, &media_at, &content_type, hint);
-                (Some(content_type), ty)
+                (Some(content_type), ty, Some(documented))
             }
-            None => (None, None),
+            None => (None, None, None),
         };
         let headers = self.response_headers(&response.headers, at, hint);
         Response {
@@ -670,6 +670,7 @@ impl Resolver<'_> {
             variant,
             docs: docs(Some(&response.description)),
             content_type,
+            media_range,
             ty,
             headers,
         }
@@ -718,7 +719,7 @@ impl Resolver<'_> {
         &mut self,
         content: &indexmap::IndexMap<String, MediaType>,
         at: &str,
-    ) -> Option<(String, MediaType, String)> {
+    ) -> Option<(String, MediaType, String, String)> {
         let chosen = content
             .iter()
             .find(|(ct, _)| is_json(ct))
@@ -729,7 +730,7 @@ impl Resolver<'_> {
         } else {
             chosen.0.clone()
         };
-        Some((label, chosen.1.clone(), media_at))
+        Some((label, chosen.1.clone(), media_at, chosen.0.clone()))
     }
 
     /// The type of a JSON body; `None` (raw bytes) for other content types.
