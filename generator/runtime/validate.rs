@@ -147,6 +147,37 @@ impl Checker {
         }
     }
 
+    /// Required properties that are missing (ones decoding reads as `None`, being nullable).
+    pub fn require_present(
+        &mut self,
+        object: &serde_json::Map<String, serde_json::Value>,
+        names: &[&'static str],
+    ) {
+        for name in names {
+            if !object.contains_key(*name) {
+                self.enter_field(name);
+                self.report("required", "is required (it may be null)".to_owned());
+                self.leave();
+            }
+        }
+    }
+
+    /// Properties a closed object (`additionalProperties: false`) does not declare.
+    pub fn reject_undeclared(
+        &mut self,
+        object: &serde_json::Map<String, serde_json::Value>,
+        declared: &[&'static str],
+    ) {
+        for name in object.keys() {
+            if !declared.contains(&name.as_str()) {
+                self.report(
+                    "additionalProperties",
+                    format!("`{name}` is not a property of this object"),
+                );
+            }
+        }
+    }
+
     /// Records a violation at the current path.
     pub fn report(&mut self, rule: &'static str, message: String) {
         let mut path = String::new();

@@ -55,6 +55,8 @@ pub struct Struct {
     pub additional: Option<TypeRef>,
     /// `oneOf`/`anyOf` alternatives that only list required properties: checked by `validate()`.
     pub required_sets: Option<RequiredSets>,
+    /// `additionalProperties: false`: a server refuses a body with an undeclared property.
+    pub closed: bool,
 }
 
 /// Sets of properties of which one must be present in full.

@@ -540,3 +540,32 @@ fn keywords_and_odd_names_become_valid_identifiers_with_wire_names_kept() {
     let _: Self_ = String::new();
     let _ = V2dPoint::default();
 }
+
+#[test]
+fn a_server_refuses_a_missing_required_null_and_a_property_a_closed_object_lacks() {
+    use codegen_tests::runtime::{Checker, Validate as _};
+    use constraints::types::Parcel;
+    let violations = |json: serde_json::Value| {
+        let mut checker = Checker::default();
+        Parcel::check_strict_json(&json, &mut checker);
+        let found: Vec<(String, &str)> = checker
+            .into_violations()
+            .into_iter()
+            .map(|v| (v.path, v.rule))
+            .collect();
+        found
+    };
+    assert_eq!(violations(json!({"weight": 2, "recipient": null})), []);
+    assert_eq!(
+        violations(json!({"weight": 2})),
+        [("recipient".to_owned(), "required")],
+        "null is a value; absence is not"
+    );
+    assert_eq!(
+        violations(json!({"weight": 2, "recipient": "Ann", "colour": "red"})),
+        [(String::new(), "additionalProperties")]
+    );
+    // Decoding alone tolerates both: the strict check is what the servers add.
+    let parcel: Parcel = decode(json!({"weight": 2, "colour": "red"}));
+    assert_eq!(parcel.recipient, None);
+}

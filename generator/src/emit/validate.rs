@@ -58,8 +58,9 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
 }
 
 /// `check_strict_json` of a struct (or a newtype over one): what decoding tolerates but the
-/// schema forbids (an array for an object, `null` for a non-nullable optional property), here
-/// and in nested generated types.
+/// schema forbids (an array for an object, `null` for a non-nullable optional property, a
+/// missing required nullable one, an undeclared one in a closed object), here and in nested
+/// generated types.
 fn check_strict_json(def: &TypeDef) -> TokenStream {
     let statements: Vec<TokenStream> = match &def.kind {
         TypeKind::Struct(s) => {
@@ -71,8 +72,23 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
                 .collect();
             let reject = (!not_null.is_empty())
                 .then(|| quote!(checker.reject_nulls(object, &[#(#not_null),*]);));
+            // A required nullable property decodes as `None` when missing; it must be there.
+            let present: Vec<&str> = s
+                .fields
+                .iter()
+                .filter(|f| f.required && f.is_nullable())
+                .map(|f| f.wire.as_str())
+                .collect();
+            let present = (!present.is_empty())
+                .then(|| quote!(checker.require_present(object, &[#(#present),*]);));
+            let declared = s.fields.iter().map(|f| f.wire.as_str());
+            let closed = s
+                .closed
+                .then(|| quote!(checker.reject_undeclared(object, &[#(#declared),*]);));
             reject
                 .into_iter()
+                .chain(present)
+                .chain(closed)
                 .chain(s.fields.iter().map(|field| {
                     let wire = &field.wire;
                     let nested = field.ty.contains_named().then(|| {

@@ -519,6 +519,7 @@ impl<'a> Resolver<'a> {
                 fields,
                 additional,
                 required_sets,
+                closed,
             }),
         });
         named
