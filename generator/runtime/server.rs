@@ -493,10 +493,6 @@ impl Incoming {
         }
         let json: serde_json::Value = serde_json::from_slice(&self.body)
             .map_err(|err| Rejection::new(400, "invalid_body", format!("not JSON: {err}")))?;
-        // An optional body sent as JSON `null` is no body, unless its type takes `null`.
-        if json.is_null() && !required && <T as serde::Deserialize>::deserialize(&json).is_err() {
-            return Ok(None);
-        }
         let value: T = serde_path_to_error::deserialize(&json).map_err(|err| {
             let path = err.path().to_string();
             Rejection::new(400, "invalid_body", format!("at `{path}`: {}", err.inner()))
