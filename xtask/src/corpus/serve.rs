@@ -141,8 +141,10 @@ fn check_api(
             MAX_EXAMPLES,
             "--seed",
             SEED,
+            // One worker: hypothesis fails of itself ("AST constructor recursion depth
+            // mismatch") when several generate at once.
             "--workers",
-            "2",
+            "1",
         ])
         .args(["--no-color", "--continue-on-failure", "--report", "json"])
         .arg("--report-json-path")
