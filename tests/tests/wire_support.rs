@@ -243,6 +243,28 @@ fn raw_bodies_are_written_for_their_content_type() {
     );
 }
 
+/// One attempt of `patch_note` through the check's client, as a generated wire test makes it.
+async fn patch_note(check: &mut Check, values: &support::Values) {
+    let client = check.client(
+        params::Client::builder(params::Server::Custom(check.base_url())).credentials(
+            api_crate::params::Credentials::new(
+                support::CREDENTIAL,
+                support::CREDENTIAL,
+                support::CREDENTIAL,
+            ),
+        ),
+    );
+    let sent = async {
+        Ok::<_, Outcome>(
+            client
+                .patch_note(&values.get::<String>("path.id")?, &values.get("body")?)
+                .await,
+        )
+    }
+    .await;
+    check.record(values, sent);
+}
+
 /// The generated client, built by the check, against a server that answers as Prism does.
 #[tokio::test]
 async fn the_checks_client_sees_the_mocks_violations() {
@@ -262,24 +284,7 @@ async fn the_checks_client_sees_the_mocks_violations() {
     let mut check = Check::new(module, "patch_note", "/notes/{id}", &arguments.to_string());
     assert_eq!(check.base_url(), server.uri());
     let values = check.attempt().unwrap();
-    let client = check.client(
-        params::Client::builder(params::Server::Custom(check.base_url())).credentials(
-            api_crate::params::Credentials::new(
-                support::CREDENTIAL,
-                support::CREDENTIAL,
-                support::CREDENTIAL,
-            ),
-        ),
-    );
-    let sent = async {
-        Ok::<_, Outcome>(
-            client
-                .patch_note(&values.get::<String>("path.id")?, &values.get("body")?)
-                .await,
-        )
-    }
-    .await;
-    check.record(&values, sent);
+    patch_note(&mut check, &values).await;
     assert_eq!(
         check.outcome(),
         Some(&Outcome::Rejected(
@@ -414,24 +419,7 @@ async fn a_mock_answer_that_breaks_the_spec_is_asked_again_from_the_schema() {
     let mut attempts = 0;
     while let Some(values) = check.attempt() {
         attempts += 1;
-        let client = check.client(
-            params::Client::builder(params::Server::Custom(check.base_url())).credentials(
-                api_crate::params::Credentials::new(
-                    support::CREDENTIAL,
-                    support::CREDENTIAL,
-                    support::CREDENTIAL,
-                ),
-            ),
-        );
-        let sent = async {
-            Ok::<_, Outcome>(
-                client
-                    .patch_note(&values.get::<String>("path.id")?, &values.get("body")?)
-                    .await,
-            )
-        }
-        .await;
-        check.record(&values, sent);
+        patch_note(&mut check, &values).await;
     }
     assert_eq!(attempts, 2, "one retry, with Prefer: dynamic=true");
     assert_eq!(

@@ -229,15 +229,22 @@ struct Summary {
     known: u64,
 }
 
+/// A schemathesis JSON report, read.
+pub(crate) fn report(path: &Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// A count in a schemathesis report (0 when it has none).
+pub(crate) fn count(report: &serde_json::Value, pointer: &str) -> u64 {
+    report
+        .pointer(pointer)
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(0)
+}
+
 fn read_report(path: &Path) -> Option<Summary> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let report: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let count = |pointer: &str| {
-        report
-            .pointer(pointer)
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0)
-    };
+    let report = report(path)?;
+    let count = |pointer: &str| count(&report, pointer);
     let failures = report["failures"]
         .as_array()
         .map_or(0, |f| f.iter().filter_map(|f| f["count"].as_u64()).sum());

@@ -83,12 +83,11 @@ pub fn run(
 
 /// `cargo build --example fake_server`; the binary.
 fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
-    let output = crate::cargo::cargo(dir, &["build", "--all-features"])
+    let mut command = crate::cargo::cargo(dir, &["build", "--all-features"]);
+    command
         .args(["--example", "fake_server", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .env("CARGO_INCREMENTAL", "0")
+        .arg(dir.join("Cargo.toml"));
+    let output = super::wire::built_once(&mut command, target)
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;
     if !output.status.success() {
@@ -238,14 +237,8 @@ fn refusals_documented(op: &Operation) -> bool {
 }
 
 fn read_report(path: &Path) -> Option<ServeCounts> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let report: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let count = |pointer: &str| {
-        report
-            .pointer(pointer)
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(0)
-    };
+    let report = crate::conformance::report(path)?;
+    let count = |pointer: &str| crate::conformance::count(&report, pointer);
     let failures = report["failures"]
         .as_array()?
         .iter()

@@ -88,12 +88,11 @@ pub fn run(
 /// `cargo test --no-run` of the wire tests; the test binary. Without debug info or
 /// incremental state: the binaries of big APIs are large, and run once.
 fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
-    let output = crate::cargo::cargo(dir, &["test", "--all-features", "--test", "wire"])
+    let mut command = crate::cargo::cargo(dir, &["test", "--all-features", "--test", "wire"]);
+    command
         .args(["--no-run", "--message-format=json", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .env("CARGO_INCREMENTAL", "0")
+        .arg(dir.join("Cargo.toml"));
+    let output = built_once(&mut command, target)
         .output()
         .map_err(|err| format!("cannot run cargo: {err}"))?;
     let messages: Vec<serde_json::Value> = BufReader::new(output.stdout.as_slice())
@@ -117,6 +116,15 @@ fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
             .or_else(|| crate::standalone::first_error(&output.stderr))
             .unwrap_or_else(|| "the wire tests do not build".into())
     })
+}
+
+/// A build of something run once, into `target`: without debug info or incremental state,
+/// which only fill the disk for big APIs.
+pub(super) fn built_once<'c>(command: &'c mut Command, target: &Path) -> &'c mut Command {
+    command
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
 }
 
 /// The names of the binary's tests.
