@@ -608,9 +608,9 @@ components:
         );
     }
 
-    #[test]
-    fn the_fake_answers_with_the_first_success_and_fills_refusal_bodies() {
-        let spec = r##"
+    /// Operations answered by a success, through references to a path's response and to
+    /// `components/responses`, and a refusal body to fill.
+    const FAKE_SPEC: &str = r##"
 openapi: 3.0.3
 info: { title: Fake, version: "1" }
 paths:
@@ -674,7 +674,10 @@ components:
         code: { type: integer }
         tag: { type: string, enum: [refused] }
 "##;
-        let api = build(spec);
+
+    #[test]
+    fn the_fake_answers_with_the_first_success_and_fills_refusal_bodies() {
+        let api = build(FAKE_SPEC);
         let answer = |name: &str| {
             let call = api.wire_calls.iter().find(|c| c.operation == name).unwrap();
             call.answer.clone().expect("an answer")
