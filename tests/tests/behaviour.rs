@@ -326,6 +326,8 @@ fn maps_and_free_form_objects() {
     assert_eq!(holder.counters.unwrap()["x"], Counter { count: Some(2) });
     assert_eq!(holder.inline.unwrap()["k"].note.as_deref(), Some("n"));
     assert_eq!(holder.free.unwrap()["anything"], json!([1, 2]));
+    let unset: maps::types::Settings = decode(json!({"config": null}));
+    assert_eq!(unset.config, None, "a nullable free-form object takes null");
     let _: Anything = json!(1);
     // An object of anything is still an object: other JSON does not decode into it.
     let empty: EmptyObject = decode(json!({"any": "member"}));

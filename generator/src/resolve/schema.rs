@@ -240,9 +240,10 @@ impl<'a> Resolver<'a> {
                 if free_form(&parts) {
                     // An object of anything is still an object: a map, which an array, a
                     // string or a number does not decode into.
-                    return TypeRef::Map(Box::new(TypeRef::Json));
+                    TypeRef::Map(Box::new(TypeRef::Json))
+                } else {
+                    self.object(parts, pointer, name)
                 }
-                self.object(parts, pointer, name)
             }
             SchemaKind::OneOf { one_of } => self.union(
                 one_of,
