@@ -8,6 +8,9 @@ use std::time::Duration;
 /// An API's client, built from the shared core and its credentials.
 pub trait ApiClient: Sized {
     type Credentials: Default;
+    /// Whether the API documents redirects (3xx) as answers: then a client built here hands
+    /// them back as typed responses instead of following them.
+    const DOCUMENTS_REDIRECTS: bool = false;
 
     fn from_parts(core: Core, credentials: Self::Credentials) -> Self;
 }
@@ -157,9 +160,11 @@ impl<A: ApiClient> Builder<A> {
             None => {
                 // A process-wide TLS provider; an error means one is installed already.
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                reqwest::Client::builder()
-                    .build()
-                    .map_err(|err| BuildError(err.to_string()))?
+                let mut http = reqwest::Client::builder();
+                if A::DOCUMENTS_REDIRECTS {
+                    http = http.redirect(reqwest::redirect::Policy::none());
+                }
+                http.build().map_err(|err| BuildError(err.to_string()))?
             }
         };
         let mut headers = HeaderMap::new();

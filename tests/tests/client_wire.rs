@@ -551,6 +551,25 @@ mod params {
         assert_eq!(Server::Production.url(), "https://api.example.com/v2");
     }
 
+    /// A documented redirect is the answer, not a hop: the client hands it back typed.
+    #[tokio::test]
+    async fn a_documented_redirect_is_returned_not_followed() {
+        let server = MockServer::start().await;
+        let moved = ResponseTemplate::new(302).insert_header("location", "http://127.0.0.1:9/gone");
+        answer_at(&server, "/archives/a.zip", moved).await;
+        let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
+        let answer = client.get_archive("a.zip").await;
+        assert!(
+            matches!(
+                answer,
+                Err(Error::Api(
+                    codegen_tests::params::client::GetArchiveError::Status302
+                ))
+            ),
+            "{answer:?}"
+        );
+    }
+
     /// A body of any JSON that is empty, or text in another content type, still decodes.
     #[tokio::test]
     async fn empty_and_text_bodies_decode_into_a_type_that_takes_them() {

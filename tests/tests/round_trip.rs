@@ -540,6 +540,10 @@ mod params_server {
             server::HealthResponse::Status204
         }
 
+        async fn get_archive(&self, _input: server::GetArchiveInput) -> server::GetArchiveResponse {
+            server::GetArchiveResponse::Status302
+        }
+
         async fn get_version(&self, _input: server::GetVersionInput) -> server::GetVersionResponse {
             server::GetVersionResponse::Default(203, types::Tag::new("v1".into()))
         }

@@ -76,6 +76,16 @@ fn emit_server(api: &Api) -> TokenStream {
 fn emit_client(api: &Api, operations: &[Operation]) -> TokenStream {
     let methods = operations.iter().map(emit_method);
     let title = format!(" Client of {}.", api.title);
+    let documents_redirects = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.responses)
+        .any(|r| matches!(r.status, Status::Code(300..=399) | Status::Range(3)));
+    let redirects = documents_redirects.then(|| {
+        quote!(
+            const DOCUMENTS_REDIRECTS: bool = true;
+        )
+    });
     quote! {
         #[doc = #title]
         #[derive(Clone, Debug)]
@@ -89,6 +99,7 @@ fn emit_client(api: &Api, operations: &[Operation]) -> TokenStream {
 
         impl rt::ApiClient for Client {
             type Credentials = super::Credentials;
+            #redirects
 
             fn from_parts(core: rt::Core, credentials: super::Credentials) -> Self {
                 Client { core, credentials }
