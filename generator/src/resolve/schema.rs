@@ -29,16 +29,8 @@ struct ObjectParts {
     merged: std::collections::HashSet<String>,
     /// Alternatives that only require properties, with the pointer of their list.
     required_sets: Option<(RequiredSets, String)>,
-}
-
-/// `type: object` with no property, and any others allowed.
-fn free_form(parts: &ObjectParts) -> bool {
-    parts.properties.is_empty()
-        && parts.required_sets.is_none()
-        && matches!(
-            parts.additional,
-            None | Some((AdditionalProperties::Any(true), _))
-        )
+    /// The schema says `type: object`: without properties it is still an object.
+    declared_object: bool,
 }
 
 impl<'a> Resolver<'a> {
@@ -237,13 +229,11 @@ impl<'a> Resolver<'a> {
                     pointer,
                     name,
                 );
-                if free_form(&parts) {
-                    // An object of anything is still an object: a map, which an array, a
-                    // string or a number does not decode into.
-                    TypeRef::Map(Box::new(TypeRef::Json))
-                } else {
-                    self.object(parts, pointer, name)
-                }
+                let parts = ObjectParts {
+                    declared_object: true,
+                    ..parts
+                };
+                self.object(parts, pointer, name)
             }
             SchemaKind::OneOf { one_of } => self.union(
                 one_of,
@@ -462,7 +452,11 @@ impl<'a> Resolver<'a> {
                     Some("declare the properties beside the union"),
                 );
             }
-            return additional.map_or(TypeRef::Json, |value| TypeRef::Map(Box::new(value)));
+            // An object of anything is still an object: a map, which an array, a string or
+            // a number does not decode into.
+            let open = parts.declared_object && !closed;
+            let value = additional.or(open.then_some(TypeRef::Json));
+            return value.map_or(TypeRef::Json, |value| TypeRef::Map(Box::new(value)));
         }
         let slot = self.reserve_slot();
         let type_name = self.claim_type_name(name, pointer);
@@ -478,35 +472,9 @@ impl<'a> Resolver<'a> {
                 Some(rest) => naming::nested(&type_name, rest),
                 None => hint.clone(),
             };
-            let ty = self.resolve_ref_or(schema, at, &hint);
-            let item = self.followed(schema);
-            let data = item.as_ref().map(|s| &s.schema_data);
-            fields.push(Field {
-                name: field_names.claim(&naming::snake_name(wire)).0,
-                wire: wire.clone(),
-                docs: match schema {
-                    ReferenceOr::Item(s) => docs(
-                        s.schema_data
-                            .description
-                            .as_deref()
-                            .or(s.schema_data.title.as_deref()),
-                    ),
-                    ReferenceOr::Reference { .. } => None,
-                },
-                // A read-only property is required of responses only, a write-only one of
-                // requests only (OpenAPI 3.0): one type serves both, so neither is required.
-                required: parts.required.contains(wire)
-                    && !data.is_some_and(|d| d.read_only || d.write_only),
-                boxed: false,
-                secret: is_secret(wire, item.as_ref()),
-                deprecated: data.is_some_and(|d| d.deprecated),
-                constraints: item
-                    .as_ref()
-                    .map(|item| self.constraints(item))
-                    .unwrap_or_default(),
-                seen_through: None,
-                ty,
-            });
+            let field_name = field_names.claim(&naming::snake_name(wire)).0;
+            let required = parts.required.contains(wire);
+            fields.push(self.field(field_name, wire, schema, at, &hint, required));
         }
         let seen = closed || additional.is_some();
         let required_sets = parts
@@ -524,6 +492,46 @@ impl<'a> Resolver<'a> {
             }),
         });
         named
+    }
+
+    /// A struct field for the property `wire`, its type resolved under `hint`.
+    fn field(
+        &mut self,
+        name: String,
+        wire: &str,
+        schema: &ReferenceOr<Box<Schema>>,
+        at: &str,
+        hint: &str,
+        listed_required: bool,
+    ) -> Field {
+        let ty = self.resolve_ref_or(schema, at, hint);
+        let item = self.followed(schema);
+        let data = item.as_ref().map(|s| &s.schema_data);
+        Field {
+            name,
+            wire: wire.to_owned(),
+            docs: match schema {
+                ReferenceOr::Item(s) => docs(
+                    s.schema_data
+                        .description
+                        .as_deref()
+                        .or(s.schema_data.title.as_deref()),
+                ),
+                ReferenceOr::Reference { .. } => None,
+            },
+            // A read-only property is required of responses only, a write-only one of
+            // requests only (OpenAPI 3.0): one type serves both, so neither is required.
+            required: listed_required && !data.is_some_and(|d| d.read_only || d.write_only),
+            boxed: false,
+            secret: is_secret(wire, item.as_ref()),
+            deprecated: data.is_some_and(|d| d.deprecated),
+            constraints: item
+                .as_ref()
+                .map(|item| self.constraints(item))
+                .unwrap_or_default(),
+            seen_through: None,
+            ty,
+        }
     }
 
     /// The required sets, when `validate()` can check them. A property that is not a field is

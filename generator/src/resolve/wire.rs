@@ -157,9 +157,12 @@ impl Call<'_> {
                 .get(content_type)
                 .or_else(|| r.content.values().next())
         });
-        let mut value = media_value("body", media, self.document, sampler);
-        (value.synthesized, value.guessed) = sampler.response_value(&media_schema(media));
-        Some(value)
+        Some(media_value(
+            media,
+            Direction::Response,
+            self.document,
+            sampler,
+        ))
     }
 
     /// The fake server's answer: the first documented success, else `default` (sent as 200),
@@ -348,14 +351,21 @@ fn body_value(
             .get(&body.content_type)
             .or_else(|| b.content.values().next())
     });
-    media_value("body", media, document, sampler)
+    media_value(media, Direction::Request, document, sampler)
+}
+
+/// Which way a body goes: a request leaves read-only properties out, a response write-only.
+#[derive(Clone, Copy)]
+enum Direction {
+    Request,
+    Response,
 }
 
 /// A media type's example (its own, its first `examples`, its schema's) and a value made from
-/// its schema.
+/// its schema for a body going `direction`.
 fn media_value(
-    key: &str,
     media: Option<&MediaType>,
+    direction: Direction,
     document: &OpenAPI,
     sampler: &mut Sampler<'_>,
 ) -> WireValue {
@@ -366,9 +376,12 @@ fn media_value(
             .or_else(|| first_example(&m.examples, document))
     });
     let example = example.or_else(|| schema_example(&schema, sampler));
-    let (synthesized, guessed) = sampler.value(&schema);
+    let (synthesized, guessed) = match direction {
+        Direction::Request => sampler.value(&schema),
+        Direction::Response => sampler.response_value(&schema),
+    };
     WireValue {
-        key: key.into(),
+        key: "body".into(),
         example,
         synthesized,
         guessed,

@@ -198,8 +198,8 @@ fn config_text(api: &Api) -> (String, usize) {
             }
             SchemeKind::OAuth2 | SchemeKind::OpenIdConnect { .. } => continue,
         };
-        let key = scheme.key.replace('\\', "\\\\").replace('"', "\\\"");
-        let _ = writeln!(text, "[auth.openapi.\"{key}\"]\n{value}");
+        let key = toml_string(&scheme.key);
+        let _ = writeln!(text, "[auth.openapi.{key}]\n{value}");
     }
     // Every check runs but these; the configuration's, as options would override its own
     // per-operation settings.
@@ -212,10 +212,10 @@ fn config_text(api: &Api) -> (String, usize) {
         if !unserved && refusals_documented(op) {
             continue;
         }
-        let path = op.path.replace('\\', "\\\\").replace('"', "\\\"");
         let _ = writeln!(
             text,
-            "[[operations]]\ninclude-path = \"{path}\"\ninclude-method = \"{}\"",
+            "[[operations]]\ninclude-path = {}\ninclude-method = \"{}\"",
+            toml_string(&op.path),
             op.method
         );
         if unserved {
@@ -227,6 +227,11 @@ fn config_text(api: &Api) -> (String, usize) {
         }
     }
     (text, unchecked)
+}
+
+/// `text` as a TOML basic string, quoted.
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Whether every status the router may refuse the operation's requests with is documented.
