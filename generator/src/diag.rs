@@ -40,6 +40,8 @@ pub enum Code {
     Unsupported,
     /// A defect whose intent is unmistakable, repaired (an error under `--strict`).
     Repaired,
+    /// Valid but likely not what the vendor meant; generated as written.
+    Undeclared,
     /// A docs page holds no spec block.
     NoSpecBlock,
     /// The specs manifest is malformed or names missing files.
@@ -67,6 +69,7 @@ impl Code {
             Code::NameCollision => "W0100",
             Code::Unsupported => "W0101",
             Code::Repaired => "W0102",
+            Code::Undeclared => "W0103",
         }
     }
 }

@@ -407,6 +407,8 @@ pub struct Response {
     pub media_range: Option<String>,
     /// `None` for an empty body or a non-JSON one.
     pub ty: Option<TypeRef>,
+    /// Where the JSON body's schema is (`file#pointer`), for a judge of answers.
+    pub schema: Option<String>,
     pub headers: Vec<ResponseHeader>,
 }
 

@@ -250,6 +250,8 @@ pub struct Check {
     /// rather than the spec's example.
     dynamic: bool,
     outcome: Option<Outcome>,
+    /// The status and body of an answer that did not decode, for a judge of the answer.
+    answer: Option<(u16, serde_json::Value)>,
     notes: Vec<String>,
     seen: Arc<Mutex<Option<Seen>>>,
 }
@@ -289,6 +291,7 @@ impl Check {
             retry: false,
             dynamic: false,
             outcome: None,
+            answer: None,
             notes: Vec::new(),
             seen: Arc::default(),
         }
@@ -362,6 +365,10 @@ impl Check {
     ) {
         self.notes.extend(values.notes.take());
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.answer = match &sent {
+            Ok(Err(rt::Error::Decode { status, body, .. })) => Some((*status, answer_json(body))),
+            _ => None,
+        };
         let outcome = match sent {
             Err(outcome) => outcome,
             Ok(result) => judge(&result, seen.as_ref(), values),
@@ -407,6 +414,7 @@ impl Check {
             "class": outcome.class(),
             "message": outcome.message(),
             "notes": self.notes,
+            "answer": self.answer.map(|(status, body)| serde_json::json!({"status": status, "body": body})),
             // libtest names each test's thread after the test.
             "test": std::thread::current().name(),
         });
@@ -419,6 +427,12 @@ impl Check {
             self.operation
         );
     }
+}
+
+/// An answer's body as JSON; text that is not JSON as a string.
+fn answer_json(body: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(body)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()))
 }
 
 fn keep(slot: &Mutex<Option<Seen>>, seen: Seen) {

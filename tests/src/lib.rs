@@ -44,6 +44,7 @@ macro_rules! with_fixtures {
             enums,
             formats,
             keywords,
+            loose,
             maps,
             nullable31,
             oneof,

@@ -571,3 +571,41 @@ fn a_server_refuses_a_missing_required_null_and_a_property_a_closed_object_lacks
     let parcel: Parcel = decode(json!({"weight": 2, "colour": "red"}));
     assert_eq!(parcel.recipient, None);
 }
+
+#[test]
+fn items_without_a_type_keep_lists_typed_and_other_values_whole() {
+    use loose::types::{Channel, Thing, ThingChannel};
+    let object: Thing = decode(json!({"id": "C1", "channel": {"name": "general"}}));
+    assert_eq!(
+        object.channel,
+        ThingChannel::Other(json!({"name": "general"})),
+        "Slack's objects described by `items` alone still decode"
+    );
+    let list: Thing = decode(json!({"id": "C1", "channel": [{"name": "general"}]}));
+    let ThingChannel::List(channels) = &list.channel else {
+        panic!("an array is the typed list: {list:?}");
+    };
+    assert_eq!(
+        channels[0],
+        Channel {
+            name: Some("general".into())
+        }
+    );
+    assert_eq!(
+        encode(&object),
+        json!({"id": "C1", "channel": {"name": "general"}})
+    );
+}
+
+#[test]
+fn a_required_property_without_a_schema_is_a_field_that_must_be_present() {
+    use loose::types::Group;
+    let group: Group = decode(json!({"Name": "HR", "LegalName": {"fr": "RH"}}));
+    assert_eq!(group.legal_name, json!({"fr": "RH"}));
+    assert_eq!(
+        encode(&group),
+        json!({"Name": "HR", "LegalName": {"fr": "RH"}})
+    );
+    let missing = serde_json::from_value::<Group>(json!({"Name": "HR"})).unwrap_err();
+    assert!(missing.to_string().contains("LegalName"), "{missing}");
+}

@@ -461,7 +461,8 @@ impl Resolver<'_> {
         Some(match format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let schema_at = pointer::child(at, "schema");
-                let ty = self.resolve_ref_or(schema, &schema_at, hint);
+                let listed = as_list(schema);
+                let ty = self.resolve_ref_or(listed.as_ref().unwrap_or(schema), &schema_at, hint);
                 let item = schema.as_item();
                 // A parameter typed by a named alias has the alias's rules.
                 let followed = match schema {
@@ -652,17 +653,32 @@ impl Resolver<'_> {
         at: &str,
         hint: &str,
     ) -> Response {
+        let bodiless = match status {
+            Status::Code(code @ (100..=199 | 204 | 205 | 304)) => Some(code),
+            _ => None,
+        };
         let picked = if response.content.is_empty() {
+            None
+        } else if let Some(code) = bodiless {
+            self.report(
+                Severity::Warning,
+                Code::Undeclared,
+                &pointer::child(at, "content"),
+                format!("HTTP gives a {code} response no body: its content is left out"),
+                Some("document the body under a status that carries one, such as 200"),
+            );
             None
         } else {
             self.pick_media(&response.content, at)
         };
-        let (content_type, ty, media_range) = match picked {
+        let (content_type, ty, media_range, schema) = match picked {
             Some((content_type, media, media_at, documented)) => {
                 let ty = self.media_type(&media, &media_at, &content_type, hint);
-                (Some(content_type), ty, Some(documented))
+                let schema = (ty.is_some() && media.schema.is_some())
+                    .then(|| self.place(&pointer::child(&media_at, "schema")));
+                (Some(content_type), ty, Some(documented), schema)
             }
-            None => (None, None, None),
+            None => (None, None, None, None),
         };
         let headers = self.response_headers(&response.headers, at, hint);
         Response {
@@ -672,6 +688,7 @@ impl Resolver<'_> {
             content_type,
             media_range,
             ty,
+            schema,
             headers,
         }
     }
@@ -792,6 +809,12 @@ impl Resolver<'_> {
         }
     }
 
+    /// `pointer` in the file that holds it: `file#pointer`.
+    fn place(&self, pointer: &str) -> String {
+        let file = crate::display_path(&self.sources.source_of(pointer).path);
+        format!("{file}#{pointer}")
+    }
+
     /// Records an example at `pointer`, of type `ty`, whose schema is at `schema_at`.
     pub(super) fn push_example(
         &mut self,
@@ -810,15 +833,11 @@ impl Resolver<'_> {
             );
             return;
         }
-        let place = |p: &str| {
-            let file = crate::display_path(&self.sources.source_of(p).path);
-            format!("{file}#{p}")
-        };
         self.examples.push(Example {
-            origin: place(&pointer),
+            origin: self.place(&pointer),
             // Named once the examples are all known, in `examples::finish`.
             test_name: String::new(),
-            schema: schema_at.as_deref().map(place),
+            schema: schema_at.as_deref().map(|at| self.place(at)),
             ty,
             value: value.clone(),
             expected: Value::Null,
@@ -1116,6 +1135,25 @@ fn kind_mismatch(value: &Value, ty: &TypeRef) -> Option<(&'static str, &'static 
         Value::Object(_) => "an object",
     };
     (found != declared).then_some((found, declared))
+}
+
+/// A parameter schema of `items` without `type`: a list, as the parameter's style writes
+/// (PeerTube's `uuids`); only a body carries the other values JSON Schema would allow.
+fn as_list(schema: &ReferenceOr<openapiv3::Schema>) -> Option<ReferenceOr<openapiv3::Schema>> {
+    let ReferenceOr::Item(item) = schema else {
+        return None;
+    };
+    let openapiv3::SchemaKind::Any(any) = &item.schema_kind else {
+        return None;
+    };
+    let bare_items = any.typ.is_none() && any.items.is_some() && any.properties.is_empty();
+    bare_items.then(|| {
+        let mut listed = item.clone();
+        if let openapiv3::SchemaKind::Any(any) = &mut listed.schema_kind {
+            any.typ = Some("array".into());
+        }
+        ReferenceOr::Item(listed)
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! It reads schemas as JSON (the typed document serialized back), so every keyword is read
 //! the same way whichever `openapiv3` variant carries it.
 
+mod admits;
 mod pattern;
 
 use std::collections::HashMap;
@@ -287,26 +288,52 @@ impl<'d> Sampler<'d> {
 
     /// `oneOf`/`anyOf`: the first alternative that is not `null`, with the properties beside
     /// the union and the discriminator's value for that alternative.
+    /// A value of one alternative, with the properties beside the union. For `oneOf`, the
+    /// first alternative whose value no other alternative may accept: Prism refuses a value
+    /// that matches two (PeerTube's `id` is an integer, a UUID or any other string).
     fn alternative(&mut self, object: &Map<String, Value>, depth: usize) -> Option<Value> {
         let mut rest = object.clone();
+        let exclusive = rest.contains_key("oneOf");
         let alternatives = rest
             .remove("oneOf")
             .or_else(|| rest.remove("anyOf"))
             .unwrap_or_default();
-        let chosen = alternatives
-            .as_array()
-            .and_then(|list| list.iter().find(|a| !self.is_null_only(a)))?
-            .clone();
-        let mut value = self.sample(&chosen, depth + 1)?;
+        let list = alternatives.as_array().cloned().unwrap_or_default();
+        let mut first = None;
+        for (index, chosen) in list.iter().enumerate() {
+            if self.is_null_only(chosen) {
+                continue;
+            }
+            let Some(value) = self.completed(chosen, &rest, depth) else {
+                continue;
+            };
+            let others = list.iter().enumerate().filter(|(other, _)| *other != index);
+            let mut shared = others.filter(|(_, other)| self.admits(other, &value, depth + 1));
+            if !exclusive || shared.next().is_none() {
+                return Some(value);
+            }
+            first.get_or_insert(value);
+        }
+        first
+    }
+
+    /// A value of `chosen` with the properties `rest` (the schema around the union) adds.
+    fn completed(
+        &mut self,
+        chosen: &Value,
+        rest: &Map<String, Value>,
+        depth: usize,
+    ) -> Option<Value> {
+        let mut value = self.sample(chosen, depth + 1)?;
         let shared = ["properties", "required", "minProperties"]
             .iter()
             .any(|key| rest.contains_key(*key));
         if let (true, Value::Object(own)) = (shared, &mut value) {
-            for (key, shared_value) in self.object(&rest, depth)? {
+            for (key, shared_value) in self.object(rest, depth)? {
                 own.entry(key).or_insert(shared_value);
             }
         }
-        if let (Some(property), Value::Object(own)) = (discriminator_property(&rest), &mut value) {
+        if let (Some(property), Value::Object(own)) = (discriminator_property(rest), &mut value) {
             let reference = chosen.get("$ref").and_then(Value::as_str).unwrap_or("");
             if let Some(tag) = tag_for(rest.get("discriminator"), reference) {
                 own.insert(property.to_owned(), Value::String(tag));
@@ -336,9 +363,10 @@ fn fixed(object: &Map<String, Value>) -> Option<Value> {
         return Some(value.clone());
     }
     let listed = object.get("enum")?.as_array()?;
+    // An empty string would leave a path segment empty.
     listed
         .iter()
-        .find(|v| !v.is_null())
+        .find(|v| !v.is_null() && v.as_str() != Some(""))
         .or(listed.first())
         .cloned()
 }

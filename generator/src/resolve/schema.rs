@@ -314,8 +314,11 @@ impl<'a> Resolver<'a> {
             let parts = own(self);
             return self.object(parts, pointer, name);
         }
-        if any.typ.as_deref() == Some("array") || (any.items.is_some() && declared("array")) {
+        if any.typ.as_deref() == Some("array") {
             return self.array(any.items.as_ref(), pointer, name);
+        }
+        if any.typ.is_none() && any.items.is_some() {
+            return self.array_or_any(any.items.as_ref(), data, pointer, name);
         }
         if !any.enumeration.is_empty()
             && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
@@ -394,6 +397,46 @@ impl<'a> Resolver<'a> {
         TypeRef::List(Box::new(item))
     }
 
+    /// `items` without `type: array`: JSON Schema applies `items` to arrays only and accepts
+    /// any other value (Slack describes objects this way), so the type is a list of the items
+    /// or any other JSON value.
+    fn array_or_any(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        data: &SchemaData,
+        pointer: &str,
+        name: &str,
+    ) -> TypeRef {
+        self.report(
+            Severity::Warning,
+            Code::Undeclared,
+            pointer,
+            "`items` without `type: array` accepts any value that is not an array too: typed as a list of the items or any other JSON value".into(),
+            Some("add `type: array` if the value is always an array"),
+        );
+        let slot = self.reserve_slot();
+        let type_name = self.claim_type_name(name, pointer);
+        let named = TypeRef::Named(type_name.clone());
+        self.resolved.insert(pointer.to_owned(), named.clone());
+        let list = self.array(items, pointer, &type_name);
+        let variant = |name: &str, ty| UnionVariant {
+            name: name.into(),
+            ty,
+            tag_values: Vec::new(),
+            boxed: false,
+        };
+        self.types[slot] = Some(TypeDef {
+            name: type_name,
+            origin: pointer.to_owned(),
+            docs: docs(data.description.as_deref()),
+            kind: TypeKind::Union(Union {
+                variants: vec![variant("List", list), variant("Other", TypeRef::Json)],
+                tag: None,
+            }),
+        });
+        named
+    }
+
     fn own_parts(
         &mut self,
         properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -426,7 +469,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// An object: a struct when it declares properties, a map or any JSON value when not.
-    fn object(&mut self, parts: ObjectParts, pointer: &str, name: &str) -> TypeRef {
+    fn object(&mut self, mut parts: ObjectParts, pointer: &str, name: &str) -> TypeRef {
         let additional = parts
             .additional
             .as_ref()
@@ -442,6 +485,7 @@ impl<'a> Resolver<'a> {
             parts.additional,
             Some((AdditionalProperties::Any(false), _))
         );
+        self.declare_required_only(&mut parts, pointer, name);
         if parts.properties.is_empty() {
             if let Some((_, at)) = &parts.required_sets {
                 self.report(
@@ -492,6 +536,40 @@ impl<'a> Resolver<'a> {
             }),
         });
         named
+    }
+
+    /// A property listed in `required` but not declared must still be present, with any
+    /// value (or one of `additionalProperties`): it becomes a field rather than vanish on
+    /// decoding, and the likely misspelling is reported.
+    fn declare_required_only(&mut self, parts: &mut ObjectParts, pointer: &str, name: &str) {
+        let undeclared: Vec<(usize, String)> = (parts.required.iter().enumerate())
+            .filter(|(_, wire)| !parts.properties.contains_key(*wire))
+            .map(|(index, wire)| (index, wire.clone()))
+            .collect();
+        for (index, wire) in undeclared {
+            let at = pointer::child(&pointer::child(pointer, "required"), &index.to_string());
+            let schema = match &parts.additional {
+                Some((AdditionalProperties::Schema(schema), _)) => match schema.as_ref() {
+                    ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                        reference: reference.clone(),
+                    },
+                    ReferenceOr::Item(item) => ReferenceOr::Item(Box::new(item.clone())),
+                },
+                _ => ReferenceOr::Item(Box::new(Schema {
+                    schema_data: SchemaData::default(),
+                    schema_kind: SchemaKind::Any(AnySchema::default()),
+                })),
+            };
+            let hint = naming::nested(name, &naming::type_name(&wire));
+            self.report(
+                Severity::Warning,
+                Code::Undeclared,
+                &at,
+                format!("`{wire}` is required but not among the properties: it is a field of any JSON value"),
+                Some("declare it under `properties`, or correct its name in `required`"),
+            );
+            parts.properties.insert(wire, (schema, at, hint));
+        }
     }
 
     /// A struct field for the property `wire`, its type resolved under `hint`.

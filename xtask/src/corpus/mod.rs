@@ -295,7 +295,8 @@ fn compile_in_crates(
             record_examples(root, base, rows, group, &dir);
         }
         if let Some(prism) = &mode.prism {
-            record_wire(rows, prism, &dir, &target);
+            let judged = Judged { root, base, group };
+            record_wire(rows, prism, &dir, &target, &judged);
         }
         if let Some(st) = &mode.schemathesis {
             record_serve(rows, st, group, &dir, &target);
@@ -303,9 +304,17 @@ fn compile_in_crates(
     }
 }
 
+/// What the answers of a crate's APIs are judged with: the repository, the directory the
+/// spec files are named from, and the APIs.
+struct Judged<'a> {
+    root: &'a Path,
+    base: &'a Path,
+    group: &'a [&'a Api],
+}
+
 /// Runs the wire check of one crate (the modules that compiled) and files the counts under
 /// each spec's row.
-fn record_wire(rows: &mut [Row], prism: &Path, dir: &Path, target: &Path) {
+fn record_wire(rows: &mut [Row], prism: &Path, dir: &Path, target: &Path, judged: &Judged) {
     let served: Vec<wire::Served> = rows
         .iter()
         .filter(|r| r.compiled == Some(true) && dir_holds(dir, &r.module))
@@ -318,6 +327,7 @@ fn record_wire(rows: &mut [Row], prism: &Path, dir: &Path, target: &Path) {
         Ok(counts) => counts,
         Err(why) => return eprintln!("wire check of {}: {why}", dir.display()),
     };
+    wire::judge_answers(judged.root, judged.base, judged.group, &mut counts);
     for row in rows.iter_mut() {
         if let Some(found) = counts.remove(&row.module) {
             row.wire = Some(found);

@@ -50,6 +50,27 @@ pub fn check(root: &Path, base: &Path, apis: &[Api]) -> Result<BTreeMap<String, 
             })
         })
         .collect();
+    judge(root, base, &input)
+}
+
+/// The verdict on each value against the schema at its `file#pointer`, by key.
+pub fn check_values(
+    root: &Path,
+    base: &Path,
+    values: &[(String, String, serde_json::Value)],
+) -> Result<BTreeMap<String, Verdict>, String> {
+    let input: Vec<Input> = values
+        .iter()
+        .map(|(test, schema, value)| Input {
+            test,
+            schema,
+            value,
+        })
+        .collect();
+    judge(root, base, &input)
+}
+
+fn judge(root: &Path, base: &Path, input: &[Input]) -> Result<BTreeMap<String, Verdict>, String> {
     if input.is_empty() {
         return Ok(BTreeMap::new());
     }
@@ -57,7 +78,7 @@ pub fn check(root: &Path, base: &Path, apis: &[Api]) -> Result<BTreeMap<String, 
     let script = root.join("target/corpus/schema_check.py");
     std::fs::create_dir_all(root.join("target/corpus")).map_err(|err| err.to_string())?;
     std::fs::write(&script, SCRIPT).map_err(|err| err.to_string())?;
-    let json = serde_json::to_vec(&input).map_err(|err| err.to_string())?;
+    let json = serde_json::to_vec(input).map_err(|err| err.to_string())?;
     let output = run_python(&python, &script, base, &json)?;
     let raw: BTreeMap<String, Output> = serde_json::from_slice(&output)
         .map_err(|err| format!("unreadable verdicts from the schema check: {err}"))?;

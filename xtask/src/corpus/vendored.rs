@@ -1,5 +1,5 @@
 //! `cargo xtask wire`: the wire check of the vendored APIs (`specs/manifest.yaml`) and of the
-//! wire fixtures (`tests/wire/*.yaml`), held against the known failures of
+//! wire fixtures (`tests/wire/*.yaml`, and a few snapshot fixtures), held against the known failures of
 //! `tests/wire-baseline.json`. It fails when an operation fails that the baseline does not
 //! list (or lists with another class), and when one the baseline lists passes.
 
@@ -17,6 +17,8 @@ use super::wire::{self, Outcome, Served, WireCounts};
 
 const BASELINE: &str = "tests/wire-baseline.json";
 const FIXTURES: &str = "tests/wire";
+/// Snapshot fixtures whose operations are worth a trip to the mock as well.
+const SNAPSHOT_FIXTURES: &[&str] = &["tests/fixtures/loose.yaml"];
 
 /// Failures accepted on purpose, each with its reason.
 #[derive(Deserialize)]
@@ -77,7 +79,8 @@ fn check_vendored(root: &Path) -> Result<bool, String> {
     if !failing.is_empty() {
         return Err(format!("the crate does not compile cleanly: {failing:?}"));
     }
-    let counts = wire::run(&prism, &dir, &root.join("target/corpus-target"), &served)?;
+    let mut counts = wire::run(&prism, &dir, &root.join("target/corpus-target"), &served)?;
+    wire::judge_answers(root, root, &group, &mut counts);
     print_table(&counts);
     let baseline = read_baseline(root)?;
     Ok(held_to(&baseline, &counts))
@@ -88,7 +91,11 @@ fn inputs(root: &Path) -> Result<Vec<ApiInput>, String> {
     let manifest =
         generator::manifest::Manifest::read(&root.join("specs")).map_err(|d| d.to_string())?;
     let mut inputs = manifest.inputs(&root.join("specs"));
-    for spec in crate::bench::spec_files(&root.join(FIXTURES)) {
+    let snapshot_fixtures = SNAPSHOT_FIXTURES.iter().map(|path| root.join(path));
+    for spec in crate::bench::spec_files(&root.join(FIXTURES))
+        .into_iter()
+        .chain(snapshot_fixtures)
+    {
         let stem = spec.file_stem().unwrap_or_default().to_string_lossy();
         inputs.push(ApiInput {
             module: format!("wire_{}", generator::naming::snake_name(&stem)),
@@ -183,6 +190,7 @@ mod tests {
             message: String::new(),
             notes: Vec::new(),
             test: String::new(),
+            answer: None,
         }
     }
 

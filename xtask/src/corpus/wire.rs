@@ -9,7 +9,10 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
+use generator::ir::{Api, Status};
+
 use super::prism;
+use super::schema::{self, Verdict};
 
 /// Tests at once against one mock: they wait on the network, not on the two cores.
 const TEST_THREADS: &str = "4";
@@ -44,6 +47,16 @@ pub struct Outcome {
     /// The test's name (its thread's), to match the line to the test.
     #[serde(default, skip_serializing)]
     pub test: String,
+    /// The answer that did not decode, for [`judge_answers`].
+    #[serde(default, skip_serializing)]
+    pub answer: Option<Answer>,
+}
+
+/// An answer the client could not decode.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Answer {
+    pub status: u16,
+    pub body: serde_json::Value,
 }
 
 /// A module of the crate and the spec its mock serves.
@@ -169,6 +182,7 @@ fn run_tests(
                 message,
                 notes: Vec::new(),
                 test: (*name).into(),
+                answer: None,
             });
         }
     }
@@ -182,6 +196,7 @@ fn unserved(name: &str, why: &str) -> Outcome {
         message: format!("Prism cannot serve the spec: {why}"),
         notes: Vec::new(),
         test: name.into(),
+        answer: None,
     }
 }
 
@@ -222,6 +237,64 @@ fn panic_messages(stderr: &str) -> BTreeMap<String, String> {
             .or_insert_with(|| message.join(" "));
     }
     messages
+}
+
+/// Moves to `mock` each decoding failure whose answer breaks its own schema, as
+/// jsonschema_rs finds: the mock sent the spec's wrong example (or made a wrong value), which
+/// no client should decode. One that the schema accepts stays ours. Spec files are named
+/// from `base`.
+pub fn judge_answers(
+    root: &Path,
+    base: &Path,
+    apis: &[&Api],
+    counts: &mut BTreeMap<String, WireCounts>,
+) {
+    let mut values = Vec::new();
+    for api in apis {
+        let Some(found) = counts.get(&api.module) else {
+            continue;
+        };
+        for outcome in found.failed.iter().filter(|o| o.class == "decode") {
+            let Some(answer) = &outcome.answer else {
+                continue;
+            };
+            if let Some(schema) = answer_schema(api, &outcome.operation, answer.status) {
+                let key = format!("{}::{}", api.module, outcome.operation);
+                values.push((key, schema.to_owned(), answer.body.clone()));
+            }
+        }
+    }
+    let verdicts = match schema::check_values(root, base, &values) {
+        Ok(verdicts) => verdicts,
+        Err(why) => return eprintln!("answers not judged: {why}"),
+    };
+    for (module, found) in counts.iter_mut() {
+        for outcome in found.failed.iter_mut().filter(|o| o.class == "decode") {
+            let key = format!("{module}::{}", outcome.operation);
+            if let Some(Verdict::Invalid(why)) = verdicts.get(&key) {
+                outcome.class = "mock".into();
+                outcome
+                    .notes
+                    .push(format!("the answer breaks its own schema: {why}"));
+                *found.failures.entry("mock".into()).or_default() += 1;
+                if let Some(left) = found.failures.get_mut("decode") {
+                    *left -= 1;
+                }
+            }
+        }
+        found.failures.retain(|_, count| *count > 0);
+    }
+}
+
+/// Where the schema of the response documented for `status` is.
+fn answer_schema<'a>(api: &'a Api, operation: &str, status: u16) -> Option<&'a str> {
+    let op = api.operations.iter().find(|o| o.name == operation)?;
+    let documented = |wanted: Status| op.responses.iter().find(|r| r.status == wanted);
+    let range = u8::try_from(status / 100).ok()?;
+    let response = documented(Status::Code(status))
+        .or_else(|| documented(Status::Range(range)))
+        .or_else(|| documented(Status::Default))?;
+    response.schema.as_deref()
 }
 
 /// The counts of one spec's outcomes.
@@ -283,6 +356,7 @@ wire-outcome not json
             message: panics["apis::api_a::boom"].clone(),
             notes: Vec::new(),
             test: names[3].into(),
+            answer: None,
         });
         let counts = tally(&names, found);
         assert_eq!(
