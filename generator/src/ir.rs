@@ -554,6 +554,7 @@ pub struct WireValue {
     pub example: Option<Value>,
     /// A value made from the argument's schema.
     pub synthesized: Value,
-    /// Whether `synthesized` guesses at a `pattern` the spec gives no example of.
+    /// Whether `synthesized` guesses: at a `pattern` the spec gives no example of, or at a
+    /// `oneOf` whose alternatives all accept every value made for them.
     pub guessed: bool,
 }

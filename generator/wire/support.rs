@@ -542,8 +542,8 @@ fn made_up(violation: &Violation, values: &Values) -> bool {
         .arguments
         .iter()
         .any(|(k, a)| k.eq_ignore_ascii_case(&key) && a.guessed);
-    let pattern = violation.code.as_str() == Some("pattern");
-    (guessed && pattern)
+    let guessable = matches!(violation.code.as_str(), Some("pattern" | "oneOf"));
+    (guessed && guessable)
         || values
             .written
             .borrow()

@@ -28,7 +28,8 @@ pub(super) struct Sampler<'d> {
     schemas: HashMap<String, Option<Rc<Value>>>,
     /// The references being sampled, innermost last: a cycle ends there.
     trail: Vec<String>,
-    /// Whether a value guessed at a `pattern` since [`Sampler::value`] began.
+    /// Whether a value guessed at a `pattern`, or at a `oneOf` whose alternatives all accept
+    /// it, since [`Sampler::value`] began.
     guessed: bool,
     /// The keyword of properties the value leaves out: `readOnly` in a request,
     /// `writeOnly` in a response.
@@ -314,6 +315,8 @@ impl<'d> Sampler<'d> {
             }
             first.get_or_insert(value);
         }
+        // No value found that only one alternative accepts: the first is a guess.
+        self.guessed |= exclusive && first.is_some();
         first
     }
 

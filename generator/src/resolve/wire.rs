@@ -525,6 +525,48 @@ components:
     }
 
     #[test]
+    fn a_one_of_gets_a_value_only_one_alternative_accepts() {
+        let api = build(
+            r##"
+openapi: 3.0.3
+info: { title: Overlap, version: "1" }
+paths:
+  /things/{id}/{view}:
+    post:
+      operationId: touch
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema:
+            oneOf: [{ type: integer }, { type: string, format: uuid }, { type: string }]
+        - { name: view, in: path, required: true, schema: { type: string, enum: ["", full] } }
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - { type: object, properties: { email: { type: string } } }
+                - { type: object, properties: { email: { type: string }, code: { type: string } } }
+      responses: { "204": { description: done } }
+"##,
+        );
+        let [call] = api.wire_calls.as_slice() else {
+            panic!("one call: {:?}", api.wire_calls);
+        };
+        assert_eq!(
+            values(call),
+            vec![
+                // `1` is also a string, and a UUID too: only other text is one alternative's.
+                ("path.id".into(), json!("wire"), None, false),
+                ("path.view".into(), json!("full"), None, false),
+                // Every object is both alternatives': the value is a guess.
+                ("body".into(), json!({}), None, true),
+            ]
+        );
+    }
+
+    #[test]
     fn every_argument_gets_a_value_its_schema_accepts() {
         let api = build(SPEC);
         let [call] = api.wire_calls.as_slice() else {
