@@ -546,8 +546,23 @@ impl<'a> Resolver<'a> {
             .filter(|(_, wire)| !parts.properties.contains_key(*wire))
             .map(|(index, wire)| (index, wire.clone()))
             .collect();
+        let closed = matches!(
+            parts.additional,
+            Some((AdditionalProperties::Any(false), _))
+        );
         for (index, wire) in undeclared {
             let at = pointer::child(&pointer::child(pointer, "required"), &index.to_string());
+            if closed {
+                // A field would accept what the schema refuses; the type stays as declared.
+                self.report(
+                    Severity::Warning,
+                    Code::Undeclared,
+                    &at,
+                    format!("`{wire}` is required but the object is closed and does not declare it: no value satisfies this schema"),
+                    Some("declare it under `properties`, or correct its name in `required`"),
+                );
+                continue;
+            }
             let schema = match &parts.additional {
                 Some((AdditionalProperties::Schema(schema), _)) => match schema.as_ref() {
                     ReferenceOr::Reference { reference } => ReferenceOr::Reference {
