@@ -325,6 +325,17 @@ impl<'a> Resolver<'a> {
         {
             return self.string_enum(&any.enumeration, data, pointer, name);
         }
+        if let Some(kind) = any.typ.as_deref() {
+            if !any.enumeration.is_empty() && !any.enumeration.iter().any(|v| of_kind(v, kind)) {
+                self.report(
+                    Severity::Warning,
+                    Code::Undeclared,
+                    &pointer::child(pointer, "enum"),
+                    format!("`enum` lists no value of type {kind}: no value satisfies this schema; typed as declared, the list unchecked"),
+                    Some("make the listed values and `type` agree"),
+                );
+            }
+        }
         any_scalar(any)
     }
 
@@ -1240,6 +1251,19 @@ fn nullable(ty: TypeRef) -> TypeRef {
 
 /// A schema of no single `type` that is no object, list or enum: its `type` and `format` as a
 /// scalar, or any JSON value.
+/// Whether a JSON value is of the JSON Schema type `kind` (`null` is never listed alone).
+fn of_kind(value: &Value, kind: &str) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        _ => true,
+    }
+}
+
 fn any_scalar(any: &AnySchema) -> TypeRef {
     let format = any
         .format
