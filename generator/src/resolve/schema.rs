@@ -320,23 +320,30 @@ impl<'a> Resolver<'a> {
         if any.typ.is_none() && any.items.is_some() {
             return self.array_or_any(any.items.as_ref(), data, pointer, name);
         }
+        self.check_enum_kind(any, pointer);
         if !any.enumeration.is_empty()
             && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
         {
             return self.string_enum(&any.enumeration, data, pointer, name);
         }
-        if let Some(kind) = any.typ.as_deref() {
-            if !any.enumeration.is_empty() && !any.enumeration.iter().any(|v| of_kind(v, kind)) {
-                self.report(
-                    Severity::Warning,
-                    Code::Undeclared,
-                    &pointer::child(pointer, "enum"),
-                    format!("`enum` lists no value of type {kind}: no value satisfies this schema; typed as declared, the list unchecked"),
-                    Some("make the listed values and `type` agree"),
-                );
-            }
-        }
         any_scalar(any)
+    }
+
+    /// Reports an `enum` that lists no value of the declared `type`: nothing satisfies both.
+    fn check_enum_kind(&mut self, any: &AnySchema, pointer: &str) {
+        let Some(kind) = any.typ.as_deref() else {
+            return;
+        };
+        if any.enumeration.is_empty() || any.enumeration.iter().any(|v| of_kind(v, kind)) {
+            return;
+        }
+        self.report(
+            Severity::Warning,
+            Code::Undeclared,
+            &pointer::child(pointer, "enum"),
+            format!("`enum` lists no value of type {kind}: no value satisfies this schema"),
+            Some("make the listed values and `type` agree"),
+        );
     }
 
     /// `oneOf`/`anyOf` beside `properties`/`required`: the shared part belongs to every

@@ -1,7 +1,8 @@
 //! `cargo xtask wire`: the wire check of the vendored APIs (`specs/manifest.yaml`) and of the
-//! wire fixtures (`tests/wire/*.yaml`, and a few snapshot fixtures), held against the known failures of
-//! `tests/wire-baseline.json`. It fails when an operation fails that the baseline does not
-//! list (or lists with another class), and when one the baseline lists passes.
+//! wire fixtures (`tests/wire/*.yaml`, and a few snapshot fixtures), held against the known
+//! failures of `tests/wire-baseline.json`. It fails when an operation fails that the baseline
+//! does not list (or lists with another class), and when one the baseline lists passes. Then
+//! each API's example-backed fake server meets schemathesis, which must find nothing.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use generator::ApiInput;
 use serde::Deserialize;
 
 use super::prism;
+use super::serve::{self, ServeCounts};
 use super::wire::{self, Outcome, Served, WireCounts};
 
 const BASELINE: &str = "tests/wire-baseline.json";
@@ -79,11 +81,51 @@ fn check_vendored(root: &Path) -> Result<bool, String> {
     if !failing.is_empty() {
         return Err(format!("the crate does not compile cleanly: {failing:?}"));
     }
-    let mut counts = wire::run(&prism, &dir, &root.join("target/corpus-target"), &served)?;
+    let target = root.join("target/corpus-target");
+    let mut counts = wire::run(&prism, &dir, &target, &served)?;
     wire::judge_answers(root, root, &group, &mut counts);
     print_table(&counts);
     let baseline = read_baseline(root)?;
-    Ok(held_to(&baseline, &counts))
+    let clients_clean = held_to(&baseline, &counts);
+    let st = crate::conformance::install_schemathesis(root)?;
+    let with_specs: Vec<(&Api, PathBuf)> = (apis.iter())
+        .zip(&served)
+        .map(|(api, served)| (api, served.spec.clone()))
+        .collect();
+    let fakes = serve::run(&st, &dir, &target, &with_specs)?;
+    Ok(clients_clean & fakes_clean(&fakes))
+}
+
+/// Prints how schemathesis found each API's example-backed fake server; whether it found
+/// nothing wrong (no failing check, no error, no answer the fake could not build).
+fn fakes_clean(counts: &BTreeMap<String, ServeCounts>) -> bool {
+    println!("schemathesis: the generated servers, answering with each spec's examples");
+    println!("| api | operations | cases | failures | errors | status unchecked |");
+    println!("|---|---|---|---|---|---|");
+    for (api, c) in counts {
+        println!(
+            "| {api} | {} | {} | {} | {} | {} |",
+            c.operations,
+            c.cases,
+            c.failure_count(),
+            c.errors,
+            c.status_unchecked
+        );
+    }
+    let mut clean = true;
+    for (api, c) in counts {
+        for (check, operations) in &c.failures {
+            println!("SERVER: {api} {check}: {}", operations.join(", "));
+        }
+        for broken in &c.broken {
+            println!("SERVER: {api} answer not built: {broken}");
+        }
+        if c.errors > 0 {
+            println!("SERVER: {api} {} schemathesis errors", c.errors);
+        }
+        clean &= c.failure_count() == 0 && c.errors == 0 && c.broken.is_empty();
+    }
+    clean
 }
 
 /// The manifest's APIs, then one API per wire fixture (`wire_<name>`).
