@@ -63,6 +63,26 @@ impl FromParam for serde_json::Value {
     }
 }
 
+/// A struct, union or newtype as parameter text: a string as itself (PeerTube's `id` that is
+/// an integer or any string goes out as `abc`, not `"abc"`), any other value as JSON.
+pub fn json_to_param<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .map(|value| value.to_param())
+        .unwrap_or_default()
+}
+
+/// The reverse of [`json_to_param`]: the text as the JSON it spells when that decodes (a
+/// number, an object), else as a string.
+pub fn json_from_param<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    if let Ok(parsed) = serde_json::from_str::<serde_json::Value>(text) {
+        if let Ok(value) = serde_json::from_value(parsed) {
+            return Ok(value);
+        }
+    }
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|err| format!("{text:?} is not valid: {err}"))
+}
+
 /// A list parameter given as one value: comma-separated, as `form` and `simple` style say.
 impl<T: ToParam> ToParam for Vec<T> {
     fn to_param(&self) -> String {
@@ -117,6 +137,27 @@ impl ToParam for serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_shaped_values_are_plain_text_when_they_are_strings() {
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        enum IdOrName {
+            Id(i64),
+            Name(String),
+        }
+        assert_eq!(json_to_param(&IdOrName::Name("abc".into())), "abc");
+        assert_eq!(json_to_param(&IdOrName::Id(7)), "7");
+        assert_eq!(json_from_param("abc"), Ok(IdOrName::Name("abc".into())));
+        assert_eq!(json_from_param("7"), Ok(IdOrName::Id(7)));
+        let object = BTreeMap::from([("a".to_owned(), 1)]);
+        assert_eq!(json_to_param(&object), r#"{"a":1}"#);
+        assert_eq!(
+            json_from_param::<BTreeMap<String, i64>>(r#"{"a":1}"#),
+            Ok(object)
+        );
+        assert!(json_from_param::<i64>("abc").is_err());
+    }
 
     #[test]
     fn lists_are_comma_separated_both_ways() {

@@ -201,6 +201,14 @@ impl Checker {
     }
 }
 
+/// How many properties a value encodes: the ones present, as `minProperties` counts them.
+pub fn present_properties<T: serde::Serialize>(value: &T) -> usize {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|json| json.as_object().map(serde_json::Map::len))
+        .unwrap_or(0)
+}
+
 impl<T: Validate> Validate for Option<T> {
     fn check(&self, checker: &mut Checker) {
         if let Some(value) = self {
@@ -335,6 +343,26 @@ impl Checker {
         }
     }
 
+    /// `minProperties`.
+    pub fn min_properties(&mut self, present: usize, min: usize) {
+        if present < min {
+            self.report(
+                "minProperties",
+                format!("must have at least {min} properties, has {present}"),
+            );
+        }
+    }
+
+    /// `maxProperties`.
+    pub fn max_properties(&mut self, present: usize, max: usize) {
+        if present > max {
+            self.report(
+                "maxProperties",
+                format!("must have at most {max} properties, has {present}"),
+            );
+        }
+    }
+
     /// `uniqueItems`.
     pub fn unique_items<T: PartialEq>(&mut self, items: &[T]) {
         let repeated = items
@@ -430,6 +458,19 @@ mod tests {
         let mut checker = Checker::default();
         check(&mut checker);
         checker.into_violations()
+    }
+
+    #[test]
+    fn property_counts_are_of_the_properties_present() {
+        let present = present_properties(&serde_json::json!({"a": 1, "b": null}));
+        assert_eq!(present, 2);
+        let found = violations(|checker| {
+            checker.min_properties(0, 1);
+            checker.max_properties(3, 2);
+            checker.min_properties(1, 1);
+        });
+        let rules: Vec<&str> = found.iter().map(|v| v.rule).collect();
+        assert_eq!(rules, ["minProperties", "maxProperties"]);
     }
 
     #[test]

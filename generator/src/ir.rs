@@ -57,6 +57,8 @@ pub struct Struct {
     pub required_sets: Option<RequiredSets>,
     /// `additionalProperties: false`: a server refuses a body with an undeclared property.
     pub closed: bool,
+    /// `minProperties` and `maxProperties`: how many properties may be present.
+    pub property_count: (Option<usize>, Option<usize>),
 }
 
 /// Sets of properties of which one must be present in full.

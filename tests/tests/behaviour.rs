@@ -609,3 +609,38 @@ fn a_required_property_without_a_schema_is_a_field_that_must_be_present() {
     let missing = serde_json::from_value::<Group>(json!({"Name": "HR"})).unwrap_err();
     assert!(missing.to_string().contains("LegalName"), "{missing}");
 }
+
+#[test]
+fn property_counts_are_checked_on_the_properties_present() {
+    use constraints::types::Change;
+    assert_eq!(broken_rules(&Change::default()), ["minProperties"]);
+    let one = Change {
+        name: Some("Rex".into()),
+        ..Change::default()
+    };
+    assert!(one.validate().is_ok());
+    let three = Change {
+        name: Some("Rex".into()),
+        floor: Some(2),
+        zip: Some("12345".into()),
+    };
+    assert_eq!(broken_rules(&three), ["maxProperties"]);
+}
+
+#[test]
+fn a_null_property_counts_as_present_where_the_received_json_is_counted() {
+    use codegen_tests::runtime::Checker;
+    use constraints::types::Rename;
+    let rules = |json: serde_json::Value| {
+        let mut checker = Checker::default();
+        Rename::check_strict_json(&json, &mut checker);
+        let violations = checker.into_violations();
+        violations.iter().map(|v| v.rule).collect::<Vec<_>>()
+    };
+    assert!(rules(json!({"nickname": null})).is_empty());
+    assert_eq!(rules(json!({})), ["minProperties"]);
+    assert!(
+        Rename::default().validate().is_ok(),
+        "a decoded value cannot tell a null from an absent property, so it is not counted"
+    );
+}

@@ -40,7 +40,8 @@ pub fn field_type(field: &Field) -> TokenStream {
     ty
 }
 
-/// `ToParam`/`FromParam` as JSON text, for a struct, union or newtype used as a parameter.
+/// `ToParam`/`FromParam` for a struct, union or newtype used as a parameter: a string as
+/// itself, anything else as JSON text.
 fn emit_json_param(def: &TypeDef) -> TokenStream {
     if matches!(def.kind, TypeKind::Enum(_) | TypeKind::Alias(_)) {
         return TokenStream::new();
@@ -49,13 +50,13 @@ fn emit_json_param(def: &TypeDef) -> TokenStream {
     quote! {
         impl crate::runtime::ToParam for #name {
             fn to_param(&self) -> String {
-                serde_json::to_string(self).unwrap_or_default()
+                crate::runtime::json_to_param(self)
             }
         }
 
         impl crate::runtime::FromParam for #name {
             fn from_param(text: &str) -> Result<Self, String> {
-                serde_json::from_str(text).map_err(|err| err.to_string())
+                crate::runtime::json_from_param(text)
             }
         }
     }

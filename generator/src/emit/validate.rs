@@ -15,7 +15,11 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
                 |_| quote!(crate::runtime::Validate::check(&self.additional_properties, checker);),
             );
             let sets = s.required_sets.as_ref().map(|r| check_required_sets(r, s));
-            quote! { #(#fields)* #additional #sets }
+            let present = quote!(crate::runtime::present_properties(self));
+            let count = counts_exactly(s)
+                .then(|| check_property_count(s.property_count, present))
+                .flatten();
+            quote! { #(#fields)* #additional #sets #count }
         }
         TypeKind::Union(u) => {
             let arms = u.variants.iter().map(|v| {
@@ -85,10 +89,14 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
             let closed = s
                 .closed
                 .then(|| quote!(checker.reject_undeclared(object, &[#(#declared),*]);));
+            let count = (!counts_exactly(s))
+                .then(|| check_property_count(s.property_count, quote!(object.len())))
+                .flatten();
             reject
                 .into_iter()
                 .chain(present)
                 .chain(closed)
+                .chain(count)
                 .chain(s.fields.iter().map(|field| {
                     let wire = &field.wire;
                     let nested = field.ty.contains_named().then(|| {
@@ -130,6 +138,32 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
 /// One set of the listed properties must be present in full; a required field always is. A
 /// property that is not a field is in the map of extra properties, or (the object being
 /// closed) never present.
+/// `minProperties`/`maxProperties`, of the `present` properties.
+fn check_property_count(
+    count: (Option<usize>, Option<usize>),
+    present: TokenStream,
+) -> Option<TokenStream> {
+    let (min, max) = count;
+    if min.is_none_or(|min| min == 0) && max.is_none() {
+        return None;
+    }
+    let min = min.map(|min| quote!(checker.min_properties(present, #min);));
+    let max = max.map(|max| quote!(checker.max_properties(present, #max);));
+    Some(quote! {
+        let present = #present;
+        #min
+        #max
+    })
+}
+
+/// Whether the typed value counts its properties as the JSON did: not when an optional field
+/// decodes `null` as absent. Then only the JSON a server receives is counted.
+fn counts_exactly(s: &Struct) -> bool {
+    !s.fields
+        .iter()
+        .any(|f| !f.required && (f.is_nullable() || matches!(f.ty, TypeRef::Json)))
+}
+
 fn check_required_sets(rule: &RequiredSets, s: &Struct) -> TokenStream {
     let fields = &s.fields;
     let sets = rule.sets.iter().map(|set| quote!(&[#(#set),*]));

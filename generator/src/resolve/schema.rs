@@ -31,6 +31,8 @@ struct ObjectParts {
     required_sets: Option<(RequiredSets, String)>,
     /// The schema says `type: object`: without properties it is still an object.
     declared_object: bool,
+    /// `minProperties` and `maxProperties` of the schema itself.
+    property_count: (Option<usize>, Option<usize>),
 }
 
 impl<'a> Resolver<'a> {
@@ -231,6 +233,7 @@ impl<'a> Resolver<'a> {
                 );
                 let parts = ObjectParts {
                     declared_object: true,
+                    property_count: (o.min_properties, o.max_properties),
                     ..parts
                 };
                 self.object(parts, pointer, name)
@@ -311,7 +314,10 @@ impl<'a> Resolver<'a> {
         let declared = |kind: &str| any.typ.as_deref().is_none_or(|t| t == kind);
         let object_keywords = !any.properties.is_empty() || any.additional_properties.is_some();
         if any.typ.as_deref() == Some("object") || (object_keywords && declared("object")) {
-            let parts = own(self);
+            let parts = ObjectParts {
+                property_count: (any.min_properties, any.max_properties),
+                ..own(self)
+            };
             return self.object(parts, pointer, name);
         }
         if any.typ.as_deref() == Some("array") {
@@ -551,6 +557,7 @@ impl<'a> Resolver<'a> {
                 additional,
                 required_sets,
                 closed,
+                property_count: parts.property_count,
             }),
         });
         named

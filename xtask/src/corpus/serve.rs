@@ -206,6 +206,9 @@ fn config_text(api: &Api) -> (String, usize) {
     for check in IMPLEMENTATION_CHECKS {
         let _ = writeln!(text, "[checks.{check}]\nenabled = false");
     }
+    // Sequences feed one answer into the next call: they test state the fake does not keep
+    // (a made-up id it answered with is no pet it knows).
+    let _ = writeln!(text, "[phases.stateful]\nenabled = false");
     let mut unchecked = 0;
     for op in &api.operations {
         let unserved = op.route.is_none();
@@ -325,7 +328,8 @@ components:
             "{text}"
         );
         assert!(
-            text.contains("[checks.ignored_auth]\nenabled = false"),
+            text.contains("[checks.ignored_auth]\nenabled = false")
+                && text.contains("[phases.stateful]\nenabled = false"),
             "{text}"
         );
     }
