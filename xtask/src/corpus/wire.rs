@@ -84,6 +84,7 @@ pub fn run(
             .filter(|t| t.starts_with(&prefix))
             .collect();
         if names.is_empty() {
+            eprintln!("wire: {}: the test binary has no test of it", served.module);
             continue;
         }
         eprintln!("wire: {} ({} operations)", served.module, names.len());
@@ -146,6 +147,15 @@ fn list(binary: &Path) -> Result<Vec<String>, String> {
         .args(["--list", "--format", "terse"])
         .output()
         .map_err(|err| format!("cannot run {}: {err}", binary.display()))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
+        return Err(format!(
+            "the test binary cannot list its tests ({}): {}",
+            output.status,
+            last.unwrap_or("")
+        ));
+    }
     Ok(String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| line.strip_suffix(": test"))
