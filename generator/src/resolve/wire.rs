@@ -317,6 +317,14 @@ fn spec_value(
         .clone()
         .or_else(|| first_example(&data.examples, document))
         .or_else(|| schema_example(&schema, sampler));
+    // A list parameter's example of one item (`sourceDictionaries: all`) is the same text
+    // on the wire as a list of it.
+    let listed = matches!(parameter.ty.non_null(), TypeRef::List(_));
+    let example = example.map(|value| match value {
+        Value::Array(_) | Value::Null => value,
+        single if listed => Value::Array(vec![single]),
+        other => other,
+    });
     let (synthesized, guessed) = sampler.value(&schema);
     WireValue {
         key,
@@ -541,6 +549,7 @@ paths:
           schema:
             oneOf: [{ type: integer }, { type: string, format: uuid }, { type: string }]
         - { name: view, in: path, required: true, schema: { type: string, enum: ["", full] } }
+        - { name: sources, in: query, example: all, schema: { type: array, items: { type: string } } }
       requestBody:
         content:
           application/json:
@@ -560,6 +569,13 @@ paths:
                 // `1` is also a string, and a UUID too: only other text is one alternative's.
                 ("path.id".into(), json!("wire"), None, false),
                 ("path.view".into(), json!("full"), None, false),
+                // An example of one item is that item's list.
+                (
+                    "query.sources".into(),
+                    json!(["wire"]),
+                    Some(json!(["all"])),
+                    false
+                ),
                 // Every object is both alternatives': the value is a guess.
                 ("body".into(), json!({}), None, true),
             ]
