@@ -287,9 +287,8 @@ impl<'d> Sampler<'d> {
         Some(object)
     }
 
-    /// `oneOf`/`anyOf`: the first alternative that is not `null`, with the properties beside
-    /// the union and the discriminator's value for that alternative.
-    /// A value of one alternative, with the properties beside the union. For `oneOf`, the
+    /// A value of one alternative (not a `null` one), with the properties beside the union
+    /// and the discriminator's value for that alternative. For `oneOf`, the
     /// first alternative whose value no other alternative may accept: Prism refuses a value
     /// that matches two (PeerTube's `id` is an integer, a UUID or any other string).
     fn alternative(&mut self, object: &Map<String, Value>, depth: usize) -> Option<Value> {
@@ -309,8 +308,8 @@ impl<'d> Sampler<'d> {
                 continue;
             };
             let others = list.iter().enumerate().filter(|(other, _)| *other != index);
-            let mut shared = others.filter(|(_, other)| self.admits(other, &value, depth + 1));
-            if !exclusive || shared.next().is_none() {
+            let mut accepting = others.filter(|(_, other)| self.admits(other, &value, depth + 1));
+            if !exclusive || accepting.next().is_none() {
                 return Some(value);
             }
             first.get_or_insert(value);
