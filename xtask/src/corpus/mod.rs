@@ -464,7 +464,17 @@ fn check(root: &Path, dir: &Path, modules: &[&str]) -> BTreeMap<String, String> 
             text
         })
     });
-    let failing = child.stdout.take().map(first_problems).unwrap_or_default();
+    let mut failing = child.stdout.take().map(first_problems).unwrap_or_default();
+    // A problem in a file no module owns (the crate's own) is every module's.
+    let stray = failing
+        .keys()
+        .find(|k| !modules.contains(&k.as_str()))
+        .cloned();
+    if let Some(stray) = stray {
+        let why = failing.remove(&stray).unwrap_or_default();
+        failing.retain(|k, _| modules.contains(&k.as_str()));
+        failing = charge_all(failing, modules, why);
+    }
     let succeeded = child.wait().is_ok_and(|status| status.success());
     let stderr = stderr.and_then(|r| r.join().ok()).unwrap_or_default();
     if succeeded || !failing.is_empty() {
@@ -510,11 +520,13 @@ struct Span {
     file_name: String,
 }
 
-/// The API module a file of a generated crate belongs to: `src/MODULE/...`, or its wire
-/// tests, `tests/wire/apis/MODULE.rs`.
+/// The API module a file of a generated crate belongs to: `src/MODULE/...`, its wire tests,
+/// `tests/wire/apis/MODULE.rs`, or its fake server, `examples/fake_server/apis/MODULE.rs`.
 fn module_of(file: &str) -> &str {
-    if let Some(test) = file.strip_prefix("tests/wire/apis/") {
-        return test.strip_suffix(".rs").unwrap_or(test);
+    for per_api in ["tests/wire/apis/", "examples/fake_server/apis/"] {
+        if let Some(test) = file.strip_prefix(per_api) {
+            return test.strip_suffix(".rs").unwrap_or(test);
+        }
     }
     file.trim_start_matches("src/")
         .split('/')
@@ -787,6 +799,7 @@ mod tests {
             r#"{"reason":"compiler-message","message":{"level":"error","message":"mismatched types","spans":[{"file_name":"src/api_a/client.rs"}]}}"#,
             r#"{"reason":"compiler-message","message":{"level":"note","message":"for more","spans":[{"file_name":"src/api_b/mod.rs"}]}}"#,
             r#"{"reason":"compiler-message","message":{"level":"warning","message":"unused variable","spans":[{"file_name":"tests/wire/apis/api_c.rs"}]}}"#,
+            r#"{"reason":"compiler-message","message":{"level":"warning","message":"dead code","spans":[{"file_name":"examples/fake_server/apis/api_d.rs"}]}}"#,
             "not json",
             r#"{"reason":"build-finished","success":false}"#,
         ]
@@ -802,6 +815,10 @@ mod tests {
                 (
                     "api_c".to_owned(),
                     "warning: unused variable (tests/wire/apis/api_c.rs)".to_owned()
+                ),
+                (
+                    "api_d".to_owned(),
+                    "warning: dead code (examples/fake_server/apis/api_d.rs)".to_owned()
                 )
             ])
         );
