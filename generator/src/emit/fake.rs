@@ -119,7 +119,6 @@ pub fn emit_fake_api(api: &Api) -> TokenStream {
     quote! {
         #![doc = #doc]
         use crate::api_crate::#module as api;
-        use crate::support::{answer, broken};
 
         pub struct Fake;
 
@@ -155,7 +154,7 @@ fn emit_rejection_body(api: &Api) -> Option<TokenStream> {
         arms.push(quote! {
             api::server::RejectionBody::#variant(slot) => {
                 if slot.is_none() {
-                    *slot = answer::<#ty>(&[#(#candidates),*]).ok();
+                    *slot = crate::support::answer::<#ty>(&[#(#candidates),*]).ok();
                 }
             }
         });
@@ -189,7 +188,7 @@ fn emit_method(op: &Operation, answer: Option<&WireAnswer>) -> TokenStream {
         Some((answer, response)) => emit_answer(op, answer, response),
         None => {
             let name = &op.name;
-            quote!(api::server::#output::Undocumented(broken(#name, "no response is documented")))
+            quote!(api::server::#output::Undocumented(crate::support::broken(#name, "no response is documented")))
         }
     };
     quote! {
@@ -219,9 +218,9 @@ fn emit_answer(op: &Operation, answer: &WireAnswer, response: &Response) -> Toke
             let name = &op.name;
             let built = constructor(Some(quote!(body)));
             quote! {
-                match answer::<#ty>(&[#(#candidates),*]) {
+                match crate::support::answer::<#ty>(&[#(#candidates),*]) {
                     Ok(body) => #built,
-                    Err(why) => api::server::#output::Undocumented(broken(#name, &why)),
+                    Err(why) => api::server::#output::Undocumented(crate::support::broken(#name, &why)),
                 }
             }
         }
