@@ -41,7 +41,7 @@ pub enum Code {
     /// A defect whose intent is unmistakable, repaired (an error under `--strict`).
     Repaired,
     /// Valid but likely not what the vendor meant; generated as written.
-    Undeclared,
+    Suspect,
     /// A docs page holds no spec block.
     NoSpecBlock,
     /// The specs manifest is malformed or names missing files.
@@ -69,7 +69,7 @@ impl Code {
             Code::NameCollision => "W0100",
             Code::Unsupported => "W0101",
             Code::Repaired => "W0102",
-            Code::Undeclared => "W0103",
+            Code::Suspect => "W0103",
         }
     }
 }

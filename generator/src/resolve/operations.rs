@@ -662,7 +662,7 @@ impl Resolver<'_> {
         } else if let Some(code) = bodiless {
             self.report(
                 Severity::Warning,
-                Code::Undeclared,
+                Code::Suspect,
                 &pointer::child(at, "content"),
                 format!("HTTP gives a {code} response no body: its content is left out"),
                 Some("document the body under a status that carries one, such as 200"),

@@ -345,7 +345,7 @@ impl<'a> Resolver<'a> {
         }
         self.report(
             Severity::Warning,
-            Code::Undeclared,
+            Code::Suspect,
             &pointer::child(pointer, "enum"),
             format!("`enum` lists no value of type {kind}: no value satisfies this schema"),
             Some("make the listed values and `type` agree"),
@@ -433,7 +433,7 @@ impl<'a> Resolver<'a> {
     ) -> TypeRef {
         self.report(
             Severity::Warning,
-            Code::Undeclared,
+            Code::Suspect,
             pointer,
             "`items` without `type: array` accepts any value that is not an array too: typed as a list of the items or any other JSON value".into(),
             Some("add `type: array` if the value is always an array"),
@@ -581,7 +581,7 @@ impl<'a> Resolver<'a> {
                 // A field would accept what the schema refuses; the type stays as declared.
                 self.report(
                     Severity::Warning,
-                    Code::Undeclared,
+                    Code::Suspect,
                     &at,
                     format!("`{wire}` is required but the object is closed and does not declare it: no value satisfies this schema"),
                     Some("declare it under `properties`, or correct its name in `required`"),
@@ -603,7 +603,7 @@ impl<'a> Resolver<'a> {
             let hint = naming::nested(name, &naming::type_name(&wire));
             self.report(
                 Severity::Warning,
-                Code::Undeclared,
+                Code::Suspect,
                 &at,
                 format!("`{wire}` is required but not among the properties: it is a field of any JSON value"),
                 Some("declare it under `properties`, or correct its name in `required`"),
