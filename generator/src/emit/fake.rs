@@ -23,30 +23,10 @@ fn served(apis: &[Api]) -> impl Iterator<Item = &Api> {
     apis.iter().filter(|a| !a.operations.is_empty())
 }
 
-/// `examples/fake_server/main.rs`: serves one API, named by its module, on a free port of
-/// 127.0.0.1 and prints the base URL.
-pub fn emit_fake_main(apis: &[Api], crate_name: &str) -> TokenStream {
-    let krate = ident(&crate_name.replace('-', "_"));
-    let modules = served(apis).map(|api| {
-        let module = ident(&api.module);
-        quote!(#[rustfmt::skip] pub mod #module;)
-    });
-    let arms = served(apis).map(|api| {
-        let module = ident(&api.module);
-        let name = &api.module;
-        quote!(#name => apis::#module::router(),)
-    });
+/// The helpers the fake's methods share: building an answer from candidates, and the 500
+/// for one that cannot be built.
+fn support_module() -> TokenStream {
     quote! {
-        //! An example-backed fake of each API, served through the generated router:
-        //! `fake_server MODULE` prints `http://127.0.0.1:PORT`, then serves until killed.
-        //! An answer that cannot be built is a 500, and a `fake-broken` line on stderr.
-
-        use #krate as api_crate;
-
-        mod apis {
-            #(#modules)*
-        }
-
         // A crate whose answers are all raw bytes (EC2's XML) builds no JSON answer.
         #[allow(dead_code)]
         mod support {
@@ -76,6 +56,35 @@ pub fn emit_fake_main(apis: &[Api], crate_name: &str) -> TokenStream {
                 (axum::http::StatusCode::INTERNAL_SERVER_ERROR, why.to_owned()).into_response()
             }
         }
+    }
+}
+
+/// `examples/fake_server/main.rs`: serves one API, named by its module, on a free port of
+/// 127.0.0.1 and prints the base URL.
+pub fn emit_fake_main(apis: &[Api], crate_name: &str) -> TokenStream {
+    let krate = ident(&crate_name.replace('-', "_"));
+    let modules = served(apis).map(|api| {
+        let module = ident(&api.module);
+        quote!(#[rustfmt::skip] pub mod #module;)
+    });
+    let arms = served(apis).map(|api| {
+        let module = ident(&api.module);
+        let name = &api.module;
+        quote!(#name => apis::#module::router(),)
+    });
+    let support = support_module();
+    quote! {
+        //! An example-backed fake of each API, served through the generated router:
+        //! `fake_server MODULE` prints `http://127.0.0.1:PORT`, then serves until killed.
+        //! An answer that cannot be built is a 500, and a `fake-broken` line on stderr.
+
+        use #krate as api_crate;
+
+        mod apis {
+            #(#modules)*
+        }
+
+        #support
 
         #[tokio::main(flavor = "current_thread")]
         async fn main() {
