@@ -72,8 +72,14 @@ pub fn render_crate_timed(
             &options.command,
             std::slice::from_ref(&options.sources_label),
         );
-        tree.files
-            .insert("tests/wire/support.rs".into(), header + emit::WIRE_SUPPORT);
+        tree.files.insert(
+            "tests/wire/support.rs".into(),
+            header.clone() + emit::WIRE_SUPPORT,
+        );
+        tree.files.insert(
+            "examples/fake_server/support.rs".into(),
+            header + emit::FAKE_SUPPORT,
+        );
     }
     times.wall = started.elapsed();
     Ok((tree, times))

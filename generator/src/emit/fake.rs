@@ -23,41 +23,8 @@ fn served(apis: &[Api]) -> impl Iterator<Item = &Api> {
     apis.iter().filter(|a| !a.operations.is_empty())
 }
 
-/// The helpers the fake's methods share: building an answer from candidates, and the 500
-/// for one that cannot be built.
-fn support_module() -> TokenStream {
-    quote! {
-        // A crate whose answers are all raw bytes (EC2's XML) builds no JSON answer.
-        #[allow(dead_code)]
-        mod support {
-            use crate::api_crate::runtime::Validate;
-
-            /// The first candidate (JSON text) that decodes into `T` and keeps its rules.
-            pub fn answer<T: serde::de::DeserializeOwned + Validate>(
-                candidates: &[&str],
-            ) -> Result<T, String> {
-                let mut why = Vec::new();
-                for candidate in candidates {
-                    match serde_json::from_str::<T>(candidate) {
-                        Ok(value) => match value.validate() {
-                            Ok(()) => return Ok(value),
-                            Err(broken) => why.push(format!("{candidate}: {broken}")),
-                        },
-                        Err(err) => why.push(format!("{candidate}: {err}")),
-                    }
-                }
-                Err(why.join("; "))
-            }
-
-            /// A 500 for an answer the fake could not build, reported on stderr.
-            pub fn broken(operation: &str, why: &str) -> axum::response::Response {
-                use axum::response::IntoResponse as _;
-                eprintln!("fake-broken {operation}: {why}");
-                (axum::http::StatusCode::INTERNAL_SERVER_ERROR, why.to_owned()).into_response()
-            }
-        }
-    }
-}
+/// The helpers the fake's methods share, copied as `examples/fake_server/support.rs`.
+pub const SUPPORT: &str = include_str!("../../fake/support.rs");
 
 /// `examples/fake_server/main.rs`: serves one API, named by its module, on a free port of
 /// 127.0.0.1 and prints the base URL.
@@ -72,7 +39,6 @@ pub fn emit_fake_main(apis: &[Api], crate_name: &str) -> TokenStream {
         let name = &api.module;
         quote!(#name => apis::#module::router(),)
     });
-    let support = support_module();
     quote! {
         //! An example-backed fake of each API, served through the generated router:
         //! `fake_server MODULE` prints `http://127.0.0.1:PORT`, then serves until killed.
@@ -84,7 +50,7 @@ pub fn emit_fake_main(apis: &[Api], crate_name: &str) -> TokenStream {
             #(#modules)*
         }
 
-        #support
+        mod support;
 
         #[tokio::main(flavor = "current_thread")]
         async fn main() {

@@ -24,7 +24,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use docs::rustdoc_lines;
-pub use fake::MANIFEST_ADDITION as FAKE_MANIFEST;
+pub use fake::{MANIFEST_ADDITION as FAKE_MANIFEST, SUPPORT as FAKE_SUPPORT};
 pub use runtime::{cargo_toml, needs_regex, RUNTIME_FILES};
 pub use wire::{MANIFEST_ADDITION as WIRE_MANIFEST, SUPPORT as WIRE_SUPPORT};
 
