@@ -33,4 +33,4 @@ pub use object::ObjectOnly;
 pub use param::{json_from_param, json_to_param, FromParam, ToParam};
 pub use secret::{CredentialSet, Placement, Redacted, Secret};
 pub use tagged::{from_tagged, from_untagged, serialize_tagged, split_tagged, Alternative};
-pub use validate::{present_properties, Checker, Validate, ValidationErrors, Violation};
+pub use validate::{Checker, Validate, ValidationErrors, Violation};

@@ -15,9 +15,8 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
                 |_| quote!(crate::runtime::Validate::check(&self.additional_properties, checker);),
             );
             let sets = s.required_sets.as_ref().map(|r| check_required_sets(r, s));
-            let present = quote!(crate::runtime::present_properties(self));
             let count = counts_exactly(s)
-                .then(|| check_property_count(s.property_count, present))
+                .then(|| check_property_count(s.property_count, present_fields(s)))
                 .flatten();
             quote! { #(#fields)* #additional #sets #count }
         }
@@ -154,6 +153,27 @@ fn check_property_count(
         #min
         #max
     })
+}
+
+/// How many properties the value encodes: its required fields, the optional ones it has, and
+/// its extra properties.
+fn present_fields(s: &Struct) -> TokenStream {
+    let required = s.fields.iter().filter(|f| f.required).count();
+    let required = (required > 0).then(|| quote!(#required));
+    let optional = s.fields.iter().filter(|f| !f.required).map(|f| {
+        let name = ident(&f.name);
+        quote!(usize::from(self.#name.is_some()))
+    });
+    let additional = (s.additional.as_ref()).map(|_| quote!(self.additional_properties.len()));
+    let terms: Vec<TokenStream> = required
+        .into_iter()
+        .chain(optional)
+        .chain(additional)
+        .collect();
+    if terms.is_empty() {
+        return quote!(0usize);
+    }
+    quote!(#(#terms)+*)
 }
 
 /// Whether the typed value counts its properties as the JSON did: not when an optional field
