@@ -509,7 +509,7 @@ impl<'a> Resolver<'a> {
             parts.additional,
             Some((AdditionalProperties::Any(false), _))
         );
-        self.declare_required_only(&mut parts, pointer, name);
+        self.declare_required_only(&mut parts, closed, pointer, name);
         if parts.properties.is_empty() {
             if let Some((_, at)) = &parts.required_sets {
                 self.report(
@@ -566,15 +566,17 @@ impl<'a> Resolver<'a> {
     /// A property listed in `required` but not declared must still be present, with any
     /// value (or one of `additionalProperties`): it becomes a field rather than vanish on
     /// decoding, and the likely misspelling is reported.
-    fn declare_required_only(&mut self, parts: &mut ObjectParts, pointer: &str, name: &str) {
+    fn declare_required_only(
+        &mut self,
+        parts: &mut ObjectParts,
+        closed: bool,
+        pointer: &str,
+        name: &str,
+    ) {
         let undeclared: Vec<(usize, String)> = (parts.required.iter().enumerate())
             .filter(|(_, wire)| !parts.properties.contains_key(*wire))
             .map(|(index, wire)| (index, wire.clone()))
             .collect();
-        let closed = matches!(
-            parts.additional,
-            Some((AdditionalProperties::Any(false), _))
-        );
         for (index, wire) in undeclared {
             let at = pointer::child(&pointer::child(pointer, "required"), &index.to_string());
             if closed {
@@ -1263,8 +1265,6 @@ fn nullable(ty: TypeRef) -> TypeRef {
     }
 }
 
-/// A schema of no single `type` that is no object, list or enum: its `type` and `format` as a
-/// scalar, or any JSON value.
 /// Whether a JSON value is of the JSON Schema type `kind` (`null` is never listed alone).
 fn of_kind(value: &Value, kind: &str) -> bool {
     match kind {
@@ -1278,6 +1278,8 @@ fn of_kind(value: &Value, kind: &str) -> bool {
     }
 }
 
+/// A schema of no single `type` that is no object, list or enum: its `type` and `format` as a
+/// scalar, or any JSON value.
 fn any_scalar(any: &AnySchema) -> TypeRef {
     let format = any
         .format
