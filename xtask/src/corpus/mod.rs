@@ -295,8 +295,12 @@ fn compile_in_crates(
             record_examples(root, base, rows, group, &dir);
         }
         if let Some(prism) = &mode.prism {
-            let judged = Judged { root, base, group };
-            record_wire(rows, prism, &dir, &target, &judged);
+            let judge = wire::Judge {
+                root,
+                base,
+                apis: group,
+            };
+            record_wire(rows, prism, &dir, &target, &judge);
         }
         if let Some(st) = &mode.schemathesis {
             record_serve(rows, st, group, &dir, &target);
@@ -304,17 +308,9 @@ fn compile_in_crates(
     }
 }
 
-/// What the answers of a crate's APIs are judged with: the repository, the directory the
-/// spec files are named from, and the APIs.
-struct Judged<'a> {
-    root: &'a Path,
-    base: &'a Path,
-    group: &'a [&'a Api],
-}
-
 /// Runs the wire check of one crate (the modules that compiled) and files the counts under
 /// each spec's row.
-fn record_wire(rows: &mut [Row], prism: &Path, dir: &Path, target: &Path, judged: &Judged) {
+fn record_wire(rows: &mut [Row], prism: &Path, dir: &Path, target: &Path, judge: &wire::Judge) {
     let served: Vec<wire::Served> = rows
         .iter()
         .filter(|r| r.compiled == Some(true) && dir_holds(dir, &r.module))
@@ -323,11 +319,10 @@ fn record_wire(rows: &mut [Row], prism: &Path, dir: &Path, target: &Path, judged
             spec: r.path.clone(),
         })
         .collect();
-    let mut counts = match wire::run(prism, dir, target, &served) {
+    let mut counts = match wire::run(prism, dir, target, &served, judge) {
         Ok(counts) => counts,
         Err(why) => return eprintln!("wire check of {}: {why}", dir.display()),
     };
-    wire::judge_answers(judged.root, judged.base, judged.group, &mut counts);
     for row in rows.iter_mut() {
         if let Some(found) = counts.remove(&row.module) {
             row.wire = Some(found);

@@ -95,8 +95,12 @@ fn check_vendored(root: &Path) -> Result<bool, String> {
         return Err(format!("the crate does not compile cleanly: {failing:?}"));
     }
     let target = root.join("target/corpus-target");
-    let mut counts = wire::run(&prism, &dir, &target, &served)?;
-    wire::judge_answers(root, root, &group, &mut counts);
+    let judge = wire::Judge {
+        root,
+        base: root,
+        apis: &group,
+    };
+    let counts = wire::run(&prism, &dir, &target, &served, &judge)?;
     print_table(&counts);
     let baseline = read_baseline(root)?;
     let clients_clean = held_to(&baseline, &counts);

@@ -47,7 +47,7 @@ pub struct Outcome {
     /// The test's name (its thread's), to match the line to the test.
     #[serde(default, skip_serializing)]
     pub test: String,
-    /// The answer that did not decode, for [`judge_answers`].
+    /// The answer that did not decode, for [`Judge`].
     #[serde(default, skip_serializing)]
     pub answer: Option<Answer>,
 }
@@ -72,6 +72,7 @@ pub fn run(
     dir: &Path,
     target: &Path,
     served: &[Served],
+    judge: &Judge,
 ) -> Result<BTreeMap<String, WireCounts>, String> {
     let binary = build(dir, target)?;
     let tests = list(&binary)?;
@@ -88,10 +89,11 @@ pub fn run(
             continue;
         }
         eprintln!("wire: {} ({} operations)", served.module, names.len());
-        let outcomes = match prism::serve(prism, &served.spec) {
+        let mut outcomes = match prism::serve(prism, &served.spec) {
             Ok(mock) => run_tests(&binary, &served.module, &mock.url, &names)?,
             Err(why) => names.iter().map(|name| unserved(name, &why)).collect(),
         };
+        judge.answers(&served.module, &mut outcomes);
         counts.insert(served.module.clone(), tally(&names, outcomes));
     }
     // Run once; a big API's binary takes gigabytes.
@@ -249,50 +251,41 @@ fn panic_messages(stderr: &str) -> BTreeMap<String, String> {
     messages
 }
 
-/// Moves to `mock` each decoding failure whose answer breaks its own schema, as
-/// jsonschema_rs finds: the mock sent the spec's wrong example (or made a wrong value), which
-/// no client should decode. One that the schema accepts stays ours. Spec files are named
-/// from `base`.
-pub fn judge_answers(
-    root: &Path,
-    base: &Path,
-    apis: &[&Api],
-    counts: &mut BTreeMap<String, WireCounts>,
-) {
-    let mut values = Vec::new();
-    for api in apis {
-        let Some(found) = counts.get(&api.module) else {
-            continue;
+/// What answers that do not decode are judged with: the repository, the directory the spec
+/// files are named from, and the APIs.
+pub struct Judge<'a> {
+    pub root: &'a Path,
+    pub base: &'a Path,
+    pub apis: &'a [&'a Api],
+}
+
+impl Judge<'_> {
+    /// Moves to `mock` each decoding failure of `module` whose answer breaks its own schema,
+    /// as jsonschema_rs finds: the mock sent the spec's wrong example (or made a wrong value),
+    /// which no client should decode. One that the schema accepts stays ours.
+    fn answers(&self, module: &str, outcomes: &mut [Outcome]) {
+        let Some(api) = self.apis.iter().find(|api| api.module == module) else {
+            return;
         };
-        for outcome in found.failed.iter().filter(|o| o.class == "decode") {
-            let Some(answer) = &outcome.answer else {
-                continue;
-            };
-            if let Some(schema) = answer_schema(api, &outcome.operation, answer.status) {
-                let key = format!("{}::{}", api.module, outcome.operation);
-                values.push((key, schema.to_owned(), answer.body.clone()));
-            }
-        }
-    }
-    let verdicts = match schema::check_values(root, base, &values) {
-        Ok(verdicts) => verdicts,
-        Err(why) => return eprintln!("answers not judged: {why}"),
-    };
-    for (module, found) in counts.iter_mut() {
-        for outcome in found.failed.iter_mut().filter(|o| o.class == "decode") {
-            let key = format!("{module}::{}", outcome.operation);
-            if let Some(Verdict::Invalid(why)) = verdicts.get(&key) {
+        let values: Vec<(String, String, serde_json::Value)> = (outcomes.iter())
+            .filter(|o| o.class == "decode")
+            .filter_map(|o| {
+                let answer = o.answer.as_ref()?;
+                let schema = answer_schema(api, &o.operation, answer.status)?;
+                Some((o.operation.clone(), schema.to_owned(), answer.body.clone()))
+            })
+            .collect();
+        let verdicts = match schema::check_values(self.root, self.base, &values) {
+            Ok(verdicts) => verdicts,
+            Err(why) => return eprintln!("answers of {module} not judged: {why}"),
+        };
+        for outcome in outcomes.iter_mut().filter(|o| o.class == "decode") {
+            if let Some(Verdict::Invalid(why)) = verdicts.get(&outcome.operation) {
                 outcome.class = "mock".into();
-                outcome
-                    .notes
-                    .push(format!("the answer breaks its own schema: {why}"));
-                *found.failures.entry("mock".into()).or_default() += 1;
-                if let Some(left) = found.failures.get_mut("decode") {
-                    *left -= 1;
-                }
+                let note = format!("the answer breaks its own schema: {why}");
+                outcome.notes.push(note);
             }
         }
-        found.failures.retain(|_, count| *count > 0);
     }
 }
 
