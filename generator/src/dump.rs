@@ -265,7 +265,7 @@ fn field_text(f: &Field) -> String {
     if f.boxed {
         ty = format!("Box<{ty}>");
     }
-    if f.is_option() {
+    for _ in 0..f.option_layers() {
         ty = format!("Option<{ty}>");
     }
     let mut notes = Vec::new();

@@ -100,6 +100,25 @@ impl Field {
         matches!(self.ty, TypeRef::Nullable(_))
             || matches!(self.seen_through, Some(TypeRef::Nullable(_)))
     }
+
+    /// Whether the field tells a member sent as `null` from one left out: an optional field
+    /// whose value may be `null` (merge patches delete a member with it). Its outer `None` is
+    /// "absent", and the value inside carries the `null`.
+    pub fn keeps_null(&self) -> bool {
+        !self.required
+            && (self.is_nullable()
+                || matches!(self.ty, TypeRef::Json)
+                || matches!(self.seen_through, Some(TypeRef::Json)))
+    }
+
+    /// How many `Option`s the Rust field wraps around its type without `null`: one for an
+    /// optional field, one for a nullable type unless it names a nullable alias, which is an
+    /// `Option` already.
+    pub fn option_layers(&self) -> usize {
+        let own_null = matches!(self.ty, TypeRef::Nullable(_))
+            && !matches!(self.seen_through, Some(TypeRef::Nullable(_)));
+        usize::from(!self.required) + usize::from(own_null)
+    }
 }
 
 /// A string enum's listed values, and the variant that keeps any other value.

@@ -287,6 +287,19 @@ fn object_and_array_keywords_beside_another_type_say_nothing() {
 }
 
 #[test]
+fn members_whose_schema_admits_null_keep_it_apart_from_absence() {
+    let value = json!({"nothing": null, "anything": null});
+    let record: edge_cases::types::Record = decode(value.clone());
+    assert_eq!(record.nothing, Some(None));
+    assert_eq!(record.anything, Some(serde_json::Value::Null));
+    assert_eq!(encode(&record), value);
+    assert_eq!(encode(&edge_cases::types::Record::default()), json!({}));
+    let mut checker = codegen_tests::runtime::Checker::default();
+    edge_cases::types::Record::check_strict_json(&value, &mut checker);
+    assert_eq!(checker.into_violations(), []);
+}
+
+#[test]
 fn recursive_schemas_are_boxed_and_round_trip() {
     use recursion::types::{Expr, Forest, Ping, Pong, Sum, TreeNode};
     let tree = json!({"value": "root", "parent": {"value": "up"}, "children": [{"value": "leaf", "children": []}]});
@@ -490,7 +503,7 @@ fn rules_of_named_aliases_apply_to_the_fields_that_use_them() {
         .collect();
     assert_eq!(rejected, ["zip"]);
     let decoded: Address = decode(with_null);
-    assert_eq!(decoded.note, None);
+    assert_eq!(decoded.note, Some(None), "sent as null, not left out");
     assert_eq!(decoded.validate(), Ok(()));
 }
 
@@ -628,19 +641,17 @@ fn property_counts_are_checked_on_the_properties_present() {
 }
 
 #[test]
-fn a_null_property_counts_as_present_where_the_received_json_is_counted() {
-    use codegen_tests::runtime::Checker;
+fn a_null_member_is_a_property_present_and_null_not_an_absent_one() {
     use constraints::types::Rename;
-    let rules = |json: serde_json::Value| {
-        let mut checker = Checker::default();
-        Rename::check_strict_json(&json, &mut checker);
-        let violations = checker.into_violations();
-        violations.iter().map(|v| v.rule).collect::<Vec<_>>()
-    };
-    assert!(rules(json!({"nickname": null})).is_empty());
-    assert_eq!(rules(json!({})), ["minProperties"]);
+    let null: Rename = decode(json!({"nickname": null}));
+    assert_eq!(null.nickname, Some(None));
     assert!(
-        Rename::default().validate().is_ok(),
-        "a decoded value cannot tell a null from an absent property, so it is not counted"
+        null.validate().is_ok(),
+        "a null member counts for minProperties"
     );
+    assert_eq!(encode(&null), json!({"nickname": null}));
+    let absent: Rename = decode(json!({}));
+    assert_eq!(absent.nickname, None);
+    assert_eq!(broken_rules(&absent), ["minProperties"]);
+    assert_eq!(encode(&absent), json!({}));
 }

@@ -683,15 +683,16 @@ mod params {
         )
         .await;
         let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
-        let patch = NotePatch { text: None };
+        // A merge patch deletes a member by sending it as `null`.
+        let patch = NotePatch { text: Some(None) };
         let patched = client.patch_note("n1", &patch).await.unwrap();
-        assert_eq!(patched.text.as_deref(), Some("kept"));
+        assert_eq!(patched.text, Some(Some("kept".to_owned())));
         let sent = only_request(&server).await;
         assert_eq!(
             header(&sent, "content-type"),
             Some("application/merge-patch+json")
         );
-        assert_eq!(sent.body, br#"{}"#);
+        assert_eq!(sent.body, br#"{"text":null}"#);
     }
 
     #[tokio::test]

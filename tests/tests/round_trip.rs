@@ -557,10 +557,11 @@ mod params_server {
         }
 
         async fn patch_note(&self, input: server::PatchNoteInput) -> server::PatchNoteResponse {
+            // A member left out keeps the note; one sent as `null` deletes it.
             let text = input
                 .body
                 .text
-                .unwrap_or_else(|| format!("note {}", input.id));
+                .unwrap_or_else(|| Some(format!("note {}", input.id)));
             server::PatchNoteResponse::Status200(types::NotePatch { text: Some(text) })
         }
     }
@@ -591,7 +592,13 @@ mod params_server {
             .patch_note("n1", &types::NotePatch { text: None })
             .await
             .unwrap();
-        assert_eq!(patched.text.as_deref(), Some("note n1"));
+        assert_eq!(patched.text, Some(Some("note n1".to_owned())));
+        let deleted = types::NotePatch { text: Some(None) };
+        let patched = client.patch_note("n1", &deleted).await.unwrap();
+        assert_eq!(
+            patched, deleted,
+            "`null` went through client and server as `null`"
+        );
         let response = super::raw_http()
             .patch(format!("{base}/notes/n2"))
             .header("content-type", "application/merge-patch+json")

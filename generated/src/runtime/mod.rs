@@ -29,7 +29,7 @@ pub mod server;
 pub(crate) use enums::open_enum;
 #[allow(unused_imports)] // by a crate without structs
 pub(crate) use object::object_only;
-pub use object::ObjectOnly;
+pub use object::{present, ObjectOnly};
 pub use param::{json_from_param, json_to_param, FromParam, ToParam};
 pub use secret::{CredentialSet, Placement, Redacted, Secret};
 pub use tagged::{from_tagged, from_untagged, serialize_tagged, split_tagged, Alternative};

@@ -104,6 +104,17 @@ macro_rules! object_only {
 }
 pub(crate) use object_only;
 
+/// `deserialize_with` of an optional field that may be `null`: serde calls it only for a
+/// member that is there, so a `null` member becomes `Some(null)`, and an absent one stays
+/// `None` through `default`. Without it serde reads both as `None`.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -114,6 +125,48 @@ mod tests {
         id: i64,
     }
     object_only!(Customer);
+
+    #[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Patch {
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "super::present"
+        )]
+        assignee: Option<Option<String>>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "super::present"
+        )]
+        extra: Option<serde_json::Value>,
+    }
+
+    #[test]
+    fn a_null_member_is_kept_apart_from_an_absent_one() {
+        let cases = [
+            (r#"{}"#, Patch::default()),
+            (
+                r#"{"assignee":null,"extra":null}"#,
+                Patch {
+                    assignee: Some(None),
+                    extra: Some(serde_json::Value::Null),
+                },
+            ),
+            (
+                r#"{"assignee":"octocat"}"#,
+                Patch {
+                    assignee: Some(Some("octocat".into())),
+                    extra: None,
+                },
+            ),
+        ];
+        for (json, patch) in cases {
+            let decoded: Patch = serde_json::from_str(json).unwrap();
+            assert_eq!(decoded, patch, "{json}");
+            assert_eq!(serde_json::to_string(&decoded).unwrap(), json);
+        }
+    }
 
     #[test]
     fn a_struct_decodes_from_an_object_and_not_from_an_array() {

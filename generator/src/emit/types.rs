@@ -28,13 +28,14 @@ pub fn emit_types(types: &[TypeDef], parameter_types: &BTreeSet<&str>) -> TokenS
     quote!(#(#defs)*)
 }
 
-/// A field's declared type: boxed when recursive, optional when not required or nullable.
+/// A field's declared type: boxed when recursive, an `Option` for being optional and another
+/// for being nullable (`Some(None)` is a member sent as `null`).
 pub fn field_type(field: &Field) -> TokenStream {
     let mut ty = type_tokens(field.ty.non_null(), &TokenStream::new());
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    if field.is_option() {
+    for _ in 0..field.option_layers() {
         ty = quote!(Option<#ty>);
     }
     ty
@@ -132,10 +133,11 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
 fn emit_field(field: &Field) -> TokenStream {
     let mut docs = field.docs.clone();
     if field.deprecated {
-        docs = Some(match docs {
-            Some(text) => format!("{text}\n\nDeprecated."),
-            None => "Deprecated.".to_owned(),
-        });
+        docs = Some(paragraph(docs, "Deprecated."));
+    }
+    if field.keeps_null() && field.is_nullable() {
+        let note = "`Some(None)` sends the member as `null`; `None` leaves it out.";
+        docs = Some(paragraph(docs, note));
     }
     let docs = doc_attrs(docs.as_deref());
     let name = ident(&field.name);
@@ -146,12 +148,24 @@ fn emit_field(field: &Field) -> TokenStream {
     });
     let optional =
         (!field.required).then(|| quote!(default, skip_serializing_if = "Option::is_none",));
+    // serde reads a `null` member as an absent one unless told otherwise.
+    let null = field
+        .keeps_null()
+        .then(|| quote!(deserialize_with = "crate::runtime::present",));
     let serde = if rename.is_some() || optional.is_some() {
-        quote!(#[serde(#rename #optional)])
+        quote!(#[serde(#rename #optional #null)])
     } else {
         TokenStream::new()
     };
     quote! { #docs #serde pub #name: #ty, }
+}
+
+/// `text` after the doc so far, as a paragraph of its own.
+fn paragraph(docs: Option<String>, text: &str) -> String {
+    match docs {
+        Some(docs) => format!("{docs}\n\n{text}"),
+        None => text.to_owned(),
+    }
 }
 
 /// `new` takes the required fields; everything else starts out `None` (or empty).

@@ -15,9 +15,7 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
                 |_| quote!(crate::runtime::Validate::check(&self.additional_properties, checker);),
             );
             let sets = s.required_sets.as_ref().map(|r| check_required_sets(r, s));
-            let count = counts_exactly(s)
-                .then(|| check_property_count(s.property_count, present_fields(s)))
-                .flatten();
+            let count = check_property_count(s);
             quote! { #(#fields)* #additional #sets #count }
         }
         TypeKind::Union(u) => {
@@ -70,7 +68,7 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
             let not_null: Vec<&str> = s
                 .fields
                 .iter()
-                .filter(|f| !f.required && !f.is_nullable())
+                .filter(|f| !f.required && !f.keeps_null())
                 .map(|f| f.wire.as_str())
                 .collect();
             let reject = (!not_null.is_empty())
@@ -88,14 +86,10 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
             let closed = s
                 .closed
                 .then(|| quote!(checker.reject_undeclared(object, &[#(#declared),*]);));
-            let count = (!counts_exactly(s))
-                .then(|| check_property_count(s.property_count, quote!(object.len())))
-                .flatten();
             reject
                 .into_iter()
                 .chain(present)
                 .chain(closed)
-                .chain(count)
                 .chain(s.fields.iter().map(|field| {
                     let wire = &field.wire;
                     let nested = field.ty.contains_named().then(|| {
@@ -134,18 +128,13 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
     }
 }
 
-/// One set of the listed properties must be present in full; a required field always is. A
-/// property that is not a field is in the map of extra properties, or (the object being
-/// closed) never present.
-/// `minProperties`/`maxProperties`, of the `present` properties.
-fn check_property_count(
-    count: (Option<usize>, Option<usize>),
-    present: TokenStream,
-) -> Option<TokenStream> {
-    let (min, max) = count;
+/// `minProperties`/`maxProperties`, of the properties the value encodes.
+fn check_property_count(s: &Struct) -> Option<TokenStream> {
+    let (min, max) = s.property_count;
     if min.is_none_or(|min| min == 0) && max.is_none() {
         return None;
     }
+    let present = present_fields(s);
     let min = min.map(|min| quote!(checker.min_properties(present, #min);));
     let max = max.map(|max| quote!(checker.max_properties(present, #max);));
     Some(quote! {
@@ -176,14 +165,9 @@ fn present_fields(s: &Struct) -> TokenStream {
     quote!(#(#terms)+*)
 }
 
-/// Whether the typed value counts its properties as the JSON did: not when an optional field
-/// decodes `null` as absent. Then only the JSON a server receives is counted.
-fn counts_exactly(s: &Struct) -> bool {
-    !s.fields
-        .iter()
-        .any(|f| !f.required && (f.is_nullable() || matches!(f.ty, TypeRef::Json)))
-}
-
+/// One set of the listed properties must be present in full; a required field always is. A
+/// property that is not a field is in the map of extra properties, or (the object being
+/// closed) never present.
 fn check_required_sets(rule: &RequiredSets, s: &Struct) -> TokenStream {
     let fields = &s.fields;
     let sets = rule.sets.iter().map(|set| quote!(&[#(#set),*]));
@@ -228,7 +212,7 @@ fn check_field(field: &Field) -> TokenStream {
     if rules.is_empty() {
         return quote!(checker.field(#wire, &self.#name););
     }
-    let rules = match alias_nulls + usize::from(field.is_option()) {
+    let rules = match alias_nulls + field.option_layers() {
         0 => quote! { let value = &self.#name; #rules },
         nulls => {
             let pattern = some_pattern(nulls, &quote!(value));

@@ -63,7 +63,8 @@ fn project(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> Value {
                 let mut kept = Map::new();
                 for (key, v) in entries {
                     match s.fields.iter().find(|f| &f.wire == key) {
-                        Some(field) if v.is_null() && !field.required => {}
+                        // serde reads it as absent, unless the field keeps a `null`.
+                        Some(field) if v.is_null() && !field.required && !field.keeps_null() => {}
                         Some(field) => {
                             kept.insert(key.clone(), project(v, &field.ty, types, depth + 1));
                         }
@@ -252,6 +253,10 @@ mod tests {
         }
     }
 
+    fn nullable(ty: TypeRef) -> TypeRef {
+        TypeRef::Nullable(Box::new(ty))
+    }
+
     fn def(name: &str, kind: TypeKind) -> TypeDef {
         TypeDef {
             name: name.into(),
@@ -319,6 +324,23 @@ mod tests {
         assert_eq!(
             projected(&types, json!({"a": "x", "q": 1})),
             json!({"a": "x"})
+        );
+    }
+
+    #[test]
+    fn a_null_member_stays_where_the_field_keeps_a_null() {
+        let patch = Struct {
+            fields: vec![
+                field("assignee", nullable(TypeRef::String), false),
+                field("label", TypeRef::String, false),
+            ],
+            ..Struct::default()
+        };
+        let types = [def("U", TypeKind::Struct(patch))];
+        assert_eq!(
+            projected(&types, json!({"assignee": null, "label": null})),
+            json!({"assignee": null}),
+            "a non-nullable field decodes `null` as absent"
         );
     }
 
