@@ -3,6 +3,7 @@
 //! type (`--examples`) and every operation through the generated client against a Prism mock
 //! of its spec (`--wire`), and prints and writes a per-spec table.
 
+mod deref;
 mod examples;
 pub mod prism;
 mod schema;

@@ -60,6 +60,7 @@ impl Drop for Mock {
 /// invalid request with its violations (`--errors`), and a response of its own that breaks
 /// the spec with a 500.
 pub fn serve(prism: &Path, spec: &Path) -> Result<Mock, String> {
+    too_big(spec)?;
     let port = free_port()?;
     let mut child = Command::new(prism)
         .args([
@@ -83,6 +84,22 @@ pub fn serve(prism: &Path, spec: &Path) -> Result<Mock, String> {
         url: format!("http://127.0.0.1:{port}"),
     };
     wait_until_listening(mock, port, &said)
+}
+
+/// Refuses a spec Prism would never finish reading: it replaces every `$ref` by its target
+/// before it listens.
+fn too_big(spec: &Path) -> Result<(), String> {
+    let document = generator::load::read_fragment(spec)
+        .map_err(|err| format!("{}: {}", spec.display(), err.message))?
+        .document;
+    let size = super::deref::dereferenced_size(&document);
+    if size <= super::deref::LIMIT {
+        return Ok(());
+    }
+    Err(format!(
+        "not started: with every `$ref` replaced by its target, as Prism does before it listens, the paths make {size:.1e} nodes (limit {:.0e})",
+        super::deref::LIMIT as f64
+    ))
 }
 
 fn wait_until_listening(
