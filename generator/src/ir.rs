@@ -392,10 +392,29 @@ pub struct Parameter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub content_type: String,
-    /// `None` when the content type is not JSON: the body is raw bytes.
+    /// `None` when the content type is neither JSON nor a form: the body is raw bytes.
     pub ty: Option<TypeRef>,
+    /// `Some` for an `application/x-www-form-urlencoded` body of type `ty`: how its
+    /// properties are written, for those the media type's `encoding` names.
+    pub form: Option<Vec<FormProperty>>,
     pub required: bool,
     pub docs: Option<String>,
+}
+
+/// How one property of a form body is written (OpenAPI `encoding`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormProperty {
+    pub wire: String,
+    pub style: FormStyle,
+}
+
+/// A form property's `style` and `explode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormStyle {
+    Form { explode: bool },
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -604,7 +604,20 @@ fn lower_content_holder(holder: &mut Value) {
         if let Some(schema) = media.get_mut("schema") {
             lower_schema(schema);
         }
+        for_each_entry(media.get_mut("encoding"), explode_by_default);
     });
+}
+
+/// A form property's `explode` defaults to true under the `form` style. The model reads an
+/// absent `explode` as false, so the default is written out.
+fn explode_by_default(encoding: &mut Value) {
+    let Value::Object(encoding) = encoding else {
+        return;
+    };
+    let form_style = encoding.get("style").is_none_or(|s| s == "form");
+    if form_style && !encoding.contains_key("explode") {
+        encoding.insert("explode".into(), Value::Bool(true));
+    }
 }
 
 /// Lowers one 3.1 schema (and its subschemas) in place.

@@ -43,6 +43,7 @@ macro_rules! with_fixtures {
             edge_cases,
             enums,
             formats,
+            forms,
             keywords,
             loose,
             maps,

@@ -1051,3 +1051,120 @@ mod routes_server {
         assert_eq!(err.status(), Some(404));
     }
 }
+
+// ---- Form bodies ----------------------------------------------------------------------------
+
+mod forms_server {
+    use std::sync::{Arc, Mutex};
+
+    use codegen_tests::forms::{client, server, types, Credentials};
+    use serde_json::Value;
+
+    /// Keeps the bodies it receives, and answers with a customer made from them.
+    #[derive(Clone, Default)]
+    struct Fake {
+        received: Arc<Mutex<Vec<types::CustomerForm>>>,
+        updates: Arc<Mutex<Vec<Option<types::PostCustomersCustomerRequest>>>>,
+    }
+
+    impl server::Api for Fake {
+        async fn post_customers(
+            &self,
+            input: server::PostCustomersInput,
+        ) -> server::PostCustomersResponse {
+            let customer = types::Customer {
+                balance: input.body.balance,
+                metadata: input.body.metadata.clone(),
+                ..types::Customer::new("cus_1".into(), input.body.email.clone())
+            };
+            self.received.lock().unwrap().push(input.body);
+            server::PostCustomersResponse::Status200(customer)
+        }
+
+        async fn post_customers_customer(
+            &self,
+            input: server::PostCustomersCustomerInput,
+        ) -> server::PostCustomersCustomerResponse {
+            self.updates.lock().unwrap().push(input.body);
+            let customer = types::Customer::new(input.customer, "kept@example.com".into());
+            server::PostCustomersCustomerResponse::Status200(customer)
+        }
+    }
+
+    fn full_form() -> types::CustomerForm {
+        types::CustomerForm {
+            balance: Some(2500),
+            tax_exempt: Some(true),
+            weight: Some(1.5),
+            plan: Some(types::CustomerFormPlan::Pro),
+            metadata: Some([("order_id".to_owned(), "6735 & more".to_owned())].into()),
+            expand: Some(vec!["sources".into(), "tax".into()]),
+            address: Some(types::CustomerFormAddress {
+                city: "Zürich".into(),
+                line1: Some("Bahnhofstrasse 1".into()),
+            }),
+            tags: Some(vec!["a b".into(), "c".into()]),
+            ..types::CustomerForm::new("jenny+test@example.com".into())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_form_body_reaches_the_server_typed_as_it_was_sent() {
+        let fake = Fake::default();
+        let base = super::serve(server::router(fake.clone())).await;
+        let client = client::Client::new(client::Server::Custom(base), Credentials::default())
+            .expect("a client");
+        let form = full_form();
+        let customer = client.post_customers(&form).await.expect("accepted");
+        assert_eq!(customer.email, form.email);
+        assert_eq!(customer.metadata, form.metadata);
+        assert_eq!(*fake.received.lock().unwrap(), [form]);
+
+        client
+            .post_customers_customer("cus_9", None)
+            .await
+            .expect("no body is fine");
+        let update = types::PostCustomersCustomerRequest {
+            description: Some("VIP".into()),
+            metadata: Some([("tier".to_owned(), "gold".to_owned())].into()),
+        };
+        client
+            .post_customers_customer("cus_9", Some(&update))
+            .await
+            .expect("accepted");
+        assert_eq!(*fake.updates.lock().unwrap(), [None, Some(update)]);
+    }
+
+    async fn post_form(base: &str, content_type: &str, body: &str) -> (u16, Value) {
+        let response = super::raw_http()
+            .post(format!("{base}/v1/customers"))
+            .header("content-type", content_type)
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("sent");
+        let status = response.status().as_u16();
+        let body = response.bytes().await.expect("read");
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    #[tokio::test]
+    async fn a_form_that_breaks_its_schema_is_refused_with_the_field_named() {
+        let base = super::serve(server::router(Fake::default())).await;
+        let form = "application/x-www-form-urlencoded";
+        let (status, body) = post_form(&base, form, "email=a%40b.io&balance=lots").await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("balance"), "{body}");
+        let (status, body) = post_form(&base, form, "email=a%40b.io&balance=-1").await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.to_string().contains("minimum"), "{body}");
+        let (status, body) = post_form(&base, form, "balance=1").await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("email"), "{body}");
+        let (status, _) = post_form(&base, "application/json", r#"{"email":"a@b.io"}"#).await;
+        assert_eq!(status, 415);
+        let (status, body) = post_form(&base, form, "email=a%40b.io&address%5Bline1%5D=x").await;
+        assert_eq!(status, 400, "a nested required field is missing: {body}");
+        assert!(body.to_string().contains("city"), "{body}");
+    }
+}

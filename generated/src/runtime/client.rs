@@ -306,6 +306,23 @@ impl Request {
         }
     }
 
+    /// A form body (`application/x-www-form-urlencoded`), its properties written as `styles`
+    /// say.
+    pub fn form<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &str,
+        body: &T,
+        styles: &[(&str, super::FormStyle)],
+    ) {
+        match serde_json::to_value(body) {
+            Ok(value) => self.raw(
+                content_type,
+                super::encode_form(&value, styles).into_bytes(),
+            ),
+            Err(err) => self.problem = Some(format!("cannot encode the body: {err}")),
+        }
+    }
+
     /// A body sent as is, for content types other than JSON.
     pub fn raw(&mut self, content_type: &str, body: Vec<u8>) {
         match HeaderValue::from_str(content_type) {

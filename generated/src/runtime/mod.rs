@@ -8,11 +8,11 @@
 #[cfg(any(feature = "client", feature = "server"))]
 mod base64;
 mod enums;
+mod form;
 #[cfg(feature = "server")]
 mod media;
 mod object;
 mod param;
-#[cfg(feature = "server")]
 mod percent;
 #[cfg(feature = "server")]
 mod route;
@@ -27,6 +27,7 @@ pub mod server;
 
 #[allow(unused_imports)] // by a crate without string enums
 pub(crate) use enums::open_enum;
+pub use form::{decode_form, encode_form, from_form, FormStyle};
 #[allow(unused_imports)] // by a crate without structs
 pub(crate) use object::object_only;
 pub use object::{present, ObjectOnly};

@@ -463,20 +463,23 @@ impl Incoming {
         }
     }
 
-    /// Decodes and validates a JSON body; `None` when it is empty and optional.
-    pub fn json_body<T: serde::de::DeserializeOwned + Validate>(
+    /// Whether there is a body: `Err` when it is missing but required, or labelled with a
+    /// media type `accepts` refuses (`expected` names what it takes, `kind` the body).
+    fn body_of_media(
         &self,
         required: bool,
-    ) -> Result<Option<T>, Rejection> {
+        (kind, expected): (&str, &str),
+        accepts: fn(&str) -> bool,
+    ) -> Result<bool, Rejection> {
         if self.body.is_empty() {
             return if required {
                 Err(Rejection::new(
                     400,
                     "missing_body",
-                    "the request needs a JSON body",
+                    format!("the request needs a {kind} body"),
                 ))
             } else {
-                Ok(None)
+                Ok(false)
             };
         }
         if let Some(content_type) = self
@@ -484,13 +487,50 @@ impl Incoming {
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
         {
-            if !super::media::is_json(&super::media::essence(content_type)) {
+            if !accepts(&super::media::essence(content_type)) {
                 return Err(Rejection::new(
                     415,
                     "unsupported_media_type",
-                    format!("expected application/json, got {content_type}"),
+                    format!("expected {expected}, got {content_type}"),
                 ));
             }
+        }
+        Ok(true)
+    }
+
+    /// Decodes and validates a form body (`application/x-www-form-urlencoded`), its
+    /// properties read as `styles` say; `None` when it is empty and optional.
+    pub fn form_body<T: serde::de::DeserializeOwned + Validate>(
+        &self,
+        required: bool,
+        styles: &[(&str, super::FormStyle)],
+    ) -> Result<Option<T>, Rejection> {
+        const FORM: &str = "application/x-www-form-urlencoded";
+        if !self.body_of_media(required, ("form", FORM), |essence| essence == FORM)? {
+            return Ok(None);
+        }
+        let text = std::str::from_utf8(&self.body)
+            .map_err(|err| Rejection::new(400, "invalid_body", format!("not UTF-8: {err}")))?;
+        let form = super::decode_form(text, styles);
+        let value: T = super::from_form(form)
+            .map_err(|err| Rejection::new(400, "invalid_body", err.to_string()))?;
+        let mut checker = super::Checker::default();
+        value.check(&mut checker);
+        reject_violations(checker)?;
+        Ok(Some(value))
+    }
+
+    /// Decodes and validates a JSON body; `None` when it is empty and optional.
+    pub fn json_body<T: serde::de::DeserializeOwned + Validate>(
+        &self,
+        required: bool,
+    ) -> Result<Option<T>, Rejection> {
+        if !self.body_of_media(
+            required,
+            ("JSON", "application/json"),
+            super::media::is_json,
+        )? {
+            return Ok(None);
         }
         let json: serde_json::Value = serde_json::from_slice(&self.body)
             .map_err(|err| Rejection::new(400, "invalid_body", format!("not JSON: {err}")))?;

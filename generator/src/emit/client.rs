@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::responses::{body_type, variant_declaration};
-use super::tokens::{ident, type_tokens};
+use super::tokens::{form_styles, ident, type_tokens};
 use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
 /// The client module's head: its servers, the client with the first run of operations'
@@ -246,7 +246,23 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
 
 /// Puts the body into the request, if the caller gave one.
 fn body_statement(body: &crate::ir::Body) -> TokenStream {
-    let send = match &body.ty {
+    let send = match (&body.ty, &body.form) {
+        (Some(_), Some(properties)) => {
+            let content_type = &body.content_type;
+            let styles = form_styles(properties);
+            quote!(request.form(#content_type, body, #styles))
+        }
+        _ => json_or_raw(body),
+    };
+    if body.required {
+        quote!(#send;)
+    } else {
+        quote!(if let Some(body) = body { #send; })
+    }
+}
+
+fn json_or_raw(body: &crate::ir::Body) -> TokenStream {
+    match &body.ty {
         Some(_) if body.content_type == "application/json" => quote!(request.json(body)),
         // A JSON body of another media type (`application/merge-patch+json`, a vendor's
         // `+json`) is labelled as the spec says: servers may insist on it.
@@ -259,11 +275,6 @@ fn body_statement(body: &crate::ir::Body) -> TokenStream {
             let content_type = &body.content_type;
             quote!(request.raw(#content_type, body))
         }
-    };
-    if body.required {
-        quote!(#send;)
-    } else {
-        quote!(if let Some(body) = body { #send; })
     }
 }
 

@@ -10,6 +10,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("base64.rs", include_str!("../../runtime/base64.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
+    ("form.rs", include_str!("../../runtime/form.rs")),
     ("media.rs", include_str!("../../runtime/media.rs")),
     ("object.rs", include_str!("../../runtime/object.rs")),
     ("param.rs", include_str!("../../runtime/param.rs")),

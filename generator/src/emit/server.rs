@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::refusals::{emit_refused, emit_rejection_items, emit_rejection_method, refusal_docs};
 use super::responses::{body_type, variant_declaration};
-use super::tokens::{ident, type_tokens};
+use super::tokens::{form_styles, ident, type_tokens};
 use crate::ir::{Api, Body, Operation, ParamLocation, Parameter, Status, TypeRef};
 
 /// The server module's head: the `Api` trait and the router.
@@ -348,11 +348,16 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
 
 /// The input's `body` field: decoded, and rejected when required but missing.
 fn read_body(body: &Body) -> TokenStream {
-    let read = match &body.ty {
-        Some(_) => quote!(incoming.json_body(true)?),
-        None => quote!(incoming.raw_body(true)?),
+    let required = body.required;
+    let read = match (&body.ty, &body.form) {
+        (Some(_), Some(properties)) => {
+            let styles = form_styles(properties);
+            quote!(incoming.form_body(#required, #styles)?)
+        }
+        (Some(_), None) => quote!(incoming.json_body(#required)?),
+        (None, _) => quote!(incoming.raw_body(#required)?),
     };
-    if body.required {
+    if required {
         let missing = quote!(rt::Rejection::new(
             400,
             "missing_body",
@@ -360,10 +365,6 @@ fn read_body(body: &Body) -> TokenStream {
         ));
         quote!(body: #read.ok_or_else(|| #missing)?,)
     } else {
-        let read = match &body.ty {
-            Some(_) => quote!(incoming.json_body(false)?),
-            None => quote!(incoming.raw_body(false)?),
-        };
         quote!(body: #read,)
     }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::TypeRef;
+use crate::ir::{FormProperty, FormStyle, TypeRef};
 
 /// The identifier of a name the IR carries (decided in resolve, never made up here).
 pub fn ident(name: &str) -> Ident {
@@ -39,4 +39,19 @@ pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
             quote!(Option<#inner>)
         }
     }
+}
+
+/// The styles of a form body's properties, as the runtime's form codec takes them.
+pub fn form_styles(properties: &[FormProperty]) -> TokenStream {
+    let entries = properties.iter().map(|p| {
+        let wire = &p.wire;
+        let style = match p.style {
+            FormStyle::Form { explode } => quote!(Form { explode: #explode }),
+            FormStyle::SpaceDelimited => quote!(SpaceDelimited),
+            FormStyle::PipeDelimited => quote!(PipeDelimited),
+            FormStyle::DeepObject => quote!(DeepObject),
+        };
+        quote!((#wire, crate::runtime::FormStyle::#style))
+    });
+    quote!(&[#(#entries),*])
 }

@@ -5,16 +5,16 @@ use std::borrow::Cow;
 use indexmap::IndexMap;
 use openapiv3::{
     Example as SpecExample, Header, MediaType, Operation as SpecOperation,
-    Parameter as SpecParameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
-    Response as SpecResponse, StatusCode,
+    Parameter as SpecParameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
+    RequestBody, Response as SpecResponse, StatusCode,
 };
 use serde_json::Value;
 
 use super::{docs, reserved, Resolver};
 use crate::diag::{Code, Repair, Severity};
 use crate::ir::{
-    Body, Constraints, Example, Operation, OperationNames, ParamLocation, Parameter, Response,
-    ResponseHeader, SecurityScheme, Status, TypeRef,
+    Body, Constraints, Example, FormProperty, FormStyle, Operation, OperationNames, ParamLocation,
+    Parameter, Response, ResponseHeader, SecurityScheme, Status, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::normalize::RefTarget;
@@ -590,15 +590,17 @@ impl Resolver<'_> {
             }
         };
         let (content_type, media, media_at, _) = self.pick_media(&body.content, &at)?;
-        let ty = self.media_type(
-            &media,
-            &media_at,
-            &content_type,
-            &naming::nested(prefix, "Request"),
-        );
+        let hint = naming::nested(prefix, "Request");
+        let form = is_form(&content_type).then(|| self.form_properties(&media, &media_at));
+        let ty = if form.is_some() {
+            Some(self.schema_type(&media, &media_at, &hint))
+        } else {
+            self.media_type(&media, &media_at, &content_type, &hint)
+        };
         Some(Body {
             content_type,
             ty,
+            form,
             required: body.required,
             docs: docs(body.description.as_deref()),
         })
@@ -761,12 +763,49 @@ impl Resolver<'_> {
         if !is_json(content_type) {
             return None;
         }
+        Some(self.schema_type(media, at, hint))
+    }
+
+    /// The type of a media type's schema (any JSON value without one); its examples recorded.
+    fn schema_type(&mut self, media: &MediaType, at: &str, hint: &str) -> TypeRef {
         let ty = media.schema.as_ref().map_or(TypeRef::Json, |s| {
             self.resolve_ref_or(s, &pointer::child(at, "schema"), hint)
         });
         let schema_at = media.schema.as_ref().map(|_| pointer::child(at, "schema"));
         self.push_examples(at, schema_at, &ty, media.example.as_ref(), &media.examples);
-        Some(ty)
+        ty
+    }
+
+    /// The form properties whose `encoding` is not the default (`form`, exploded).
+    fn form_properties(&mut self, media: &MediaType, at: &str) -> Vec<FormProperty> {
+        let mut properties = Vec::new();
+        for (wire, encoding) in &media.encoding {
+            let encoding_at = pointer::child(&pointer::child(at, "encoding"), wire);
+            if let Some(content_type) = &encoding.content_type {
+                if !content_type.starts_with("text/plain") {
+                    self.report(
+                        Severity::Warning,
+                        Code::Unsupported,
+                        &pointer::child(&encoding_at, "contentType"),
+                        format!("the property is written as form text, not as `{content_type}`"),
+                        Some("encode the value into the form yourself if the server needs it"),
+                    );
+                }
+            }
+            let style = match encoding.style {
+                None | Some(QueryStyle::Form) => FormStyle::Form {
+                    explode: encoding.explode,
+                },
+                Some(QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
+                Some(QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
+                Some(QueryStyle::DeepObject) => FormStyle::DeepObject,
+            };
+            if style != (FormStyle::Form { explode: true }) {
+                let wire = wire.clone();
+                properties.push(FormProperty { wire, style });
+            }
+        }
+        properties
     }
 
     /// The `example` and every entry of `examples` (following `$ref`s into
@@ -1049,6 +1088,10 @@ fn credential_parameters(
 }
 
 /// A JSON body, or one of any type (which JSON serves).
+fn is_form(content_type: &str) -> bool {
+    crate::media::essence(content_type) == "application/x-www-form-urlencoded"
+}
+
 fn is_json(content_type: &str) -> bool {
     let essence = crate::media::essence(content_type);
     crate::media::is_json(&essence) || essence == "*/*"
