@@ -392,13 +392,25 @@ pub struct Parameter {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub content_type: String,
-    /// `None` when the content type is neither JSON nor a form: the body is raw bytes.
+    /// The body's type when it is JSON or a form; `None` for text and bytes.
     pub ty: Option<TypeRef>,
-    /// `Some` for an `application/x-www-form-urlencoded` body of type `ty`: how its
-    /// properties are written, for those the media type's `encoding` names.
-    pub form: Option<Vec<FormProperty>>,
+    pub media: Media,
     pub required: bool,
     pub docs: Option<String>,
+}
+
+/// How a body's bytes carry its value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Media {
+    /// JSON of the body's type.
+    Json,
+    /// `application/x-www-form-urlencoded` of the body's type: how its properties are
+    /// written, for those the media type's `encoding` names.
+    Form(Vec<FormProperty>),
+    /// Text (`text/*` but XML): a `String`.
+    Text,
+    /// Bytes as sent: XML, binary content, multipart written by the caller.
+    Bytes,
 }
 
 /// How one property of a form body is written (OpenAPI `encoding`).
@@ -447,6 +459,8 @@ pub struct Response {
     pub media_range: Option<String>,
     /// `None` for an empty body or a non-JSON one.
     pub ty: Option<TypeRef>,
+    /// How the body carries its value; `None` without a body.
+    pub media: Option<Media>,
     /// Where the JSON body's schema is (`file#pointer`), for a judge of answers.
     pub schema: Option<String>,
     pub headers: Vec<ResponseHeader>,

@@ -661,8 +661,8 @@ mod params {
         )
         .unwrap();
         client.health().await.unwrap();
-        let note = client.put_note(b"hi".to_vec()).await.unwrap();
-        assert_eq!(note, b"stored: hi");
+        let note = client.put_note("hi").await.unwrap();
+        assert_eq!(note, "stored: hi");
         let requests = server.received_requests().await.unwrap();
         assert_eq!(header(&requests[0], "cookie"), None);
         assert_eq!(
@@ -671,6 +671,21 @@ mod params {
         );
         assert_eq!(header(&requests[1], "content-type"), Some("text/plain"));
         assert_eq!(requests[1].body, b"hi");
+    }
+
+    #[tokio::test]
+    async fn a_text_answer_that_is_not_utf8_is_a_decode_error_keeping_the_bytes() {
+        let server = MockServer::start().await;
+        let latin1 = ResponseTemplate::new(200).set_body_raw(vec![0x67, 0xfc, 0x65], "text/plain");
+        answer_at(&server, "/notes", latin1).await;
+        let credentials = Credentials::default().with_session("s");
+        let client = Client::new(Server::Custom(server.uri()), credentials).unwrap();
+        let err = client.put_note("hi").await.unwrap_err();
+        let Error::Decode { body, message, .. } = err else {
+            panic!("not a decode error: {err:?}");
+        };
+        assert_eq!(body, [0x67, 0xfc, 0x65]);
+        assert!(message.contains("not UTF-8"), "{message}");
     }
 
     #[tokio::test]

@@ -583,6 +583,27 @@ mod params_server {
     }
 
     #[tokio::test]
+    async fn text_bodies_are_strings_both_ways_and_must_be_utf8() {
+        let base = super::serve(server::router(Fake)).await;
+        let credentials = Credentials::default().with_session("s");
+        let client =
+            client::Client::new(client::Server::Custom(base.clone()), credentials).unwrap();
+        let note = client.put_note("grüße, 1 < 2").await.unwrap();
+        assert_eq!(note, "grüße, 1 < 2");
+        let response = super::raw_http()
+            .put(format!("{base}/notes"))
+            .header("cookie", "session=s")
+            .header("content-type", "text/plain")
+            .body(vec![0x67, 0xff, 0x21])
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 400);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("not UTF-8"), "{body}");
+    }
+
+    #[tokio::test]
     async fn json_of_other_media_types_is_typed_and_labelled_as_documented() {
         let base = super::serve(server::router(Fake)).await;
         let client =

@@ -213,7 +213,7 @@ async fn a_callback_is_served_wherever_its_route_is_mounted_and_checks_its_heade
         body: types::SubscribeOnEventRequest::new(types::SubscribeOnEventRequestKind::Deleted, tom),
     };
     let paused = hooks::StatusChangeInput {
-        body: Some(b"paused".to_vec()),
+        body: Some("paused".to_owned()),
     };
     assert_eq!(receiver.take(), [Seen::Event(event), Seen::Status(paused)]);
 }

@@ -473,6 +473,30 @@ impl Response {
         }
     }
 
+    /// A documented text body (`text/*`), which must be UTF-8.
+    pub fn text<E>(self) -> Result<String, Error<E>> {
+        let status = self.status;
+        String::from_utf8(self.body).map_err(|err| Error::Decode {
+            status,
+            path: String::new(),
+            message: format!("the text is not UTF-8: {}", err.utf8_error()),
+            body: err.into_bytes(),
+        })
+    }
+
+    /// A documented error whose body is text.
+    pub fn text_error<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+        match self.text::<E>() {
+            Ok(body) => Error::Api(wrap(body)),
+            Err(err) => err,
+        }
+    }
+
+    /// A documented error whose body is kept as its bytes.
+    pub fn bytes_error<E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
+        Error::Api(wrap(self.body))
+    }
+
     /// A status the description of the API does not list.
     pub fn unexpected<E>(self) -> Error<E> {
         Error::UnexpectedStatus {

@@ -545,6 +545,17 @@ impl Incoming {
         Ok(Some(value))
     }
 
+    /// A text body (`text/*`), which must be UTF-8.
+    pub fn text_body(&self, required: bool) -> Result<Option<String>, Rejection> {
+        let Some(bytes) = self.raw_body(required)? else {
+            return Ok(None);
+        };
+        String::from_utf8(bytes).map(Some).map_err(|err| {
+            let reason = format!("the text is not UTF-8: {}", err.utf8_error());
+            Rejection::new(400, "invalid_body", reason)
+        })
+    }
+
     /// A body of another content type, as sent.
     pub fn raw_body(&self, required: bool) -> Result<Option<Vec<u8>>, Rejection> {
         if self.body.is_empty() && required {

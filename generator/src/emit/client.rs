@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::responses::{body_type, variant_declaration};
 use super::tokens::{form_styles, ident, type_tokens};
-use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
+use crate::ir::{Api, Media, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
 /// The client module's head: its servers, the client with the first run of operations'
 /// methods, and their types.
@@ -220,12 +220,13 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
         args.push(quote!(#arg: #ty));
     }
     if let Some(body) = &op.body {
-        let ty = match &body.ty {
-            Some(ty) => {
+        let ty = match (&body.ty, &body.media) {
+            (Some(ty), _) => {
                 let ty = type_tokens(ty, &quote!(super::types::));
                 quote!(&#ty)
             }
-            None => quote!(Vec<u8>),
+            (None, Media::Text) => quote!(&str),
+            (None, _) => quote!(Vec<u8>),
         };
         if is_multipart(body) {
             // The boundary is part of the content type, so the caller supplies both.
@@ -246,13 +247,19 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
 
 /// Puts the body into the request, if the caller gave one.
 fn body_statement(body: &crate::ir::Body) -> TokenStream {
-    let send = match (&body.ty, &body.form) {
-        (Some(_), Some(properties)) => {
-            let content_type = &body.content_type;
+    let content_type = &body.content_type;
+    let send = match &body.media {
+        Media::Form(properties) => {
             let styles = form_styles(properties);
             quote!(request.form(#content_type, body, #styles))
         }
-        _ => json_or_raw(body),
+        Media::Json if content_type == "application/json" => quote!(request.json(body)),
+        // A JSON body of another media type (`application/merge-patch+json`, a vendor's
+        // `+json`) is labelled as the spec says: servers may insist on it.
+        Media::Json => quote!(request.json_as(#content_type, body)),
+        Media::Text => quote!(request.raw(#content_type, body.as_bytes().to_vec())),
+        Media::Bytes if is_multipart(body) => quote!(request.raw(content_type, body)),
+        Media::Bytes => quote!(request.raw(#content_type, body)),
     };
     if body.required {
         quote!(#send;)
@@ -261,25 +268,8 @@ fn body_statement(body: &crate::ir::Body) -> TokenStream {
     }
 }
 
-fn json_or_raw(body: &crate::ir::Body) -> TokenStream {
-    match &body.ty {
-        Some(_) if body.content_type == "application/json" => quote!(request.json(body)),
-        // A JSON body of another media type (`application/merge-patch+json`, a vendor's
-        // `+json`) is labelled as the spec says: servers may insist on it.
-        Some(_) => {
-            let content_type = &body.content_type;
-            quote!(request.json_as(#content_type, body))
-        }
-        None if is_multipart(body) => quote!(request.raw(content_type, body)),
-        None => {
-            let content_type = &body.content_type;
-            quote!(request.raw(#content_type, body))
-        }
-    }
-}
-
 pub(super) fn is_multipart(body: &crate::ir::Body) -> bool {
-    body.ty.is_none()
+    body.media == Media::Bytes
         && body
             .content_type
             .to_ascii_lowercase()
@@ -419,71 +409,80 @@ fn parameter_statement(p: &Parameter) -> TokenStream {
 }
 
 fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
-    let successes: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .collect();
-    let several = successes.len() > 1;
-    let success_enum = ident(&op.names.success);
+    let successes = op.responses.iter().filter(|r| r.status.is_success());
+    // Several successes are variants of the success enum; one is the result itself.
+    let success_enum = (successes.count() > 1).then(|| ident(&op.names.success));
     op.responses
         .iter()
         .map(|r| {
-            let pattern = match &r.status {
-                Status::Code(code) => quote!(#code),
-                Status::Range(digit) => {
-                    let low = u16::from(*digit) * 100;
-                    let high = low + 99;
-                    quote!(#low..=#high)
-                }
-                Status::Default => quote!(status),
-            };
-            let has_body = r.ty.is_some() || r.content_type.is_some();
-            let decode = match (&r.ty, &r.content_type) {
-                (Some(_), _) => quote!(response.decode()),
-                (None, Some(_)) => quote!(Ok(response.body)),
-                (None, None) => quote!(Ok(())),
-            };
-            let variant = ident(&r.variant);
-            let status_arg = !matches!(r.status, Status::Code(_));
             if r.status.is_success() {
-                if several && !has_body {
-                    let value = if status_arg { quote!(#success_enum::#variant(response.status)) } else { quote!(#success_enum::#variant) };
-                    quote!(#pattern => Ok(#value),)
-                } else if several {
-                    let wrap = if status_arg { quote!(|body| #success_enum::#variant(response_status, body)) } else { quote!(#success_enum::#variant) };
-                    let keep_status = status_arg.then(|| quote!(let response_status = response.status;));
-                    quote!(#pattern => { #keep_status #decode.map(#wrap) })
-                } else {
-                    quote!(#pattern => #decode,)
-                }
+                success_arm(r, success_enum.as_ref())
             } else {
-                let status = if matches!(r.status, Status::Default) {
-                    TokenStream::new()
-                } else {
-                    quote!(let status = response.status;)
-                };
-                match (has_body, status_arg) {
-                    (true, false) => {
-                        if r.ty.is_some() {
-                            quote!(#pattern => Err(response.error(#error::#variant)),)
-                        } else {
-                            quote!(#pattern => Err(rt::Error::Api(#error::#variant(response.body))),)
-                        }
-                    }
-                    (true, true) => {
-                        if r.ty.is_some() {
-                            quote!(#pattern => { #status Err(response.error(|body| #error::#variant(status, body))) })
-                        } else {
-                            quote!(#pattern => { #status Err(rt::Error::Api(#error::#variant(status, response.body))) })
-                        }
-                    }
-                    (false, false) => quote!(#pattern => Err(rt::Error::Api(#error::#variant)),),
-                    (false, true) => quote!(#pattern => { #status Err(rt::Error::Api(#error::#variant(status))) }),
-                }
+                error_arm(r, error)
             }
         })
         .collect()
+}
+
+fn status_pattern(status: &Status) -> TokenStream {
+    match status {
+        Status::Code(code) => quote!(#code),
+        Status::Range(digit) => {
+            let low = u16::from(*digit) * 100;
+            let high = low + 99;
+            quote!(#low..=#high)
+        }
+        Status::Default => quote!(status),
+    }
+}
+
+fn success_arm(r: &Response, success_enum: Option<&proc_macro2::Ident>) -> TokenStream {
+    let pattern = status_pattern(&r.status);
+    let decode = match &r.media {
+        Some(Media::Json | Media::Form(_)) => quote!(response.decode()),
+        Some(Media::Text) => quote!(response.text()),
+        Some(Media::Bytes) => quote!(Ok(response.body)),
+        None => quote!(Ok(())),
+    };
+    let Some(success_enum) = success_enum else {
+        return quote!(#pattern => #decode,);
+    };
+    let variant = ident(&r.variant);
+    let status_arg = !matches!(r.status, Status::Code(_));
+    match (r.media.is_some(), status_arg) {
+        (false, false) => quote!(#pattern => Ok(#success_enum::#variant),),
+        (false, true) => quote!(#pattern => Ok(#success_enum::#variant(response.status)),),
+        (true, false) => quote!(#pattern => #decode.map(#success_enum::#variant),),
+        (true, true) => quote! {
+            #pattern => {
+                let response_status = response.status;
+                #decode.map(|body| #success_enum::#variant(response_status, body))
+            }
+        },
+    }
+}
+
+fn error_arm(r: &Response, error: &proc_macro2::Ident) -> TokenStream {
+    let pattern = status_pattern(&r.status);
+    let variant = ident(&r.variant);
+    // `default` binds the status in its pattern.
+    let status =
+        (!matches!(r.status, Status::Default)).then(|| quote!(let status = response.status;));
+    let status_arg = !matches!(r.status, Status::Code(_));
+    let read = match &r.media {
+        Some(Media::Json | Media::Form(_)) => quote!(error),
+        Some(Media::Text) => quote!(text_error),
+        Some(Media::Bytes) => quote!(bytes_error),
+        None if status_arg => {
+            return quote!(#pattern => { #status Err(rt::Error::Api(#error::#variant(status))) });
+        }
+        None => return quote!(#pattern => Err(rt::Error::Api(#error::#variant)),),
+    };
+    if status_arg {
+        quote!(#pattern => { #status Err(response.#read(|body| #error::#variant(status, body))) })
+    } else {
+        quote!(#pattern => Err(response.#read(#error::#variant)),)
+    }
 }
 
 /// The per-operation types: documented errors, several successes, optional parameters.

@@ -8,7 +8,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::tokens::{ident, type_tokens};
-use crate::ir::{Api, BodyDefault, Operation, Response, Status, WireAnswer, WireValue};
+use crate::ir::{Api, BodyDefault, Media, Operation, Response, Status, WireAnswer, WireValue};
 
 /// What the fake server adds to a manifest with wire tests.
 pub const MANIFEST_ADDITION: &str = r#"
@@ -203,7 +203,11 @@ fn emit_answer(op: &Operation, answer: &WireAnswer, response: &Response) -> Toke
         }
         (None, Some(_)) => {
             let text = candidates(value).first().map(raw_text).unwrap_or_default();
-            constructor(Some(quote!(#text.as_bytes().to_vec())))
+            if response.media == Some(Media::Text) {
+                constructor(Some(quote!(#text.to_owned())))
+            } else {
+                constructor(Some(quote!(#text.as_bytes().to_vec())))
+            }
         }
         (None, None) => constructor(None),
     }

@@ -6,14 +6,14 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::tokens::{ident, type_tokens};
-use crate::ir::{Response, Status};
+use crate::ir::{Media, Response, Status};
 
-/// The body's Rust type: the schema's type, raw bytes for other content, `None` when empty.
+/// The body's Rust type: the schema's type, text or bytes for other content, `None` when empty.
 pub fn body_type(response: &Response) -> Option<TokenStream> {
-    match (&response.ty, &response.content_type) {
+    match (&response.ty, response.media.as_ref()?) {
         (Some(ty), _) => Some(type_tokens(ty, &quote!(super::types::))),
-        (None, Some(_)) => Some(quote!(Vec<u8>)),
-        (None, None) => None,
+        (None, Media::Text) => Some(quote!(String)),
+        (None, _) => Some(quote!(Vec<u8>)),
     }
 }
 

@@ -9,7 +9,7 @@ use super::docs::doc_attrs;
 use super::refusals::{emit_refused, emit_rejection_items, emit_rejection_method, refusal_docs};
 use super::responses::{body_type, variant_declaration};
 use super::tokens::{form_styles, ident, type_tokens};
-use crate::ir::{Api, Body, Operation, ParamLocation, Parameter, Status, TypeRef};
+use crate::ir::{Api, Body, Media, Operation, ParamLocation, Parameter, Status, TypeRef};
 
 /// The server module's head: the `Api` trait and the router.
 pub fn emit_server_head(api: &Api) -> TokenStream {
@@ -196,9 +196,10 @@ fn param_type(p: &Parameter) -> TokenStream {
 
 fn request_body_type(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
-    let ty = match &body.ty {
-        Some(ty) => type_tokens(ty, &quote!(super::types::)),
-        None => quote!(Vec<u8>),
+    let ty = match (&body.ty, &body.media) {
+        (Some(ty), _) => type_tokens(ty, &quote!(super::types::)),
+        (None, Media::Text) => quote!(String),
+        (None, _) => quote!(Vec<u8>),
     };
     Some(if body.required {
         ty
@@ -246,13 +247,15 @@ fn emit_response(op: &Operation) -> TokenStream {
             Status::Code(code) => quote!(#code),
             _ => quote!(status),
         };
-        let send = match (&r.ty, &r.content_type) {
-            (Some(_), Some(content_type)) if content_type != "application/json" => {
+        let content_type = r.content_type.as_deref().unwrap_or_default();
+        let send = match &r.media {
+            Some(Media::Json | Media::Form(_)) if content_type != "application/json" => {
                 quote!(rt::json_as(#code, #content_type, &body))
             }
-            (Some(_), _) => quote!(rt::json(#code, &body)),
-            (None, Some(content_type)) => quote!(rt::raw(#code, #content_type, body)),
-            (None, None) => quote!(rt::empty(#code)),
+            Some(Media::Json | Media::Form(_)) => quote!(rt::json(#code, &body)),
+            Some(Media::Text) => quote!(rt::raw(#code, #content_type, body.into_bytes())),
+            Some(Media::Bytes) => quote!(rt::raw(#code, #content_type, body)),
+            None => quote!(rt::empty(#code)),
         };
         match (body_type(r).is_some(), matches!(r.status, Status::Code(_))) {
             (true, true) => quote!(Self::#variant(body) => #send,),
@@ -349,13 +352,14 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
 /// The input's `body` field: decoded, and rejected when required but missing.
 fn read_body(body: &Body) -> TokenStream {
     let required = body.required;
-    let read = match (&body.ty, &body.form) {
-        (Some(_), Some(properties)) => {
+    let read = match &body.media {
+        Media::Form(properties) => {
             let styles = form_styles(properties);
             quote!(incoming.form_body(#required, #styles)?)
         }
-        (Some(_), None) => quote!(incoming.json_body(#required)?),
-        (None, _) => quote!(incoming.raw_body(#required)?),
+        Media::Json => quote!(incoming.json_body(#required)?),
+        Media::Text => quote!(incoming.text_body(#required)?),
+        Media::Bytes => quote!(incoming.raw_body(#required)?),
     };
     if required {
         let missing = quote!(rt::Rejection::new(

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::client::{by_value, is_argument, is_multipart, is_option};
 use super::tokens::{ident, type_tokens};
-use crate::ir::{Api, Operation, WireCall, WireValue};
+use crate::ir::{Api, Media, Operation, WireCall, WireValue};
 
 /// The tests' shared support, copied as `tests/wire/support.rs`.
 pub const SUPPORT: &str = include_str!("../../wire/support.rs");
@@ -134,6 +134,9 @@ fn call_arguments(op: &Operation, call: &WireCall) -> Vec<TokenStream> {
             Some(ty) => {
                 let ty = type_tokens(ty, &types);
                 quote!(&values.get::<#ty>(#key)?)
+            }
+            None if body.media == Media::Text => {
+                quote!(&String::from_utf8_lossy(&values.raw(#key, #content_type)?))
             }
             None => quote!(values.raw(#key, #content_type)?),
         };

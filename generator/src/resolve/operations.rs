@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::{docs, reserved, Resolver};
 use crate::diag::{Code, Repair, Severity};
 use crate::ir::{
-    Body, Constraints, Example, FormProperty, FormStyle, Operation, OperationNames, ParamLocation,
-    Parameter, Response, ResponseHeader, SecurityScheme, Status, TypeRef,
+    Body, Constraints, Example, FormProperty, FormStyle, Media, Operation, OperationNames,
+    ParamLocation, Parameter, Response, ResponseHeader, SecurityScheme, Status, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::normalize::RefTarget;
@@ -591,16 +591,18 @@ impl Resolver<'_> {
         };
         let (content_type, media, media_at, _) = self.pick_media(&body.content, &at)?;
         let hint = naming::nested(prefix, "Request");
-        let form = is_form(&content_type).then(|| self.form_properties(&media, &media_at));
-        let ty = if form.is_some() {
-            Some(self.schema_type(&media, &media_at, &hint))
+        let (ty, media) = if is_form(&content_type) {
+            let properties = self.form_properties(&media, &media_at);
+            let ty = self.schema_type(&media, &media_at, &hint);
+            (Some(ty), Media::Form(properties))
         } else {
-            self.media_type(&media, &media_at, &content_type, &hint)
+            let ty = self.media_type(&media, &media_at, &content_type, &hint);
+            (ty, self.media_kind(&content_type, &media_at))
         };
         Some(Body {
             content_type,
             ty,
-            form,
+            media,
             required: body.required,
             docs: docs(body.description.as_deref()),
         })
@@ -673,14 +675,15 @@ impl Resolver<'_> {
         } else {
             self.pick_media(&response.content, at)
         };
-        let (content_type, ty, media_range, schema) = match picked {
+        let (content_type, ty, media_range, schema, kind) = match picked {
             Some((content_type, media, media_at, documented)) => {
                 let ty = self.media_type(&media, &media_at, &content_type, hint);
                 let schema = (ty.is_some() && media.schema.is_some())
                     .then(|| self.place(&pointer::child(&media_at, "schema")));
-                (Some(content_type), ty, Some(documented), schema)
+                let kind = self.media_kind(&content_type, &media_at);
+                (Some(content_type), ty, Some(documented), schema, Some(kind))
             }
-            None => (None, None, None, None),
+            None => (None, None, None, None, None),
         };
         let headers = self.response_headers(&response.headers, at, hint);
         Response {
@@ -690,6 +693,7 @@ impl Resolver<'_> {
             content_type,
             media_range,
             ty,
+            media: kind,
             schema,
             headers,
         }
@@ -774,6 +778,30 @@ impl Resolver<'_> {
         let schema_at = media.schema.as_ref().map(|_| pointer::child(at, "schema"));
         self.push_examples(at, schema_at, &ty, media.example.as_ref(), &media.examples);
         ty
+    }
+
+    /// How a body of `content_type` other than a form carries its value. XML is bytes, with a
+    /// warning at `media_at`.
+    fn media_kind(&mut self, content_type: &str, media_at: &str) -> Media {
+        let essence = crate::media::essence(content_type);
+        if is_json(content_type) {
+            return Media::Json;
+        }
+        if essence.ends_with("/xml") || essence.ends_with("+xml") {
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                media_at,
+                format!("`{essence}` is neither written nor read: the body is its bytes"),
+                Some("offer a JSON media type beside it, which is chosen first"),
+            );
+            return Media::Bytes;
+        }
+        if essence.starts_with("text/") {
+            Media::Text
+        } else {
+            Media::Bytes
+        }
     }
 
     /// The form properties whose `encoding` is not the default (`form`, exploded).
