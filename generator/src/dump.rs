@@ -341,6 +341,7 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Uuid => "Uuid".into(),
         TypeRef::DateTime => "DateTime<Utc>".into(),
         TypeRef::Date => "NaiveDate".into(),
+        TypeRef::Bytes => "Base64".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::List(i) => format!("Vec<{}>", type_text(i)),
         TypeRef::Map(i) => format!("Map<{}>", type_text(i)),

@@ -171,6 +171,8 @@ pub enum TypeRef {
     Uuid,
     DateTime,
     Date,
+    /// Bytes, base64 text in JSON (`format: byte`).
+    Bytes,
     /// Any JSON value.
     Json,
     List(Box<TypeRef>),

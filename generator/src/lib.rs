@@ -25,6 +25,8 @@ pub mod load;
 mod locate;
 pub mod manifest;
 // The runtime's own text, so the generator and generated crates agree on it.
+#[path = "../runtime/base64.rs"]
+mod base64;
 #[path = "../runtime/media.rs"]
 mod media;
 pub mod naming;

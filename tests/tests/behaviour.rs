@@ -389,6 +389,21 @@ fn formats_map_to_rust_types() {
         json!({"id": "not-a-uuid", "at": "2024-01-02T03:04:05Z"})
     )
     .is_err());
+    // `format: byte` is bytes, base64 text in JSON; its rules apply to the text.
+    let mut blob = value.clone();
+    blob["blob"] = json!("d2lyZf8_");
+    let decoded = decode::<Formats>(blob);
+    assert_eq!(decoded.blob.as_deref(), Some(&b"wire\xff?"[..]));
+    assert_eq!(encode(&decoded)["blob"], json!("d2lyZf8/"));
+    assert!(decoded.validate().is_ok());
+    let long = Formats {
+        blob: Some(b"nine byte".to_vec().into()),
+        ..decoded
+    };
+    assert_eq!(broken_rules(&long), ["maxLength"]);
+    let mut broken = value.clone();
+    broken["blob"] = json!("not base64!");
+    assert!(serde_json::from_value::<Formats>(broken).is_err());
     assert!(serde_json::from_value::<Formats>(
         json!({"id": "7d444840-9dc0-11d1-b245-5ffdce74fad2", "at": "2024", "small": 1})
     )
@@ -530,6 +545,10 @@ fn openapi_31_nullability_const_and_exclusive_bounds() {
     assert_eq!(decode::<RecordEither>(json!(3)), RecordEither::Integer(3));
     let home: Option<Link> = Record::default().home;
     assert_eq!(home, None);
+    // `contentEncoding: base64` is 3.1's `format: byte`.
+    let avatar: Record =
+        decode(json!({"name": null, "note": null, "link": null, "avatar": "d2lyZQ=="}));
+    assert_eq!(avatar.avatar.as_deref(), Some(&b"wire"[..]));
 }
 
 #[test]

@@ -5,8 +5,8 @@
 //! This is ordinary Rust, compiled and tested in the generator's workspace and copied as it is
 //! into every generated crate, so nothing here may depend on a particular spec.
 
-#[cfg(any(feature = "client", feature = "server"))]
 mod base64;
+mod bytes;
 mod enums;
 mod form;
 #[cfg(feature = "server")]
@@ -25,6 +25,7 @@ pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 
+pub use bytes::Base64;
 #[allow(unused_imports)] // by a crate without string enums
 pub(crate) use enums::open_enum;
 pub use form::{decode_form, encode_form, from_form, FormStyle};

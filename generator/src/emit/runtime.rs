@@ -8,6 +8,7 @@ use crate::ir::{Api, Constraints, TypeKind};
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("base64.rs", include_str!("../../runtime/base64.rs")),
+    ("bytes.rs", include_str!("../../runtime/bytes.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("form.rs", include_str!("../../runtime/form.rs")),

@@ -25,6 +25,7 @@ pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
         TypeRef::Uuid => quote!(uuid::Uuid),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Bytes => quote!(crate::runtime::Base64),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::List(item) => {
             let item = type_tokens(item, named);

@@ -230,21 +230,13 @@ fn check_field(field: &Field) -> TokenStream {
 
 /// Checks of one value (`value` is a reference to it) against `rules`.
 pub fn rule_checks(rules: &Constraints, ty: &TypeRef, value: &TokenStream) -> TokenStream {
-    let mut checks = Vec::new();
-    if let Some(min) = rules.min_length {
-        let min = min as usize;
-        checks.push(quote!(checker.min_length(#value, #min);));
-    }
-    if let Some(max) = rules.max_length {
-        let max = max as usize;
-        checks.push(quote!(checker.max_length(#value, #max);));
-    }
-    if let Some(pattern) = &rules.pattern {
-        checks.push(quote!(checker.pattern(#value, #pattern);));
-    }
-    if rules.email && *ty == TypeRef::String {
-        checks.push(quote!(checker.email(#value);));
-    }
+    // Lengths and patterns of bytes are those of the base64 text they are sent as.
+    let text = if *ty == TypeRef::Bytes {
+        quote!(&#value.to_base64())
+    } else {
+        value.clone()
+    };
+    let mut checks = string_checks(rules, ty, &text);
     let number = as_f64(ty, value);
     if let (Some(bound), Some(number)) = (rules.minimum, &number) {
         let (limit, exclusive) = (bound.value, bound.exclusive);
@@ -288,6 +280,26 @@ pub fn rule_checks(rules: &Constraints, ty: &TypeRef, value: &TokenStream) -> To
         }
     }
     quote!(#(#checks)*)
+}
+
+/// The length, pattern and email checks of a text (`text` is a reference to it).
+fn string_checks(rules: &Constraints, ty: &TypeRef, text: &TokenStream) -> Vec<TokenStream> {
+    let mut checks = Vec::new();
+    if let Some(min) = rules.min_length {
+        let min = min as usize;
+        checks.push(quote!(checker.min_length(#text, #min);));
+    }
+    if let Some(max) = rules.max_length {
+        let max = max as usize;
+        checks.push(quote!(checker.max_length(#text, #max);));
+    }
+    if let Some(pattern) = &rules.pattern {
+        checks.push(quote!(checker.pattern(#text, #pattern);));
+    }
+    if rules.email && *ty == TypeRef::String {
+        checks.push(quote!(checker.email(#text);));
+    }
+    checks
 }
 
 /// `ty` without its layers of `null` (an alias may add one), and how many there are.

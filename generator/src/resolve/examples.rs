@@ -38,6 +38,11 @@ fn project(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> Value {
             .and_then(serde_json::Number::from_f64)
             .map_or_else(|| value.clone(), Value::Number),
         (TypeRef::DateTime, Value::String(text)) => Value::String(utc_date_time(text)),
+        // Base64 is written with the standard alphabet and padding, and read in either.
+        (TypeRef::Bytes, Value::String(text)) => crate::base64::decode(text).map_or_else(
+            || value.clone(),
+            |bytes| Value::String(crate::base64::encode(&bytes)),
+        ),
         // RFC 4122: hex digits are written in lower case and read in either.
         (TypeRef::Uuid, Value::String(text)) if is_hyphenated_uuid(text) => {
             Value::String(text.to_ascii_lowercase())
@@ -189,6 +194,7 @@ fn decodes(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> bool {
         (TypeRef::Nullable(_) | TypeRef::Json, Value::Null) | (TypeRef::Json, _) => true,
         (TypeRef::Nullable(inner), _) => decodes(value, inner, types, depth + 1),
         (TypeRef::String | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date, v) => v.is_string(),
+        (TypeRef::Bytes, v) => v.as_str().and_then(crate::base64::decode).is_some(),
         (TypeRef::Bool, v) => v.is_boolean(),
         (TypeRef::I32 | TypeRef::I64, v) => v.is_i64() || v.is_u64(),
         (TypeRef::F64, v) => v.is_number(),

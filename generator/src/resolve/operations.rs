@@ -1192,7 +1192,7 @@ fn kind_mismatch(value: &Value, ty: &TypeRef) -> Option<(&'static str, &'static 
         TypeRef::Nullable(inner) => return kind_mismatch(value, inner),
         TypeRef::Map(_) => "an object",
         TypeRef::List(_) => "an array",
-        TypeRef::String => "a string",
+        TypeRef::String | TypeRef::Bytes => "a string",
         TypeRef::Bool => "a boolean",
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => "a number",
         _ => return None,

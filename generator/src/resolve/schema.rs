@@ -1306,6 +1306,7 @@ fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Bytes,
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
         _ => TypeRef::String,
     }
@@ -1546,10 +1547,11 @@ fn constraints<'d>(
 ) -> Constraints {
     let mut rules = Constraints::default();
     match &schema.schema_kind {
-        // Length and pattern rules apply to plain strings; a uuid, a date or an enum is
-        // already checked by its type.
+        // Length and pattern rules apply to plain strings and to base64 text; a uuid, a date
+        // or an enum is already checked by its type.
         SchemaKind::Type(Type::String(s))
-            if s.enumeration.is_empty() && string_type(&s.format) == TypeRef::String =>
+            if s.enumeration.is_empty()
+                && matches!(string_type(&s.format), TypeRef::String | TypeRef::Bytes) =>
         {
             rules.min_length = s.min_length.map(|n| n as u64);
             rules.max_length = s.max_length.map(|n| n as u64);
