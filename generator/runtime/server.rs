@@ -519,6 +519,31 @@ impl Incoming {
         Ok(Some(value))
     }
 
+    /// A body the spec documents both as JSON and as a form of the same schema, read as its
+    /// `Content-Type` says.
+    pub fn json_or_form_body<T: serde::de::DeserializeOwned + Validate>(
+        &self,
+        required: bool,
+        styles: &[(&str, super::FormStyle)],
+    ) -> Result<Option<T>, Rejection> {
+        const FORM: &str = "application/x-www-form-urlencoded";
+        let content_type = self
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        match content_type.map(super::media::essence) {
+            Some(essence) if essence == FORM => self.form_body(required, styles),
+            Some(essence) if !super::media::is_json(&essence) && !self.body.is_empty() => {
+                Err(Rejection::new(
+                    415,
+                    "unsupported_media_type",
+                    format!("expected application/json or {FORM}, got {essence}"),
+                ))
+            }
+            _ => self.json_body(required),
+        }
+    }
+
     /// Decodes and validates a JSON body; `None` when it is empty and optional.
     pub fn json_body<T: serde::de::DeserializeOwned + Validate>(
         &self,

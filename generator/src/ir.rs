@@ -397,6 +397,9 @@ pub struct Body {
     /// The body's type when it is JSON or a form; `None` for text and bytes.
     pub ty: Option<TypeRef>,
     pub media: Media,
+    /// Other media types the spec documents that the server reads into the same type
+    /// (JSON or a form of the same schema); the client sends `content_type`.
+    pub alternatives: Vec<(String, Media)>,
     pub required: bool,
     pub docs: Option<String>,
 }

@@ -1110,6 +1110,50 @@ mod forms_server {
             let customer = types::Customer::new(input.customer, "kept@example.com".into());
             server::PostCustomersCustomerResponse::Status200(customer)
         }
+
+        async fn post_products(
+            &self,
+            input: server::PostProductsInput,
+        ) -> server::PostProductsResponse {
+            server::PostProductsResponse::Status200(input.body)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_documented_as_json_and_as_a_form_is_read_either_way() {
+        let base = super::serve(server::router(Fake::default())).await;
+        let client =
+            client::Client::new(client::Server::Custom(base.clone()), Credentials::default())
+                .expect("a client");
+        let product = types::Product {
+            price: Some(12),
+            active: Some(true),
+            metadata: Some([("sku".to_owned(), "L-1".to_owned())].into()),
+            ..types::Product::new("Lamp".into())
+        };
+        assert_eq!(client.post_products(&product).await.unwrap(), product);
+        let url = format!("{base}/v1/products");
+        let send = |content_type: &'static str, body: &'static str| {
+            super::raw_http()
+                .post(url.clone())
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+        };
+        let form = "name=Lamp&price=12&active=true&metadata%5Bsku%5D=L-1";
+        let answer = send("application/x-www-form-urlencoded", form)
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let echoed: types::Product =
+            serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+        assert_eq!(echoed, product);
+        let xml = send("application/xml", "<Product><name>Lamp</name></Product>");
+        assert_eq!(
+            xml.await.unwrap().status(),
+            415,
+            "XML is documented but not read"
+        );
     }
 
     fn full_form() -> types::CustomerForm {

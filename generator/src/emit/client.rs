@@ -300,6 +300,18 @@ fn method_docs(op: &Operation) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(note);
     }
+    if let Some(body) = op.body.as_ref().filter(|b| !b.alternatives.is_empty()) {
+        let others: Vec<String> = body
+            .alternatives
+            .iter()
+            .map(|(content_type, _)| format!("`{content_type}`"))
+            .collect();
+        text.push_str(&format!(
+            "\n\nSends the body as `{}`; the spec also documents {}.",
+            body.content_type,
+            others.join(", ")
+        ));
+    }
     doc_attrs(Some(&text))
 }
 

@@ -352,14 +352,21 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
 /// The input's `body` field: decoded, and rejected when required but missing.
 fn read_body(body: &Body) -> TokenStream {
     let required = body.required;
-    let read = match &body.media {
-        Media::Form(properties) => {
+    let form_alternative = body.alternatives.iter().find_map(|(_, media)| match media {
+        Media::Form(properties) => Some(properties),
+        _ => None,
+    });
+    let json_alternative = body.alternatives.iter().any(|(_, m)| *m == Media::Json);
+    let read = match (&body.media, form_alternative) {
+        (Media::Json, Some(properties)) => {
             let styles = form_styles(properties);
-            quote!(incoming.form_body(#required, #styles)?)
+            quote!(incoming.json_or_form_body(#required, #styles)?)
         }
-        Media::Json => quote!(incoming.json_body(#required)?),
-        Media::Text => quote!(incoming.text_body(#required)?),
-        Media::Bytes => quote!(incoming.raw_body(#required)?),
+        (Media::Form(properties), _) if json_alternative => {
+            let styles = form_styles(properties);
+            quote!(incoming.json_or_form_body(#required, #styles)?)
+        }
+        _ => read_one_media(body),
     };
     if required {
         let missing = quote!(rt::Rejection::new(
@@ -370,6 +377,20 @@ fn read_body(body: &Body) -> TokenStream {
         quote!(body: #read.ok_or_else(|| #missing)?,)
     } else {
         quote!(body: #read,)
+    }
+}
+
+/// Reads a body of its one media type.
+fn read_one_media(body: &Body) -> TokenStream {
+    let required = body.required;
+    match &body.media {
+        Media::Form(properties) => {
+            let styles = form_styles(properties);
+            quote!(incoming.form_body(#required, #styles)?)
+        }
+        Media::Json => quote!(incoming.json_body(#required)?),
+        Media::Text => quote!(incoming.text_body(#required)?),
+        Media::Bytes => quote!(incoming.raw_body(#required)?),
     }
 }
 

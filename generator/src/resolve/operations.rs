@@ -589,23 +589,60 @@ impl Resolver<'_> {
                 self.component::<RequestBody>(reference, at, "requestBodies")?
             }
         };
-        let (content_type, media, media_at, _) = self.pick_media(&body.content, &at)?;
+        let (content_type, chosen, media_at, documented) = self.pick_media(&body.content, &at)?;
         let hint = naming::nested(prefix, "Request");
         let (ty, media) = if is_form(&content_type) {
-            let properties = self.form_properties(&media, &media_at);
-            let ty = self.schema_type(&media, &media_at, &hint);
+            let properties = self.form_properties(&chosen, &media_at);
+            let ty = self.schema_type(&chosen, &media_at, &hint);
             (Some(ty), Media::Form(properties))
         } else {
-            let ty = self.media_type(&media, &media_at, &content_type, &hint);
+            let ty = self.media_type(&chosen, &media_at, &content_type, &hint);
             (ty, self.media_kind(&content_type, &media_at))
         };
+        let others = body.content.iter().filter(|(key, _)| **key != documented);
+        let (alternatives, unread) = self.alternatives(others, &chosen, &at, ty.is_some());
+        let mut docs = docs(body.description.as_deref());
+        if !unread.is_empty() {
+            let note = format!(
+                "Also documented as {}, which this crate neither sends nor reads.",
+                unread.join(", ")
+            );
+            docs = Some(docs.map_or_else(|| note.clone(), |d| format!("{d}\n\n{note}")));
+        }
         Some(Body {
             content_type,
             ty,
             media,
+            alternatives,
             required: body.required,
-            docs: docs(body.description.as_deref()),
+            docs,
         })
+    }
+
+    /// The other media types of a body: those a server reads into the same type (JSON or a
+    /// form of the same schema), and the rest, quoted for the docs.
+    fn alternatives<'m>(
+        &mut self,
+        others: impl Iterator<Item = (&'m String, &'m MediaType)>,
+        chosen: &MediaType,
+        at: &str,
+        typed: bool,
+    ) -> (Vec<(String, Media)>, Vec<String>) {
+        let mut readable = Vec::new();
+        let mut unread = Vec::new();
+        for (content_type, media) in others {
+            let same_schema = typed && media.schema == chosen.schema;
+            let media_at = pointer::child(&pointer::child(at, "content"), content_type);
+            if same_schema && is_form(content_type) {
+                let properties = self.form_properties(media, &media_at);
+                readable.push((content_type.clone(), Media::Form(properties)));
+            } else if same_schema && is_json(content_type) && !content_type.contains('*') {
+                readable.push((content_type.clone(), Media::Json));
+            } else {
+                unread.push(format!("`{content_type}`"));
+            }
+        }
+        (readable, unread)
     }
 
     fn responses(
