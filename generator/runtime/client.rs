@@ -322,6 +322,14 @@ impl Request {
         }
     }
 
+    /// A `multipart/form-data` body, written part by part under a boundary of its own.
+    pub fn multipart<T: super::ToMultipart + ?Sized>(&mut self, body: &T) {
+        let mut parts = super::MultipartWriter::new();
+        body.write_parts(&mut parts);
+        let (content_type, bytes) = parts.finish();
+        self.raw(&content_type, bytes);
+    }
+
     /// A body sent as is, for content types other than JSON.
     pub fn raw(&mut self, content_type: &str, body: Vec<u8>) {
         match HeaderValue::from_str(content_type) {

@@ -32,6 +32,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::runtime::PartValue for $name {
+            fn write_part(&self, name: &str, out: &mut crate::runtime::MultipartWriter) {
+                out.part(name, self.as_str());
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())

@@ -37,6 +37,13 @@ impl ToParam for chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// A `format: binary` parameter: its bytes as text (a parameter has no file name).
+impl ToParam for super::FilePart {
+    fn to_param(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
 /// How a parameter's text is read back into a value (the server side of [`ToParam`]).
 pub trait FromParam: Sized {
     fn from_param(text: &str) -> Result<Self, String>;
@@ -54,6 +61,12 @@ macro_rules! param_by_from_str {
 
 param_by_from_str! {
     String, bool, i32, i64, f32, f64, uuid::Uuid, chrono::NaiveDate, chrono::DateTime<chrono::Utc>
+}
+
+impl FromParam for super::FilePart {
+    fn from_param(text: &str) -> Result<Self, String> {
+        Ok(Self::new(text.as_bytes()))
+    }
 }
 
 impl FromParam for serde_json::Value {

@@ -342,6 +342,7 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime<Utc>".into(),
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Bytes => "Base64".into(),
+        TypeRef::Binary => "FilePart".into(),
         TypeRef::Json => "Json".into(),
         TypeRef::List(i) => format!("Vec<{}>", type_text(i)),
         TypeRef::Map(i) => format!("Map<{}>", type_text(i)),

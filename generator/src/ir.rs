@@ -173,6 +173,9 @@ pub enum TypeRef {
     Date,
     /// Bytes, base64 text in JSON (`format: byte`).
     Bytes,
+    /// A file (`format: binary`): bytes with a file name and media type in a multipart body,
+    /// text elsewhere.
+    Binary,
     /// Any JSON value.
     Json,
     List(Box<TypeRef>),
@@ -412,6 +415,8 @@ pub enum Media {
     /// `application/x-www-form-urlencoded` of the body's type: how its properties are
     /// written, for those the media type's `encoding` names.
     Form(Vec<FormProperty>),
+    /// `multipart/form-data` of the body's type, a struct: each field a part.
+    Multipart,
     /// Text (`text/*` but XML): a `String`.
     Text,
     /// Bytes as sent: XML, binary content, multipart written by the caller.

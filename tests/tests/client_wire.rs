@@ -711,23 +711,34 @@ mod params {
     }
 
     #[tokio::test]
-    async fn multipart_bodies_are_sent_raw_with_the_callers_boundary() {
+    async fn multipart_bodies_are_typed_and_sent_under_a_boundary_of_the_clients() {
+        use codegen_tests::params::types::UploadRequest;
+        use codegen_tests::runtime::{parse_multipart, FilePart};
         let server = MockServer::start().await;
         answer_at(&server, "/upload", ResponseTemplate::new(201)).await;
         let client = Client::new(Server::Custom(server.uri()), Credentials::default()).unwrap();
-        let body =
-            b"--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--xyz--\r\n"
-                .to_vec();
+        let file = FilePart::new(b"abc\r\n--".to_vec()).file_name("notes.txt");
         client
-            .upload("multipart/form-data; boundary=xyz", body.clone())
+            .upload(&UploadRequest { file: Some(file) })
             .await
             .unwrap();
         let sent = only_request(&server).await;
-        assert_eq!(
-            header(&sent, "content-type"),
-            Some("multipart/form-data; boundary=xyz")
+        let content_type = header(&sent, "content-type").expect("a content type");
+        assert!(
+            content_type.starts_with("multipart/form-data; boundary="),
+            "{content_type}"
         );
-        assert_eq!(sent.body, body);
+        let parts = parse_multipart(content_type, &sent.body).expect("a multipart body");
+        assert_eq!(parts.len(), 1);
+        assert_eq!(
+            (parts[0].name.as_str(), parts[0].file_name.as_deref()),
+            ("file", Some("notes.txt"))
+        );
+        assert_eq!(
+            parts[0].content_type.as_deref(),
+            Some("application/octet-stream")
+        );
+        assert_eq!(parts[0].bytes, b"abc\r\n--");
     }
 }
 

@@ -1086,6 +1086,7 @@ mod forms_server {
     struct Fake {
         received: Arc<Mutex<Vec<types::CustomerForm>>>,
         updates: Arc<Mutex<Vec<Option<types::PostCustomersCustomerRequest>>>>,
+        uploads: Arc<Mutex<Vec<types::PostFilesRequest>>>,
     }
 
     impl server::Api for Fake {
@@ -1117,6 +1118,72 @@ mod forms_server {
         ) -> server::PostProductsResponse {
             server::PostProductsResponse::Status200(input.body)
         }
+
+        async fn post_files(&self, input: server::PostFilesInput) -> server::PostFilesResponse {
+            let upload = input.body;
+            let stored = types::StoredFile {
+                filename: Some(upload.file.file_name.clone()),
+                tags: upload.tags.clone(),
+                ..types::StoredFile::new(
+                    format!("file_{}", upload.expires_after.unwrap_or_default()),
+                    upload.purpose.to_string(),
+                    upload.file.bytes.len() as i64,
+                )
+            };
+            self.uploads.lock().unwrap().push(upload);
+            server::PostFilesResponse::Status200(stored)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_multipart_upload_reaches_the_server_typed_file_name_and_all() {
+        let fake = Fake::default();
+        let base = super::serve(server::router(fake.clone())).await;
+        let client =
+            client::Client::new(client::Server::Custom(base.clone()), Credentials::default())
+                .expect("a client");
+        let upload = types::PostFilesRequest {
+            tags: Some(vec!["q3".into(), "tax & fees".into()]),
+            expires_after: Some(3600),
+            link: Some(types::PostFilesRequestLink {
+                create: Some(true),
+                note: Some("for \"legal\"".into()),
+            }),
+            ..types::PostFilesRequest::new(
+                codegen_tests::runtime::FilePart::new(b"%PDF\r\n--\x00\xff".to_vec())
+                    .file_name("receipt \"1\".pdf")
+                    .content_type("application/pdf"),
+                types::PostFilesRequestPurpose::DisputeEvidence,
+            )
+        };
+        let stored = client.post_files(&upload).await.expect("accepted");
+        assert_eq!(stored.size, 10);
+        assert_eq!(stored.id, "file_3600");
+        assert_eq!(*fake.uploads.lock().unwrap(), [upload]);
+
+        let bare = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhi\r\n--b--\r\n";
+        let refused = super::raw_http()
+            .post(format!("{base}/v1/files"))
+            .header("content-type", "multipart/form-data; boundary=b")
+            .body(bare)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(refused.status(), 400, "`purpose` is required");
+        let body = refused.text().await.unwrap();
+        assert!(body.contains("purpose"), "{body}");
+
+        let null_in_json = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhi\r\n--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nidentity_document\r\n--b\r\nContent-Disposition: form-data; name=\"link\"\r\nContent-Type: application/json\r\n\r\n{\"create\": null}\r\n--b--\r\n";
+        let refused = super::raw_http()
+            .post(format!("{base}/v1/files"))
+            .header("content-type", "multipart/form-data; boundary=b")
+            .body(null_in_json)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(refused.status(), 422, "`create` may not be null");
+        let body = refused.text().await.unwrap();
+        assert!(body.contains("link.create"), "{body}");
     }
 
     #[tokio::test]

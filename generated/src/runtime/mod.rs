@@ -11,6 +11,7 @@ mod enums;
 mod form;
 #[cfg(feature = "server")]
 mod media;
+mod multipart;
 mod object;
 mod param;
 mod percent;
@@ -29,6 +30,9 @@ pub use bytes::Base64;
 #[allow(unused_imports)] // by a crate without string enums
 pub(crate) use enums::open_enum;
 pub use form::{decode_form, encode_form, from_form, FormStyle};
+pub use multipart::{
+    multipart_value, parse_multipart, FilePart, MultipartWriter, Part, PartValue, ToMultipart,
+};
 #[allow(unused_imports)] // by a crate without structs
 pub(crate) use object::object_only;
 pub use object::{present, ObjectOnly};

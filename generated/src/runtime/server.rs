@@ -511,13 +511,27 @@ impl Incoming {
         }
         let text = std::str::from_utf8(&self.body)
             .map_err(|err| Rejection::new(400, "invalid_body", format!("not UTF-8: {err}")))?;
-        let form = super::decode_form(text, styles);
-        let value: T = super::from_form(form)
-            .map_err(|err| Rejection::new(400, "invalid_body", err.to_string()))?;
-        let mut checker = super::Checker::default();
-        value.check(&mut checker);
-        reject_violations(checker)?;
-        Ok(Some(value))
+        read_parts(super::decode_form(text, styles))
+    }
+
+    /// Decodes and validates a `multipart/form-data` body into a struct whose fields are its
+    /// parts; `None` when it is empty and optional.
+    pub fn multipart_body<T: serde::de::DeserializeOwned + Validate>(
+        &self,
+        required: bool,
+    ) -> Result<Option<T>, Rejection> {
+        const MULTIPART: &str = "multipart/form-data";
+        if !self.body_of_media(required, ("multipart", MULTIPART), |e| e == MULTIPART)? {
+            return Ok(None);
+        }
+        let content_type = self
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(MULTIPART);
+        let parts = super::parse_multipart(content_type, &self.body)
+            .map_err(|err| Rejection::new(400, "invalid_body", err))?;
+        read_parts(super::multipart_value(parts))
     }
 
     /// A body the spec documents both as JSON and as a form of the same schema, read as its
@@ -592,6 +606,20 @@ impl Incoming {
         }
         Ok((!self.body.is_empty()).then(|| self.body.to_vec()))
     }
+}
+
+/// A form's or multipart body's fields, decoded and checked: the rules, and what JSON parts
+/// may say that decoding tolerates (`null` where the schema forbids it, say).
+fn read_parts<T: serde::de::DeserializeOwned + Validate>(
+    fields: serde_json::Value,
+) -> Result<Option<T>, Rejection> {
+    let mut checker = super::Checker::default();
+    T::check_strict_json(&fields, &mut checker);
+    let value: T =
+        super::from_form(fields).map_err(|err| Rejection::new(400, "invalid_body", err))?;
+    value.check(&mut checker);
+    reject_violations(checker)?;
+    Ok(Some(value))
 }
 
 /// 404 `not_found`: the route matched, but no operation's template fits the request.

@@ -257,6 +257,7 @@ fn body_statement(body: &crate::ir::Body) -> TokenStream {
         // A JSON body of another media type (`application/merge-patch+json`, a vendor's
         // `+json`) is labelled as the spec says: servers may insist on it.
         Media::Json => quote!(request.json_as(#content_type, body)),
+        Media::Multipart => quote!(request.multipart(body)),
         Media::Text => quote!(request.raw(#content_type, body.as_bytes().to_vec())),
         Media::Bytes if is_multipart(body) => quote!(request.raw(content_type, body)),
         Media::Bytes => quote!(request.raw(#content_type, body)),
@@ -453,7 +454,8 @@ fn success_arm(r: &Response, success_enum: Option<&proc_macro2::Ident>) -> Token
     let decode = match &r.media {
         Some(Media::Json | Media::Form(_)) => quote!(response.decode()),
         Some(Media::Text) => quote!(response.text()),
-        Some(Media::Bytes) => quote!(Ok(response.body)),
+        // Responses are never read as multipart: their bytes.
+        Some(Media::Bytes | Media::Multipart) => quote!(Ok(response.body)),
         None => quote!(Ok(())),
     };
     let Some(success_enum) = success_enum else {
@@ -484,7 +486,7 @@ fn error_arm(r: &Response, error: &proc_macro2::Ident) -> TokenStream {
     let read = match &r.media {
         Some(Media::Json | Media::Form(_)) => quote!(error),
         Some(Media::Text) => quote!(text_error),
-        Some(Media::Bytes) => quote!(bytes_error),
+        Some(Media::Bytes | Media::Multipart) => quote!(bytes_error),
         None if status_arg => {
             return quote!(#pattern => { #status Err(rt::Error::Api(#error::#variant(status))) });
         }

@@ -17,7 +17,6 @@ mod validate;
 mod webhooks;
 mod wire;
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use proc_macro2::TokenStream;
@@ -28,7 +27,7 @@ pub use fake::{MANIFEST_ADDITION as FAKE_MANIFEST, SUPPORT as FAKE_SUPPORT};
 pub use runtime::{cargo_toml, needs_regex, RUNTIME_FILES};
 pub use wire::{MANIFEST_ADDITION as WIRE_MANIFEST, SUPPORT as WIRE_SUPPORT};
 
-use crate::ir::{Api, Hook, Operation, TypeDef, TypeRef};
+use crate::ir::{Api, Hook, Operation, TypeDef};
 use tokens::ident;
 
 /// A piece of a file, as data: what to emit, not yet emitted. The render stage emits and
@@ -42,8 +41,7 @@ pub enum Part<'a> {
     TypesHead(&'a Api),
     Types {
         types: &'a [TypeDef],
-        /// Names of the types used as parameters, which get a JSON parameter impl too.
-        parameter_types: Arc<BTreeSet<&'a str>>,
+        uses: Arc<types::TypeUses<'a>>,
     },
     /// The client module's head: its servers, the client and the first run of operations.
     ClientHead {
@@ -83,10 +81,7 @@ impl Part<'_> {
             Part::Lib(apis) => emit_lib(apis),
             Part::ApiModule(api) => emit_api_module(api),
             Part::TypesHead(api) => types::emit_types_head(api),
-            Part::Types {
-                types,
-                parameter_types,
-            } => types::emit_types(types, parameter_types),
+            Part::Types { types, uses } => types::emit_types(types, uses),
             Part::ClientHead { api, first } => client::emit_client_head(api, first),
             Part::ClientOperations(operations) => client::emit_client_operations(operations),
             Part::ServerHead(api) => server::emit_server_head(api),
@@ -317,18 +312,10 @@ pub fn emit_webhooks_module(api: &Api) -> TokenStream {
 
 /// The `types` module in parts: its doc, then the types in runs of [`ITEMS_PER_PART`].
 fn types_parts(api: &Api) -> Vec<Part<'_>> {
-    let parameter_types: Arc<BTreeSet<&str>> = Arc::new(
-        all_operations(api)
-            .flat_map(|op| &op.parameters)
-            .filter_map(|p| match p.ty.non_null() {
-                TypeRef::List(item) => item.direct_name(),
-                other => other.direct_name(),
-            })
-            .collect(),
-    );
+    let uses = Arc::new(types::TypeUses::of(api));
     let runs = api.types.chunks(ITEMS_PER_PART).map(|types| Part::Types {
         types,
-        parameter_types: parameter_types.clone(),
+        uses: uses.clone(),
     });
     std::iter::once(Part::TypesHead(api)).chain(runs).collect()
 }

@@ -13,6 +13,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("enums.rs", include_str!("../../runtime/enums.rs")),
     ("form.rs", include_str!("../../runtime/form.rs")),
     ("media.rs", include_str!("../../runtime/media.rs")),
+    ("multipart.rs", include_str!("../../runtime/multipart.rs")),
     ("object.rs", include_str!("../../runtime/object.rs")),
     ("param.rs", include_str!("../../runtime/param.rs")),
     ("percent.rs", include_str!("../../runtime/percent.rs")),

@@ -26,6 +26,7 @@ pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Bytes => quote!(crate::runtime::Base64),
+        TypeRef::Binary => quote!(crate::runtime::FilePart),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::List(item) => {
             let item = type_tokens(item, named);

@@ -1,6 +1,6 @@
 //! Type definitions: one small emit function per IR kind.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::tokens::{ident, type_tokens};
 use super::validate::emit_validate;
-use crate::ir::{Api, Field, OpenEnum, Struct, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Field, Media, OpenEnum, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// The `types` module's doc.
 pub fn emit_types_head(api: &Api) -> TokenStream {
@@ -16,16 +16,134 @@ pub fn emit_types_head(api: &Api) -> TokenStream {
     quote!(#![doc = #doc])
 }
 
-/// A run of type definitions; those used as parameters get a JSON parameter impl too.
-pub fn emit_types(types: &[TypeDef], parameter_types: &BTreeSet<&str>) -> TokenStream {
+/// How operations use the named types, which decides the impls they get beyond serde.
+#[derive(Debug, Default)]
+pub struct TypeUses<'a> {
+    /// Types of parameters: a JSON parameter impl.
+    pub parameters: BTreeSet<&'a str>,
+    /// Structs sent as multipart bodies: written part by part.
+    pub multipart: BTreeSet<&'a str>,
+    /// Named types written as a text part (string enums, aliases of scalars); other named
+    /// types are JSON parts.
+    pub text_parts: BTreeSet<&'a str>,
+}
+
+impl<'a> TypeUses<'a> {
+    pub fn of(api: &'a Api) -> Self {
+        let by_name: BTreeMap<&str, &TypeDef> =
+            api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let parameters = super::all_operations(api)
+            .flat_map(|op| &op.parameters)
+            .filter_map(|p| match p.ty.non_null() {
+                TypeRef::List(item) => item.direct_name(),
+                other => other.direct_name(),
+            })
+            .collect();
+        let multipart = super::all_operations(api)
+            .filter_map(|op| op.body.as_ref())
+            .filter(|body| body.media == Media::Multipart)
+            .filter_map(|body| struct_behind(body.ty.as_ref()?, &by_name))
+            .collect();
+        let text_parts = api
+            .types
+            .iter()
+            .filter(|t| is_text_part(&TypeRef::Named(t.name.clone()), &by_name, 0))
+            .map(|t| t.name.as_str())
+            .collect();
+        TypeUses {
+            parameters,
+            multipart,
+            text_parts,
+        }
+    }
+}
+
+/// The struct a type names, through aliases.
+fn struct_behind<'a>(ty: &TypeRef, by_name: &BTreeMap<&str, &'a TypeDef>) -> Option<&'a str> {
+    let mut def = *by_name.get(ty.direct_name()?)?;
+    for _ in 0..8 {
+        match &def.kind {
+            TypeKind::Struct(_) => return Some(def.name.as_str()),
+            TypeKind::Alias(target) => def = by_name.get(target.direct_name()?)?,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a value of `ty` is written as text parts (one per item of a list).
+fn is_text_part(ty: &TypeRef, by_name: &BTreeMap<&str, &TypeDef>, depth: usize) -> bool {
+    match ty {
+        TypeRef::Json | TypeRef::Map(_) => false,
+        TypeRef::List(item) | TypeRef::Nullable(item) => is_text_part(item, by_name, depth),
+        TypeRef::Named(name) => match by_name.get(name.as_str()).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(target)) if depth < 8 => is_text_part(target, by_name, depth + 1),
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// A run of type definitions; those used as parameters get a JSON parameter impl too, and
+/// multipart bodies a writer of their parts.
+pub fn emit_types(types: &[TypeDef], uses: &TypeUses<'_>) -> TokenStream {
     let defs = types.iter().map(|def| {
         let code = emit_type(def);
-        let param = parameter_types
+        let param = uses
+            .parameters
             .contains(def.name.as_str())
             .then(|| emit_json_param(def));
-        quote!(#code #param)
+        let multipart = match &def.kind {
+            TypeKind::Struct(s) if uses.multipart.contains(def.name.as_str()) => {
+                Some(emit_to_multipart(def, s, uses))
+            }
+            _ => None,
+        };
+        quote!(#code #param #multipart)
     });
     quote!(#(#defs)*)
+}
+
+/// `ToMultipart`: scalars, enums and files (and lists of them) as parts of their own, any
+/// other value as one JSON part.
+fn emit_to_multipart(def: &TypeDef, s: &Struct, uses: &TypeUses<'_>) -> TokenStream {
+    let name = ident(&def.name);
+    let text_part = |ty: &TypeRef| match ty.direct_name() {
+        Some(name) => uses.text_parts.contains(name),
+        None => !matches!(ty, TypeRef::Json | TypeRef::Map(_)),
+    };
+    let writes = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire;
+        let item = match f.ty.non_null() {
+            TypeRef::List(item) => item.non_null(),
+            other => other,
+        };
+        if text_part(item) {
+            quote!(parts.part(#wire, &self.#field);)
+        } else if f.option_layers() > 0 {
+            quote!(if let Some(value) = &self.#field { parts.json(#wire, value); })
+        } else {
+            quote!(parts.json(#wire, &self.#field);)
+        }
+    });
+    let additional = s.additional.as_ref().map(|value| {
+        let write = if text_part(value) {
+            quote!(parts.part(name, value))
+        } else {
+            quote!(parts.json(name, value))
+        };
+        quote!(for (name, value) in &self.additional_properties { #write; })
+    });
+    quote! {
+        impl crate::runtime::ToMultipart for #name {
+            fn write_parts(&self, parts: &mut crate::runtime::MultipartWriter) {
+                #(#writes)*
+                #additional
+            }
+        }
+    }
 }
 
 /// A field's declared type: boxed when recursive, an `Option` for being optional and another

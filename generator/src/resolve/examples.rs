@@ -194,6 +194,7 @@ fn decodes(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> bool {
         (TypeRef::Nullable(_) | TypeRef::Json, Value::Null) | (TypeRef::Json, _) => true,
         (TypeRef::Nullable(inner), _) => decodes(value, inner, types, depth + 1),
         (TypeRef::String | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date, v) => v.is_string(),
+        (TypeRef::Binary, v) => v.is_string(),
         (TypeRef::Bytes, v) => v.as_str().and_then(crate::base64::decode).is_some(),
         (TypeRef::Bool, v) => v.is_boolean(),
         (TypeRef::I32 | TypeRef::I64, v) => v.is_i64() || v.is_u64(),

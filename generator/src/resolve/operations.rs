@@ -14,7 +14,7 @@ use super::{docs, reserved, Resolver};
 use crate::diag::{Code, Repair, Severity};
 use crate::ir::{
     Body, Constraints, Example, FormProperty, FormStyle, Media, Operation, OperationNames,
-    ParamLocation, Parameter, Response, ResponseHeader, SecurityScheme, Status, TypeRef,
+    ParamLocation, Parameter, Response, ResponseHeader, SecurityScheme, Status, TypeKind, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::normalize::RefTarget;
@@ -595,6 +595,8 @@ impl Resolver<'_> {
             let properties = self.form_properties(&chosen, &media_at);
             let ty = self.schema_type(&chosen, &media_at, &hint);
             (Some(ty), Media::Form(properties))
+        } else if crate::media::essence(&content_type) == "multipart/form-data" {
+            self.multipart_body(&chosen, &media_at, &hint)
         } else {
             let ty = self.media_type(&chosen, &media_at, &content_type, &hint);
             (ty, self.media_kind(&content_type, &media_at))
@@ -617,6 +619,32 @@ impl Resolver<'_> {
             required: body.required,
             docs,
         })
+    }
+
+    /// A `multipart/form-data` body: typed when its schema is an object with properties,
+    /// whose fields are the parts; else its bytes, written by the caller, with a warning.
+    fn multipart_body(
+        &mut self,
+        media: &MediaType,
+        media_at: &str,
+        hint: &str,
+    ) -> (Option<TypeRef>, Media) {
+        let ty = self.schema_type(media, media_at, hint);
+        let is_struct = ty
+            .direct_name()
+            .and_then(|name| self.type_def(name))
+            .is_some_and(|def| matches!(def.kind, TypeKind::Struct(_)));
+        if is_struct {
+            return (Some(ty), Media::Multipart);
+        }
+        self.report(
+            Severity::Warning,
+            Code::Unsupported,
+            media_at,
+            "a multipart body whose schema is no object of properties has no parts to type: the caller writes its bytes".into(),
+            Some("describe the parts as the properties of an object schema"),
+        );
+        (None, Media::Bytes)
     }
 
     /// The other media types of a body: those a server reads into the same type (JSON or a
@@ -1229,7 +1257,7 @@ fn kind_mismatch(value: &Value, ty: &TypeRef) -> Option<(&'static str, &'static 
         TypeRef::Nullable(inner) => return kind_mismatch(value, inner),
         TypeRef::Map(_) => "an object",
         TypeRef::List(_) => "an array",
-        TypeRef::String | TypeRef::Bytes => "a string",
+        TypeRef::String | TypeRef::Bytes | TypeRef::Binary => "a string",
         TypeRef::Bool => "a boolean",
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => "a number",
         _ => return None,

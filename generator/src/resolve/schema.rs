@@ -1158,7 +1158,7 @@ impl<'a> Resolver<'a> {
 
     /// The definition a type name stands for, seen through aliases; `None` while it is being
     /// built.
-    fn type_def(&self, name: &str) -> Option<&TypeDef> {
+    pub(super) fn type_def(&self, name: &str) -> Option<&TypeDef> {
         let mut name = name.to_owned();
         for _ in 0..8 {
             let def = self.types.iter().flatten().find(|t| t.name == name)?;
@@ -1307,6 +1307,7 @@ fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
         VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Bytes,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
         VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
         _ => TypeRef::String,
     }
