@@ -462,6 +462,13 @@ impl Incoming {
         }
     }
 
+    /// The request's `Content-Type`, when it is readable text.
+    fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+    }
+
     /// Whether there is a body: `Err` when it is missing but required, or labelled with a
     /// media type `accepts` refuses (`expected` names what it takes, `kind` the body).
     fn body_of_media(
@@ -481,11 +488,7 @@ impl Incoming {
                 Ok(false)
             };
         }
-        if let Some(content_type) = self
-            .headers
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-        {
+        if let Some(content_type) = self.content_type() {
             if !accepts(&super::media::essence(content_type)) {
                 return Err(Rejection::new(
                     415,
@@ -523,11 +526,7 @@ impl Incoming {
         if !self.body_of_media(required, ("multipart", MULTIPART), |e| e == MULTIPART)? {
             return Ok(None);
         }
-        let content_type = self
-            .headers
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(MULTIPART);
+        let content_type = self.content_type().unwrap_or(MULTIPART);
         let parts = super::parse_multipart(content_type, &self.body)
             .map_err(|err| Rejection::new(400, "invalid_body", err))?;
         read_parts(super::multipart_value(parts))
@@ -541,10 +540,7 @@ impl Incoming {
         styles: &[(&str, super::FormStyle)],
     ) -> Result<Option<T>, Rejection> {
         const FORM: &str = "application/x-www-form-urlencoded";
-        let content_type = self
-            .headers
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok());
+        let content_type = self.content_type();
         match content_type.map(super::media::essence) {
             Some(essence) if essence == FORM => self.form_body(required, styles),
             Some(essence) if !super::media::is_json(&essence) && !self.body.is_empty() => {

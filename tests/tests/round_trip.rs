@@ -1160,30 +1160,28 @@ mod forms_server {
         assert_eq!(stored.size, 10);
         assert_eq!(stored.id, "file_3600");
         assert_eq!(*fake.uploads.lock().unwrap(), [upload]);
+    }
 
-        let bare = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhi\r\n--b--\r\n";
-        let refused = super::raw_http()
-            .post(format!("{base}/v1/files"))
-            .header("content-type", "multipart/form-data; boundary=b")
-            .body(bare)
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(refused.status(), 400, "`purpose` is required");
-        let body = refused.text().await.unwrap();
-        assert!(body.contains("purpose"), "{body}");
-
-        let null_in_json = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhi\r\n--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nidentity_document\r\n--b\r\nContent-Disposition: form-data; name=\"link\"\r\nContent-Type: application/json\r\n\r\n{\"create\": null}\r\n--b--\r\n";
-        let refused = super::raw_http()
-            .post(format!("{base}/v1/files"))
-            .header("content-type", "multipart/form-data; boundary=b")
-            .body(null_in_json)
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(refused.status(), 422, "`create` may not be null");
-        let body = refused.text().await.unwrap();
-        assert!(body.contains("link.create"), "{body}");
+    #[tokio::test]
+    async fn a_multipart_body_missing_a_part_or_breaking_a_json_part_is_refused() {
+        let base = super::serve(server::router(Fake::default())).await;
+        let multipart = "multipart/form-data; boundary=b";
+        let file = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhi\r\n";
+        let (status, body) = post(&base, "/v1/files", multipart, &format!("{file}--b--\r\n")).await;
+        assert_eq!(status, 400, "`purpose` is required");
+        assert!(body.to_string().contains("purpose"), "{body}");
+        let purpose =
+            "--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nidentity_document\r\n";
+        let link = "--b\r\nContent-Disposition: form-data; name=\"link\"\r\nContent-Type: application/json\r\n\r\n{\"create\": null}\r\n--b--\r\n";
+        let (status, body) = post(
+            &base,
+            "/v1/files",
+            multipart,
+            &format!("{file}{purpose}{link}"),
+        )
+        .await;
+        assert_eq!(status, 422, "`create` may not be null");
+        assert!(body.to_string().contains("link.create"), "{body}");
     }
 
     #[tokio::test]
@@ -1267,9 +1265,9 @@ mod forms_server {
         assert_eq!(*fake.updates.lock().unwrap(), [None, Some(update)]);
     }
 
-    async fn post_form(base: &str, content_type: &str, body: &str) -> (u16, Value) {
+    async fn post(base: &str, path: &str, content_type: &str, body: &str) -> (u16, Value) {
         let response = super::raw_http()
-            .post(format!("{base}/v1/customers"))
+            .post(format!("{base}{path}"))
             .header("content-type", content_type)
             .body(body.to_owned())
             .send()
@@ -1284,18 +1282,31 @@ mod forms_server {
     async fn a_form_that_breaks_its_schema_is_refused_with_the_field_named() {
         let base = super::serve(server::router(Fake::default())).await;
         let form = "application/x-www-form-urlencoded";
-        let (status, body) = post_form(&base, form, "email=a%40b.io&balance=lots").await;
+        let (status, body) =
+            post(&base, "/v1/customers", form, "email=a%40b.io&balance=lots").await;
         assert_eq!(status, 400, "{body}");
         assert!(body.to_string().contains("balance"), "{body}");
-        let (status, body) = post_form(&base, form, "email=a%40b.io&balance=-1").await;
+        let (status, body) = post(&base, "/v1/customers", form, "email=a%40b.io&balance=-1").await;
         assert_eq!(status, 422, "{body}");
         assert!(body.to_string().contains("minimum"), "{body}");
-        let (status, body) = post_form(&base, form, "balance=1").await;
+        let (status, body) = post(&base, "/v1/customers", form, "balance=1").await;
         assert_eq!(status, 400, "{body}");
         assert!(body.to_string().contains("email"), "{body}");
-        let (status, _) = post_form(&base, "application/json", r#"{"email":"a@b.io"}"#).await;
+        let (status, _) = post(
+            &base,
+            "/v1/customers",
+            "application/json",
+            r#"{"email":"a@b.io"}"#,
+        )
+        .await;
         assert_eq!(status, 415);
-        let (status, body) = post_form(&base, form, "email=a%40b.io&address%5Bline1%5D=x").await;
+        let (status, body) = post(
+            &base,
+            "/v1/customers",
+            form,
+            "email=a%40b.io&address%5Bline1%5D=x",
+        )
+        .await;
         assert_eq!(status, 400, "a nested required field is missing: {body}");
         assert!(body.to_string().contains("city"), "{body}");
     }
