@@ -575,7 +575,7 @@ pub struct Example {
     pub ty: TypeRef,
     pub value: Value,
     /// What the generated type serializes the example back to: `value` minus the properties
-    /// the schema does not declare and the `null`s of optional fields.
+    /// the schema does not declare and the `null`s of optional fields that cannot be null.
     pub expected: Value,
 }
 

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{ident, type_tokens};
+use super::tokens::{ident, type_tokens_with};
 use crate::ir::Api;
 
 pub fn emit_examples(apis: &[Api], crate_name: &str) -> TokenStream {
@@ -13,7 +13,11 @@ pub fn emit_examples(apis: &[Api], crate_name: &str) -> TokenStream {
         let krate = krate.clone();
         api.examples.iter().map(move |example| {
             let name = ident(&example.test_name);
-            let ty = type_tokens(&example.ty, &quote!(#krate::#module::types::));
+            let ty = type_tokens_with(
+                &example.ty,
+                &quote!(#krate::#module::types::),
+                &quote!(#krate::runtime),
+            );
             let origin = &example.origin;
             let input = example.value.to_string();
             let expected = example.expected.to_string();

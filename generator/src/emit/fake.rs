@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::tokens::{ident, type_tokens};
+use super::tokens::{ident, type_tokens_with};
 use crate::ir::{Api, BodyDefault, Media, Operation, Response, Status, WireAnswer, WireValue};
 
 /// What the fake server adds to a manifest with wire tests.
@@ -126,7 +126,11 @@ fn emit_rejection_body(api: &Api) -> Option<TokenStream> {
             .map(|(_, value)| value);
         let Some(value) = value else { continue };
         let variant = ident(&body.variant);
-        let ty = type_tokens(&body.ty, &quote!(api::types::));
+        let ty = type_tokens_with(
+            &body.ty,
+            &quote!(api::types::),
+            &quote!(crate::api_crate::runtime),
+        );
         let candidates = candidates(Some(value)).into_iter().map(|v| v.to_string());
         arms.push(quote! {
             api::server::RejectionBody::#variant(slot) => {
@@ -190,7 +194,11 @@ fn emit_answer(op: &Operation, answer: &WireAnswer, response: &Response) -> Toke
     let value = answer.body.as_ref();
     match (&response.ty, &response.content_type) {
         (Some(ty), _) => {
-            let ty = type_tokens(ty, &quote!(api::types::));
+            let ty = type_tokens_with(
+                ty,
+                &quote!(api::types::),
+                &quote!(crate::api_crate::runtime),
+            );
             let candidates = candidates(value).into_iter().map(|v| v.to_string());
             let name = &op.name;
             let built = constructor(Some(quote!(body)));

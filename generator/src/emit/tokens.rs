@@ -10,8 +10,15 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type for a type reference; `named` prefixes generated type names.
+/// The Rust type for a type reference in the generated crate; `named` prefixes generated
+/// type names.
 pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
+    type_tokens_with(ty, named, &quote!(crate::runtime))
+}
+
+/// The Rust type for a type reference in another crate (tests, examples), which reaches the
+/// runtime's types through `runtime`.
+pub fn type_tokens_with(ty: &TypeRef, named: &TokenStream, runtime: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);
@@ -25,19 +32,19 @@ pub fn type_tokens(ty: &TypeRef, named: &TokenStream) -> TokenStream {
         TypeRef::Uuid => quote!(uuid::Uuid),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         TypeRef::Date => quote!(chrono::NaiveDate),
-        TypeRef::Bytes => quote!(crate::runtime::Base64),
-        TypeRef::Binary => quote!(crate::runtime::FilePart),
+        TypeRef::Bytes => quote!(#runtime::Base64),
+        TypeRef::Binary => quote!(#runtime::FilePart),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::List(item) => {
-            let item = type_tokens(item, named);
+            let item = type_tokens_with(item, named, runtime);
             quote!(Vec<#item>)
         }
         TypeRef::Map(item) => {
-            let item = type_tokens(item, named);
+            let item = type_tokens_with(item, named, runtime);
             quote!(std::collections::BTreeMap<String, #item>)
         }
         TypeRef::Nullable(inner) => {
-            let inner = type_tokens(inner, named);
+            let inner = type_tokens_with(inner, named, runtime);
             quote!(Option<#inner>)
         }
     }
@@ -56,4 +63,18 @@ pub fn form_styles(properties: &[FormProperty]) -> TokenStream {
         quote!((#wire, crate::runtime::FormStyle::#style))
     });
     quote!(&[#(#entries),*])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_types_are_reached_through_the_crate_they_are_named_in() {
+        let ty = TypeRef::List(Box::new(TypeRef::Nullable(Box::new(TypeRef::Bytes))));
+        let inside = type_tokens(&ty, &TokenStream::new()).to_string();
+        assert_eq!(inside, "Vec < Option < crate :: runtime :: Base64 > >");
+        let outside = type_tokens_with(&TypeRef::Binary, &quote!(), &quote!(api::runtime));
+        assert_eq!(outside.to_string(), "api :: runtime :: FilePart");
+    }
 }

@@ -9,7 +9,7 @@ use quote::quote;
 use serde_json::{json, Map, Value};
 
 use super::client::{by_value, is_argument, is_multipart, is_option};
-use super::tokens::{ident, type_tokens};
+use super::tokens::{ident, type_tokens_with};
 use crate::ir::{Api, Media, Operation, WireCall, WireValue};
 
 /// The tests' shared support, copied as `tests/wire/support.rs`.
@@ -115,7 +115,7 @@ fn call_arguments(op: &Operation, call: &WireCall) -> Vec<TokenStream> {
     let mut args: Vec<TokenStream> = values()
         .filter(|(p, _)| is_argument(p))
         .map(|(p, value)| {
-            let ty = type_tokens(p.ty.non_null(), &types);
+            let ty = type_tokens_with(p.ty.non_null(), &types, &quote!(crate::api_crate::runtime));
             let key = key(value.as_ref());
             if by_value(&p.ty) {
                 quote!(values.get::<#ty>(#key)?)
@@ -132,7 +132,7 @@ fn call_arguments(op: &Operation, call: &WireCall) -> Vec<TokenStream> {
         }
         let value = match &body.ty {
             Some(ty) => {
-                let ty = type_tokens(ty, &types);
+                let ty = type_tokens_with(ty, &types, &quote!(crate::api_crate::runtime));
                 quote!(&values.get::<#ty>(#key)?)
             }
             None if body.media == Media::Text => {
