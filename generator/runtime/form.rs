@@ -57,8 +57,9 @@ fn style_of(name: &str, styles: &[(&str, FormStyle)]) -> FormStyle {
 /// `styles` lists (property name, style) for properties whose `encoding` the spec gives; any
 /// other property is `Form { explode: true }` (OpenAPI's default).
 ///
-/// Null members are left out; an empty list is left out when its pairs repeat, and is `name=`
-/// when it is joined. A value its style cannot nest (an object inside a form list, a list
+/// A member that is `null`, or an empty list or object, is `name=`: a form has no `null` and
+/// no empty list, and a property it leaves out would be missing, not empty (an optional one
+/// that is unset never gets here). A value its style cannot nest (an object inside a form list, a list
 /// inside an exploded object) is written as its JSON text. A body that is not an object has
 /// no names to write, so it gives an empty text.
 pub fn encode_form(body: &Value, styles: &[(&str, FormStyle)]) -> String {
@@ -88,7 +89,11 @@ impl FormWriter {
 
     fn property(&mut self, name: &str, value: &Value, style: FormStyle) {
         match (value, style.delimiter()) {
-            (Value::Null, _) => {}
+            (Value::Null, _) => self.pair(name, ""),
+            (Value::Array(items), _) if items.is_empty() => self.pair(name, ""),
+            (Value::Object(members), _) if present_members(members).next().is_none() => {
+                self.pair(name, "")
+            }
             (Value::Array(_) | Value::Object(_), _) if style == FormStyle::DeepObject => {
                 self.deep(name.to_owned(), value);
             }
@@ -840,9 +845,10 @@ mod tests {
             assert_eq!(encode_form(&body, &[("colors", style)]), text, "{style:?}");
         }
         assert_eq!(encode_form(&body, &[]), "colors=blue&colors=black");
+        // An empty list is there, and empty, in every style.
         let empty = json!({"colors": []});
-        assert_eq!(encode_form(&empty, &[]), "");
-        assert_eq!(encode_form(&empty, &[("colors", DEEP)]), "");
+        assert_eq!(encode_form(&empty, &[]), "colors=");
+        assert_eq!(encode_form(&empty, &[("colors", DEEP)]), "colors=");
         assert_eq!(encode_form(&empty, &[("colors", JOINED)]), "colors=");
     }
 
@@ -880,16 +886,16 @@ mod tests {
     }
 
     #[test]
-    fn nulls_are_left_out_and_scalars_are_their_json_text() {
+    fn nulls_are_empty_and_scalars_are_their_json_text() {
         let body = json!({"absent": null, "count": 3, "flag": true, "name": "x", "price": 1.5});
-        let text = "count=3&flag=true&name=x&price=1.5";
+        let text = "absent=&count=3&flag=true&name=x&price=1.5";
         assert_eq!(encode_form(&body, &[]), text);
         assert_eq!(
             encode_form(&body, &[("count", DEEP), ("name", JOINED)]),
             text
         );
         assert_eq!(encode_form(&json!(["not", "an", "object"]), &[]), "");
-        assert_eq!(encode_form(&json!({"m": {"gone": null}}), &[]), "");
+        assert_eq!(encode_form(&json!({"m": {"gone": null}}), &[]), "m=");
     }
 
     #[test]

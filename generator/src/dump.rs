@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::ir::{
-    Api, BodyDefault, Constraints, Field, FieldFill, FillSource, HookOrigin, Operation,
+    Api, BodyDefault, Constraints, Field, FieldFill, FillSource, HookOrigin, Media, Operation,
     ParamLocation, RefusalAnswer, RejectionBody, Response, SchemeKind, Status, TypeDef, TypeKind,
     TypeRef, UnionVariant,
 };
@@ -83,12 +83,18 @@ fn dump_operation(out: &mut String, op: &Operation) {
         );
     }
     if let Some(body) = &op.body {
-        let ty = body
-            .ty
-            .as_ref()
-            .map_or_else(|| "raw bytes".to_owned(), type_text);
+        let ty = match (&body.ty, &body.media) {
+            (Some(ty), _) => type_text(ty),
+            (None, Media::Text) => "String".to_owned(),
+            (None, _) => "raw bytes".to_owned(),
+        };
         let required = if body.required { ", required" } else { "" };
-        let _ = writeln!(out, "  body: {ty} ({}{required})", body.content_type);
+        let media = media_label(&body.media);
+        let _ = writeln!(
+            out,
+            "  body: {ty} ({}, {media}{required})",
+            body.content_type
+        );
     }
     for r in &op.responses {
         dump_response(out, r);
@@ -179,10 +185,11 @@ fn dump_response(out: &mut String, r: &Response) {
         Status::Range(d) => format!("{d}XX"),
         Status::Default => "default".into(),
     };
-    let ty = match (&r.ty, &r.content_type) {
-        (Some(ty), _) => type_text(ty),
-        (None, Some(ct)) => format!("raw bytes ({ct})"),
-        (None, None) => "empty".into(),
+    let ty = match (&r.ty, &r.content_type, &r.media) {
+        (Some(ty), _, _) => type_text(ty),
+        (None, Some(ct), Some(Media::Text)) => format!("String ({ct})"),
+        (None, Some(ct), _) => format!("raw bytes ({ct})"),
+        (None, None, _) => "empty".into(),
     };
     let _ = writeln!(out, "  {status}: {ty}");
     for h in &r.headers {
@@ -375,5 +382,16 @@ fn scheme_text(kind: &SchemeKind) -> String {
         SchemeKind::Http { scheme } => format!("http {scheme}"),
         SchemeKind::OAuth2 => "oauth2".into(),
         SchemeKind::OpenIdConnect { url } => format!("openIdConnect {url}"),
+    }
+}
+
+/// How a body carries its value, in a word.
+fn media_label(media: &Media) -> &'static str {
+    match media {
+        Media::Json => "JSON",
+        Media::Form(_) => "form",
+        Media::Multipart => "multipart",
+        Media::Text => "text",
+        Media::Bytes => "bytes",
     }
 }

@@ -857,6 +857,24 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_form_property_explodes_unless_its_encoding_says_otherwise() {
+        let mut body = json!({"content": {"application/x-www-form-urlencoded": {"encoding": {
+            "tags": {},
+            "ids": {"style": "form"},
+            "joined": {"style": "form", "explode": false},
+            "deep": {"style": "deepObject"},
+            "piped": {"style": "pipeDelimited"}
+        }}}});
+        lower_content_holder(&mut body);
+        let encoding = &body["content"]["application/x-www-form-urlencoded"]["encoding"];
+        assert_eq!(encoding["tags"]["explode"], json!(true));
+        assert_eq!(encoding["ids"]["explode"], json!(true));
+        assert_eq!(encoding["joined"]["explode"], json!(false));
+        assert_eq!(encoding["deep"].get("explode"), None);
+        assert_eq!(encoding["piped"].get("explode"), None);
+    }
+
+    #[test]
     fn lowers_type_arrays_const_examples_and_exclusive_bounds() {
         let mut schema = json!({
             "type": "object",

@@ -9,7 +9,6 @@ mod base64;
 mod bytes;
 mod enums;
 mod form;
-#[cfg(feature = "server")]
 mod media;
 mod multipart;
 mod object;

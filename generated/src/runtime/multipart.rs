@@ -323,6 +323,15 @@ pub trait ToMultipart {
     fn write_parts(&self, parts: &mut MultipartWriter);
 }
 
+/// A body that may be `null` (a nullable schema): no parts for `None`.
+impl<T: ToMultipart> ToMultipart for Option<T> {
+    fn write_parts(&self, parts: &mut MultipartWriter) {
+        if let Some(body) = self {
+            body.write_parts(parts);
+        }
+    }
+}
+
 /// One part of a received multipart body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Part {
@@ -564,8 +573,8 @@ pub fn multipart_value(parts: Vec<Part>) -> Value {
 
 /// One part's value, as [`multipart_value`] says; an empty Content-Type counts as none.
 fn part_value(file_name: Option<String>, content_type: Option<String>, bytes: Vec<u8>) -> Value {
-    let essence = content_type.as_deref().map(media_essence);
-    let is_json = essence.as_deref().is_some_and(is_json_essence);
+    let essence = content_type.as_deref().map(super::media::essence);
+    let is_json = essence.as_deref().is_some_and(super::media::is_json);
     let is_text = essence
         .as_deref()
         .is_none_or(|essence| essence.is_empty() || essence.starts_with("text/"));
@@ -595,17 +604,6 @@ fn file_value(file_name: Option<String>, content_type: Option<String>, bytes: &[
     let base64 = Value::String(super::base64::encode(bytes));
     file.insert("base64".into(), base64);
     Value::Object(file)
-}
-
-/// `Text/Plain; charset=utf-8` as `text/plain`.
-fn media_essence(content_type: &str) -> String {
-    let essence = content_type.split(';').next().unwrap_or_default();
-    essence.trim().to_ascii_lowercase()
-}
-
-/// The WHATWG's JSON MIME types: `application/json`, `text/json` and any `+json` subtype.
-fn is_json_essence(essence: &str) -> bool {
-    matches!(essence, "application/json" | "text/json") || essence.ends_with("+json")
 }
 
 #[cfg(test)]

@@ -228,7 +228,7 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
             (None, Media::Text) => quote!(&str),
             (None, _) => quote!(Vec<u8>),
         };
-        if is_multipart(body) {
+        if is_raw_multipart(body) {
             // The boundary is part of the content type, so the caller supplies both.
             args.push(quote!(content_type: &str));
         }
@@ -259,7 +259,7 @@ fn body_statement(body: &crate::ir::Body) -> TokenStream {
         Media::Json => quote!(request.json_as(#content_type, body)),
         Media::Multipart => quote!(request.multipart(body)),
         Media::Text => quote!(request.raw(#content_type, body.as_bytes().to_vec())),
-        Media::Bytes if is_multipart(body) => quote!(request.raw(content_type, body)),
+        Media::Bytes if is_raw_multipart(body) => quote!(request.raw(content_type, body)),
         Media::Bytes => quote!(request.raw(#content_type, body)),
     };
     if body.required {
@@ -269,7 +269,7 @@ fn body_statement(body: &crate::ir::Body) -> TokenStream {
     }
 }
 
-pub(super) fn is_multipart(body: &crate::ir::Body) -> bool {
+pub(super) fn is_raw_multipart(body: &crate::ir::Body) -> bool {
     body.media == Media::Bytes
         && body
             .content_type

@@ -356,13 +356,8 @@ fn read_body(body: &Body) -> TokenStream {
         Media::Form(properties) => Some(properties),
         _ => None,
     });
-    let json_alternative = body.alternatives.iter().any(|(_, m)| *m == Media::Json);
     let read = match (&body.media, form_alternative) {
         (Media::Json, Some(properties)) => {
-            let styles = form_styles(properties);
-            quote!(incoming.json_or_form_body(#required, #styles)?)
-        }
-        (Media::Form(properties), _) if json_alternative => {
             let styles = form_styles(properties);
             quote!(incoming.json_or_form_body(#required, #styles)?)
         }

@@ -85,6 +85,16 @@ fn is_text_part(ty: &TypeRef, by_name: &BTreeMap<&str, &TypeDef>, depth: usize) 
     }
 }
 
+/// Whether a value of `ty` is written as text parts (one per item of a list, of a list).
+fn written_as_text(ty: &TypeRef, text_names: &BTreeSet<&str>) -> bool {
+    match ty {
+        TypeRef::Json | TypeRef::Map(_) => false,
+        TypeRef::List(item) | TypeRef::Nullable(item) => written_as_text(item, text_names),
+        TypeRef::Named(name) => text_names.contains(name.as_str()),
+        _ => true,
+    }
+}
+
 /// A run of type definitions; those used as parameters get a JSON parameter impl too, and
 /// multipart bodies a writer of their parts.
 pub fn emit_types(types: &[TypeDef], uses: &TypeUses<'_>) -> TokenStream {
@@ -109,23 +119,30 @@ pub fn emit_types(types: &[TypeDef], uses: &TypeUses<'_>) -> TokenStream {
 /// other value as one JSON part.
 fn emit_to_multipart(def: &TypeDef, s: &Struct, uses: &TypeUses<'_>) -> TokenStream {
     let name = ident(&def.name);
-    let text_part = |ty: &TypeRef| match ty.direct_name() {
-        Some(name) => uses.text_parts.contains(name),
-        None => !matches!(ty, TypeRef::Json | TypeRef::Map(_)),
-    };
+    let text_part = |ty: &TypeRef| written_as_text(ty, &uses.text_parts);
     let writes = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let wire = &f.wire;
-        let item = match f.ty.non_null() {
-            TypeRef::List(item) => item.non_null(),
-            other => other,
-        };
-        if text_part(item) {
-            quote!(parts.part(#wire, &self.#field);)
-        } else if f.option_layers() > 0 {
-            quote!(if let Some(value) = &self.#field { parts.json(#wire, value); })
-        } else {
-            quote!(parts.json(#wire, &self.#field);)
+        match (text_part(&f.ty), f.option_layers() > 0) {
+            // A required nullable field is there even when `None`: an empty part says so.
+            (true, true) if f.required => quote! {
+                match &self.#field {
+                    Some(value) => parts.part(#wire, value),
+                    None => parts.part(#wire, ""),
+                }
+            },
+            // So is a required list when it is empty.
+            (true, false) if matches!(f.ty, TypeRef::List(_)) => quote! {
+                if self.#field.is_empty() {
+                    parts.part(#wire, "");
+                }
+                parts.part(#wire, &self.#field);
+            },
+            (true, _) => quote!(parts.part(#wire, &self.#field);),
+            (false, true) if !f.required => {
+                quote!(if let Some(value) = &self.#field { parts.json(#wire, value); })
+            }
+            (false, _) => quote!(parts.json(#wire, &self.#field);),
         }
     });
     let additional = s.additional.as_ref().map(|value| {

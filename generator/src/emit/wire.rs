@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Map, Value};
 
-use super::client::{by_value, is_argument, is_multipart, is_option};
+use super::client::{by_value, is_argument, is_option, is_raw_multipart};
 use super::tokens::{ident, type_tokens_with};
 use crate::ir::{Api, Media, Operation, WireCall, WireValue};
 
@@ -127,7 +127,7 @@ fn call_arguments(op: &Operation, call: &WireCall) -> Vec<TokenStream> {
     if let Some(body) = &op.body {
         let key = key(call.body.as_ref());
         let content_type = &body.content_type;
-        if is_multipart(body) {
+        if is_raw_multipart(body) {
             args.push(quote!(&values.content_type(#content_type)));
         }
         let value = match &body.ty {

@@ -592,9 +592,7 @@ impl Resolver<'_> {
         let (content_type, chosen, media_at, documented) = self.pick_media(&body.content, &at)?;
         let hint = naming::nested(prefix, "Request");
         let (ty, media) = if is_form(&content_type) {
-            let properties = self.form_properties(&chosen, &media_at);
-            let ty = self.schema_type(&chosen, &media_at, &hint);
-            (Some(ty), Media::Form(properties))
+            self.form_body(&chosen, &media_at, &hint)
         } else if crate::media::essence(&content_type) == "multipart/form-data" {
             self.multipart_body(&chosen, &media_at, &hint)
         } else {
@@ -602,7 +600,8 @@ impl Resolver<'_> {
             (ty, self.media_kind(&content_type, &media_at))
         };
         let others = body.content.iter().filter(|(key, _)| **key != documented);
-        let (alternatives, unread) = self.alternatives(others, &chosen, &at, ty.is_some());
+        // The server reads a form beside JSON; beside anything else, only the one chosen.
+        let (alternatives, unread) = self.alternatives(others, &chosen, &at, media == Media::Json);
         let mut docs = docs(body.description.as_deref());
         if !unread.is_empty() {
             let note = format!(
@@ -621,6 +620,41 @@ impl Resolver<'_> {
         })
     }
 
+    /// A form body: typed when its schema is an object, whose properties are the form's
+    /// names; else its bytes, written by the caller, with a warning.
+    fn form_body(
+        &mut self,
+        media: &MediaType,
+        media_at: &str,
+        hint: &str,
+    ) -> (Option<TypeRef>, Media) {
+        let properties = self.form_properties(media, media_at);
+        let ty = self.schema_type(media, media_at, hint);
+        if self.is_object(&ty) {
+            return (Some(ty), Media::Form(properties));
+        }
+        self.report(
+            Severity::Warning,
+            Code::Unsupported,
+            media_at,
+            "a form body whose schema is no object has no names to write: the caller writes its bytes".into(),
+            Some("describe the form's fields as the properties of an object schema"),
+        );
+        (None, Media::Bytes)
+    }
+
+    /// Whether a type is a struct or a map (through aliases), which a form or multipart
+    /// body can be.
+    fn is_object(&self, ty: &TypeRef) -> bool {
+        match ty.non_null() {
+            TypeRef::Map(_) => true,
+            other => other
+                .direct_name()
+                .and_then(|name| self.type_def(name))
+                .is_some_and(|def| matches!(def.kind, TypeKind::Struct(_))),
+        }
+    }
+
     /// A `multipart/form-data` body: typed when its schema is an object with properties,
     /// whose fields are the parts; else its bytes, written by the caller, with a warning.
     fn multipart_body(
@@ -630,10 +664,19 @@ impl Resolver<'_> {
         hint: &str,
     ) -> (Option<TypeRef>, Media) {
         let ty = self.schema_type(media, media_at, hint);
-        let is_struct = ty
-            .direct_name()
-            .and_then(|name| self.type_def(name))
-            .is_some_and(|def| matches!(def.kind, TypeKind::Struct(_)));
+        for (property, encoding) in &media.encoding {
+            if encoding.content_type.is_some() || !encoding.headers.is_empty() {
+                let at = pointer::child(&pointer::child(media_at, "encoding"), property);
+                self.report(
+                    Severity::Warning,
+                    Code::Unsupported,
+                    &at,
+                    "a part's own `contentType` and `headers` are not written: scalars go as text, objects as JSON, files as `application/octet-stream` unless the file says otherwise".into(),
+                    Some("set the file's content type on its `FilePart`"),
+                );
+            }
+        }
+        let is_struct = !matches!(ty.non_null(), TypeRef::Map(_)) && self.is_object(&ty);
         if is_struct {
             return (Some(ty), Media::Multipart);
         }
@@ -654,12 +697,12 @@ impl Resolver<'_> {
         others: impl Iterator<Item = (&'m String, &'m MediaType)>,
         chosen: &MediaType,
         at: &str,
-        typed: bool,
+        json_chosen: bool,
     ) -> (Vec<(String, Media)>, Vec<String>) {
         let mut readable = Vec::new();
         let mut unread = Vec::new();
         for (content_type, media) in others {
-            let same_schema = typed && media.schema == chosen.schema;
+            let same_schema = json_chosen && media.schema == chosen.schema;
             let media_at = pointer::child(&pointer::child(at, "content"), content_type);
             if same_schema && is_form(content_type) {
                 let properties = self.form_properties(media, &media_at);
@@ -889,6 +932,12 @@ impl Resolver<'_> {
                 None | Some(QueryStyle::Form) => FormStyle::Form {
                     explode: encoding.explode,
                 },
+                // Exploded, a delimited list repeats its name as `form` does.
+                Some(QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited)
+                    if encoding.explode =>
+                {
+                    FormStyle::Form { explode: true }
+                }
                 Some(QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
                 Some(QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
                 Some(QueryStyle::DeepObject) => FormStyle::DeepObject,

@@ -18,19 +18,27 @@ pub fn dereferenced_size(document: &Value) -> u64 {
         document,
         sizes: HashMap::new(),
         open: HashSet::new(),
+        cut: false,
+        walked: 0,
     };
     document.get("paths").map_or(1, |paths| walk.size(paths, 0))
 }
 
 struct Walk<'a> {
     document: &'a Value,
+    /// Sizes of references whose expansion cut no cycle: those are the same wherever used.
     sizes: HashMap<&'a str, u64>,
     open: HashSet<&'a str>,
+    /// Whether a cycle was cut since the flag was last cleared.
+    cut: bool,
+    /// Nodes walked: sizes that cut cycles are not reused, so the walk stops past the limit.
+    walked: u64,
 }
 
 impl<'a> Walk<'a> {
     fn size(&mut self, node: &'a Value, depth: usize) -> u64 {
-        if depth > DEPTH_LIMIT {
+        self.walked += 1;
+        if depth > DEPTH_LIMIT || self.walked > LIMIT {
             return u64::MAX;
         }
         match node {
@@ -60,11 +68,17 @@ impl<'a> Walk<'a> {
             return 1;
         };
         if !self.open.insert(reference) {
+            self.cut = true;
             return 1;
         }
+        let outer_cut = std::mem::take(&mut self.cut);
         let size = self.size(target, depth + 1);
         self.open.remove(reference);
-        self.sizes.insert(reference, size);
+        // A size that counted a cycle as one node depends on where the walk entered it.
+        if !self.cut {
+            self.sizes.insert(reference, size);
+        }
+        self.cut |= outer_cut;
         size
     }
 }
@@ -87,6 +101,22 @@ mod tests {
         });
         // paths 1 + Pair (1 + properties 1 + 2 × Leaf 2) + Node (1 + properties 1 + cycle 1).
         assert_eq!(dereferenced_size(&document), 1 + 6 + 3);
+    }
+
+    #[test]
+    fn mutually_recursive_schemas_are_counted_the_same_from_either_end() {
+        // `A` and `B` refer to each other; entered from `A`, `B`'s size cuts the cycle at `A`
+        // and must not be reused for the entry at `B`.
+        let document = json!({
+            "paths": {"/a": {"$ref": "#/components/schemas/A"}, "/b": {"$ref": "#/components/schemas/B"}},
+            "components": {"schemas": {
+                "A": {"properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                "B": {"properties": {"a": {"$ref": "#/components/schemas/A"}, "x": {"type": "string"}}}
+            }}
+        });
+        // From A: A 1 + properties 1 + B (1 + properties 1 + cut 1 + x 2) = 7.
+        // From B: B 1 + properties 1 + A (1 + properties 1 + cut 1) + x 2 = 7.
+        assert_eq!(dereferenced_size(&document), 1 + 7 + 7);
     }
 
     #[test]
