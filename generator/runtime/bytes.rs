@@ -1,5 +1,4 @@
-//! Binary strings of JSON (`format: byte`, `contentEncoding: base64`): base64 text on the
-//! wire, bytes in Rust.
+//! Binary strings of JSON (`format: byte`): base64 text on the wire, bytes in Rust.
 
 use std::fmt;
 

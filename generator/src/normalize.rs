@@ -647,12 +647,6 @@ pub fn lower_schema(schema: &mut Value) {
             .entry("enum")
             .or_insert_with(|| Value::Array(vec![value]));
     }
-    // 3.1 says base64 with `contentEncoding`, 3.0 with `format: byte`.
-    if object.get("contentEncoding").is_some_and(|e| e == "base64") {
-        object
-            .entry("format")
-            .or_insert_with(|| Value::String("byte".into()));
-    }
     if let Some(Value::Array(mut examples)) = object.remove("examples") {
         if !examples.is_empty() && !object.contains_key("example") {
             object.insert("example".into(), examples.swap_remove(0));
