@@ -11,6 +11,14 @@ fn raw_http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// Sends a request; its status and JSON body (`null` when it is not JSON).
+async fn status_and_json(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = request.send().await.expect("sent");
+    let status = response.status().as_u16();
+    let body = response.bytes().await.expect("read");
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
 /// Sends a raw request and returns the status, content type and JSON body.
 async fn raw_post(url: &str, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, String, Value) {
     let mut request = raw_http()
@@ -817,14 +825,7 @@ mod routes_server {
     /// and the JSON body.
     async fn send(base: &str, method: &str, path: &str) -> (u16, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let response = super::raw_http()
-            .request(method, format!("{base}{path}"))
-            .send()
-            .await
-            .expect("sent");
-        let status = response.status().as_u16();
-        let body = response.bytes().await.expect("read");
-        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+        super::status_and_json(super::raw_http().request(method, format!("{base}{path}"))).await
     }
 
     /// The operation that answered `method path`, and the values it read.
@@ -1266,16 +1267,11 @@ mod forms_server {
     }
 
     async fn post(base: &str, path: &str, content_type: &str, body: &str) -> (u16, Value) {
-        let response = super::raw_http()
+        let request = super::raw_http()
             .post(format!("{base}{path}"))
             .header("content-type", content_type)
-            .body(body.to_owned())
-            .send()
-            .await
-            .expect("sent");
-        let status = response.status().as_u16();
-        let body = response.bytes().await.expect("read");
-        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+            .body(body.to_owned());
+        super::status_and_json(request).await
     }
 
     #[tokio::test]
