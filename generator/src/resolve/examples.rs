@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::ir::{Example, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming;
 
-type Types<'t> = HashMap<&'t str, &'t TypeDef>;
+pub(super) type Types<'t> = HashMap<&'t str, &'t TypeDef>;
 
 /// Names each example's test and works out the JSON it should round-trip to, once the types
 /// are final.
@@ -22,6 +22,45 @@ pub(super) fn finish(module: &str, types: &[TypeDef], examples: Vec<Example>) ->
             example
         })
         .collect()
+}
+
+/// Where in `value` a `format: byte` string is not base64, which its type cannot hold: the
+/// JSON path of the first, or `None`.
+pub(super) fn broken_base64(
+    value: &Value,
+    ty: &TypeRef,
+    types: &Types,
+    depth: usize,
+) -> Option<String> {
+    if depth > 64 {
+        return None;
+    }
+    match (ty, value) {
+        (TypeRef::Bytes, Value::String(text)) if crate::base64::decode(text).is_none() => {
+            Some(String::new())
+        }
+        (TypeRef::Nullable(inner), _) => broken_base64(value, inner, types, depth + 1),
+        (TypeRef::List(item), Value::Array(items)) => {
+            items.iter().enumerate().find_map(|(i, v)| {
+                broken_base64(v, item, types, depth + 1).map(|path| format!("[{i}]{path}"))
+            })
+        }
+        (TypeRef::Map(item), Value::Object(entries)) => entries.iter().find_map(|(k, v)| {
+            broken_base64(v, item, types, depth + 1).map(|path| format!(".{k}{path}"))
+        }),
+        (TypeRef::Named(name), _) => match types.get(name.as_str()).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.iter().find_map(|field| {
+                let member = value.get(&field.wire)?;
+                broken_base64(member, &field.ty, types, depth + 1)
+                    .map(|path| format!(".{}{path}", field.wire))
+            }),
+            Some(TypeKind::Alias(target) | TypeKind::Newtype(target)) => {
+                broken_base64(value, target, types, depth + 1)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// What a value looks like after a trip through its generated type: undeclared properties
@@ -348,6 +387,28 @@ mod tests {
             projected(&types, json!({"assignee": null, "label": null})),
             json!({"assignee": null}),
             "a non-nullable field decodes `null` as absent"
+        );
+    }
+
+    #[test]
+    fn a_byte_string_that_is_not_base64_is_found_by_its_path() {
+        let holder = Struct {
+            fields: vec![field(
+                "files",
+                TypeRef::List(Box::new(TypeRef::Bytes)),
+                false,
+            )],
+            ..Struct::default()
+        };
+        let types = [def("U", TypeKind::Struct(holder))];
+        let by_name: Types = types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let ty = TypeRef::Named("U".into());
+        let good = json!({"files": ["d2lyZQ==", "d2lyZQ"]});
+        assert_eq!(broken_base64(&good, &ty, &by_name, 0), None);
+        let bad = json!({"files": ["d2lyZQ==", "a PDF"]});
+        assert_eq!(
+            broken_base64(&bad, &ty, &by_name, 0).as_deref(),
+            Some(".files[1]")
         );
     }
 
