@@ -507,7 +507,6 @@ impl Incoming {
         required: bool,
         styles: &[(&str, super::FormStyle)],
     ) -> Result<Option<T>, Rejection> {
-        const FORM: &str = "application/x-www-form-urlencoded";
         if !self.body_of_media(required, ("form", FORM), |essence| essence == FORM)? {
             return Ok(None);
         }
@@ -539,7 +538,6 @@ impl Incoming {
         required: bool,
         styles: &[(&str, super::FormStyle)],
     ) -> Result<Option<T>, Rejection> {
-        const FORM: &str = "application/x-www-form-urlencoded";
         let content_type = self.content_type();
         match content_type.map(super::media::essence) {
             Some(essence) if essence == FORM => self.form_body(required, styles),
@@ -616,6 +614,9 @@ fn read_parts<T: serde::de::DeserializeOwned + Validate>(
     reject_violations(checker)?;
     Ok(Some(value))
 }
+
+/// The media type of form bodies.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// 404 `not_found`: the route matched, but no operation's template fits the request.
 pub fn not_found() -> Response {

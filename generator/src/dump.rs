@@ -390,7 +390,7 @@ fn media_label(media: &Media) -> &'static str {
     match media {
         Media::Json => "JSON",
         Media::Form(_) => "form",
-        Media::Multipart => "multipart",
+        Media::Multipart { .. } => "multipart",
         Media::Text => "text",
         Media::Bytes => "bytes",
     }

@@ -415,8 +415,9 @@ pub enum Media {
     /// `application/x-www-form-urlencoded` of the body's type: how its properties are
     /// written, for those the media type's `encoding` names.
     Form(Vec<FormProperty>),
-    /// `multipart/form-data` of the body's type, a struct: each field a part.
-    Multipart,
+    /// `multipart/form-data` of the body's type: each field of the struct `parts_of` (the type,
+    /// seen through aliases) a part.
+    Multipart { parts_of: String },
     /// Text (`text/*` but XML): a `String`.
     Text,
     /// Bytes as sent: XML, binary content, multipart written by the caller.

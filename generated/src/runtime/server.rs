@@ -508,7 +508,6 @@ impl Incoming {
         required: bool,
         styles: &[(&str, super::FormStyle)],
     ) -> Result<Option<T>, Rejection> {
-        const FORM: &str = "application/x-www-form-urlencoded";
         if !self.body_of_media(required, ("form", FORM), |essence| essence == FORM)? {
             return Ok(None);
         }
@@ -540,7 +539,6 @@ impl Incoming {
         required: bool,
         styles: &[(&str, super::FormStyle)],
     ) -> Result<Option<T>, Rejection> {
-        const FORM: &str = "application/x-www-form-urlencoded";
         let content_type = self.content_type();
         match content_type.map(super::media::essence) {
             Some(essence) if essence == FORM => self.form_body(required, styles),
@@ -617,6 +615,9 @@ fn read_parts<T: serde::de::DeserializeOwned + Validate>(
     reject_violations(checker)?;
     Ok(Some(value))
 }
+
+/// The media type of form bodies.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// 404 `not_found`: the route matched, but no operation's template fits the request.
 pub fn not_found() -> Response {

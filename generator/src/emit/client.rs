@@ -257,7 +257,7 @@ fn body_statement(body: &crate::ir::Body) -> TokenStream {
         // A JSON body of another media type (`application/merge-patch+json`, a vendor's
         // `+json`) is labelled as the spec says: servers may insist on it.
         Media::Json => quote!(request.json_as(#content_type, body)),
-        Media::Multipart => quote!(request.multipart(body)),
+        Media::Multipart { .. } => quote!(request.multipart(body)),
         Media::Text => quote!(request.raw(#content_type, body.as_bytes().to_vec())),
         Media::Bytes if is_raw_multipart(body) => quote!(request.raw(content_type, body)),
         Media::Bytes => quote!(request.raw(#content_type, body)),
@@ -455,7 +455,7 @@ fn success_arm(r: &Response, success_enum: Option<&proc_macro2::Ident>) -> Token
         Some(Media::Json | Media::Form(_)) => quote!(response.decode()),
         Some(Media::Text) => quote!(response.text()),
         // Responses are never read as multipart: their bytes.
-        Some(Media::Bytes | Media::Multipart) => quote!(Ok(response.body)),
+        Some(Media::Bytes | Media::Multipart { .. }) => quote!(Ok(response.body)),
         None => quote!(Ok(())),
     };
     let Some(success_enum) = success_enum else {
@@ -486,7 +486,7 @@ fn error_arm(r: &Response, error: &proc_macro2::Ident) -> TokenStream {
     let read = match &r.media {
         Some(Media::Json | Media::Form(_)) => quote!(error),
         Some(Media::Text) => quote!(text_error),
-        Some(Media::Bytes | Media::Multipart) => quote!(bytes_error),
+        Some(Media::Bytes | Media::Multipart { .. }) => quote!(bytes_error),
         None if status_arg => {
             return quote!(#pattern => { #status Err(rt::Error::Api(#error::#variant(status))) });
         }

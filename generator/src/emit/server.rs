@@ -254,7 +254,9 @@ fn emit_response(op: &Operation) -> TokenStream {
             }
             Some(Media::Json | Media::Form(_)) => quote!(rt::json(#code, &body)),
             Some(Media::Text) => quote!(rt::raw(#code, #content_type, body.into_bytes())),
-            Some(Media::Bytes | Media::Multipart) => quote!(rt::raw(#code, #content_type, body)),
+            Some(Media::Bytes | Media::Multipart { .. }) => {
+                quote!(rt::raw(#code, #content_type, body))
+            }
             None => quote!(rt::empty(#code)),
         };
         match (body_type(r).is_some(), matches!(r.status, Status::Code(_))) {
@@ -384,7 +386,7 @@ fn read_one_media(body: &Body) -> TokenStream {
             quote!(incoming.form_body(#required, #styles)?)
         }
         Media::Json => quote!(incoming.json_body(#required)?),
-        Media::Multipart => quote!(incoming.multipart_body(#required)?),
+        Media::Multipart { .. } => quote!(incoming.multipart_body(#required)?),
         Media::Text => quote!(incoming.text_body(#required)?),
         Media::Bytes => quote!(incoming.raw_body(#required)?),
     }

@@ -40,9 +40,10 @@ impl<'a> TypeUses<'a> {
             })
             .collect();
         let multipart = super::all_operations(api)
-            .filter_map(|op| op.body.as_ref())
-            .filter(|body| body.media == Media::Multipart)
-            .filter_map(|body| struct_behind(body.ty.as_ref()?, &by_name))
+            .filter_map(|op| match &op.body.as_ref()?.media {
+                Media::Multipart { parts_of } => Some(parts_of.as_str()),
+                _ => None,
+            })
             .collect();
         let text_parts = api
             .types
@@ -56,19 +57,6 @@ impl<'a> TypeUses<'a> {
             text_parts,
         }
     }
-}
-
-/// The struct a type names, through aliases.
-fn struct_behind<'a>(ty: &TypeRef, by_name: &BTreeMap<&str, &'a TypeDef>) -> Option<&'a str> {
-    let mut def = *by_name.get(ty.direct_name()?)?;
-    for _ in 0..8 {
-        match &def.kind {
-            TypeKind::Struct(_) => return Some(def.name.as_str()),
-            TypeKind::Alias(target) => def = by_name.get(target.direct_name()?)?,
-            _ => return None,
-        }
-    }
-    None
 }
 
 /// Whether a value of `ty` is written as text parts (one per item of a list).

@@ -643,8 +643,7 @@ impl Resolver<'_> {
         (None, Media::Bytes)
     }
 
-    /// Whether a type is a struct or a map (through aliases), which a form or multipart
-    /// body can be.
+    /// Whether a type is a struct or a map (through aliases), which a form body can be.
     fn is_object(&self, ty: &TypeRef) -> bool {
         match ty.non_null() {
             TypeRef::Map(_) => true,
@@ -676,9 +675,13 @@ impl Resolver<'_> {
                 );
             }
         }
-        let is_struct = !matches!(ty.non_null(), TypeRef::Map(_)) && self.is_object(&ty);
-        if is_struct {
-            return (Some(ty), Media::Multipart);
+        let parts_of = ty
+            .direct_name()
+            .and_then(|name| self.type_def(name))
+            .filter(|def| matches!(def.kind, TypeKind::Struct(_)))
+            .map(|def| def.name.clone());
+        if let Some(parts_of) = parts_of {
+            return (Some(ty), Media::Multipart { parts_of });
         }
         self.report(
             Severity::Warning,
