@@ -7,31 +7,49 @@ use serde_json::{Map, Value};
 use crate::ir::{Example, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant};
 use crate::naming;
 
-pub(super) type Types<'t> = HashMap<&'t str, &'t TypeDef>;
+type Types<'t> = HashMap<&'t str, &'t TypeDef>;
+
+/// An example its generated type cannot hold: where it stands (`file#pointer`), and the JSON
+/// path of a `format: byte` string in it that is not base64.
+pub(super) struct Untestable {
+    pub origin: String,
+    pub path: String,
+}
 
 /// Names each example's test and works out the JSON it should round-trip to, once the types
-/// are final.
-pub(super) fn finish(module: &str, types: &[TypeDef], examples: Vec<Example>) -> Vec<Example> {
-    let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
-    examples
+/// are final; sets aside those whose `format: byte` strings are not base64.
+pub(super) fn finish(
+    module: &str,
+    types: &[TypeDef],
+    examples: Vec<Example>,
+) -> (Vec<Example>, Vec<Untestable>) {
+    let by_name: Types = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut untestable = Vec::new();
+    let testable = examples
         .into_iter()
+        .filter(
+            |example| match broken_base64(&example.value, &example.ty, &by_name, 0) {
+                Some(path) => {
+                    let origin = example.origin.clone();
+                    untestable.push(Untestable { origin, path });
+                    false
+                }
+                None => true,
+            },
+        )
         .enumerate()
         .map(|(index, mut example)| {
             example.test_name = naming::example_test_name(module, index + 1);
             example.expected = project(&example.value, &example.ty, &by_name, 0);
             example
         })
-        .collect()
+        .collect();
+    (testable, untestable)
 }
 
 /// Where in `value` a `format: byte` string is not base64, which its type cannot hold: the
 /// JSON path of the first, or `None`.
-pub(super) fn broken_base64(
-    value: &Value,
-    ty: &TypeRef,
-    types: &Types,
-    depth: usize,
-) -> Option<String> {
+fn broken_base64(value: &Value, ty: &TypeRef, types: &Types, depth: usize) -> Option<String> {
     if depth > 64 {
         return None;
     }

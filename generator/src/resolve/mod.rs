@@ -55,13 +55,8 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
     }
     see_through_aliases(&mut types);
     let rejection_bodies = refusals::resolve_refusals(&mut operations, &types);
-    let testable = drop_broken_base64(
-        resolver.examples,
-        &types,
-        &normalized.sources,
-        resolver.sink,
-    );
-    let examples = examples::finish(module, &types, testable);
+    let (examples, untestable) = examples::finish(module, &types, resolver.examples);
+    report_untestable(&untestable, &normalized.sources, resolver.sink);
     let wire_calls = wire::calls(document, &normalized.ref_targets, &operations);
     Some(Api {
         module: module.to_owned(),
@@ -105,41 +100,25 @@ fn dealias_parameters<'o>(
     }
 }
 
-/// The examples whose `format: byte` strings are base64; any other is a vendor's mistake the
-/// generated type cannot hold, so it is reported where it stands and not tested.
-fn drop_broken_base64(
-    examples: Vec<Example>,
-    types: &[TypeDef],
-    sources: &Sources,
-    sink: &mut Sink,
-) -> Vec<Example> {
-    let by_name: examples::Types = types.iter().map(|t| (t.name.as_str(), t)).collect();
-    examples
-        .into_iter()
-        .filter(|example| {
-            let Some(path) = examples::broken_base64(&example.value, &example.ty, &by_name, 0)
-            else {
-                return true;
-            };
-            let pointer = example.origin.split_once('#').map_or("", |(_, p)| p);
-            let place = if path.is_empty() {
-                String::new()
-            } else {
-                format!(" at `{path}`")
-            };
-            sources.report(
-                sink,
-                Severity::Warning,
-                Code::Unsupported,
-                pointer,
-                format!(
-                    "this example's `format: byte` value{place} is not base64; it is not tested"
-                ),
-                Some("write the bytes as base64, or drop `format: byte`".into()),
-            );
-            false
-        })
-        .collect()
+/// Examples whose `format: byte` strings are not base64: a vendor's mistake the generated
+/// type cannot hold, reported where it stands and not tested.
+fn report_untestable(untestable: &[examples::Untestable], sources: &Sources, sink: &mut Sink) {
+    for example in untestable {
+        let pointer = example.origin.split_once('#').map_or("", |(_, p)| p);
+        let place = if example.path.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{}`", example.path)
+        };
+        sources.report(
+            sink,
+            Severity::Warning,
+            Code::Unsupported,
+            pointer,
+            format!("this example's `format: byte` value{place} is not base64; it is not tested"),
+            Some("write the bytes as base64, or drop `format: byte`".into()),
+        );
+    }
 }
 
 /// Records, on every field whose type names an alias, what the alias stands for, so its rules
