@@ -1,5 +1,8 @@
 //! The async HTTP client shared by every API module (on `reqwest`).
 
+pub use super::events::Event;
+pub use super::events_client::{read_json_data, read_text_data, EventError, EventStream};
+pub use super::stream::ByteStream;
 use super::{CredentialSet, Placement, ToParam};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
@@ -224,7 +227,7 @@ pub struct Request {
     headers: HeaderMap,
     defaults: Vec<(&'static str, &'static str)>,
     cookies: Vec<String>,
-    body: Option<(HeaderValue, Vec<u8>)>,
+    body: Option<(HeaderValue, ByteStream)>,
     problem: Option<String>,
 }
 
@@ -332,6 +335,12 @@ impl Request {
 
     /// A body sent as is, for content types other than JSON.
     pub fn raw(&mut self, content_type: &str, body: Vec<u8>) {
+        self.stream(content_type, ByteStream::from(body));
+    }
+
+    /// A body of bytes, held whole or read as it is sent; one read as it is sent cannot be
+    /// sent twice, so the request is not retried.
+    pub fn stream(&mut self, content_type: &str, body: ByteStream) {
         match HeaderValue::from_str(content_type) {
             Ok(value) => self.body = Some((value, body)),
             Err(_) => {
@@ -540,6 +549,9 @@ pub enum Error<E> {
     MissingCredentials { needed: String },
     /// A parameter or body could not be put on the wire.
     InvalidRequest(String),
+    /// The request could not be sent, and the retry policy would have tried again, but its
+    /// body was a stream, which cannot be sent twice.
+    NotRetried(reqwest::Error),
 }
 
 impl<E> Error<E> {
@@ -582,6 +594,10 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "missing credentials: this operation needs {needed}")
             }
             Error::InvalidRequest(problem) => write!(f, "invalid request: {problem}"),
+            Error::NotRetried(err) => write!(
+                f,
+                "transport error: {err}; not retried: the body was a stream, which cannot be sent twice"
+            ),
         }
     }
 }
@@ -589,7 +605,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(err) => Some(err),
+            Error::Transport(err) | Error::NotRetried(err) => Some(err),
             _ => None,
         }
     }
@@ -598,22 +614,64 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 impl Core {
     /// Sends `request`, retrying per the policy, and reads the whole response.
     pub async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
+        let (prepared, retry_allowed) = self.prepare(request, false)?;
+        let response = self.send_with_retries(prepared, retry_allowed).await?.0;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport)?;
+        let response = Response {
+            status,
+            headers,
+            body: body.to_vec(),
+        };
+        self.observe(&response);
+        Ok(response)
+    }
+
+    /// Sends `request`, retrying per the policy, and returns once the response's head has
+    /// arrived: its body is read as the caller goes, without the client's timeout.
+    pub async fn send_streamed<E>(&self, request: Request) -> Result<Streamed, Error<E>> {
+        let (prepared, retry_allowed) = self.prepare(request, true)?;
+        let (response, prepared) = self.send_with_retries(prepared, retry_allowed).await?;
+        Ok(Streamed {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            response,
+            observer: self.observer.clone(),
+            resume: prepared.map(|prepared| Resume {
+                core: self.clone(),
+                prepared,
+            }),
+        })
+    }
+
+    fn prepare<E>(&self, request: Request, streamed: bool) -> Result<(Prepared, bool), Error<E>> {
         if let Some(problem) = request.problem {
             return Err(Error::InvalidRequest(problem));
         }
         let url = self.url(&request.path, &request.query)?;
         let mut headers = self.headers(request.defaults, request.headers, &request.cookies)?;
-        if let Some((content_type, _)) = &request.body {
+        if let Some((content_type, body)) = &request.body {
             headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+            if let Some(len) = body.len().filter(|_| !body.is_replayable()) {
+                headers.insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(len));
+            }
         }
         let retry_allowed = self.retry.retry_non_idempotent || request.method.is_idempotent();
         let prepared = Prepared {
             method: request.method,
             url,
             headers,
-            body: request.body.map(|(_, bytes)| bytes),
+            body: request.body.map(|(_, body)| body),
+            streamed,
         };
-        self.send_with_retries(prepared, retry_allowed).await
+        Ok((prepared, retry_allowed))
+    }
+
+    fn observe(&self, response: &Response) {
+        if let Some(Observer(observe)) = &self.observer {
+            observe(response);
+        }
     }
 
     fn url<E>(
@@ -661,38 +719,45 @@ impl Core {
         Ok(headers)
     }
 
+    /// The response, and the request again when its body can be sent again (to resume an
+    /// event stream).
     async fn send_with_retries<E>(
         &self,
         mut prepared: Prepared,
         retry_allowed: bool,
-    ) -> Result<Response, Error<E>> {
+    ) -> Result<(reqwest::Response, Option<Prepared>), Error<E>> {
+        let replayable = prepared.body.as_ref().is_none_or(ByteStream::is_replayable);
         let mut attempt = 0;
         loop {
-            let can_retry = retry_allowed && attempt < self.retry.max_retries;
-            match self.attempt(&mut prepared, can_retry).await? {
-                Ok(response) => {
-                    if let Some(Observer(observe)) = &self.observer {
-                        observe(&response);
-                    }
-                    return Ok(response);
-                }
-                Err(wait) => {
+            let retry_wanted = retry_allowed && attempt < self.retry.max_retries;
+            let can_retry = retry_wanted && replayable;
+            // A streamed response keeps the request for a later resumption.
+            let keep = can_retry || (prepared.streamed && replayable);
+            match self.attempt(&mut prepared, keep, can_retry).await {
+                Ok(Ok(response)) => return Ok((response, keep.then_some(prepared))),
+                Ok(Err(wait)) => {
                     attempt += 1;
                     tokio::time::sleep(self.retry.delay(attempt, wait)).await;
                 }
+                Err(Error::Transport(err)) if retry_wanted && !replayable => {
+                    return Err(Error::NotRetried(err));
+                }
+                Err(err) => return Err(err),
             }
         }
     }
 
-    /// One try: the response, or `Err(Retry-After)` when it is worth another.
+    /// One try: the response, or `Err(Retry-After)` when it is worth another. `keep` leaves
+    /// the request's parts in `prepared` for another try.
     async fn attempt<E>(
         &self,
         prepared: &mut Prepared,
+        keep: bool,
         can_retry: bool,
-    ) -> Result<Result<Response, Option<Duration>>, Error<E>> {
-        // The last attempt takes the request's parts; earlier ones copy them.
-        let (headers, body) = if can_retry {
-            (prepared.headers.clone(), prepared.body.clone())
+    ) -> Result<Result<reqwest::Response, Option<Duration>>, Error<E>> {
+        let (headers, body) = if keep {
+            let body = prepared.body.as_ref().and_then(ByteStream::try_clone);
+            (prepared.headers.clone(), body)
         } else {
             (std::mem::take(&mut prepared.headers), prepared.body.take())
         };
@@ -700,25 +765,25 @@ impl Core {
             .http
             .request(prepared.method.clone(), prepared.url.clone())
             .headers(headers);
-        if let Some(timeout) = self.timeout {
+        if let (Some(timeout), false) = (self.timeout, prepared.streamed) {
             builder = builder.timeout(timeout);
         }
         if let Some(body) = body {
-            builder = builder.body(body);
+            builder = builder.body(request_body(body));
         }
-        match builder.send().await {
+        let sent = match (self.timeout, prepared.streamed) {
+            (Some(timeout), true) => tokio::time::timeout(timeout, builder.send())
+                .await
+                .map_err(|_| Error::Timeout)?,
+            _ => builder.send().await,
+        };
+        match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
                 if can_retry && (status == 429 || status == 503) {
                     return Ok(Err(retry_after(response.headers())));
                 }
-                let headers = response.headers().clone();
-                let body = response.bytes().await.map_err(transport)?;
-                Ok(Ok(Response {
-                    status,
-                    headers,
-                    body: body.to_vec(),
-                }))
+                Ok(Ok(response))
             }
             Err(err) if can_retry && err.is_connect() => Ok(Err(None)),
             Err(err) => Err(transport(err)),
@@ -726,12 +791,118 @@ impl Core {
     }
 }
 
+/// A body for reqwest: bytes held whole go as they are, a stream chunk by chunk.
+fn request_body(body: ByteStream) -> reqwest::Body {
+    if body.is_replayable() {
+        if let Some(bytes) = body.try_clone().and_then(|b| b.into_whole()) {
+            return reqwest::Body::from(bytes);
+        }
+    }
+    reqwest::Body::wrap(super::stream::HttpBody(body))
+}
+
 /// A request ready to send, kept for its retries.
 struct Prepared {
     method: reqwest::Method,
     url: reqwest::Url,
     headers: HeaderMap,
-    body: Option<Vec<u8>>,
+    body: Option<ByteStream>,
+    /// The response's body is read as the caller goes: the timeout covers its head only.
+    streamed: bool,
+}
+
+/// A response whose body is still to be read: a download or an event stream.
+pub struct Streamed {
+    pub status: u16,
+    pub headers: HeaderMap,
+    response: reqwest::Response,
+    observer: Option<Observer>,
+    resume: Option<Resume>,
+}
+
+/// What resuming an event stream takes: the client and the request to send again.
+pub(super) struct Resume {
+    pub(super) core: Core,
+    prepared: Prepared,
+}
+
+impl Resume {
+    /// Sends the request again, asking for the events after `last_id`.
+    pub(super) async fn reconnect(
+        &mut self,
+        last_id: Option<&str>,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let mut headers = self.prepared.headers.clone();
+        if let Some(id) = last_id.and_then(|id| HeaderValue::from_str(id).ok()) {
+            headers.insert("last-event-id", id);
+        }
+        let mut builder = self
+            .core
+            .http
+            .request(self.prepared.method.clone(), self.prepared.url.clone())
+            .headers(headers);
+        if let Some(body) = self.prepared.body.as_ref().and_then(ByteStream::try_clone) {
+            builder = builder.body(request_body(body));
+        }
+        builder.send().await
+    }
+
+    pub(super) fn delay(&self, attempt: u32, asked: Option<Duration>) -> Duration {
+        asked.unwrap_or_else(|| self.core.retry.delay(attempt, None))
+    }
+
+    pub(super) fn max_reconnects(&self) -> u32 {
+        self.core.retry.max_retries
+    }
+}
+
+impl Streamed {
+    /// Reads the whole body, for a response that is not streamed after all (an error).
+    pub async fn read<E>(self) -> Result<Response, Error<E>> {
+        let body = self.response.bytes().await.map_err(transport)?;
+        let response = Response {
+            status: self.status,
+            headers: self.headers,
+            body: body.to_vec(),
+        };
+        if let Some(Observer(observe)) = &self.observer {
+            observe(&response);
+        }
+        Ok(response)
+    }
+
+    /// The body as it arrives.
+    pub fn into_bytes(self) -> ByteStream {
+        let len = self.response.content_length();
+        let body = ByteStream::unfold(self.response, |mut response| async move {
+            match response.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), response)),
+                Ok(None) => None,
+                Err(err) => Some((Err(err.without_url().into()), response)),
+            }
+        });
+        match len {
+            Some(len) => body.with_len(len),
+            None => body,
+        }
+    }
+
+    /// The body's events as they arrive, each one's data decoded by `decode`.
+    pub fn into_events<T>(self, decode: fn(&str) -> Result<T, String>) -> EventStream<T>
+    where
+        T: Send + 'static,
+    {
+        EventStream::new(self.response, self.resume, decode)
+    }
+}
+
+impl fmt::Debug for Streamed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Streamed")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish()
+    }
 }
 
 fn transport<E>(err: reqwest::Error) -> Error<E> {

@@ -7,6 +7,9 @@
 mod base64;
 mod bytes;
 mod enums;
+mod events;
+#[cfg(feature = "client")]
+mod events_client;
 mod form;
 mod media;
 mod multipart;
@@ -16,6 +19,8 @@ mod percent;
 #[cfg(feature = "server")]
 mod route;
 mod secret;
+#[cfg(any(feature = "client", feature = "server"))]
+mod stream;
 mod tagged;
 mod validate;
 
@@ -27,6 +32,7 @@ pub mod server;
 pub use bytes::Base64;
 #[allow(unused_imports)] // by a crate without string enums
 pub(crate) use enums::open_enum;
+pub use events::{write_event, Event, EventParser, RawEvent};
 pub use form::{decode_form, encode_form, from_form, FormStyle};
 pub use multipart::{
     multipart_value, parse_multipart, FilePart, MultipartWriter, Part, PartValue, ToMultipart,
@@ -36,5 +42,7 @@ pub(crate) use object::object_only;
 pub use object::{present, ObjectOnly};
 pub use param::{json_from_param, json_to_param, FromParam, ToParam};
 pub use secret::{CredentialSet, Placement, Redacted, Secret};
+#[cfg(any(feature = "client", feature = "server"))]
+pub use stream::{BoxError, ByteStream};
 pub use tagged::{from_tagged, from_untagged, serialize_tagged, split_tagged, Alternative};
 pub use validate::{Checker, Validate, ValidationErrors, Violation};

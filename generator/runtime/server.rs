@@ -1,5 +1,8 @@
 //! What the generated axum servers share.
 
+pub use super::events::{write_json_data, write_text_data, ClientGone, EventSender, EventStream};
+pub use super::stream::ByteStream;
+pub use super::Event;
 use super::{CredentialSet, FromParam, Placement, Secret, Validate, Violation};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
@@ -193,6 +196,8 @@ pub struct Incoming {
     headers: HeaderMap,
     query: Vec<(String, String)>,
     body: Bytes,
+    /// A binary body left unread, for the handler to read as it goes ([`Incoming::stream_body`]).
+    unread: std::sync::Mutex<Option<axum::body::Body>>,
 }
 
 impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
@@ -213,6 +218,16 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
         let headers = parts.headers.clone();
         let uri = parts.uri.clone();
         let query = uri.query().map(parse_query).unwrap_or_default();
+        if is_streamed(&headers) {
+            return Ok(Incoming {
+                path,
+                uri,
+                headers,
+                query,
+                body: Bytes::new(),
+                unread: std::sync::Mutex::new(Some(body)),
+            });
+        }
         let body = Bytes::from_request(axum::extract::Request::from_parts(parts, body), state)
             .await
             .map_err(|err| {
@@ -232,8 +247,28 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
             headers,
             query,
             body,
+            unread: std::sync::Mutex::new(None),
         })
     }
+}
+
+/// Whether a request's body is binary, which a handler reads as it arrives instead of from
+/// memory: anything but JSON, forms, multipart, text and XML.
+fn is_streamed(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = super::media::essence(content_type);
+    let kept_whole = super::media::is_json(&essence)
+        || essence == FORM
+        || essence.starts_with("multipart/")
+        || essence.starts_with("text/")
+        || essence.ends_with("/xml")
+        || essence.ends_with("+xml");
+    !kept_whole && !essence.is_empty()
 }
 
 fn parse_query(query: &str) -> Vec<(String, String)> {
@@ -471,13 +506,23 @@ impl Incoming {
 
     /// Whether there is a body: `Err` when it is missing but required, or labelled with a
     /// media type `accepts` refuses (`expected` names what it takes, `kind` the body).
+    /// Whether the request came without a body: none read, and none left unread.
+    fn body_is_empty(&self) -> bool {
+        self.body.is_empty()
+            && self
+                .unread
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .is_none()
+    }
+
     fn body_of_media(
         &self,
         required: bool,
         (kind, expected): (&str, &str),
         accepts: fn(&str) -> bool,
     ) -> Result<bool, Rejection> {
-        if self.body.is_empty() {
+        if self.body_is_empty() {
             return if required {
                 Err(Rejection::new(
                     400,
@@ -541,7 +586,7 @@ impl Incoming {
         let content_type = self.content_type();
         match content_type.map(super::media::essence) {
             Some(essence) if essence == FORM => self.form_body(required, styles),
-            Some(essence) if !super::media::is_json(&essence) && !self.body.is_empty() => {
+            Some(essence) if !super::media::is_json(&essence) && !self.body_is_empty() => {
                 Err(Rejection::new(
                     415,
                     "unsupported_media_type",
@@ -586,6 +631,42 @@ impl Incoming {
             let reason = format!("the text is not UTF-8: {}", err.utf8_error());
             Rejection::new(400, "invalid_body", reason)
         })
+    }
+
+    /// A binary body, read as it arrives; one the server has read already (sent with a media
+    /// type it keeps whole) comes from memory. No body limit applies: the handler decides how
+    /// much it reads.
+    pub fn stream_body(&self, required: bool) -> Result<Option<ByteStream>, Rejection> {
+        let unread = self
+            .unread
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let declared = self
+            .headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        let stream = match unread {
+            Some(body) if declared != Some(0) => {
+                let stream = ByteStream::from_stream(body.into_data_stream());
+                match declared {
+                    Some(len) => stream.with_len(len),
+                    None => stream,
+                }
+            }
+            _ if self.body.is_empty() => {
+                if required {
+                    return Err(Rejection::new(
+                        400,
+                        "missing_body",
+                        "the request needs a body",
+                    ));
+                }
+                return Ok(None);
+            }
+            _ => ByteStream::from(self.body.clone()),
+        };
+        Ok(Some(stream))
     }
 
     /// A body of another content type, as sent.
@@ -667,6 +748,24 @@ pub fn empty(status: u16) -> Response {
     StatusCode::from_u16(status)
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
         .into_response()
+}
+
+/// A binary response, sent as its bytes come.
+pub fn stream(status: u16, content_type: &'static str, body: ByteStream) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let len = body.len();
+    let mut response = (
+        status,
+        [(axum::http::header::CONTENT_TYPE, content_type)],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response();
+    if let Some(len) = len {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_LENGTH, len.into());
+    }
+    response
 }
 
 /// A response of another content type, sent as is.

@@ -186,6 +186,8 @@ fn dump_response(out: &mut String, r: &Response) {
         Status::Default => "default".into(),
     };
     let ty = match (&r.ty, &r.content_type, &r.media) {
+        (Some(ty), Some(ct), Some(Media::Events)) => format!("events of {} ({ct})", type_text(ty)),
+        (None, Some(ct), Some(Media::Events)) => format!("events of String ({ct})"),
         (Some(ty), _, _) => type_text(ty),
         (None, Some(ct), Some(Media::Text)) => format!("String ({ct})"),
         (None, Some(ct), _) => format!("raw bytes ({ct})"),
@@ -393,5 +395,7 @@ fn media_label(media: &Media) -> &'static str {
         Media::Multipart { .. } => "multipart",
         Media::Text => "text",
         Media::Bytes => "bytes",
+        Media::Stream => "stream",
+        Media::Events => "events",
     }
 }

@@ -418,10 +418,23 @@ pub enum Media {
     /// `multipart/form-data` of the body's type: each field of the struct `parts_of` (the type,
     /// seen through aliases) a part.
     Multipart { parts_of: String },
-    /// Text (`text/*` but XML): a `String`.
+    /// Text (`text/*` but XML and event streams): a `String`.
     Text,
-    /// Bytes as sent: XML, binary content, multipart written by the caller.
+    /// Bytes as sent, held in memory: XML, and forms and multipart written by the caller.
     Bytes,
+    /// Binary content (`application/octet-stream`, images, PDFs): bytes streamed as they
+    /// come, a successful response's and a request's; an error response's are read whole.
+    Stream,
+    /// Server-sent events (`text/event-stream`) of a successful response: each event's data
+    /// of the response's type, or text when it has none.
+    Events,
+}
+
+impl Media {
+    /// Whether a successful response of this media is handed over before its body is read.
+    pub fn is_streamed(&self) -> bool {
+        matches!(self, Media::Stream | Media::Events)
+    }
 }
 
 /// How one property of a form body is written (OpenAPI `encoding`).
@@ -468,7 +481,8 @@ pub struct Response {
     /// The media type or range the spec documents for it (`*/*`, say), which `Accept` asks
     /// for; `content_type` is what a server sends.
     pub media_range: Option<String>,
-    /// `None` for an empty body or a non-JSON one.
+    /// `None` for an empty body or a non-JSON one; for events, the type of each one's data
+    /// (`None`: text).
     pub ty: Option<TypeRef>,
     /// How the body carries its value; `None` without a body.
     pub media: Option<Media>,

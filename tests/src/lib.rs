@@ -57,6 +57,7 @@ macro_rules! with_fixtures {
             repair_refs,
             repair_security,
             routes,
+            streams,
             unions31,
             webhooks
         );

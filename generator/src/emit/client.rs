@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::responses::{body_type, variant_declaration};
+use super::responses::{body_type, is_streamed, variant_declaration};
 use super::tokens::{form_styles, ident, type_tokens};
 use crate::ir::{Api, Media, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
@@ -179,18 +179,47 @@ fn emit_method(op: &Operation) -> TokenStream {
     let only_default = (!op.responses.is_empty()
         && op.responses.iter().all(|r| r.status == Status::Default))
     .then(|| quote!(#[allow(clippy::match_single_binding)]));
+    let send = send_statement(op);
+    // Every documented response streamed: what is read whole is undocumented.
+    let read = if arms.is_empty() {
+        quote!(Err(response.unexpected()))
+    } else {
+        quote! {
+            match response.status {
+                #(#arms)*
+                #fallback
+            }
+        }
+    };
     quote! {
         #docs
         #only_default
         pub async fn #name(&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
             let mut request = rt::Request::new(reqwest::Method::#method, #path);
             #(#setup)*
-            let response = self.core.send(request).await?;
-            match response.status {
-                #(#arms)*
-                #fallback
-            }
+            #send
+            #read
         }
+    }
+}
+
+/// Sends the request and binds `response`, read whole. A streamed success returns before its
+/// body is read.
+fn send_statement(op: &Operation) -> TokenStream {
+    let streamed: Vec<&Response> = op.responses.iter().filter(|r| is_streamed(r)).collect();
+    if streamed.is_empty() {
+        return quote!(let response = self.core.send(request).await?;);
+    }
+    let success_enum = success_enum(op);
+    let arms = streamed
+        .iter()
+        .map(|r| streamed_arm(r, success_enum.as_ref()));
+    quote! {
+        let response = self.core.send_streamed(request).await?;
+        let response = match response.status {
+            #(#arms)*
+            _ => response.read().await?,
+        };
     }
 }
 
@@ -226,6 +255,7 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
                 quote!(&#ty)
             }
             (None, Media::Text) => quote!(&str),
+            (None, Media::Stream) => quote!(rt::ByteStream),
             (None, _) => quote!(Vec<u8>),
         };
         if is_raw_multipart(body) {
@@ -261,6 +291,9 @@ fn body_statement(body: &crate::ir::Body) -> TokenStream {
         Media::Text => quote!(request.raw(#content_type, body.as_bytes().to_vec())),
         Media::Bytes if is_raw_multipart(body) => quote!(request.raw(content_type, body)),
         Media::Bytes => quote!(request.raw(#content_type, body)),
+        Media::Stream => quote!(request.stream(#content_type, body)),
+        // Resolve reads a request of events as text.
+        Media::Events => quote!(request.raw(#content_type, body.as_bytes().to_vec())),
     };
     if body.required {
         quote!(#send;)
@@ -421,12 +454,18 @@ fn parameter_statement(p: &Parameter) -> TokenStream {
     }
 }
 
-fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
+/// The success enum, when there are several successes; one is the result itself.
+fn success_enum(op: &Operation) -> Option<proc_macro2::Ident> {
     let successes = op.responses.iter().filter(|r| r.status.is_success());
-    // Several successes are variants of the success enum; one is the result itself.
-    let success_enum = (successes.count() > 1).then(|| ident(&op.names.success));
+    (successes.count() > 1).then(|| ident(&op.names.success))
+}
+
+/// The arms of the responses read whole (a streamed one has returned before).
+fn response_arms(op: &Operation, error: &proc_macro2::Ident) -> Vec<TokenStream> {
+    let success_enum = success_enum(op);
     op.responses
         .iter()
+        .filter(|r| !is_streamed(r))
         .map(|r| {
             if r.status.is_success() {
                 success_arm(r, success_enum.as_ref())
@@ -449,6 +488,28 @@ fn status_pattern(status: &Status) -> TokenStream {
     }
 }
 
+/// A streamed success's arm, which returns from the method before the body is read.
+fn streamed_arm(r: &Response, success_enum: Option<&proc_macro2::Ident>) -> TokenStream {
+    let pattern = status_pattern(&r.status);
+    let value = match &r.media {
+        Some(Media::Events) if r.ty.is_some() => {
+            quote!(response.into_events(rt::read_json_data))
+        }
+        Some(Media::Events) => quote!(response.into_events(rt::read_text_data)),
+        _ => quote!(response.into_bytes()),
+    };
+    let variant = ident(&r.variant);
+    let value = match (success_enum, matches!(r.status, Status::Code(_))) {
+        (None, _) => value,
+        (Some(success_enum), true) => quote!(#success_enum::#variant(#value)),
+        (Some(success_enum), false) => {
+            quote!(#success_enum::#variant(response.status, #value))
+        }
+    };
+    quote!(#pattern => return Ok(#value),)
+}
+
+/// A success's arm, its body read whole.
 fn success_arm(r: &Response, success_enum: Option<&proc_macro2::Ident>) -> TokenStream {
     let pattern = status_pattern(&r.status);
     let decode = match &r.media {
@@ -456,6 +517,9 @@ fn success_arm(r: &Response, success_enum: Option<&proc_macro2::Ident>) -> Token
         Some(Media::Text) => quote!(response.text()),
         // Responses are never read as multipart: their bytes.
         Some(Media::Bytes | Media::Multipart { .. }) => quote!(Ok(response.body)),
+        // An error's binary body, or events where no success is streamed: read whole.
+        Some(Media::Stream) => quote!(Ok(response.body)),
+        Some(Media::Events) => quote!(response.text()),
         None => quote!(Ok(())),
     };
     let Some(success_enum) = success_enum else {
@@ -486,7 +550,8 @@ fn error_arm(r: &Response, error: &proc_macro2::Ident) -> TokenStream {
     let read = match &r.media {
         Some(Media::Json | Media::Form(_)) => quote!(error),
         Some(Media::Text) => quote!(text_error),
-        Some(Media::Bytes | Media::Multipart { .. }) => quote!(bytes_error),
+        Some(Media::Bytes | Media::Multipart { .. } | Media::Stream) => quote!(bytes_error),
+        Some(Media::Events) => quote!(text_error),
         None if status_arg => {
             return quote!(#pattern => { #status Err(rt::Error::Api(#error::#variant(status))) });
         }
@@ -520,10 +585,16 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
             " Documented successful responses of [`Client::{}`].",
             op.name
         );
+        // A stream is read once: it can be neither copied nor compared.
+        let derives = if successes.iter().any(|r| is_streamed(r)) {
+            quote!(#[derive(Debug)])
+        } else {
+            quote!(#[derive(Clone, Debug, PartialEq)])
+        };
         // Responses differ in size by nature; boxing the big ones would burden every match.
         quote! {
             #[doc = #doc]
-            #[derive(Clone, Debug, PartialEq)]
+            #derives
             #[allow(clippy::large_enum_variant)]
             pub enum #name { #(#variants)* }
         }

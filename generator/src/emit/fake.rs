@@ -192,16 +192,19 @@ fn emit_answer(op: &Operation, answer: &WireAnswer, response: &Response) -> Toke
         (true, Some(body)) => quote!(api::server::#output::#variant(#status, #body)),
     };
     let value = answer.body.as_ref();
+    let runtime = quote!(crate::api_crate::runtime);
     match (&response.ty, &response.content_type) {
         (Some(ty), _) => {
-            let ty = type_tokens_with(
-                ty,
-                &quote!(api::types::),
-                &quote!(crate::api_crate::runtime),
-            );
+            let ty = type_tokens_with(ty, &quote!(api::types::), &runtime);
             let candidates = candidates(value).into_iter().map(|v| v.to_string());
             let name = &op.name;
-            let built = constructor(Some(quote!(body)));
+            let built = if response.media == Some(Media::Events) {
+                constructor(Some(quote!(#runtime::server::EventStream::from_events([
+                    #runtime::Event::new(body)
+                ]))))
+            } else {
+                constructor(Some(quote!(body)))
+            };
             quote! {
                 match crate::support::answer::<#ty>(&[#(#candidates),*]) {
                     Ok(body) => #built,
@@ -211,10 +214,17 @@ fn emit_answer(op: &Operation, answer: &WireAnswer, response: &Response) -> Toke
         }
         (None, Some(_)) => {
             let text = candidates(value).first().map(raw_text).unwrap_or_default();
-            if response.media == Some(Media::Text) {
-                constructor(Some(quote!(#text.to_owned())))
-            } else {
-                constructor(Some(quote!(#text.as_bytes().to_vec())))
+            match &response.media {
+                Some(Media::Events) => constructor(Some(quote!(
+                    #runtime::server::EventStream::from_events([
+                        #runtime::Event::new(#text.to_owned())
+                    ])
+                ))),
+                Some(Media::Stream) if response.status.is_success() => constructor(Some(
+                    quote!(#runtime::ByteStream::from(#text.as_bytes().to_vec())),
+                )),
+                Some(Media::Text) => constructor(Some(quote!(#text.to_owned()))),
+                _ => constructor(Some(quote!(#text.as_bytes().to_vec()))),
             }
         }
         (None, None) => constructor(None),

@@ -9,12 +9,29 @@ use super::tokens::{ident, type_tokens};
 use crate::ir::{Media, Response, Status};
 
 /// The body's Rust type: the schema's type, text or bytes for other content, `None` when empty.
+/// A successful response streams binary content and events (`rt` is the client's or the
+/// server's runtime, which each have a `ByteStream` and an `EventStream`); an error's is read
+/// whole.
 pub fn body_type(response: &Response) -> Option<TokenStream> {
-    match (&response.ty, response.media.as_ref()?) {
+    let media = response.media.as_ref()?;
+    let streamed = media.is_streamed() && response.status.is_success();
+    match (&response.ty, media) {
+        (Some(ty), Media::Events) if streamed => {
+            let ty = type_tokens(ty, &quote!(super::types::));
+            Some(quote!(rt::EventStream<#ty>))
+        }
+        (None, Media::Events) if streamed => Some(quote!(rt::EventStream<String>)),
+        (None, Media::Stream) if streamed => Some(quote!(rt::ByteStream)),
         (Some(ty), _) => Some(type_tokens(ty, &quote!(super::types::))),
-        (None, Media::Text) => Some(quote!(String)),
+        (None, Media::Text | Media::Events) => Some(quote!(String)),
         (None, _) => Some(quote!(Vec<u8>)),
     }
+}
+
+/// Whether a response is handed over before its body is read: a success of binary content
+/// or events.
+pub fn is_streamed(response: &Response) -> bool {
+    response.status.is_success() && response.media.as_ref().is_some_and(Media::is_streamed)
 }
 
 /// An enum variant for the response; ranges and `default` also carry the actual status.

@@ -11,6 +11,11 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("bytes.rs", include_str!("../../runtime/bytes.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("enums.rs", include_str!("../../runtime/enums.rs")),
+    ("events.rs", include_str!("../../runtime/events.rs")),
+    (
+        "events_client.rs",
+        include_str!("../../runtime/events_client.rs"),
+    ),
     ("form.rs", include_str!("../../runtime/form.rs")),
     ("media.rs", include_str!("../../runtime/media.rs")),
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
@@ -20,6 +25,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("route.rs", include_str!("../../runtime/route.rs")),
     ("secret.rs", include_str!("../../runtime/secret.rs")),
     ("server.rs", include_str!("../../runtime/server.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("tagged.rs", include_str!("../../runtime/tagged.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];

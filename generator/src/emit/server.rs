@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::refusals::{emit_refused, emit_rejection_items, emit_rejection_method, refusal_docs};
-use super::responses::{body_type, variant_declaration};
+use super::responses::{body_type, is_streamed, variant_declaration};
 use super::tokens::{form_styles, ident, type_tokens};
 use crate::ir::{Api, Body, Media, Operation, ParamLocation, Parameter, Status, TypeRef};
 
@@ -199,6 +199,7 @@ fn request_body_type(op: &Operation) -> Option<TokenStream> {
     let ty = match (&body.ty, &body.media) {
         (Some(ty), _) => type_tokens(ty, &quote!(super::types::)),
         (None, Media::Text) => quote!(String),
+        (None, Media::Stream) => quote!(rt::ByteStream),
         (None, _) => quote!(Vec<u8>),
     };
     Some(if body.required {
@@ -227,9 +228,15 @@ fn emit_input(op: &Operation) -> TokenStream {
         quote!(#docs pub body: #ty,)
     });
     let doc = format!(" The checked inputs of `{} {}`.", op.method, op.path);
+    // A streamed body is read once: it can be neither copied nor compared.
+    let derives = if op.body.as_ref().is_some_and(|b| b.media == Media::Stream) {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Clone, Debug, PartialEq)])
+    };
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq)]
+        #derives
         pub struct #name {
             #credentials
             #(#params)*
@@ -257,6 +264,14 @@ fn emit_response(op: &Operation) -> TokenStream {
             Some(Media::Bytes | Media::Multipart { .. }) => {
                 quote!(rt::raw(#code, #content_type, body))
             }
+            Some(Media::Stream) if is_streamed(r) => {
+                quote!(rt::stream(#code, #content_type, body))
+            }
+            Some(Media::Stream) => quote!(rt::raw(#code, #content_type, body)),
+            Some(Media::Events) if r.ty.is_some() => {
+                quote!(body.into_response(#code, rt::write_json_data))
+            }
+            Some(Media::Events) => quote!(body.into_response(#code, rt::write_text_data)),
             None => quote!(rt::empty(#code)),
         };
         match (body_type(r).is_some(), matches!(r.status, Status::Code(_))) {
@@ -387,8 +402,9 @@ fn read_one_media(body: &Body) -> TokenStream {
         }
         Media::Json => quote!(incoming.json_body(#required)?),
         Media::Multipart { .. } => quote!(incoming.multipart_body(#required)?),
-        Media::Text => quote!(incoming.text_body(#required)?),
+        Media::Text | Media::Events => quote!(incoming.text_body(#required)?),
         Media::Bytes => quote!(incoming.raw_body(#required)?),
+        Media::Stream => quote!(incoming.stream_body(#required)?),
     }
 }
 

@@ -138,6 +138,9 @@ fn call_arguments(op: &Operation, call: &WireCall) -> Vec<TokenStream> {
             None if body.media == Media::Text => {
                 quote!(&String::from_utf8_lossy(&values.raw(#key, #content_type)?))
             }
+            None if body.media == Media::Stream => {
+                quote!(crate::api_crate::runtime::ByteStream::from(values.raw(#key, #content_type)?))
+            }
             None => quote!(values.raw(#key, #content_type)?),
         };
         args.push(if body.required {

@@ -597,7 +597,12 @@ impl Resolver<'_> {
             self.multipart_body(&chosen, &media_at, &hint)
         } else {
             let ty = self.media_type(&chosen, &media_at, &content_type, &hint);
-            (ty, self.media_kind(&content_type, &media_at))
+            let kind = match self.media_kind(&content_type, &media_at) {
+                // A request does not stream events; its body is their text.
+                Media::Events => Media::Text,
+                kind => kind,
+            };
+            (ty, kind)
         };
         let others = body.content.iter().filter(|(key, _)| **key != documented);
         // The server reads a form beside JSON; beside anything else, only the one chosen.
@@ -788,10 +793,17 @@ impl Resolver<'_> {
         };
         let (content_type, ty, media_range, schema, kind) = match picked {
             Some((content_type, media, media_at, documented)) => {
-                let ty = self.media_type(&media, &media_at, &content_type, hint);
-                let schema = (ty.is_some() && media.schema.is_some())
+                let mut kind = self.media_kind(&content_type, &media_at);
+                if kind == Media::Events && !status.is_success() {
+                    kind = Media::Text;
+                }
+                let ty = if kind == Media::Events {
+                    self.event_data_type(&media, &media_at, hint)
+                } else {
+                    self.media_type(&media, &media_at, &content_type, hint)
+                };
+                let schema = (ty.is_some() && media.schema.is_some() && kind != Media::Events)
                     .then(|| self.place(&pointer::child(&media_at, "schema")));
-                let kind = self.media_kind(&content_type, &media_at);
                 (Some(content_type), ty, Some(documented), schema, Some(kind))
             }
             None => (None, None, None, None, None),
@@ -891,12 +903,27 @@ impl Resolver<'_> {
         ty
     }
 
+    /// The type of each event's data in an event stream: its schema's, or text when the
+    /// schema is a string or absent. The media type's examples are streams, not data: they
+    /// are not recorded.
+    fn event_data_type(&mut self, media: &MediaType, at: &str, hint: &str) -> Option<TypeRef> {
+        let schema = media.schema.as_ref()?;
+        let ty = self.resolve_ref_or(schema, &pointer::child(at, "schema"), hint);
+        match ty.non_null() {
+            TypeRef::String | TypeRef::Binary | TypeRef::Bytes => None,
+            _ => Some(ty),
+        }
+    }
+
     /// How a body of `content_type` other than a form carries its value. XML is bytes, with a
     /// warning at `media_at`.
     fn media_kind(&mut self, content_type: &str, media_at: &str) -> Media {
         let essence = crate::media::essence(content_type);
         if is_json(content_type) {
             return Media::Json;
+        }
+        if essence == "text/event-stream" {
+            return Media::Events;
         }
         if essence.ends_with("/xml") || essence.ends_with("+xml") {
             self.report(
@@ -910,8 +937,11 @@ impl Resolver<'_> {
         }
         if essence.starts_with("text/") {
             Media::Text
-        } else {
+        } else if essence.starts_with("multipart/") {
+            // Its boundary is in its content type: the caller writes both.
             Media::Bytes
+        } else {
+            Media::Stream
         }
     }
 

@@ -20,7 +20,11 @@ use super::wire::{self, Outcome, Served, WireCounts};
 const BASELINE: &str = "tests/wire-baseline.json";
 const FIXTURES: &str = "tests/wire";
 /// Snapshot fixtures whose operations are worth a trip to the mock as well.
-const SNAPSHOT_FIXTURES: &[&str] = &["tests/fixtures/forms.yaml", "tests/fixtures/loose.yaml"];
+const SNAPSHOT_FIXTURES: &[&str] = &[
+    "tests/fixtures/forms.yaml",
+    "tests/fixtures/loose.yaml",
+    "tests/fixtures/streams.yaml",
+];
 
 /// Failures accepted on purpose, each with its reason.
 #[derive(Deserialize)]

@@ -1,0 +1,218 @@
+//! The client's side of server-sent events: [`EventStream`] reads a response's events as
+//! they arrive and, when the connection breaks, sends the request again with
+//! `Last-Event-ID` to resume after the last event read.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+
+use super::client::Resume;
+use super::events::{Event, EventParser, RawEvent};
+use super::stream::unfold;
+
+type Events<T> = Pin<Box<dyn Stream<Item = Result<Event<T>, EventError>> + Send>>;
+
+/// The events of a `text/event-stream` response, each one's data decoded into `T`.
+///
+/// Read them with [`EventStream::next_event`], or as a [`Stream`]. An event whose data does
+/// not decode is an [`EventError::Decode`] item, and the stream goes on; a broken connection
+/// is resumed as the client's retry policy allows, then ends the stream with an error.
+pub struct EventStream<T> {
+    events: Events<T>,
+}
+
+/// Why an event could not be read.
+#[derive(Debug)]
+pub enum EventError {
+    /// The event's data does not decode into its documented type; the stream goes on.
+    Decode {
+        event: Option<String>,
+        id: Option<String>,
+        data: String,
+        message: String,
+    },
+    /// The connection broke and could not be resumed; the stream ends.
+    Transport(reqwest::Error),
+    /// The request sent again to resume was answered with this status; the stream ends.
+    Resume { status: u16 },
+}
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EventError::Decode {
+                event, id, message, ..
+            } => {
+                let event = event.as_deref().unwrap_or("message");
+                match id {
+                    Some(id) => write!(f, "event `{event}` (id {id}) does not decode: {message}"),
+                    None => write!(f, "event `{event}` does not decode: {message}"),
+                }
+            }
+            EventError::Transport(err) => write!(f, "the event stream broke off: {err}"),
+            EventError::Resume { status } => {
+                write!(
+                    f,
+                    "resuming the event stream was answered with status {status}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for EventError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EventError::Transport(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+/// An event's data read as JSON of its type, naming where it does not fit.
+pub fn read_json_data<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, String> {
+    let deserializer = &mut serde_json::Deserializer::from_str(data);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        match path.as_str() {
+            "." => err.inner().to_string(),
+            _ => format!("at `{path}`: {}", err.inner()),
+        }
+    })
+}
+
+/// An event's data of a text schema: the text itself.
+pub fn read_text_data(data: &str) -> Result<String, String> {
+    Ok(data.to_owned())
+}
+
+impl<T: Send + 'static> EventStream<T> {
+    pub(super) fn new(
+        response: reqwest::Response,
+        resume: Option<Resume>,
+        decode: fn(&str) -> Result<T, String>,
+    ) -> Self {
+        let reader = Reader {
+            response: Some(response),
+            resume,
+            parser: EventParser::default(),
+            ready: VecDeque::new(),
+            decode,
+            failures: 0,
+        };
+        EventStream {
+            events: Box::pin(unfold(reader, Reader::next)),
+        }
+    }
+
+    /// The next event, or `None` when the stream has ended.
+    pub async fn next_event(&mut self) -> Option<Result<Event<T>, EventError>> {
+        std::future::poll_fn(|cx| self.events.as_mut().poll_next(cx)).await
+    }
+}
+
+impl<T> Stream for EventStream<T> {
+    type Item = Result<Event<T>, EventError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.events.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EventStream")
+    }
+}
+
+/// The state of an event stream between two events.
+struct Reader<T> {
+    /// `None` once the stream has ended.
+    response: Option<reqwest::Response>,
+    resume: Option<Resume>,
+    parser: EventParser,
+    ready: VecDeque<RawEvent>,
+    decode: fn(&str) -> Result<T, String>,
+    /// Reconnections since the last event.
+    failures: u32,
+}
+
+impl<T> Reader<T> {
+    async fn next(mut self) -> Option<(Result<Event<T>, EventError>, Self)> {
+        loop {
+            if let Some(raw) = self.ready.pop_front() {
+                self.failures = 0;
+                let event = self.decode(raw);
+                return Some((event, self));
+            }
+            let response = self.response.as_mut()?;
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let events = self.parser.push(&chunk);
+                    self.ready.extend(events);
+                }
+                Ok(None) => return None,
+                Err(err) => {
+                    if let Err(err) = self.resume_after(err).await {
+                        self.response = None;
+                        return Some((Err(err), self));
+                    }
+                }
+            }
+        }
+    }
+
+    fn decode(&self, raw: RawEvent) -> Result<Event<T>, EventError> {
+        match (self.decode)(&raw.data) {
+            Ok(data) => Ok(Event {
+                data,
+                event: raw.event,
+                id: raw.id,
+                retry: raw.retry,
+            }),
+            Err(message) => Err(EventError::Decode {
+                event: raw.event,
+                id: raw.id,
+                data: raw.data,
+                message,
+            }),
+        }
+    }
+
+    /// Sends the request again after the stream broke with `err`, waiting as the stream or
+    /// the retry policy says, until it answers or the policy gives up.
+    async fn resume_after(&mut self, err: reqwest::Error) -> Result<(), EventError> {
+        let mut last = err.without_url();
+        let Some(resume) = self.resume.as_mut() else {
+            return Err(EventError::Transport(last));
+        };
+        // What was read of an event the break cut off is not an event.
+        self.parser.reset();
+        loop {
+            if self.failures >= resume.max_reconnects() {
+                return Err(EventError::Transport(last));
+            }
+            self.failures += 1;
+            tokio::time::sleep(resume.delay(self.failures, self.parser.reconnect_after())).await;
+            match resume.reconnect(self.parser.last_id()).await {
+                // 204 is how a server says there is nothing more to resume.
+                Ok(response) if response.status().as_u16() == 204 => {
+                    self.response = None;
+                    return Ok(());
+                }
+                Ok(response) if response.status().is_success() => {
+                    self.response = Some(response);
+                    return Ok(());
+                }
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    return Err(EventError::Resume { status });
+                }
+                Err(err) => last = err.without_url(),
+            }
+        }
+    }
+}
