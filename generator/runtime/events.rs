@@ -73,21 +73,43 @@ impl EventParser {
     /// Takes the next chunk and returns the events it completes.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<RawEvent> {
         let mut events = Vec::new();
-        for &byte in chunk {
-            match byte {
-                b'\n' if self.after_cr => self.after_cr = false,
-                b'\n' | b'\r' => {
-                    self.after_cr = byte == b'\r';
-                    let line = std::mem::take(&mut self.pending);
-                    events.extend(self.line(&line));
-                }
-                _ => {
-                    self.after_cr = false;
-                    self.pending.push(byte);
+        self.push_into(chunk, &mut events);
+        events
+    }
+
+    /// Takes the next chunk and adds the events it completes to `events`.
+    pub fn push_into(&mut self, mut chunk: &[u8], events: &mut impl Extend<RawEvent>) {
+        if chunk.is_empty() {
+            return;
+        }
+        if self.after_cr && chunk.first() == Some(&b'\n') {
+            chunk = &chunk[1..];
+        }
+        self.after_cr = false;
+        while let Some(end) = chunk.iter().position(|b| *b == b'\n' || *b == b'\r') {
+            let event = if self.pending.is_empty() {
+                self.line(&chunk[..end])
+            } else {
+                self.pending.extend_from_slice(&chunk[..end]);
+                let line = std::mem::take(&mut self.pending);
+                let event = self.line(&line);
+                self.pending = line;
+                self.pending.clear();
+                event
+            };
+            events.extend(event);
+            // A `\r\n` is one line end, even when a chunk ends between the two.
+            let crlf = chunk[end] == b'\r';
+            chunk = &chunk[end + 1..];
+            if crlf {
+                match chunk.first() {
+                    Some(b'\n') => chunk = &chunk[1..],
+                    None => self.after_cr = true,
+                    Some(_) => {}
                 }
             }
         }
-        events
+        self.pending.extend_from_slice(chunk);
     }
 
     /// The id a client sends back as `Last-Event-ID` after losing the stream here.
@@ -111,11 +133,11 @@ impl EventParser {
     }
 
     fn line(&mut self, line: &[u8]) -> Option<RawEvent> {
-        let mut line = String::from_utf8_lossy(line).into_owned();
+        let mut line = String::from_utf8_lossy(line);
         if !self.started {
             self.started = true;
             if let Some(rest) = line.strip_prefix('\u{feff}') {
-                line = rest.to_owned();
+                line = rest.to_owned().into();
             }
         }
         if line.is_empty() {
@@ -126,7 +148,7 @@ impl EventParser {
         }
         let (field, value) = match line.split_once(':') {
             Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line.as_str(), ""),
+            None => (&*line, ""),
         };
         match field {
             "data" => match &mut self.data {
@@ -171,20 +193,37 @@ impl EventParser {
 pub fn write_event(out: &mut Vec<u8>, data: &str, event: &Event<impl Sized>) {
     let one_line = |text: &str| text.replace(['\r', '\n'], " ");
     if let Some(name) = &event.event {
-        out.extend_from_slice(format!("event: {}\n", one_line(name)).as_bytes());
+        out.extend_from_slice(b"event: ");
+        out.extend_from_slice(one_line(name).as_bytes());
+        out.push(b'\n');
     }
     if let Some(id) = &event.id {
-        let id = one_line(id).replace('\0', "");
-        out.extend_from_slice(format!("id: {id}\n").as_bytes());
+        out.extend_from_slice(b"id: ");
+        if id.contains(['\r', '\n', '\0']) {
+            out.extend_from_slice(one_line(id).replace('\0', "").as_bytes());
+        } else {
+            out.extend_from_slice(id.as_bytes());
+        }
+        out.push(b'\n');
     }
     if let Some(retry) = event.retry {
         out.extend_from_slice(format!("retry: {}\n", retry.as_millis()).as_bytes());
     }
-    let data = data.replace("\r\n", "\n").replace('\r', "\n");
-    for line in data.split('\n') {
+    let mut rest = data;
+    loop {
+        let end = rest.find(['\r', '\n']).unwrap_or(rest.len());
         out.extend_from_slice(b"data: ");
-        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(&rest.as_bytes()[..end]);
         out.push(b'\n');
+        if end == rest.len() {
+            break;
+        }
+        let step = if rest[end..].starts_with("\r\n") {
+            2
+        } else {
+            1
+        };
+        rest = &rest[end + step..];
     }
     out.push(b'\n');
 }

@@ -11,9 +11,10 @@ use futures_core::Stream;
 
 use super::client::Resume;
 use super::events::{Event, EventParser, RawEvent};
-use super::stream::unfold;
+use std::future::Future;
 
-type Events<T> = Pin<Box<dyn Stream<Item = Result<Event<T>, EventError>> + Send>>;
+/// Reading the next chunk: the reader comes back with it, and an error that ended it.
+type Filling<T> = Pin<Box<dyn Future<Output = (Box<Reader<T>>, Option<EventError>)> + Send>>;
 
 /// The events of a `text/event-stream` response, each one's data decoded into `T`.
 ///
@@ -21,8 +22,18 @@ type Events<T> = Pin<Box<dyn Stream<Item = Result<Event<T>, EventError>> + Send>
 /// not decode is an [`EventError::Decode`] item, and the stream goes on; a broken connection
 /// is resumed as the client's retry policy allows, then ends the stream with an error.
 pub struct EventStream<T> {
-    events: Events<T>,
+    state: State<T>,
 }
+
+enum State<T> {
+    /// Events of the chunks read so far are handed out without waiting.
+    Idle(Box<Reader<T>>),
+    Filling(Filling<T>),
+    Done,
+}
+
+// Nothing inside is pinned in place: the reader moves into the boxed read and back.
+impl<T> Unpin for EventStream<T> {}
 
 /// Why an event could not be read.
 #[derive(Debug)]
@@ -74,6 +85,10 @@ impl std::error::Error for EventError {
 
 /// An event's data read as JSON of its type, naming where it does not fit.
 pub fn read_json_data<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, String> {
+    if let Ok(value) = serde_json::from_str(data) {
+        return Ok(value);
+    }
+    // Only a failure pays for tracking the path.
     let deserializer = &mut serde_json::Deserializer::from_str(data);
     serde_path_to_error::deserialize(deserializer).map_err(|err| {
         let path = err.path().to_string();
@@ -104,21 +119,46 @@ impl<T: Send + 'static> EventStream<T> {
             failures: 0,
         };
         EventStream {
-            events: Box::pin(unfold(reader, Reader::next)),
+            state: State::Idle(Box::new(reader)),
         }
     }
 
     /// The next event, or `None` when the stream has ended.
     pub async fn next_event(&mut self) -> Option<Result<Event<T>, EventError>> {
-        std::future::poll_fn(|cx| self.events.as_mut().poll_next(cx)).await
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 
-impl<T> Stream for EventStream<T> {
+impl<T: Send + 'static> Stream for EventStream<T> {
     type Item = Result<Event<T>, EventError>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.events.as_mut().poll_next(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match &mut this.state {
+                State::Idle(reader) => {
+                    if let Some(raw) = reader.ready.pop_front() {
+                        reader.failures = 0;
+                        return Poll::Ready(Some(reader.decode(raw)));
+                    }
+                    let State::Idle(reader) = std::mem::replace(&mut this.state, State::Done)
+                    else {
+                        return Poll::Ready(None);
+                    };
+                    if reader.response.is_some() {
+                        this.state = State::Filling(Box::pin(reader.fill()));
+                    }
+                }
+                State::Filling(filling) => {
+                    let (reader, ended) = std::task::ready!(filling.as_mut().poll(cx));
+                    this.state = State::Idle(reader);
+                    if let Some(err) = ended {
+                        return Poll::Ready(Some(Err(err)));
+                    }
+                }
+                State::Done => return Poll::Ready(None),
+            }
+        }
     }
 }
 
@@ -141,28 +181,23 @@ struct Reader<T> {
 }
 
 impl<T> Reader<T> {
-    async fn next(mut self) -> Option<(Result<Event<T>, EventError>, Self)> {
-        loop {
-            if let Some(raw) = self.ready.pop_front() {
-                self.failures = 0;
-                let event = self.decode(raw);
-                return Some((event, self));
-            }
-            let response = self.response.as_mut()?;
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let events = self.parser.push(&chunk);
-                    self.ready.extend(events);
-                }
-                Ok(None) => return None,
-                Err(err) => {
-                    if let Err(err) = self.resume_after(err).await {
-                        self.response = None;
-                        return Some((Err(err), self));
-                    }
+    /// Reads the next chunk's events; after a break, resumes first. An error that ends the
+    /// stream comes back beside the reader.
+    async fn fill(mut self: Box<Self>) -> (Box<Self>, Option<EventError>) {
+        let Some(response) = self.response.as_mut() else {
+            return (self, None);
+        };
+        match response.chunk().await {
+            Ok(Some(chunk)) => self.parser.push_into(&chunk, &mut self.ready),
+            Ok(None) => self.response = None,
+            Err(err) => {
+                if let Err(err) = self.resume_after(err).await {
+                    self.response = None;
+                    return (self, Some(err));
                 }
             }
         }
+        (self, None)
     }
 
     fn decode(&self, raw: RawEvent) -> Result<Event<T>, EventError> {

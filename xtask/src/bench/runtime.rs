@@ -1,5 +1,6 @@
-//! The runtime overhead of generated clients and servers against hand-written ones: the
-//! `client_overhead` and `server_overhead` benchmarks of `codegen-tests`.
+//! The runtime overhead of generated clients and servers against hand-written ones, and what
+//! streamed bodies cost: the `client_overhead`, `server_overhead` and `streaming` benchmarks
+//! of `codegen-tests`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +12,20 @@ use serde::{Deserialize, Serialize};
 pub struct Runtime {
     pub client: Overhead,
     pub server: Overhead,
+    pub streaming: Streaming,
+}
+
+/// What the `streaming` benchmark writes: the peak memory of a 1 GiB download and upload,
+/// and server-sent events per second, generated against hand-written.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Streaming {
+    pub benchmark: String,
+    pub download_peak_rss_mib: f64,
+    pub upload_peak_rss_mib: f64,
+    pub generated_events_per_s: f64,
+    pub hand_written_events_per_s: f64,
+    pub ratio: f64,
 }
 
 /// What one overhead benchmark writes to `target/bench/NAME.json`: median microseconds per
@@ -24,7 +39,7 @@ pub struct Overhead {
     pub ratio: f64,
 }
 
-/// Runs both benchmarks and reads back what they wrote.
+/// Runs the three benchmarks and reads back what they wrote.
 pub fn measure(root: &Path) -> Result<Runtime, String> {
     let status = crate::cargo::cargo(
         root,
@@ -36,6 +51,8 @@ pub fn measure(root: &Path) -> Result<Runtime, String> {
             "client_overhead",
             "--bench",
             "server_overhead",
+            "--bench",
+            "streaming",
         ],
     )
     .status()
@@ -46,10 +63,11 @@ pub fn measure(root: &Path) -> Result<Runtime, String> {
     Ok(Runtime {
         client: read(root, "client_overhead")?,
         server: read(root, "server_overhead")?,
+        streaming: read(root, "streaming")?,
     })
 }
 
-fn read(root: &Path, name: &str) -> Result<Overhead, String> {
+fn read<T: serde::de::DeserializeOwned>(root: &Path, name: &str) -> Result<T, String> {
     let path = root.join("target/bench").join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
@@ -66,6 +84,16 @@ pub fn table(runtime: &Runtime) -> String {
             r.generated_us, r.hand_written_us, r.ratio,
         );
     }
+    let s = &runtime.streaming;
+    let _ = write!(
+        out,
+        "\n## Streamed bodies on 127.0.0.1 (whole process: client and server)\n\n| measure | generated | hand-written | target |\n|---|---|---|---|\n| peak RSS, 1 GiB download | {:.1} MiB | | < 64 MiB |\n| peak RSS, 1 GiB upload | {:.1} MiB | | < 64 MiB |\n| server-sent events per second | {:.0} | {:.0} (axum `Sse`, reqwest) | ratio {:.3} >= 0.90 |\n",
+        s.download_peak_rss_mib,
+        s.upload_peak_rss_mib,
+        s.generated_events_per_s,
+        s.hand_written_events_per_s,
+        s.ratio,
+    );
     out
 }
 
