@@ -903,16 +903,38 @@ impl Resolver<'_> {
         ty
     }
 
-    /// The type of each event's data in an event stream: its schema's, or text when the
-    /// schema is a string or absent. The media type's examples are streams, not data: they
-    /// are not recorded.
+    /// The type of each event's data in an event stream, `None` for text. The schema
+    /// describes either each event's data (as vendors write it) or, as OpenAPI 3.2's
+    /// `itemSchema` does, the event itself: an object of `data` and some of `event`, `id` and
+    /// `retry`, whose `data` is then the type. The media type's examples are streams, not
+    /// data: they are not recorded.
     fn event_data_type(&mut self, media: &MediaType, at: &str, hint: &str) -> Option<TypeRef> {
         let schema = media.schema.as_ref()?;
         let ty = self.resolve_ref_or(schema, &pointer::child(at, "schema"), hint);
-        match ty.non_null() {
+        let data = self.event_object_data(&ty).unwrap_or(ty);
+        match data.non_null() {
             TypeRef::String | TypeRef::Binary | TypeRef::Bytes => None,
-            _ => Some(ty),
+            _ => Some(data),
         }
+    }
+
+    /// The type of `data` when `ty` is an event object (its fields `data` and some of
+    /// `event`, `id`, `retry`).
+    fn event_object_data(&self, ty: &TypeRef) -> Option<TypeRef> {
+        let def = self.type_def(ty.non_null().direct_name()?)?;
+        let TypeKind::Struct(fields) = &def.kind else {
+            return None;
+        };
+        let event_fields = ["data", "event", "id", "retry"];
+        if !fields
+            .fields
+            .iter()
+            .all(|f| event_fields.contains(&f.wire.as_str()))
+        {
+            return None;
+        }
+        let data = fields.fields.iter().find(|f| f.wire == "data")?;
+        Some(data.ty.clone())
     }
 
     /// How a body of `content_type` other than a form carries its value. XML is bytes, with a
