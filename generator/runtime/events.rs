@@ -133,7 +133,11 @@ impl EventParser {
     }
 
     fn line(&mut self, line: &[u8]) -> Option<RawEvent> {
-        let mut line = String::from_utf8_lossy(line);
+        // `from_utf8` checks faster than `from_utf8_lossy` reads; streams are UTF-8 by rule.
+        let mut line = match std::str::from_utf8(line) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(line),
+        };
         if !self.started {
             self.started = true;
             if let Some(rest) = line.strip_prefix('\u{feff}') {
@@ -161,7 +165,15 @@ impl EventParser {
             "event" => self.event = Some(value.to_owned()),
             "id" if !value.contains('\0') => {
                 self.id = Some(value.to_owned());
-                self.last_id = Some(value.to_owned()).filter(|id| !id.is_empty());
+                // The last id's buffer is reused: most streams give every event one.
+                match &mut self.last_id {
+                    _ if value.is_empty() => self.last_id = None,
+                    Some(last) => {
+                        last.clear();
+                        last.push_str(value);
+                    }
+                    None => self.last_id = Some(value.to_owned()),
+                }
             }
             "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
                 self.retry = value.parse().ok().map(Duration::from_millis);

@@ -8,13 +8,16 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+use http_body::Body as _;
+
+use std::future::Future;
 
 use super::client::Resume;
 use super::events::{Event, EventParser, RawEvent};
-use std::future::Future;
 
-/// Reading the next chunk: the reader comes back with it, and an error that ended it.
-type Filling<T> = Pin<Box<dyn Future<Output = (Box<Reader<T>>, Option<EventError>)> + Send>>;
+/// Resuming after a break: the reader comes back, with the error that ended it if it could
+/// not resume.
+type Resuming<T> = Pin<Box<dyn Future<Output = (Box<Reader<T>>, Option<EventError>)> + Send>>;
 
 /// The events of a `text/event-stream` response, each one's data decoded into `T`.
 ///
@@ -26,9 +29,9 @@ pub struct EventStream<T> {
 }
 
 enum State<T> {
-    /// Events of the chunks read so far are handed out without waiting.
-    Idle(Box<Reader<T>>),
-    Filling(Filling<T>),
+    /// Reading: events of the chunks read so far are handed out without waiting.
+    Reading(Box<Reader<T>>),
+    Resuming(Resuming<T>),
     Done,
 }
 
@@ -111,7 +114,7 @@ impl<T: Send + 'static> EventStream<T> {
         decode: fn(&str) -> Result<T, String>,
     ) -> Self {
         let reader = Reader {
-            response: Some(response),
+            body: Some(body_of(response)),
             resume,
             parser: EventParser::default(),
             ready: VecDeque::new(),
@@ -119,7 +122,7 @@ impl<T: Send + 'static> EventStream<T> {
             failures: 0,
         };
         EventStream {
-            state: State::Idle(Box::new(reader)),
+            state: State::Reading(Box::new(reader)),
         }
     }
 
@@ -136,22 +139,35 @@ impl<T: Send + 'static> Stream for EventStream<T> {
         let this = self.get_mut();
         loop {
             match &mut this.state {
-                State::Idle(reader) => {
+                State::Reading(reader) => {
                     if let Some(raw) = reader.ready.pop_front() {
                         reader.failures = 0;
                         return Poll::Ready(Some(reader.decode(raw)));
                     }
-                    let State::Idle(reader) = std::mem::replace(&mut this.state, State::Done)
-                    else {
+                    let Some(body) = reader.body.as_mut() else {
+                        this.state = State::Done;
                         return Poll::Ready(None);
                     };
-                    if reader.response.is_some() {
-                        this.state = State::Filling(Box::pin(reader.fill()));
+                    match std::task::ready!(Pin::new(body).poll_frame(cx)) {
+                        Some(Ok(frame)) => {
+                            if let Some(chunk) = frame.data_ref() {
+                                reader.parser.push_into(chunk, &mut reader.ready);
+                            }
+                        }
+                        None => reader.body = None,
+                        Some(Err(err)) => {
+                            let State::Reading(reader) =
+                                std::mem::replace(&mut this.state, State::Done)
+                            else {
+                                return Poll::Ready(None);
+                            };
+                            this.state = State::Resuming(Box::pin(reader.resume(err)));
+                        }
                     }
                 }
-                State::Filling(filling) => {
-                    let (reader, ended) = std::task::ready!(filling.as_mut().poll(cx));
-                    this.state = State::Idle(reader);
+                State::Resuming(resuming) => {
+                    let (reader, ended) = std::task::ready!(resuming.as_mut().poll(cx));
+                    this.state = State::Reading(reader);
                     if let Some(err) = ended {
                         return Poll::Ready(Some(Err(err)));
                     }
@@ -160,6 +176,11 @@ impl<T: Send + 'static> Stream for EventStream<T> {
             }
         }
     }
+}
+
+/// A response's body, read frame by frame without a future per read.
+fn body_of(response: reqwest::Response) -> reqwest::Body {
+    http::Response::from(response).into_body()
 }
 
 impl<T> fmt::Debug for EventStream<T> {
@@ -171,7 +192,7 @@ impl<T> fmt::Debug for EventStream<T> {
 /// The state of an event stream between two events.
 struct Reader<T> {
     /// `None` once the stream has ended.
-    response: Option<reqwest::Response>,
+    body: Option<reqwest::Body>,
     resume: Option<Resume>,
     parser: EventParser,
     ready: VecDeque<RawEvent>,
@@ -181,23 +202,13 @@ struct Reader<T> {
 }
 
 impl<T> Reader<T> {
-    /// Reads the next chunk's events; after a break, resumes first. An error that ends the
-    /// stream comes back beside the reader.
-    async fn fill(mut self: Box<Self>) -> (Box<Self>, Option<EventError>) {
-        let Some(response) = self.response.as_mut() else {
-            return (self, None);
-        };
-        match response.chunk().await {
-            Ok(Some(chunk)) => self.parser.push_into(&chunk, &mut self.ready),
-            Ok(None) => self.response = None,
-            Err(err) => {
-                if let Err(err) = self.resume_after(err).await {
-                    self.response = None;
-                    return (self, Some(err));
-                }
-            }
+    /// Resumes after the stream broke with `err`; the error that ends it if it cannot.
+    async fn resume(mut self: Box<Self>, err: reqwest::Error) -> (Box<Self>, Option<EventError>) {
+        let ended = self.resume_after(err).await.err();
+        if ended.is_some() {
+            self.body = None;
         }
-        (self, None)
+        (self, ended)
     }
 
     fn decode(&self, raw: RawEvent) -> Result<Event<T>, EventError> {
@@ -235,11 +246,11 @@ impl<T> Reader<T> {
             match resume.reconnect(self.parser.last_id()).await {
                 // 204 is how a server says there is nothing more to resume.
                 Ok(response) if response.status().as_u16() == 204 => {
-                    self.response = None;
+                    self.body = None;
                     return Ok(());
                 }
                 Ok(response) if response.status().is_success() => {
-                    self.response = Some(response);
+                    self.body = Some(body_of(response));
                     return Ok(());
                 }
                 Ok(response) => {
