@@ -448,18 +448,15 @@ impl Response {
         if let Some(value) = self.lenient() {
             return Ok(value);
         }
-        // Only a failure pays for tracking the path.
-        let deserializer = &mut serde_json::Deserializer::from_slice(&self.body);
-        let err = match serde_path_to_error::deserialize::<_, T>(deserializer) {
-            Ok(value) => return Ok(value),
-            Err(err) => err,
-        };
-        Err(Error::Decode {
-            status: self.status,
-            path: err.path().to_string(),
-            message: err.inner().to_string(),
-            body: self.body,
-        })
+        match json_with_path(&self.body) {
+            Ok(value) => Ok(value),
+            Err((path, message)) => Err(Error::Decode {
+                status: self.status,
+                path,
+                message,
+                body: self.body,
+            }),
+        }
     }
 
     /// A body that is not JSON, read as the JSON it stands for: an empty one (a 204 the spec
@@ -521,6 +518,16 @@ impl Response {
             body: self.body,
         }
     }
+}
+
+/// JSON decoded again, for the path to where it does not fit and why: only a failure pays
+/// for tracking the path.
+pub(super) fn json_with_path<T: serde::de::DeserializeOwned>(
+    json: &[u8],
+) -> Result<T, (String, String)> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(json);
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|err| (err.path().to_string(), err.inner().to_string()))
 }
 
 /// Why a call failed. `E` is the operation's documented error responses.
@@ -616,16 +623,7 @@ impl Core {
     pub async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
         let (prepared, retry_allowed) = self.prepare(request, false)?;
         let response = self.send_with_retries(prepared, retry_allowed).await?.0;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
-        let response = Response {
-            status,
-            headers,
-            body: body.to_vec(),
-        };
-        self.observe(&response);
-        Ok(response)
+        self.streamed(response, None).read().await
     }
 
     /// Sends `request`, retrying per the policy, and returns once the response's head has
@@ -633,7 +631,12 @@ impl Core {
     pub async fn send_streamed<E>(&self, request: Request) -> Result<Streamed, Error<E>> {
         let (prepared, retry_allowed) = self.prepare(request, true)?;
         let (response, prepared) = self.send_with_retries(prepared, retry_allowed).await?;
-        Ok(Streamed {
+        Ok(self.streamed(response, prepared))
+    }
+
+    /// A response as it arrived; `prepared` is kept to resume an event stream.
+    fn streamed(&self, response: reqwest::Response, prepared: Option<Prepared>) -> Streamed {
+        Streamed {
             status: response.status().as_u16(),
             headers: response.headers().clone(),
             response,
@@ -642,7 +645,7 @@ impl Core {
                 core: self.clone(),
                 prepared,
             }),
-        })
+        }
     }
 
     fn prepare<E>(&self, request: Request, streamed: bool) -> Result<(Prepared, bool), Error<E>> {
@@ -666,12 +669,6 @@ impl Core {
             streamed,
         };
         Ok((prepared, retry_allowed))
-    }
-
-    fn observe(&self, response: &Response) {
-        if let Some(Observer(observe)) = &self.observer {
-            observe(response);
-        }
     }
 
     fn url<E>(
@@ -761,21 +758,9 @@ impl Core {
         } else {
             (std::mem::take(&mut prepared.headers), prepared.body.take())
         };
-        let mut builder = self
-            .http
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(headers);
-        if let (Some(timeout), false) = (self.timeout, prepared.streamed) {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(body) = body {
-            builder = builder.body(request_body(body));
-        }
-        let sent = match (self.timeout, prepared.streamed) {
-            (Some(timeout), true) => tokio::time::timeout(timeout, builder.send())
-                .await
-                .map_err(|_| Error::Timeout)?,
-            _ => builder.send().await,
+        let builder = self.request(prepared, headers, body);
+        let Ok(sent) = self.send_head(builder, prepared.streamed).await else {
+            return Err(Error::Timeout);
         };
         match sent {
             Ok(response) => {
@@ -791,12 +776,45 @@ impl Core {
     }
 }
 
+impl Core {
+    /// The request of `prepared`, with these headers and body. A streamed response's timeout
+    /// is [`Core::send_head`]'s: reqwest's would also cover reading its body.
+    fn request(
+        &self,
+        prepared: &Prepared,
+        headers: HeaderMap,
+        body: Option<ByteStream>,
+    ) -> reqwest::RequestBuilder {
+        let mut builder = self
+            .http
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(headers);
+        if let (Some(timeout), false) = (self.timeout, prepared.streamed) {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(body) = body {
+            builder = builder.body(request_body(body));
+        }
+        builder
+    }
+
+    /// Sends a request; `Err` when a streamed response's head did not arrive in time.
+    async fn send_head(
+        &self,
+        builder: reqwest::RequestBuilder,
+        streamed: bool,
+    ) -> Result<Result<reqwest::Response, reqwest::Error>, tokio::time::error::Elapsed> {
+        match (self.timeout, streamed) {
+            (Some(timeout), true) => tokio::time::timeout(timeout, builder.send()).await,
+            _ => Ok(builder.send().await),
+        }
+    }
+}
+
 /// A body for reqwest: bytes held whole go as they are, a stream chunk by chunk.
 fn request_body(body: ByteStream) -> reqwest::Body {
     if body.is_replayable() {
-        if let Some(bytes) = body.try_clone().and_then(|b| b.into_whole()) {
-            return reqwest::Body::from(bytes);
-        }
+        return reqwest::Body::from(body.into_whole().unwrap_or_default());
     }
     reqwest::Body::wrap(super::stream::HttpBody(body))
 }
@@ -822,29 +840,27 @@ pub struct Streamed {
 
 /// What resuming an event stream takes: the client and the request to send again.
 pub(super) struct Resume {
-    pub(super) core: Core,
+    core: Core,
     prepared: Prepared,
 }
 
 impl Resume {
-    /// Sends the request again, asking for the events after `last_id`.
+    /// Sends the request again, asking for the events after `last_id`; `Ok(Err(None))` when
+    /// the answer's head did not arrive within the client's timeout.
     pub(super) async fn reconnect(
         &mut self,
         last_id: Option<&str>,
-    ) -> Result<reqwest::Response, reqwest::Error> {
+    ) -> Result<reqwest::Response, Option<reqwest::Error>> {
         let mut headers = self.prepared.headers.clone();
         if let Some(id) = last_id.and_then(|id| HeaderValue::from_str(id).ok()) {
             headers.insert("last-event-id", id);
         }
-        let mut builder = self
-            .core
-            .http
-            .request(self.prepared.method.clone(), self.prepared.url.clone())
-            .headers(headers);
-        if let Some(body) = self.prepared.body.as_ref().and_then(ByteStream::try_clone) {
-            builder = builder.body(request_body(body));
+        let body = self.prepared.body.as_ref().and_then(ByteStream::try_clone);
+        let builder = self.core.request(&self.prepared, headers, body);
+        match self.core.send_head(builder, true).await {
+            Ok(sent) => sent.map_err(Some),
+            Err(_) => Err(None),
         }
-        builder.send().await
     }
 
     pub(super) fn delay(&self, attempt: u32, asked: Option<Duration>) -> Duration {

@@ -253,22 +253,12 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
 }
 
 /// Whether a request's body is binary, which a handler reads as it arrives instead of from
-/// memory: anything but JSON, forms, multipart, text and XML.
+/// memory.
 fn is_streamed(headers: &HeaderMap) -> bool {
-    let Some(content_type) = headers
+    headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let essence = super::media::essence(content_type);
-    let kept_whole = super::media::is_json(&essence)
-        || essence == FORM
-        || essence.starts_with("multipart/")
-        || essence.starts_with("text/")
-        || essence.ends_with("/xml")
-        || essence.ends_with("+xml");
-    !kept_whole && !essence.is_empty()
+        .is_some_and(|content_type| super::media::is_binary(&super::media::essence(content_type)))
 }
 
 fn parse_query(query: &str) -> Vec<(String, String)> {

@@ -279,11 +279,14 @@ impl<S: Stream, F: FnMut(S::Item) -> I, I> Stream for Map<S, F> {
     }
 }
 
-/// The items of an iterator, as a stream that never waits.
+/// The items of an iterator, as a stream that never waits (a server's list of events).
+#[cfg(feature = "server")]
 pub(crate) struct Iter<I>(pub(crate) I);
 
+#[cfg(feature = "server")]
 impl<I> Unpin for Iter<I> {}
 
+#[cfg(feature = "server")]
 impl<I: Iterator> Stream for Iter<I> {
     type Item = I::Item;
 

@@ -93,13 +93,9 @@ pub fn read_json_data<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, S
         return Ok(value);
     }
     // Only a failure pays for tracking the path.
-    let deserializer = &mut serde_json::Deserializer::from_str(data);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        match path.as_str() {
-            "." => err.inner().to_string(),
-            _ => format!("at `{path}`: {}", err.inner()),
-        }
+    super::client::json_with_path(data.as_bytes()).map_err(|(path, message)| match path.as_str() {
+        "." => message,
+        _ => format!("at `{path}`: {message}"),
     })
 }
 
@@ -162,7 +158,7 @@ impl<T: Send + 'static> Stream for EventStream<T> {
                             else {
                                 return Poll::Ready(None);
                             };
-                            this.state = State::Resuming(Box::pin(reader.resume(err)));
+                            this.state = State::Resuming(Box::pin(reader.resume_after(err)));
                         }
                     }
                 }
@@ -203,15 +199,6 @@ struct Reader<T> {
 }
 
 impl<T> Reader<T> {
-    /// Resumes after the stream broke with `err`; the error that ends it if it cannot.
-    async fn resume(mut self: Box<Self>, err: reqwest::Error) -> (Box<Self>, Option<EventError>) {
-        let ended = self.resume_after(err).await.err();
-        if ended.is_some() {
-            self.body = None;
-        }
-        (self, ended)
-    }
-
     fn decode(&self, raw: RawEvent) -> Result<Event<T>, EventError> {
         match (self.decode)(&raw.data) {
             Ok(data) => Ok(Event {
@@ -230,35 +217,39 @@ impl<T> Reader<T> {
     }
 
     /// Sends the request again after the stream broke with `err`, waiting as the stream or
-    /// the retry policy says, until it answers or the policy gives up.
-    async fn resume_after(&mut self, err: reqwest::Error) -> Result<(), EventError> {
+    /// the retry policy says, until it answers or the policy gives up; the error that ends
+    /// the stream when it cannot resume.
+    async fn resume_after(
+        mut self: Box<Self>,
+        err: reqwest::Error,
+    ) -> (Box<Self>, Option<EventError>) {
         let mut last = err.without_url();
-        let Some(resume) = self.resume.as_mut() else {
-            return Err(EventError::Transport(last));
-        };
         // What was read of an event the break cut off is not an event.
         self.parser.reset();
+        self.body = None;
+        let Some(resume) = self.resume.as_mut() else {
+            return (self, Some(EventError::Transport(last)));
+        };
         loop {
             if self.failures >= resume.max_reconnects() {
-                return Err(EventError::Transport(last));
+                return (self, Some(EventError::Transport(last)));
             }
             self.failures += 1;
             tokio::time::sleep(resume.delay(self.failures, self.parser.reconnect_after())).await;
             match resume.reconnect(self.parser.last_id()).await {
                 // 204 is how a server says there is nothing more to resume.
-                Ok(response) if response.status().as_u16() == 204 => {
-                    self.body = None;
-                    return Ok(());
-                }
+                Ok(response) if response.status().as_u16() == 204 => return (self, None),
                 Ok(response) if response.status().is_success() => {
                     self.body = Some(body_of(response));
-                    return Ok(());
+                    return (self, None);
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    return Err(EventError::Resume { status });
+                    return (self, Some(EventError::Resume { status }));
                 }
-                Err(err) => last = err.without_url(),
+                Err(Some(err)) => last = err.without_url(),
+                // The answer's head did not come in time: another try, as for a lost one.
+                Err(None) => {}
             }
         }
     }

@@ -19,6 +19,18 @@ pub fn is_json(essence: &str) -> bool {
     matches!(subtype, "json" | "x-json") || subtype.ends_with("+json")
 }
 
+/// Whether a media type essence is binary content, streamed rather than held whole: anything
+/// but JSON, forms, multipart, text and XML (`application/octet-stream`, images, PDFs).
+pub fn is_binary(essence: &str) -> bool {
+    !(essence.is_empty()
+        || is_json(essence)
+        || essence == "application/x-www-form-urlencoded"
+        || essence.starts_with("multipart/")
+        || essence.starts_with("text/")
+        || essence.ends_with("/xml")
+        || essence.ends_with("+xml"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +49,23 @@ mod tests {
         assert!(!is_json(&essence("application/x-ndjson")));
         assert!(!is_json(&essence("application/jsonl")));
         assert!(!is_json(&essence("json")));
+    }
+
+    #[test]
+    fn binary_types_are_what_no_other_reading_claims() {
+        for binary in ["application/octet-stream", "image/png", "application/pdf"] {
+            assert!(is_binary(binary), "{binary}");
+        }
+        for kept_whole in [
+            "",
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/mixed",
+            "text/event-stream",
+            "application/atom+xml",
+            "text/xml",
+        ] {
+            assert!(!is_binary(kept_whole), "{kept_whole}");
+        }
     }
 }

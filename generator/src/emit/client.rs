@@ -515,11 +515,11 @@ fn success_arm(r: &Response, success_enum: Option<&proc_macro2::Ident>) -> Token
     let decode = match &r.media {
         Some(Media::Json | Media::Form(_)) => quote!(response.decode()),
         Some(Media::Text) => quote!(response.text()),
-        // Responses are never read as multipart: their bytes.
-        Some(Media::Bytes | Media::Multipart { .. }) => quote!(Ok(response.body)),
-        // An error's binary body, or events where no success is streamed: read whole.
-        Some(Media::Stream) => quote!(Ok(response.body)),
-        Some(Media::Events) => quote!(response.text()),
+        // Responses are never read as multipart: their bytes. Binary and event successes
+        // are streamed: `streamed_arm` returns them before this match.
+        Some(Media::Bytes | Media::Multipart { .. } | Media::Stream | Media::Events) => {
+            quote!(Ok(response.body))
+        }
         None => quote!(Ok(())),
     };
     let Some(success_enum) = success_enum else {

@@ -14,7 +14,8 @@ use super::{docs, reserved, Resolver};
 use crate::diag::{Code, Repair, Severity};
 use crate::ir::{
     Body, Constraints, Example, FormProperty, FormStyle, Media, Operation, OperationNames,
-    ParamLocation, Parameter, Response, ResponseHeader, SecurityScheme, Status, TypeKind, TypeRef,
+    ParamLocation, Parameter, Response, ResponseHeader, SecurityScheme, Status, TypeDef, TypeKind,
+    TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::normalize::RefTarget;
@@ -597,12 +598,7 @@ impl Resolver<'_> {
             self.multipart_body(&chosen, &media_at, &hint)
         } else {
             let ty = self.media_type(&chosen, &media_at, &content_type, &hint);
-            let kind = match self.media_kind(&content_type, &media_at) {
-                // A request does not stream events; its body is their text.
-                Media::Events => Media::Text,
-                kind => kind,
-            };
-            (ty, kind)
+            (ty, self.media_kind(&content_type, &media_at, false))
         };
         let others = body.content.iter().filter(|(key, _)| **key != documented);
         // The server reads a form beside JSON; beside anything else, only the one chosen.
@@ -652,11 +648,14 @@ impl Resolver<'_> {
     fn is_object(&self, ty: &TypeRef) -> bool {
         match ty.non_null() {
             TypeRef::Map(_) => true,
-            other => other
-                .direct_name()
-                .and_then(|name| self.type_def(name))
-                .is_some_and(|def| matches!(def.kind, TypeKind::Struct(_))),
+            other => self.struct_named(other).is_some(),
         }
+    }
+
+    /// The struct a type names, seen through aliases.
+    fn struct_named(&self, ty: &TypeRef) -> Option<&TypeDef> {
+        let def = self.type_def(ty.direct_name()?)?;
+        matches!(def.kind, TypeKind::Struct(_)).then_some(def)
     }
 
     /// A `multipart/form-data` body: typed when its schema is an object with properties,
@@ -680,11 +679,7 @@ impl Resolver<'_> {
                 );
             }
         }
-        let parts_of = ty
-            .direct_name()
-            .and_then(|name| self.type_def(name))
-            .filter(|def| matches!(def.kind, TypeKind::Struct(_)))
-            .map(|def| def.name.clone());
+        let parts_of = self.struct_named(&ty).map(|def| def.name.clone());
         if let Some(parts_of) = parts_of {
             return (Some(ty), Media::Multipart { parts_of });
         }
@@ -793,10 +788,7 @@ impl Resolver<'_> {
         };
         let (content_type, ty, media_range, schema, kind) = match picked {
             Some((content_type, media, media_at, documented)) => {
-                let mut kind = self.media_kind(&content_type, &media_at);
-                if kind == Media::Events && !status.is_success() {
-                    kind = Media::Text;
-                }
+                let kind = self.media_kind(&content_type, &media_at, status.is_success());
                 let ty = if kind == Media::Events {
                     self.event_data_type(&media, &media_at, hint)
                 } else {
@@ -921,8 +913,7 @@ impl Resolver<'_> {
     /// The type of `data` when `ty` is an event object (its fields `data` and some of
     /// `event`, `id`, `retry`).
     fn event_object_data(&self, ty: &TypeRef) -> Option<TypeRef> {
-        let def = self.type_def(ty.non_null().direct_name()?)?;
-        let TypeKind::Struct(fields) = &def.kind else {
+        let TypeKind::Struct(fields) = &self.struct_named(ty.non_null())?.kind else {
             return None;
         };
         let event_fields = ["data", "event", "id", "retry"];
@@ -938,13 +929,14 @@ impl Resolver<'_> {
     }
 
     /// How a body of `content_type` other than a form carries its value. XML is bytes, with a
-    /// warning at `media_at`.
-    fn media_kind(&mut self, content_type: &str, media_at: &str) -> Media {
+    /// warning at `media_at`. Only a successful response streams events (`events`); elsewhere
+    /// they are text.
+    fn media_kind(&mut self, content_type: &str, media_at: &str, events: bool) -> Media {
         let essence = crate::media::essence(content_type);
         if is_json(content_type) {
             return Media::Json;
         }
-        if essence == "text/event-stream" {
+        if essence == "text/event-stream" && events {
             return Media::Events;
         }
         if essence.ends_with("/xml") || essence.ends_with("+xml") {
@@ -957,13 +949,14 @@ impl Resolver<'_> {
             );
             return Media::Bytes;
         }
-        if essence.starts_with("text/") {
-            Media::Text
-        } else if essence.starts_with("multipart/") {
-            // Its boundary is in its content type: the caller writes both.
-            Media::Bytes
-        } else {
+        if crate::media::is_binary(&essence) {
             Media::Stream
+        } else if essence.starts_with("text/") {
+            Media::Text
+        } else {
+            // Multipart other than form data: its boundary is in its content type, so the
+            // caller writes both.
+            Media::Bytes
         }
     }
 
