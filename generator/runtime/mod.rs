@@ -15,6 +15,7 @@ mod form;
 #[cfg_attr(not(feature = "server"), allow(dead_code))]
 mod media;
 mod multipart;
+mod multipart_read;
 mod object;
 mod param;
 mod percent;
@@ -24,6 +25,8 @@ mod secret;
 #[cfg(any(feature = "client", feature = "server"))]
 mod stream;
 mod tagged;
+#[cfg(feature = "server")]
+mod upload;
 mod validate;
 
 #[cfg(feature = "client")]
@@ -36,9 +39,8 @@ pub use bytes::Base64;
 pub(crate) use enums::open_enum;
 pub use events::{write_event, Event, EventParser, RawEvent};
 pub use form::{decode_form, encode_form, from_form, FormStyle};
-pub use multipart::{
-    multipart_value, parse_multipart, FilePart, MultipartWriter, Part, PartValue, ToMultipart,
-};
+pub use multipart::{FilePart, MultipartWriter, PartValue, ToMultipart};
+pub use multipart_read::{from_parts, parse_multipart, Part, PartEvent, PartHead, PartsReader};
 #[allow(unused_imports)] // by a crate without structs
 pub(crate) use object::object_only;
 pub use object::{present, ObjectOnly};

@@ -2,6 +2,7 @@
 
 pub use super::events::{write_json_data, write_text_data, ClientGone, EventSender, EventStream};
 pub use super::stream::ByteStream;
+pub use super::upload::MultipartLimits;
 pub use super::Event;
 use super::{CredentialSet, FromParam, Placement, Secret, Validate, Violation};
 use axum::body::Bytes;
@@ -196,8 +197,10 @@ pub struct Incoming {
     headers: HeaderMap,
     query: Vec<(String, String)>,
     body: Bytes,
-    /// A binary body left unread, for the handler to read as it goes ([`Incoming::stream_body`]).
+    /// A binary or multipart body left unread, read as it arrives ([`Incoming::stream_body`],
+    /// [`Incoming::multipart_body`]).
     unread: std::sync::Mutex<Option<axum::body::Body>>,
+    multipart_limits: MultipartLimits,
 }
 
 impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
@@ -217,6 +220,11 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
             .unwrap_or_default();
         let headers = parts.headers.clone();
         let uri = parts.uri.clone();
+        let multipart_limits = parts
+            .extensions
+            .get::<MultipartLimits>()
+            .cloned()
+            .unwrap_or_default();
         let query = uri.query().map(parse_query).unwrap_or_default();
         if is_streamed(&headers) {
             return Ok(Incoming {
@@ -226,6 +234,7 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
                 query,
                 body: Bytes::new(),
                 unread: std::sync::Mutex::new(Some(body)),
+                multipart_limits,
             });
         }
         let body = Bytes::from_request(axum::extract::Request::from_parts(parts, body), state)
@@ -248,17 +257,19 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
             query,
             body,
             unread: std::sync::Mutex::new(None),
+            multipart_limits,
         })
     }
 }
 
-/// Whether a request's body is binary, which a handler reads as it arrives instead of from
-/// memory.
+/// Whether a request's body is binary or multipart, which is read as it arrives instead of
+/// from memory.
 fn is_streamed(headers: &HeaderMap) -> bool {
-    headers
+    let essence = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|content_type| super::media::is_binary(&super::media::essence(content_type)))
+        .map(super::media::essence);
+    essence.is_some_and(|essence| essence == MULTIPART || super::media::is_binary(&essence))
 }
 
 fn parse_query(query: &str) -> Vec<(String, String)> {
@@ -551,19 +562,38 @@ impl Incoming {
     }
 
     /// Decodes and validates a `multipart/form-data` body into a struct whose fields are its
-    /// parts; `None` when it is empty and optional.
-    pub fn multipart_body<T: serde::de::DeserializeOwned + Validate>(
+    /// parts, read as it arrives within the router's [`MultipartLimits`]: file parts beyond
+    /// a size wait in temporary files, which go when the input does. `None` when it is empty
+    /// and optional.
+    pub async fn multipart_body<T: serde::de::DeserializeOwned + Validate>(
         &self,
         required: bool,
     ) -> Result<Option<T>, Rejection> {
-        const MULTIPART: &str = "multipart/form-data";
         if !self.body_of_media(required, ("multipart", MULTIPART), |e| e == MULTIPART)? {
             return Ok(None);
         }
         let content_type = self.content_type().unwrap_or(MULTIPART);
-        let parts = super::parse_multipart(content_type, &self.body)
-            .map_err(|err| Rejection::new(400, "invalid_body", err))?;
-        read_parts(super::multipart_value(parts))
+        let unread = self.take_unread();
+        let received = match unread {
+            Some(body) => {
+                super::upload::receive(content_type, body, &self.multipart_limits).await?
+            }
+            None => super::parse_multipart(content_type, &self.body)
+                .map_err(|err| Rejection::new(400, "invalid_body", err))?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        };
+        let (fields, files) = super::multipart_read::received_value(received);
+        super::multipart_read::with_received_files(files, || read_parts(fields))
+    }
+
+    /// The body left unread, for its one reader.
+    fn take_unread(&self) -> Option<axum::body::Body> {
+        self.unread
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 
     /// A body the spec documents both as JSON and as a form of the same schema, read as its
@@ -627,11 +657,7 @@ impl Incoming {
     /// type it keeps whole) comes from memory. No body limit applies: the handler decides how
     /// much it reads.
     pub fn stream_body(&self, required: bool) -> Result<Option<ByteStream>, Rejection> {
-        let unread = self
-            .unread
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
+        let unread = self.take_unread();
         let declared = self
             .headers
             .get(axum::http::header::CONTENT_LENGTH)
@@ -688,6 +714,9 @@ fn read_parts<T: serde::de::DeserializeOwned + Validate>(
 
 /// The media type of form bodies.
 const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The media type of multipart bodies.
+const MULTIPART: &str = "multipart/form-data";
 
 /// 404 `not_found`: the route matched, but no operation's template fits the request.
 pub fn not_found() -> Response {

@@ -63,6 +63,29 @@ impl ByteStream {
         self
     }
 
+    /// The streams one after the other: held whole when each is, with a length when each
+    /// knows its own.
+    pub fn concat(pieces: Vec<ByteStream>) -> Self {
+        let len = pieces.iter().map(ByteStream::len).sum::<Option<u64>>();
+        if pieces.iter().all(ByteStream::is_replayable) {
+            let mut whole = Vec::new();
+            for piece in pieces {
+                whole.extend_from_slice(&piece.into_whole().unwrap_or_default());
+            }
+            return whole.into();
+        }
+        let pieces = std::collections::VecDeque::from(pieces);
+        let chained = Self::unfold(pieces, |mut pieces| async move {
+            loop {
+                match pieces.front_mut()?.next_chunk().await {
+                    Some(chunk) => return Some((chunk, pieces)),
+                    None => pieces.pop_front(),
+                };
+            }
+        });
+        ByteStream { len, ..chained }
+    }
+
     /// The length in bytes, when known before reading.
     pub fn len(&self) -> Option<u64> {
         self.len
@@ -200,25 +223,32 @@ impl ByteStream {
     /// An open file, read in chunks from where it stands as it is sent.
     pub fn from_file(file: tokio::fs::File) -> Self {
         Self::unfold(file, |mut file| async move {
-            let mut buffer = vec![0; CHUNK];
-            let read = std::future::poll_fn(|cx| {
-                let mut filled = tokio::io::ReadBuf::new(&mut buffer);
-                match tokio::io::AsyncRead::poll_read(Pin::new(&mut file), cx, &mut filled) {
-                    Poll::Ready(Ok(())) => Poll::Ready(Ok(filled.filled().len())),
-                    Poll::Ready(Err(err)) => Poll::Ready(Err(err)),
-                    Poll::Pending => Poll::Pending,
-                }
-            })
-            .await;
-            match read {
-                Ok(0) => None,
-                Ok(n) => {
-                    buffer.truncate(n);
-                    Some((Ok(Bytes::from(buffer)), file))
-                }
-                Err(err) => Some((Err(err.into()), file)),
-            }
+            let chunk = read_chunk(&mut file).await?;
+            Some((chunk, file))
         })
+    }
+}
+
+/// The next chunk of a file, `None` at its end.
+#[cfg(any(feature = "client", feature = "server"))]
+pub(crate) async fn read_chunk(file: &mut tokio::fs::File) -> Option<Result<Bytes, BoxError>> {
+    let mut buffer = vec![0; CHUNK];
+    let read = std::future::poll_fn(|cx| {
+        let mut filled = tokio::io::ReadBuf::new(&mut buffer);
+        match tokio::io::AsyncRead::poll_read(Pin::new(&mut *file), cx, &mut filled) {
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(filled.filled().len())),
+            Poll::Ready(Err(err)) => Poll::Ready(Err(err)),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await;
+    match read {
+        Ok(0) => None,
+        Ok(n) => {
+            buffer.truncate(n);
+            Some(Ok(Bytes::from(buffer)))
+        }
+        Err(err) => Some(Err(err.into())),
     }
 }
 

@@ -1088,7 +1088,11 @@ mod forms_server {
         received: Arc<Mutex<Vec<types::CustomerForm>>>,
         updates: Arc<Mutex<Vec<Option<types::PostCustomersCustomerRequest>>>>,
         uploads: Arc<Mutex<Vec<types::PostFilesRequest>>>,
+        files: Arc<Mutex<Vec<ReceivedFile>>>,
     }
+
+    /// An upload's file: whether it came as a stream, and its bytes.
+    type ReceivedFile = (bool, Vec<u8>);
 
     impl server::Api for Fake {
         async fn post_customers(
@@ -1122,15 +1126,18 @@ mod forms_server {
 
         async fn post_files(&self, input: server::PostFilesInput) -> server::PostFilesResponse {
             let upload = input.body;
+            let streamed = upload.file.is_streamed();
+            let bytes = upload.file.clone().collect().await.expect("the file reads");
             let stored = types::StoredFile {
                 filename: Some(upload.file.file_name.clone()),
                 tags: upload.tags.clone(),
                 ..types::StoredFile::new(
                     format!("file_{}", upload.expires_after.unwrap_or_default()),
                     upload.purpose.to_string(),
-                    upload.file.bytes.len() as i64,
+                    bytes.len() as i64,
                 )
             };
+            self.files.lock().unwrap().push((streamed, bytes.to_vec()));
             self.uploads.lock().unwrap().push(upload);
             server::PostFilesResponse::Status200(stored)
         }
@@ -1161,6 +1168,113 @@ mod forms_server {
         assert_eq!(stored.size, 10);
         assert_eq!(stored.id, "file_3600");
         assert_eq!(*fake.uploads.lock().unwrap(), [upload]);
+    }
+
+    /// A directory of its own for a test's temporary files.
+    fn spool_dir(test: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("spool-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a spool directory");
+        dir
+    }
+
+    fn files_in(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, Iterator::count)
+    }
+
+    /// The forms API behind these limits, with its temporary files in `dir`.
+    async fn serve_limited(fake: Fake, dir: &std::path::Path, file: u64) -> String {
+        let limits = codegen_tests::runtime::server::MultipartLimits {
+            file,
+            spool_dir: Some(dir.to_owned()),
+            ..Default::default()
+        };
+        super::serve(server::router(fake).layer(axum::Extension(limits))).await
+    }
+
+    #[tokio::test]
+    async fn a_large_file_part_streams_from_disk_and_reaches_the_handler_as_a_stream() {
+        let dir = spool_dir("large");
+        let fake = Fake::default();
+        let base = serve_limited(fake.clone(), &dir, 64 * 1024 * 1024).await;
+        let client = client::Client::new(client::Server::Custom(base), Credentials::default())
+            .expect("a client");
+        let content: Vec<u8> = (0..5 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+        let path = dir.join("scan.pdf");
+        std::fs::write(&path, &content).expect("written");
+        let file = codegen_tests::runtime::FilePart::from_path(&path)
+            .await
+            .expect("opened")
+            .content_type("application/pdf");
+        assert_eq!(
+            (file.is_streamed(), file.len()),
+            (true, Some(content.len() as u64))
+        );
+        let link = types::PostFilesRequestLink {
+            create: Some(true),
+            note: None,
+        };
+        let upload = types::PostFilesRequest {
+            link: Some(link),
+            ..types::PostFilesRequest::new(file, types::PostFilesRequestPurpose::IdentityDocument)
+        };
+        let stored = client.post_files(&upload).await.expect("accepted");
+        assert_eq!(stored.size, content.len() as i64);
+        assert_eq!(stored.filename, Some(Some("scan.pdf".to_owned())));
+        let files = fake.files.lock().unwrap().clone();
+        assert_eq!(files.len(), 1);
+        assert!(
+            files[0].0,
+            "a file beyond the memory threshold reaches the handler as a stream"
+        );
+        assert!(files[0].1 == content, "the bytes arrive intact");
+        let received = fake.uploads.lock().unwrap().pop().expect("an upload");
+        assert_eq!(
+            received.link, upload.link,
+            "the JSON part beside the file decodes"
+        );
+        drop(received);
+        std::fs::remove_file(&path).expect("removed");
+        assert_eq!(files_in(&dir), 0, "the temporary file goes with the input");
+    }
+
+    #[tokio::test]
+    async fn an_oversized_or_broken_upload_is_refused_and_leaves_no_file_behind() {
+        let dir = spool_dir("refused");
+        let fake = Fake::default();
+        let base = serve_limited(fake.clone(), &dir, 1024 * 1024).await;
+        let multipart = "multipart/form-data; boundary=b";
+        let file_head =
+            "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\r\n";
+        let purpose =
+            "--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nidentity_document\r\n";
+        let big = "x".repeat(1024 * 1024 + 1);
+        let oversized = format!("{file_head}{big}\r\n{purpose}--b--\r\n");
+        let (status, body) = post(&base, "/v1/files", multipart, &oversized).await;
+        assert_eq!(status, 413, "{body}");
+        assert_eq!(body["error"]["code"], "body_too_large");
+        assert!(
+            body.to_string().contains("`file`"),
+            "the part is named: {body}"
+        );
+        let fits = "y".repeat(512 * 1024);
+        let unclosed = format!("{file_head}{fits}\r\n{purpose}");
+        let (status, body) = post(&base, "/v1/files", multipart, &unclosed).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("closing delimiter"), "{body}");
+        let no_purpose = format!("{file_head}{fits}\r\n--b--\r\n");
+        let (status, body) = post(&base, "/v1/files", multipart, &no_purpose).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("purpose"), "{body}");
+        assert!(
+            fake.files.lock().unwrap().is_empty(),
+            "no handler saw a refused upload"
+        );
+        assert_eq!(
+            files_in(&dir),
+            0,
+            "a refused upload leaves no temporary file"
+        );
     }
 
     #[tokio::test]

@@ -326,12 +326,13 @@ impl Request {
         }
     }
 
-    /// A `multipart/form-data` body, written part by part under a boundary of its own.
+    /// A `multipart/form-data` body, written part by part under a boundary of its own; a file
+    /// part read as it is sent makes the body a stream, which is not retried.
     pub fn multipart<T: super::ToMultipart + ?Sized>(&mut self, body: &T) {
         let mut parts = super::MultipartWriter::new();
         body.write_parts(&mut parts);
-        let (content_type, bytes) = parts.finish();
-        self.raw(&content_type, bytes);
+        let (content_type, body) = parts.finish();
+        self.stream(&content_type, body);
     }
 
     /// A body sent as is, for content types other than JSON.

@@ -38,10 +38,11 @@ impl ToParam for chrono::DateTime<chrono::Utc> {
     }
 }
 
-/// A `format: binary` parameter: its bytes as text (a parameter has no file name).
+/// A `format: binary` parameter: its bytes as text (a parameter has no file name, and a
+/// file read as it is sent has no text until it is collected).
 impl ToParam for super::FilePart {
     fn to_param(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
+        String::from_utf8_lossy(self.bytes().unwrap_or_default()).into_owned()
     }
 }
 

@@ -19,6 +19,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("form.rs", include_str!("../../runtime/form.rs")),
     ("media.rs", include_str!("../../runtime/media.rs")),
     ("multipart.rs", include_str!("../../runtime/multipart.rs")),
+    (
+        "multipart_read.rs",
+        include_str!("../../runtime/multipart_read.rs"),
+    ),
     ("object.rs", include_str!("../../runtime/object.rs")),
     ("param.rs", include_str!("../../runtime/param.rs")),
     ("percent.rs", include_str!("../../runtime/percent.rs")),
@@ -27,6 +31,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("server.rs", include_str!("../../runtime/server.rs")),
     ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("tagged.rs", include_str!("../../runtime/tagged.rs")),
+    ("upload.rs", include_str!("../../runtime/upload.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];
 

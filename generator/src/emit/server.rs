@@ -341,9 +341,24 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
         quote!(_incoming)
     };
     let refused = emit_refused(op);
+    // A multipart body is read as it arrives, so its reader waits.
+    let reads_parts = op
+        .body
+        .as_ref()
+        .is_some_and(|b| matches!(b.media, Media::Multipart { .. }));
+    let (asyncness, wait, read) = if reads_parts {
+        let wait = quote!(let input = match incoming {
+            Ok(incoming) => #reader(&incoming).await,
+            Err(rejection) => Err(rejection),
+        };);
+        (quote!(async), wait, quote!(input))
+    } else {
+        let read = quote!(incoming.and_then(|incoming| #reader(&incoming)));
+        (quote!(), quote!(), read)
+    };
     // Credentials are checked first: an anonymous caller learns nothing about parameters.
     quote! {
-        fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
+        #asyncness fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
             let input = #input {
                 #credentials
                 #(#params)*
@@ -358,7 +373,8 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
             incoming: Result<rt::Incoming, rt::Rejection>,
         ) -> axum::response::Response {
             use axum::response::IntoResponse as _;
-            match incoming.and_then(|incoming| #reader(&incoming)) {
+            #wait
+            match #read {
                 Ok(input) => api.#method(input).await.into_response(),
                 Err(rejection) => #refused,
             }
@@ -401,7 +417,7 @@ fn read_one_media(body: &Body) -> TokenStream {
             quote!(incoming.form_body(#required, #styles)?)
         }
         Media::Json => quote!(incoming.json_body(#required)?),
-        Media::Multipart { .. } => quote!(incoming.multipart_body(#required)?),
+        Media::Multipart { .. } => quote!(incoming.multipart_body(#required).await?),
         Media::Text | Media::Events => quote!(incoming.text_body(#required)?),
         Media::Bytes => quote!(incoming.raw_body(#required)?),
         Media::Stream => quote!(incoming.stream_body(#required)?),
