@@ -596,24 +596,38 @@ impl Incoming {
             .take()
     }
 
-    /// A body the spec documents both as JSON and as a form of the same schema, read as its
-    /// `Content-Type` says.
-    pub fn json_or_form_body<T: serde::de::DeserializeOwned + Validate>(
-        &self,
-        required: bool,
-        styles: &[(&str, super::FormStyle)],
-    ) -> Result<Option<T>, Rejection> {
-        let content_type = self.content_type();
-        match content_type.map(super::media::essence) {
-            Some(essence) if essence == FORM => self.form_body(required, styles),
-            Some(essence) if !super::media::is_json(&essence) && !self.body_is_empty() => {
-                Err(Rejection::new(
-                    415,
-                    "unsupported_media_type",
-                    format!("expected application/json or {FORM}, got {essence}"),
-                ))
-            }
-            _ => self.json_body(required),
+    /// Which of the media types a body is documented in (`documented`) the request's
+    /// Content-Type names: its place, by essence, else the first JSON one for JSON of another
+    /// name, else 415 listing them; the first when none is named, `None` without a body.
+    pub fn media_choice(&self, documented: &[&str]) -> Result<Option<usize>, Rejection> {
+        if self.body_is_empty() {
+            return Ok(None);
+        }
+        let Some(content_type) = self.content_type() else {
+            return Ok(Some(0));
+        };
+        let essence = super::media::essence(content_type);
+        let essences: Vec<String> = documented
+            .iter()
+            .map(|d| super::media::essence(d))
+            .collect();
+        let exact = essences.iter().position(|d| *d == essence);
+        let json = || {
+            let sent_json = super::media::is_json(&essence);
+            essences
+                .iter()
+                .position(|d| sent_json && super::media::is_json(d))
+        };
+        match exact.or_else(json) {
+            Some(place) => Ok(Some(place)),
+            None => Err(Rejection::new(
+                415,
+                "unsupported_media_type",
+                format!(
+                    "expected one of {}, got {content_type}",
+                    documented.join(", ")
+                ),
+            )),
         }
     }
 

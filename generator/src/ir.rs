@@ -375,6 +375,10 @@ pub struct OperationNames {
     pub handler: String,
     /// Server: the operation's variant of the `Operation` enum.
     pub operation: String,
+    /// Client: enum of the media types the body may be sent in, when there are several.
+    pub client_body: String,
+    /// Server: enum of the media types the body may come in, when there are several.
+    pub server_body: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -400,11 +404,21 @@ pub struct Body {
     /// The body's type when it is JSON or a form; `None` for text and bytes.
     pub ty: Option<TypeRef>,
     pub media: Media,
-    /// Other media types the spec documents that the server reads into the same type
-    /// (JSON or a form of the same schema); the client sends `content_type`.
-    pub alternatives: Vec<(String, Media)>,
+    /// Every media type the spec documents, the one above first, when there are several:
+    /// the caller chooses one, and the server reads whichever comes. Empty for one.
+    pub choices: Vec<BodyChoice>,
     pub required: bool,
     pub docs: Option<String>,
+}
+
+/// One of the media types a body may be sent in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyChoice {
+    pub content_type: String,
+    /// Its variant in the operation's body enums (`Json`, `Form`, `MergePatchJson`).
+    pub variant: String,
+    pub ty: Option<TypeRef>,
+    pub media: Media,
 }
 
 /// How a body's bytes carry its value.

@@ -1117,11 +1117,21 @@ mod forms_server {
             server::PostCustomersCustomerResponse::Status200(customer)
         }
 
+        /// Echoes the product, named after the media type it came in.
         async fn post_products(
             &self,
             input: server::PostProductsInput,
         ) -> server::PostProductsResponse {
-            server::PostProductsResponse::Status200(input.body)
+            let (came_as, product) = match input.body {
+                server::PostProductsBody::Json(product) => ("json", product),
+                server::PostProductsBody::Form(product) => ("form", product),
+                server::PostProductsBody::Xml(bytes) => {
+                    let name = String::from_utf8_lossy(&bytes).into_owned();
+                    ("xml", types::Product::new(name))
+                }
+            };
+            let name = format!("{} ({came_as})", product.name);
+            server::PostProductsResponse::Status200(types::Product { name, ..product })
         }
 
         async fn post_files(&self, input: server::PostFilesInput) -> server::PostFilesResponse {
@@ -1300,7 +1310,7 @@ mod forms_server {
     }
 
     #[tokio::test]
-    async fn a_body_documented_as_json_and_as_a_form_is_read_either_way() {
+    async fn a_body_documented_in_several_media_types_is_sent_and_read_in_the_one_chosen() {
         let base = super::serve(server::router(Fake::default())).await;
         let client =
             client::Client::new(client::Server::Custom(base.clone()), Credentials::default())
@@ -1311,7 +1321,19 @@ mod forms_server {
             metadata: Some([("sku".to_owned(), "L-1".to_owned())].into()),
             ..types::Product::new("Lamp".into())
         };
-        assert_eq!(client.post_products(&product).await.unwrap(), product);
+        let named = |name: &str| types::Product {
+            name: name.into(),
+            ..product.clone()
+        };
+        let as_json = client.post_products(&product).await.unwrap();
+        assert_eq!(as_json, named("Lamp (json)"), "a bare value goes as JSON");
+        let as_form = client.post_products(client::PostProductsBody::Form(&product));
+        assert_eq!(as_form.await.unwrap(), named("Lamp (form)"));
+        let as_xml = client.post_products(client::PostProductsBody::Xml(b"Lamp".to_vec()));
+        assert_eq!(
+            as_xml.await.unwrap(),
+            types::Product::new("Lamp (xml)".into())
+        );
         let url = format!("{base}/v1/products");
         let send = |content_type: &'static str, body: &'static str| {
             super::raw_http()
@@ -1327,12 +1349,19 @@ mod forms_server {
         assert_eq!(answer.status(), 200);
         let echoed: types::Product =
             serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
-        assert_eq!(echoed, product);
-        let xml = send("application/xml", "<Product><name>Lamp</name></Product>");
+        assert_eq!(echoed, named("Lamp (form)"));
+        let vendor_json = send("application/vnd.shop+json", r#"{"name": "Lamp"}"#);
         assert_eq!(
-            xml.await.unwrap().status(),
-            415,
-            "XML is documented but not read"
+            vendor_json.await.unwrap().status(),
+            200,
+            "JSON of another name is JSON"
+        );
+        let (status, body) = post(&base, "/v1/products", "text/csv", "name\nLamp").await;
+        assert_eq!(status, 415, "{body}");
+        let reason = body.to_string();
+        assert!(
+            reason.contains("application/x-www-form-urlencoded") && reason.contains("text/csv"),
+            "{reason}"
         );
     }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use codegen_tests::runtime::client::{Error, Event, EventError, RetryPolicy};
 use codegen_tests::runtime::server::EventStream;
-use codegen_tests::runtime::ByteStream;
+use codegen_tests::runtime::{ByteStream, FilePart};
 use codegen_tests::serve;
 use codegen_tests::streams::{client, server, types, Credentials};
 
@@ -25,6 +25,9 @@ struct Fake {
     uploads: Arc<Mutex<Vec<Vec<usize>>>>,
     /// The `Last-Event-ID` of each request for ticks.
     resumed_after: Arc<Mutex<Vec<Option<String>>>>,
+    /// Each file created: its media type, whether its bytes came as a stream, and its
+    /// description and labels.
+    created: Arc<Mutex<Vec<String>>>,
 }
 
 impl server::Api for Fake {
@@ -56,6 +59,28 @@ impl server::Api for Fake {
         let size = chunks.iter().sum::<usize>() as i64;
         self.uploads.lock().unwrap().push(chunks);
         server::UploadFileResponse::Status201(types::Stored::new(size))
+    }
+
+    async fn create_file(&self, input: server::CreateFileInput) -> server::CreateFileResponse {
+        let (note, stream) = match input.body {
+            server::CreateFileBody::Multipart(form) => {
+                let labels = form.labels.unwrap_or_default();
+                let note = format!(
+                    "multipart streamed={} description={:?} labels={:?}",
+                    form.file.is_streamed(),
+                    form.description,
+                    labels.get("kind"),
+                );
+                (note, form.file.into_stream())
+            }
+            server::CreateFileBody::OctetStream(stream) => ("octet-stream".to_owned(), stream),
+        };
+        let size = stream
+            .collect()
+            .await
+            .map_or(-1, |bytes| bytes.len() as i64);
+        self.created.lock().unwrap().push(note);
+        server::CreateFileResponse::Status201(types::Stored::new(size))
     }
 
     async fn get_report(&self, input: server::GetReportInput) -> server::GetReportResponse {
@@ -117,6 +142,36 @@ async fn started(fake: Fake) -> client::Client {
         .retry(retry)
         .build()
         .expect("a client")
+}
+
+#[tokio::test]
+async fn a_file_goes_as_multipart_with_its_description_or_as_its_bytes_alone() {
+    let fake = Fake::default();
+    let client = started(fake.clone()).await;
+    let chunks = ByteStream::unfold(0usize, |index| async move {
+        (index < 64).then(|| (Ok(vec![b'z'; CHUNK].into()), index + 1))
+    });
+    let form = types::CreateFileRequest {
+        description: Some("a scan".into()),
+        labels: Some([("kind".to_owned(), "receipt".to_owned())].into()),
+        ..types::CreateFileRequest::new(FilePart::from_stream(chunks).file_name("scan.bin"))
+    };
+    let stored = client.create_file(&form).await.expect("stored");
+    assert_eq!(stored.size, 64 * CHUNK as i64);
+    let bytes = ByteStream::from(vec![1u8; 1000]);
+    let stored = client.create_file(bytes).await.expect("stored");
+    assert_eq!(stored.size, 1000);
+    let choice = client::CreateFileBody::OctetStream(ByteStream::from("abc"));
+    assert_eq!(client.create_file(choice).await.expect("stored").size, 3);
+    let created = fake.created.lock().unwrap().clone();
+    assert_eq!(
+        created,
+        [
+            r#"multipart streamed=true description=Some("a scan") labels=Some("receipt")"#,
+            "octet-stream",
+            "octet-stream",
+        ]
+    );
 }
 
 #[tokio::test]
@@ -272,6 +327,9 @@ async fn a_malformed_event_is_an_error_item_and_the_stream_goes_on() {
         }
         async fn upload_file(&self, _: server::UploadFileInput) -> server::UploadFileResponse {
             server::UploadFileResponse::Status201(types::Stored::new(0))
+        }
+        async fn create_file(&self, _: server::CreateFileInput) -> server::CreateFileResponse {
+            server::CreateFileResponse::Status201(types::Stored::new(0))
         }
         async fn get_report(&self, _: server::GetReportInput) -> server::GetReportResponse {
             server::GetReportResponse::Status202(types::Pending::new(1))

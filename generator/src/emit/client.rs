@@ -4,9 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::bodies;
 use super::docs::doc_attrs;
 use super::responses::{body_type, is_streamed, variant_declaration};
-use super::tokens::{form_styles, ident, type_tokens};
+use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Media, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
 
 /// The client module's head: its servers, the client with the first run of operations'
@@ -171,7 +172,7 @@ fn emit_method(op: &Operation) -> TokenStream {
     setup.push(
         quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
     );
-    setup.extend(op.body.as_ref().map(body_statement));
+    setup.extend(op.body.as_ref().map(|body| body_statement(op, body)));
     let arms = response_arms(op, &error);
     let fallback = (!op.responses.iter().any(|r| r.status == Status::Default))
         .then(|| quote!(_ => Err(response.unexpected()),));
@@ -249,23 +250,24 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
         args.push(quote!(#arg: #ty));
     }
     if let Some(body) = &op.body {
-        let ty = match (&body.ty, &body.media) {
-            (Some(ty), _) => {
-                let ty = type_tokens(ty, &quote!(super::types::));
-                quote!(&#ty)
-            }
-            (None, Media::Text) => quote!(&str),
-            (None, Media::Stream) => quote!(rt::ByteStream),
-            (None, _) => quote!(Vec<u8>),
-        };
-        if is_raw_multipart(body) {
-            // The boundary is part of the content type, so the caller supplies both.
-            args.push(quote!(content_type: &str));
-        }
-        if body.required {
-            args.push(quote!(body: #ty));
+        if !body.choices.is_empty() {
+            let ty = bodies::client_enum_type(op, body);
+            args.push(if body.required {
+                quote!(body: impl Into<#ty>)
+            } else {
+                quote!(body: Option<#ty>)
+            });
         } else {
-            args.push(quote!(body: Option<#ty>));
+            let (ty, _) = bodies::client_argument(body.ty.as_ref(), &body.media, &quote!());
+            if is_raw_multipart(body) {
+                // The boundary is part of the content type, so the caller supplies both.
+                args.push(quote!(content_type: &str));
+            }
+            args.push(if body.required {
+                quote!(body: #ty)
+            } else {
+                quote!(body: Option<#ty>)
+            });
         }
     }
     if op.parameters.iter().any(is_option) {
@@ -276,38 +278,21 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
 }
 
 /// Puts the body into the request, if the caller gave one.
-fn body_statement(body: &crate::ir::Body) -> TokenStream {
-    let content_type = &body.content_type;
-    let send = match &body.media {
-        Media::Form(properties) => {
-            let styles = form_styles(properties);
-            quote!(request.form(#content_type, body, #styles))
-        }
-        Media::Json if content_type == "application/json" => quote!(request.json(body)),
-        // A JSON body of another media type (`application/merge-patch+json`, a vendor's
-        // `+json`) is labelled as the spec says: servers may insist on it.
-        Media::Json => quote!(request.json_as(#content_type, body)),
-        Media::Multipart { .. } => quote!(request.multipart(body)),
-        Media::Text => quote!(request.raw(#content_type, body.as_bytes().to_vec())),
-        Media::Bytes if is_raw_multipart(body) => quote!(request.raw(content_type, body)),
-        Media::Bytes => quote!(request.raw(#content_type, body)),
-        Media::Stream => quote!(request.stream(#content_type, body)),
-        // Resolve reads a request of events as text.
-        Media::Events => quote!(request.raw(#content_type, body.as_bytes().to_vec())),
-    };
-    if body.required {
-        quote!(#send;)
+fn body_statement(op: &Operation, body: &crate::ir::Body) -> TokenStream {
+    let send = if body.choices.is_empty() {
+        bodies::send_expression(&body.content_type, &body.media)
     } else {
-        quote!(if let Some(body) = body { #send; })
+        bodies::client_send_choice(op, body)
+    };
+    match (body.required, body.choices.is_empty()) {
+        (true, true) => quote!(#send;),
+        (true, false) => quote!(let body = body.into(); #send;),
+        (false, _) => quote!(if let Some(body) = body { #send; }),
     }
 }
 
 pub(super) fn is_raw_multipart(body: &crate::ir::Body) -> bool {
-    body.media == Media::Bytes
-        && body
-            .content_type
-            .to_ascii_lowercase()
-            .starts_with("multipart/")
+    bodies::is_raw_multipart(&body.content_type, &body.media)
 }
 
 fn method_docs(op: &Operation) -> TokenStream {
@@ -334,16 +319,11 @@ fn method_docs(op: &Operation) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(note);
     }
-    if let Some(body) = op.body.as_ref().filter(|b| !b.alternatives.is_empty()) {
-        let others: Vec<String> = body
-            .alternatives
-            .iter()
-            .map(|(content_type, _)| format!("`{content_type}`"))
-            .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| !b.choices.is_empty()) {
+        let name = &op.names.client_body;
         text.push_str(&format!(
-            "\n\nSends the body as `{}`; the spec also documents {}.",
+            "\n\nThe body is sent in the media type its [`{name}`] variant names; a value of the first variant's type converts to it, and goes as `{}`.",
             body.content_type,
-            others.join(", ")
         ));
     }
     doc_attrs(Some(&text))
@@ -566,6 +546,7 @@ fn error_arm(r: &Response, error: &proc_macro2::Ident) -> TokenStream {
 
 /// The per-operation types: documented errors, several successes, optional parameters.
 fn emit_operation_types(op: &Operation) -> TokenStream {
+    let body_enum = bodies::client_enum(op);
     let error = ident(&op.names.error);
     let variants = op
         .responses
@@ -611,6 +592,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
         pub enum #error { #(#variants)* }
         #success_enum
         #options
+        #body_enum
     }
 }
 

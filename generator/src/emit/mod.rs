@@ -2,6 +2,7 @@
 //! code from strings.
 
 mod auth;
+mod bodies;
 mod client;
 mod docs;
 mod examples;

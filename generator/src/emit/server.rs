@@ -5,10 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::bodies;
 use super::docs::doc_attrs;
 use super::refusals::{emit_refused, emit_rejection_items, emit_rejection_method, refusal_docs};
 use super::responses::{body_type, is_streamed, variant_declaration};
-use super::tokens::{form_styles, ident, type_tokens};
+use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Body, Media, Operation, ParamLocation, Parameter, Status, TypeRef};
 
 /// The server module's head: the `Api` trait and the router.
@@ -182,7 +183,8 @@ pub(super) fn emit_operation(op: &Operation, service: &TokenStream) -> TokenStre
     let response = emit_response(op);
     // An operation the router cannot serve keeps its types and trait method, not a handler.
     let handler = op.route.is_some().then(|| emit_handler(op, service));
-    quote! { #input #response #handler }
+    let body = bodies::server_enum(op);
+    quote! { #input #body #response #handler }
 }
 
 fn param_type(p: &Parameter) -> TokenStream {
@@ -196,11 +198,11 @@ fn param_type(p: &Parameter) -> TokenStream {
 
 fn request_body_type(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
-    let ty = match (&body.ty, &body.media) {
-        (Some(ty), _) => type_tokens(ty, &quote!(super::types::)),
-        (None, Media::Text) => quote!(String),
-        (None, Media::Stream) => quote!(rt::ByteStream),
-        (None, _) => quote!(Vec<u8>),
+    let ty = if body.choices.is_empty() {
+        bodies::server_type(body.ty.as_ref(), &body.media)
+    } else {
+        let name = ident(&op.names.server_body);
+        quote!(#name)
     };
     Some(if body.required {
         ty
@@ -229,7 +231,9 @@ fn emit_input(op: &Operation) -> TokenStream {
     });
     let doc = format!(" The checked inputs of `{} {}`.", op.method, op.path);
     // A streamed body is read once: it can be neither copied nor compared.
-    let derives = if op.body.as_ref().is_some_and(|b| b.media == Media::Stream) {
+    let streamed =
+        |b: &Body| b.media == Media::Stream || b.choices.iter().any(|c| c.media == Media::Stream);
+    let derives = if op.body.as_ref().is_some_and(streamed) {
         quote!(#[derive(Debug)])
     } else {
         quote!(#[derive(Clone, Debug, PartialEq)])
@@ -321,7 +325,7 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
             quote!(#field: #read,)
         })
         .collect();
-    let body = op.body.as_ref().map(read_body);
+    let body = op.body.as_ref().map(|body| read_body(op, body));
     let reader = ident(&op.names.reader);
     let parameter_checks = parameter_checks(op);
     let checks = (!parameter_checks.is_empty()).then(|| {
@@ -342,10 +346,7 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
     };
     let refused = emit_refused(op);
     // A multipart body is read as it arrives, so its reader waits.
-    let reads_parts = op
-        .body
-        .as_ref()
-        .is_some_and(|b| matches!(b.media, Media::Multipart { .. }));
+    let reads_parts = op.body.as_ref().is_some_and(bodies::reads_parts);
     let (asyncness, wait, read) = if reads_parts {
         let wait = quote!(let input = match incoming {
             Ok(incoming) => #reader(&incoming).await,
@@ -383,18 +384,12 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
 }
 
 /// The input's `body` field: decoded, and rejected when required but missing.
-fn read_body(body: &Body) -> TokenStream {
+fn read_body(op: &Operation, body: &Body) -> TokenStream {
     let required = body.required;
-    let form_alternative = body.alternatives.iter().find_map(|(_, media)| match media {
-        Media::Form(properties) => Some(properties),
-        _ => None,
-    });
-    let read = match (&body.media, form_alternative) {
-        (Media::Json, Some(properties)) => {
-            let styles = form_styles(properties);
-            quote!(incoming.json_or_form_body(#required, #styles)?)
-        }
-        _ => read_one_media(body),
+    let read = if body.choices.is_empty() {
+        bodies::server_read(&body.media, required)
+    } else {
+        bodies::server_read_choice(op, body)
     };
     if required {
         let missing = quote!(rt::Rejection::new(
@@ -405,22 +400,6 @@ fn read_body(body: &Body) -> TokenStream {
         quote!(body: #read.ok_or_else(|| #missing)?,)
     } else {
         quote!(body: #read,)
-    }
-}
-
-/// Reads a body of its one media type.
-fn read_one_media(body: &Body) -> TokenStream {
-    let required = body.required;
-    match &body.media {
-        Media::Form(properties) => {
-            let styles = form_styles(properties);
-            quote!(incoming.form_body(#required, #styles)?)
-        }
-        Media::Json => quote!(incoming.json_body(#required)?),
-        Media::Multipart { .. } => quote!(incoming.multipart_body(#required).await?),
-        Media::Text | Media::Events => quote!(incoming.text_body(#required)?),
-        Media::Bytes => quote!(incoming.raw_body(#required)?),
-        Media::Stream => quote!(incoming.stream_body(#required)?),
     }
 }
 

@@ -136,7 +136,7 @@ fn call_arguments(op: &Operation, call: &WireCall) -> Vec<TokenStream> {
                 quote!(&values.get::<#ty>(#key)?)
             }
             None if body.media == Media::Text => {
-                quote!(&String::from_utf8_lossy(&values.raw(#key, #content_type)?))
+                quote!(&*String::from_utf8_lossy(&values.raw(#key, #content_type)?))
             }
             None if body.media == Media::Stream => {
                 quote!(crate::api_crate::runtime::ByteStream::from(values.raw(#key, #content_type)?))

@@ -49,6 +49,8 @@ impl HookNamer {
             reader: items.claim(&naming::nested_snake(name, "input")).0,
             handler: items.claim(&naming::nested_snake(name, "handler")).0,
             operation: prefix.to_owned(),
+            client_body: naming::nested(prefix, "Body"),
+            server_body: items.claim(&naming::nested(prefix, "Body")).0,
         }
     }
 }

@@ -13,9 +13,9 @@ use serde_json::Value;
 use super::{docs, reserved, Resolver};
 use crate::diag::{Code, Repair, Severity};
 use crate::ir::{
-    Body, Constraints, Example, FormProperty, FormStyle, Media, Operation, OperationNames,
-    ParamLocation, Parameter, Response, ResponseHeader, SecurityScheme, Status, TypeDef, TypeKind,
-    TypeRef,
+    Body, BodyChoice, Constraints, Example, FormProperty, FormStyle, Media, Operation,
+    OperationNames, ParamLocation, Parameter, Response, ResponseHeader, SecurityScheme, Status,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::normalize::RefTarget;
@@ -66,6 +66,7 @@ impl OperationNamer {
     fn items(&mut self, name: &str, prefix: &str) -> OperationNames {
         let mut client = |suffix: &str| self.client.claim(&naming::nested(prefix, suffix)).0;
         let (error, success, options) = (client("Error"), client("Response"), client("Options"));
+        let client_body = client("Body");
         let server = &mut self.server;
         OperationNames {
             error,
@@ -77,6 +78,8 @@ impl OperationNamer {
             handler: server.claim(&naming::nested_snake(name, "handler")).0,
             // Type prefixes are unique already, and variants have a namespace of their own.
             operation: prefix.to_owned(),
+            client_body,
+            server_body: server.claim(&naming::nested(prefix, "Body")).0,
         }
     }
 }
@@ -592,22 +595,42 @@ impl Resolver<'_> {
         };
         let (content_type, chosen, media_at, documented) = self.pick_media(&body.content, &at)?;
         let hint = naming::nested(prefix, "Request");
-        let (ty, media) = if is_form(&content_type) {
-            self.form_body(&chosen, &media_at, &hint)
-        } else if crate::media::essence(&content_type) == "multipart/form-data" {
-            self.multipart_body(&chosen, &media_at, &hint)
-        } else {
-            let ty = self.media_type(&chosen, &media_at, &content_type, &hint);
-            (ty, self.media_kind(&content_type, &media_at, false))
+        let (ty, media) = self.body_media(&content_type, &chosen, &media_at, &hint);
+        let mut variants = Namespace::default();
+        let first = BodyChoice {
+            variant: variants.claim(&media_variant(&content_type)).0,
+            content_type: content_type.clone(),
+            ty: ty.clone(),
+            media: media.clone(),
         };
-        let others = body.content.iter().filter(|(key, _)| **key != documented);
-        // The server reads a form beside JSON; beside anything else, only the one chosen.
-        let (alternatives, unread) = self.alternatives(others, &chosen, &at, media == Media::Json);
+        let mut choices = vec![first];
+        let mut ranges = Vec::new();
+        for (other, media_type) in body.content.iter().filter(|(key, _)| **key != documented) {
+            // A range names no media type a client could send.
+            if other.contains('*') {
+                ranges.push(format!("`{other}`"));
+                continue;
+            }
+            let variant = variants.claim(&media_variant(other)).0;
+            let other_at = pointer::child(&pointer::child(&at, "content"), other);
+            let other_hint = naming::nested(&hint, &variant);
+            let (ty, media) = self.body_media(other, media_type, &other_at, &other_hint);
+            let content_type = other.clone();
+            choices.push(BodyChoice {
+                content_type,
+                variant,
+                ty,
+                media,
+            });
+        }
+        if choices.len() == 1 {
+            choices.clear();
+        }
         let mut docs = docs(body.description.as_deref());
-        if !unread.is_empty() {
+        if !ranges.is_empty() {
             let note = format!(
-                "Also documented as {}, which this crate neither sends nor reads.",
-                unread.join(", ")
+                "Also documented as {}, which is no media type to send.",
+                ranges.join(", ")
             );
             docs = Some(docs.map_or_else(|| note.clone(), |d| format!("{d}\n\n{note}")));
         }
@@ -615,10 +638,28 @@ impl Resolver<'_> {
             content_type,
             ty,
             media,
-            alternatives,
+            choices,
             required: body.required,
             docs,
         })
+    }
+
+    /// A body's type and media in one media type.
+    fn body_media(
+        &mut self,
+        content_type: &str,
+        media: &MediaType,
+        media_at: &str,
+        hint: &str,
+    ) -> (Option<TypeRef>, Media) {
+        if is_form(content_type) {
+            self.form_body(media, media_at, hint)
+        } else if crate::media::essence(content_type) == "multipart/form-data" {
+            self.multipart_body(media, media_at, hint)
+        } else {
+            let ty = self.media_type(media, media_at, content_type, hint);
+            (ty, self.media_kind(content_type, media_at, false))
+        }
     }
 
     /// A form body: typed when its schema is an object, whose properties are the form's
@@ -691,32 +732,6 @@ impl Resolver<'_> {
             Some("describe the parts as the properties of an object schema"),
         );
         (None, Media::Bytes)
-    }
-
-    /// The other media types of a body: those a server reads into the same type (JSON or a
-    /// form of the same schema), and the rest, quoted for the docs.
-    fn alternatives<'m>(
-        &mut self,
-        others: impl Iterator<Item = (&'m String, &'m MediaType)>,
-        chosen: &MediaType,
-        at: &str,
-        json_chosen: bool,
-    ) -> (Vec<(String, Media)>, Vec<String>) {
-        let mut readable = Vec::new();
-        let mut unread = Vec::new();
-        for (content_type, media) in others {
-            let same_schema = json_chosen && media.schema == chosen.schema;
-            let media_at = pointer::child(&pointer::child(at, "content"), content_type);
-            if same_schema && is_form(content_type) {
-                let properties = self.form_properties(media, &media_at);
-                readable.push((content_type.clone(), Media::Form(properties)));
-            } else if same_schema && is_json(content_type) && !content_type.contains('*') {
-                readable.push((content_type.clone(), Media::Json));
-            } else {
-                unread.push(format!("`{content_type}`"));
-            }
-        }
-        (readable, unread)
     }
 
     fn responses(
@@ -945,7 +960,7 @@ impl Resolver<'_> {
                 Code::Unsupported,
                 media_at,
                 format!("`{essence}` is neither written nor read: the body is its bytes"),
-                Some("offer a JSON media type beside it, which is chosen first"),
+                Some("the caller writes and reads the XML; a JSON media type, when documented, is typed"),
             );
             return Media::Bytes;
         }
@@ -1278,6 +1293,24 @@ fn credential_parameters(
 }
 
 /// A JSON body, or one of any type (which JSON serves).
+/// A body enum's variant for a media type: `Json`, `Form`, `Multipart`, else its subtype's
+/// words (`MergePatchJson`, `OctetStream`), `text/` ones prefixed (`TextPlain`).
+fn media_variant(content_type: &str) -> String {
+    let essence = crate::media::essence(content_type);
+    match essence.as_str() {
+        "application/json" => return "Json".into(),
+        "application/x-www-form-urlencoded" => return "Form".into(),
+        "multipart/form-data" => return "Multipart".into(),
+        _ => {}
+    }
+    let (kind, subtype) = essence.split_once('/').unwrap_or(("", &essence));
+    let words = match kind {
+        "application" | "" => subtype.to_owned(),
+        _ => format!("{kind} {subtype}"),
+    };
+    naming::type_name(&words.replace(['+', '.'], " "))
+}
+
 fn is_form(content_type: &str) -> bool {
     crate::media::essence(content_type) == "application/x-www-form-urlencoded"
 }
@@ -1408,6 +1441,8 @@ mod tests {
                 reader: "move_input".into(),
                 handler: "move_handler".into(),
                 operation: "Move".into(),
+                client_body: "MoveBody".into(),
+                server_body: "MoveBody".into(),
             }
         );
     }
