@@ -537,7 +537,7 @@ impl<'de> Deserializer<'de> for FormDeserializer<'de> {
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, FormError> {
         match self.value {
             Value::String(text) => visitor.visit_borrowed_str(text),
-            Value::Number(_) | Value::Bool(_) => visitor.visit_string(self.value.to_string()),
+            // A number or boolean comes from a JSON part, where a string is written as one.
             _ => self.deserialize_any(visitor),
         }
     }

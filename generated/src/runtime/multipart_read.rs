@@ -1013,5 +1013,16 @@ mod tests {
         assert!(err.starts_with("count: \"many\" is not valid"), "{err}");
         let not_an_object = super::super::from_form::<Upload>(json!(["a", 1]));
         assert!(not_an_object.is_err());
+        // A JSON part is typed JSON: a number is no string, as text parts' numbers are.
+        let mut writer = MultipartWriter::new();
+        writer.part("file", &FilePart::new("x"));
+        writer.part("purpose", "p");
+        writer.part("count", "1");
+        writer.json("meta", &json!({"label": 5}));
+        let (content_type, body) = writer.finish();
+        let body = body.into_whole().unwrap_or_default();
+        let parts = parse_multipart(&content_type, &body).unwrap_or_default();
+        let err = from_parts::<Upload>(parts).unwrap_err();
+        assert!(err.contains("meta.label"), "{err}");
     }
 }
