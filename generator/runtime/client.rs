@@ -1,7 +1,7 @@
 //! The async HTTP client shared by every API module (on `reqwest`).
 
 pub use super::events::Event;
-pub use super::events_client::{read_json_data, read_text_data, EventError, EventStream};
+pub use super::events_client::{read_json_data, read_text_data, Decoder, EventError, EventStream};
 pub use super::stream::ByteStream;
 use super::{CredentialSet, Placement, ToParam};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -905,7 +905,7 @@ impl Streamed {
     }
 
     /// The body's events as they arrive, each one's data decoded by `decode`.
-    pub fn into_events<T>(self, decode: fn(&str) -> Result<T, String>) -> EventStream<T>
+    pub fn into_events<T>(self, decode: super::events_client::Decoder<T>) -> EventStream<T>
     where
         T: Send + 'static,
     {

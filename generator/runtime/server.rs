@@ -1,6 +1,8 @@
 //! What the generated axum servers share.
 
-pub use super::events::{write_json_data, write_text_data, ClientGone, EventSender, EventStream};
+pub use super::events::{
+    write_json_data, write_text_data, ClientGone, EventSender, EventStream, Written,
+};
 pub use super::stream::ByteStream;
 pub use super::upload::MultipartLimits;
 pub use super::Event;

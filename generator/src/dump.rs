@@ -185,7 +185,22 @@ fn dump_response(out: &mut String, r: &Response) {
         Status::Range(d) => format!("{d}XX"),
         Status::Default => "default".into(),
     };
+    let keyed = r.keyed.as_ref().map(|keyed| {
+        let events: Vec<String> = keyed
+            .events
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e.event,
+                    e.ty.as_ref().map_or("String".into(), type_text)
+                )
+            })
+            .collect();
+        format!("events keyed by name: {}", events.join(", "))
+    });
     let ty = match (&r.ty, &r.content_type, &r.media) {
+        _ if keyed.is_some() => keyed.unwrap_or_default(),
         (Some(ty), Some(ct), Some(Media::Events)) => format!("events of {} ({ct})", type_text(ty)),
         (None, Some(ct), Some(Media::Events)) => format!("events of String ({ct})"),
         (Some(ty), _, _) => type_text(ty),

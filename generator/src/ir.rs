@@ -379,6 +379,8 @@ pub struct OperationNames {
     pub client_body: String,
     /// Server: enum of the media types the body may come in, when there are several.
     pub server_body: String,
+    /// Client and server: enum of the events of a stream keyed by event name.
+    pub events: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -503,6 +505,27 @@ pub struct Response {
     /// Where the JSON body's schema is (`file#pointer`), for a judge of answers.
     pub schema: Option<String>,
     pub headers: Vec<ResponseHeader>,
+    /// Events whose data's type depends on their name, as the spec keys them.
+    pub keyed: Option<KeyedEvents>,
+}
+
+/// The events of a stream keyed by name: an enum of one variant per name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyedEvents {
+    /// The enum's name (the operation's `names.events`).
+    pub name: String,
+    pub events: Vec<KeyedEvent>,
+}
+
+/// One named event of a stream whose events are keyed by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyedEvent {
+    /// Its `event:` name on the wire.
+    pub event: String,
+    /// Its variant in the events enum.
+    pub variant: String,
+    /// Its data's type; `None` for text.
+    pub ty: Option<TypeRef>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -60,6 +60,10 @@ impl server::Api for Files {
         server::CreateFileResponse::Status201(types::Stored::new(0))
     }
 
+    async fn stream_feed(&self, _: server::StreamFeedInput) -> server::StreamFeedResponse {
+        server::StreamFeedResponse::Status200(EventStream::from_events([]))
+    }
+
     async fn get_report(&self, _: server::GetReportInput) -> server::GetReportResponse {
         server::GetReportResponse::Status202(types::Pending::new(1))
     }

@@ -83,6 +83,19 @@ impl server::Api for Fake {
         server::CreateFileResponse::Status201(types::Stored::new(size))
     }
 
+    async fn stream_feed(&self, _: server::StreamFeedInput) -> server::StreamFeedResponse {
+        let events = [
+            Event::new(server::StreamFeedEvent::Tick(types::Tick::new(1))).id("1"),
+            Event::new(server::StreamFeedEvent::Note("two\nlines".into())),
+            Event::new(server::StreamFeedEvent::Other {
+                event: "ping".into(),
+                data: "{}".into(),
+            }),
+            Event::new(server::StreamFeedEvent::Done(types::DoneEventData::new(3))),
+        ];
+        server::StreamFeedResponse::Status200(EventStream::from_events(events))
+    }
+
     async fn get_report(&self, input: server::GetReportInput) -> server::GetReportResponse {
         if input.id == 0 {
             return server::GetReportResponse::Status202(types::Pending::new(30));
@@ -170,6 +183,42 @@ async fn a_file_goes_as_multipart_with_its_description_or_as_its_bytes_alone() {
             r#"multipart streamed=true description=Some("a scan") labels=Some("receipt")"#,
             "octet-stream",
             "octet-stream",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn events_keyed_by_name_arrive_each_as_its_own_type() {
+    let client = started(Fake::default()).await;
+    let mut events = client.stream_feed().await.expect("a stream");
+    let mut seen = Vec::new();
+    while let Some(event) = events.next_event().await {
+        let event = event.expect("each event decodes");
+        seen.push((event.event, event.data));
+    }
+    let named = |name: &str| Some(name.to_owned());
+    assert_eq!(
+        seen,
+        [
+            (
+                named("tick"),
+                client::StreamFeedEvent::Tick(types::Tick::new(1))
+            ),
+            (
+                named("note"),
+                client::StreamFeedEvent::Note("two\nlines".into())
+            ),
+            (
+                named("ping"),
+                client::StreamFeedEvent::Other {
+                    event: "ping".into(),
+                    data: "{}".into()
+                }
+            ),
+            (
+                named("done"),
+                client::StreamFeedEvent::Done(types::DoneEventData::new(3))
+            ),
         ]
     );
 }
@@ -334,6 +383,11 @@ async fn a_malformed_event_is_an_error_item_and_the_stream_goes_on() {
         async fn get_report(&self, _: server::GetReportInput) -> server::GetReportResponse {
             server::GetReportResponse::Status202(types::Pending::new(1))
         }
+        async fn stream_feed(&self, _: server::StreamFeedInput) -> server::StreamFeedResponse {
+            let stream = "event: tick\ndata: {\"n\": \"one\"}\n\nevent: note\ndata: still here\n\n";
+            let headers = [("content-type", "text/event-stream")];
+            server::StreamFeedResponse::Undocumented((headers, stream).into_response())
+        }
         async fn stream_ticks(&self, _: server::StreamTicksInput) -> server::StreamTicksResponse {
             let stream = "data: {\"n\": 1}\n\nevent: tick\nid: 2\ndata: {\"n\": \"two\"}\n\ndata: {\"n\": 3}\n\n";
             let headers = [("content-type", "text/event-stream")];
@@ -365,6 +419,23 @@ async fn a_malformed_event_is_an_error_item_and_the_stream_goes_on() {
     let third = events.next_event().await.expect("an item").expect("a tick");
     assert_eq!(third.data.n, 3);
     assert!(events.next_event().await.is_none());
+    let mut feed = client.stream_feed().await.expect("a stream");
+    match feed.next_event().await.expect("an item") {
+        Err(err @ EventError::Decode { .. }) => {
+            let message = err.to_string();
+            assert!(
+                message.contains("`tick`") && message.contains("`n`"),
+                "{message}"
+            );
+        }
+        other => panic!("a decode error, not {other:?}"),
+    }
+    let note = feed.next_event().await.expect("an item").expect("a note");
+    assert_eq!(
+        note.data,
+        client::StreamFeedEvent::Note("still here".into())
+    );
+    assert!(feed.next_event().await.is_none());
 }
 
 #[tokio::test]

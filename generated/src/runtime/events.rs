@@ -242,7 +242,9 @@ pub fn write_event(out: &mut Vec<u8>, data: &str, event: &Event<impl Sized>) {
 }
 
 #[cfg(feature = "server")]
-pub use sending::{write_json_data, write_text_data, ClientGone, EventSender, EventStream};
+pub use sending::{
+    write_json_data, write_text_data, ClientGone, EventSender, EventStream, Written,
+};
 
 /// What a server's handler returns for a `text/event-stream` response.
 #[cfg(feature = "server")]
@@ -256,14 +258,19 @@ mod sending {
     type Events<T> = Pin<Box<dyn Stream<Item = Result<Event<T>, BoxError>> + Send>>;
 
     /// An event's data written as JSON.
-    pub fn write_json_data<T: serde::Serialize>(data: &T) -> Result<String, String> {
-        serde_json::to_string(data).map_err(|err| err.to_string())
+    pub fn write_json_data<T: serde::Serialize>(data: &T) -> Written<'_> {
+        let json = serde_json::to_string(data).map_err(|err| err.to_string())?;
+        Ok((None, json))
     }
 
     /// An event's data of a text schema: the text itself.
-    pub fn write_text_data<T: AsRef<str>>(data: &T) -> Result<String, String> {
-        Ok(data.as_ref().to_owned())
+    pub fn write_text_data<T: AsRef<str>>(data: &T) -> Written<'_> {
+        Ok((None, data.as_ref().to_owned()))
     }
+
+    /// An event's data as text, and the event's name when its data's type decides it (a
+    /// stream keyed by name); or why it cannot be written.
+    pub type Written<'d> = Result<(Option<&'d str>, String), String>;
 
     /// The events a server sends, in order, as they come.
     pub struct EventStream<T> {
@@ -352,17 +359,16 @@ mod sending {
             (EventSender { sender }, stream)
         }
 
-        /// The response: `status`, `text/event-stream`, each event's data written by `data`.
-        /// Events are flushed as they come; an event whose data cannot be written cuts the
-        /// stream off.
-        pub fn into_response(
-            self,
-            status: u16,
-            data: fn(&T) -> Result<String, String>,
-        ) -> Response {
+        /// The response: `status`, `text/event-stream`, each event's data written by `data`,
+        /// whose name, when it gives one, is the event's. Events are flushed as they come; an
+        /// event whose data cannot be written cuts the stream off.
+        pub fn into_response(self, status: u16, data: fn(&T) -> Written<'_>) -> Response {
             let frames = Map::new(self.events, move |event: Result<Event<T>, BoxError>| {
-                let event = event?;
-                let text = data(&event.data)?;
+                let mut event = event?;
+                let (name, text) = data(&event.data)?;
+                if let Some(name) = name {
+                    event.event = Some(name.to_owned());
+                }
                 let mut frame = Vec::with_capacity(text.len() + 16);
                 super::write_event(&mut frame, &text, &event);
                 Ok::<_, BoxError>(bytes::Bytes::from(frame))

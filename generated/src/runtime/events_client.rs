@@ -87,8 +87,14 @@ impl std::error::Error for EventError {
     }
 }
 
+/// How an event's data is read, given the event's name and its data.
+pub type Decoder<T> = fn(&str, &str) -> Result<T, String>;
+
 /// An event's data read as JSON of its type, naming where it does not fit.
-pub fn read_json_data<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, String> {
+pub fn read_json_data<T: serde::de::DeserializeOwned>(
+    _event: &str,
+    data: &str,
+) -> Result<T, String> {
     if let Ok(value) = serde_json::from_str(data) {
         return Ok(value);
     }
@@ -100,7 +106,7 @@ pub fn read_json_data<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, S
 }
 
 /// An event's data of a text schema: the text itself.
-pub fn read_text_data(data: &str) -> Result<String, String> {
+pub fn read_text_data(_event: &str, data: &str) -> Result<String, String> {
     Ok(data.to_owned())
 }
 
@@ -108,7 +114,7 @@ impl<T: Send + 'static> EventStream<T> {
     pub(super) fn new(
         response: reqwest::Response,
         resume: Option<Resume>,
-        decode: fn(&str) -> Result<T, String>,
+        decode: Decoder<T>,
     ) -> Self {
         let reader = Reader {
             body: Some(body_of(response)),
@@ -193,14 +199,16 @@ struct Reader<T> {
     resume: Option<Resume>,
     parser: EventParser,
     ready: VecDeque<RawEvent>,
-    decode: fn(&str) -> Result<T, String>,
+    decode: Decoder<T>,
     /// Reconnections since the last event.
     failures: u32,
 }
 
 impl<T> Reader<T> {
     fn decode(&self, raw: RawEvent) -> Result<Event<T>, EventError> {
-        match (self.decode)(&raw.data) {
+        // An event without a name is a `message` (the HTML standard's default).
+        let name = raw.event.as_deref().unwrap_or("message");
+        match (self.decode)(name, &raw.data) {
             Ok(data) => Ok(Event {
                 data,
                 event: raw.event,

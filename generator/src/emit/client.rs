@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::bodies;
 use super::docs::doc_attrs;
+use super::keyed;
 use super::responses::{body_type, is_streamed, variant_declaration};
 use super::tokens::{ident, type_tokens};
 use crate::ir::{Api, Media, Operation, ParamLocation, Parameter, Response, Status, TypeRef};
@@ -472,6 +473,10 @@ fn status_pattern(status: &Status) -> TokenStream {
 fn streamed_arm(r: &Response, success_enum: Option<&proc_macro2::Ident>) -> TokenStream {
     let pattern = status_pattern(&r.status);
     let value = match &r.media {
+        Some(Media::Events) if r.keyed.is_some() => {
+            let name = r.keyed.as_ref().map(|k| ident(&k.name));
+            quote!(response.into_events(#name::read))
+        }
         Some(Media::Events) if r.ty.is_some() => {
             quote!(response.into_events(rt::read_json_data))
         }
@@ -547,6 +552,7 @@ fn error_arm(r: &Response, error: &proc_macro2::Ident) -> TokenStream {
 /// The per-operation types: documented errors, several successes, optional parameters.
 fn emit_operation_types(op: &Operation) -> TokenStream {
     let body_enum = bodies::client_enum(op);
+    let events_enum = keyed::client_enum(op);
     let error = ident(&op.names.error);
     let variants = op
         .responses
@@ -593,6 +599,7 @@ fn emit_operation_types(op: &Operation) -> TokenStream {
         #success_enum
         #options
         #body_enum
+        #events_enum
     }
 }
 

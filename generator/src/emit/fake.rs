@@ -212,6 +212,10 @@ fn emit_answer(op: &Operation, answer: &WireAnswer, response: &Response) -> Toke
                 }
             }
         }
+        // An example names no event of a stream keyed by name: none is sent.
+        (None, Some(_)) if response.keyed.is_some() => constructor(Some(quote!(
+            #runtime::server::EventStream::from_events([])
+        ))),
         (None, Some(_)) => {
             let text = candidates(value).first().map(raw_text).unwrap_or_default();
             match &response.media {

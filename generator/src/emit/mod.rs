@@ -8,6 +8,7 @@ mod docs;
 mod examples;
 mod fake;
 mod html;
+mod keyed;
 mod refusals;
 mod responses;
 mod runtime;

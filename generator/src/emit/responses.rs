@@ -15,6 +15,10 @@ use crate::ir::{Media, Response, Status};
 pub fn body_type(response: &Response) -> Option<TokenStream> {
     let media = response.media.as_ref()?;
     let streamed = media.is_streamed() && response.status.is_success();
+    if let Some(keyed) = response.keyed.as_ref().filter(|_| streamed) {
+        let name = ident(&keyed.name);
+        return Some(quote!(rt::EventStream<#name>));
+    }
     match (&response.ty, media) {
         (Some(ty), Media::Events) if streamed => {
             let ty = type_tokens(ty, &quote!(super::types::));

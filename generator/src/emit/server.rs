@@ -7,6 +7,7 @@ use quote::quote;
 
 use super::bodies;
 use super::docs::doc_attrs;
+use super::keyed;
 use super::refusals::{emit_refused, emit_rejection_items, emit_rejection_method, refusal_docs};
 use super::responses::{body_type, is_streamed, variant_declaration};
 use super::tokens::{ident, type_tokens};
@@ -184,7 +185,8 @@ pub(super) fn emit_operation(op: &Operation, service: &TokenStream) -> TokenStre
     // An operation the router cannot serve keeps its types and trait method, not a handler.
     let handler = op.route.is_some().then(|| emit_handler(op, service));
     let body = bodies::server_enum(op);
-    quote! { #input #body #response #handler }
+    let events = keyed::server_enum(op);
+    quote! { #input #body #response #events #handler }
 }
 
 fn param_type(p: &Parameter) -> TokenStream {
@@ -272,6 +274,10 @@ fn emit_response(op: &Operation) -> TokenStream {
                 quote!(rt::stream(#code, #content_type, body))
             }
             Some(Media::Stream) => quote!(rt::raw(#code, #content_type, body)),
+            Some(Media::Events) if r.keyed.is_some() => {
+                let name = r.keyed.as_ref().map(|k| ident(&k.name));
+                quote!(body.into_response(#code, #name::write))
+            }
             Some(Media::Events) if r.ty.is_some() => {
                 quote!(body.into_response(#code, rt::write_json_data))
             }

@@ -51,6 +51,7 @@ impl HookNamer {
             operation: prefix.to_owned(),
             client_body: naming::nested(prefix, "Body"),
             server_body: items.claim(&naming::nested(prefix, "Body")).0,
+            events: items.claim(&naming::nested(prefix, "Event")).0,
         }
     }
 }
@@ -297,8 +298,10 @@ impl Resolver<'_> {
                 Some("verify the sender (a signature, a secret) in a layer around the route"),
             );
         }
+        let names = namer.items(&name, &prefix);
+        let responses = self.keyed_once(responses, &names.events, &at.pointer);
         Operation {
-            names: namer.items(&name, &prefix),
+            names,
             name,
             operation_id: operation.operation_id.clone(),
             method: at.method.to_ascii_uppercase(),

@@ -1,6 +1,7 @@
 //! Resolve stage: follow every `$ref`, decide every Rust name, and build the IR.
 
 mod cycles;
+mod events;
 mod examples;
 mod hooks;
 mod operations;

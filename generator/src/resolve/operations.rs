@@ -80,8 +80,23 @@ impl OperationNamer {
             operation: prefix.to_owned(),
             client_body,
             server_body: server.claim(&naming::nested(prefix, "Body")).0,
+            events: claim_in_both(&mut self.client, server, &naming::nested(prefix, "Event")),
         }
     }
+}
+
+/// The first of `wanted` and its numbered forms that both namespaces have free, claimed in
+/// both: one name for an item the client and the server modules each define.
+fn claim_in_both(first: &mut Namespace, second: &mut Namespace, wanted: &str) -> String {
+    let mut candidate = wanted.to_owned();
+    let mut n = 1;
+    while first.contains(&candidate) || second.contains(&candidate) {
+        n += 1;
+        candidate = format!("{wanted}{n}");
+    }
+    first.claim(&candidate);
+    second.claim(&candidate);
+    candidate
 }
 
 impl Resolver<'_> {
@@ -176,12 +191,14 @@ impl Resolver<'_> {
             &mut parameters,
             &mut state.routes,
         );
+        let names = state.names.items(&name, &type_prefix);
+        let responses = self.keyed_once(responses, &names.events, pointer);
         Some(Operation {
             route: route.route,
             route_match: route.route_match,
             // Decided once every type is known (`refusals`).
             refusals: Vec::new(),
-            names: state.names.items(&name, &type_prefix),
+            names,
             name,
             operation_id: operation.operation_id.clone(),
             method: site.method.to_ascii_uppercase(),
@@ -195,6 +212,37 @@ impl Resolver<'_> {
             security,
             notes,
         })
+    }
+
+    /// Names the events enum of the first response whose events are keyed by name; a later
+    /// one's events are text, with a warning, as one enum serves one stream.
+    pub(super) fn keyed_once(
+        &mut self,
+        mut responses: Vec<Response>,
+        name: &str,
+        at: &str,
+    ) -> Vec<Response> {
+        let mut named = false;
+        for response in &mut responses {
+            let Some(keyed) = response.keyed.as_mut() else {
+                continue;
+            };
+            if !named {
+                keyed.name = name.to_owned();
+                named = true;
+                continue;
+            }
+            response.keyed = None;
+            let status = &response.variant;
+            self.report(
+                Severity::Warning,
+                Code::Unsupported,
+                &pointer::child(at, "responses"),
+                format!("the events of a second stream keyed by name ({status}) are read as text"),
+                Some("key the events of one successful response only"),
+            );
+        }
+        responses
     }
 
     /// The operation's method name (a clash is numbered and reported) and the prefix of its
@@ -801,13 +849,19 @@ impl Resolver<'_> {
         } else {
             self.pick_media(&response.content, at)
         };
+        let mut keyed = None;
         let (content_type, ty, media_range, schema, kind) = match picked {
             Some((content_type, media, media_at, documented)) => {
                 let kind = self.media_kind(&content_type, &media_at, status.is_success());
-                let ty = if kind == Media::Events {
+                if kind == Media::Events {
+                    keyed = self.keyed_events(media.schema.as_ref(), &media_at, hint);
+                }
+                let ty = if kind != Media::Events {
+                    self.media_type(&media, &media_at, &content_type, hint)
+                } else if keyed.is_none() {
                     self.event_data_type(&media, &media_at, hint)
                 } else {
-                    self.media_type(&media, &media_at, &content_type, hint)
+                    None
                 };
                 let schema = (ty.is_some() && media.schema.is_some() && kind != Media::Events)
                     .then(|| self.place(&pointer::child(&media_at, "schema")));
@@ -826,6 +880,7 @@ impl Resolver<'_> {
             media: kind,
             schema,
             headers,
+            keyed,
         }
     }
 
@@ -927,7 +982,7 @@ impl Resolver<'_> {
 
     /// The type of `data` when `ty` is an event object (its fields `data` and some of
     /// `event`, `id`, `retry`).
-    fn event_object_data(&self, ty: &TypeRef) -> Option<TypeRef> {
+    pub(super) fn event_object_data(&self, ty: &TypeRef) -> Option<TypeRef> {
         let TypeKind::Struct(fields) = &self.struct_named(ty.non_null())?.kind else {
             return None;
         };
@@ -1443,6 +1498,7 @@ mod tests {
                 operation: "Move".into(),
                 client_body: "MoveBody".into(),
                 server_body: "MoveBody".into(),
+                events: "MoveEvent".into(),
             }
         );
     }
