@@ -505,13 +505,14 @@ impl<T: ToMultipart> ToMultipart for Option<T> {
 }
 
 #[cfg(all(test, any(feature = "client", feature = "server")))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    const BOUNDARY: &str = "XyZ";
+    pub(crate) const BOUNDARY: &str = "XyZ";
 
-    fn written(write: impl FnOnce(&mut MultipartWriter)) -> String {
+    /// The body `write` makes under the boundary `XyZ`, as text.
+    pub(crate) fn written(write: impl FnOnce(&mut MultipartWriter)) -> String {
         let mut writer = MultipartWriter::with_boundary(BOUNDARY.into());
         write(&mut writer);
         let (content_type, body) = writer.finish();

@@ -568,19 +568,10 @@ pub(crate) fn received_file(place: usize) -> Option<FileBody> {
 
 #[cfg(all(test, any(feature = "client", feature = "server")))]
 mod tests {
+    use super::super::multipart::tests::{written, BOUNDARY};
     use super::super::{FilePart, MultipartWriter, ToMultipart};
     use super::*;
     use serde_json::json;
-
-    const BOUNDARY: &str = "XyZ";
-
-    fn written(write: impl FnOnce(&mut MultipartWriter)) -> String {
-        let mut writer = MultipartWriter::with_boundary(BOUNDARY.into());
-        write(&mut writer);
-        let (_, body) = writer.finish();
-        let body = body.into_whole().unwrap_or_default();
-        String::from_utf8_lossy(&body).into_owned()
-    }
 
     fn text_part(name: &str, text: &str) -> Part {
         Part {
