@@ -43,6 +43,10 @@ struct ServerKnown {
     /// `POST /users/batch`.
     operation: String,
     reason: String,
+    /// Found in some runs only (schemathesis does not always generate the case): its
+    /// absence is no fix.
+    #[serde(default)]
+    sometimes: bool,
 }
 
 #[derive(Deserialize)]
@@ -159,7 +163,7 @@ fn fakes_clean(known: &[ServerKnown], counts: &BTreeMap<String, ServeCounts>) ->
         }
         clean &= c.errors == 0 && c.broken.is_empty();
     }
-    for k in known {
+    for k in known.iter().filter(|k| !k.sometimes) {
         let found = counts
             .get(&k.api)
             .and_then(|c| c.failures.get(&k.check))
@@ -307,6 +311,7 @@ mod tests {
             check: "ST108 Response violates schema".into(),
             operation: "POST /x".into(),
             reason: "the spec".into(),
+            sometimes: false,
         };
         let found = |operations: &[&str]| {
             let failures = BTreeMap::from([(
@@ -327,6 +332,20 @@ mod tests {
             "a listed finding that is gone"
         );
         assert!(!fakes_clean(&[], &found(&["POST /x"])));
+        let sometimes = ServerKnown {
+            api: "a".into(),
+            check: listed.check.clone(),
+            operation: "POST /x".into(),
+            reason: "schemathesis".into(),
+            sometimes: true,
+        };
+        let known = std::slice::from_ref(&sometimes);
+        assert!(fakes_clean(known, &found(&["POST /x"])));
+        assert!(
+            fakes_clean(known, &found(&[])),
+            "one found in some runs only"
+        );
+        assert!(!fakes_clean(known, &found(&["GET /y"])));
     }
 
     #[test]
