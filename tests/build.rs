@@ -23,13 +23,8 @@ fn main() {
             .and_then(|s| s.to_str())
             .expect("UTF-8 fixture name")
             .to_owned();
-        let built = generator::build_api(
-            &generator::ApiInput {
-                module,
-                specs: vec![spec.clone()],
-            },
-            &root,
-        );
+        let built =
+            generator::build_api(&generator::ApiInput::new(module, vec![spec.clone()]), &root);
         let errors: Vec<String> = built
             .diagnostics
             .iter()

@@ -9,6 +9,7 @@ use crate::output::Tree;
 pub use crate::pipeline::Failure;
 use crate::pipeline::{self, BuildOptions, Finish, Finished};
 use crate::render::CrateOptions;
+use crate::select::Selection;
 use crate::{display_path, ApiInput};
 
 /// Exit status: the specs (or the manifest) are at fault, or `generated/` is stale.
@@ -23,9 +24,15 @@ usage:
   codegen [--check] [--strict]            regenerate generated/ from specs/manifest.yaml;
                                           --check only reports drift (exit 1 when stale)
   generate --spec FILE [--spec FILE...] --out DIR [--name CRATE] [--module MODULE] [--strict]
+           [--tag T] [--operation ID] [--path-prefix P] [--exclude-tag T] [--exclude-operation ID]
+           [--exclude-path-prefix P]
                                           write a standalone crate for one API; several --spec
                                           files are fragments of it and merge; a docs page
-                                          (.md/.txt) contributes its fenced spec block
+                                          (.md/.txt) contributes its fenced spec block; the
+                                          selection flags (repeatable) keep the operations a
+                                          --tag/--operation/--path-prefix names (all when none
+                                          does) minus those an --exclude-... names, and the
+                                          types they reach
   --strict                                refuse the spec defects otherwise repaired with a
                                           warning (W0102): each is an error
   import PAGE --api NAME                  vendor the spec in a docs page into specs/";
@@ -151,6 +158,7 @@ struct GenerateArgs {
     crate_name: String,
     module: String,
     build: BuildOptions,
+    selection: Selection,
 }
 
 fn generate(args: &[String]) -> Result<(), u8> {
@@ -160,6 +168,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
         crate_name,
         module,
         build,
+        selection,
     } = generate_args(args)?;
     let options = CrateOptions {
         crate_name,
@@ -171,7 +180,7 @@ fn generate(args: &[String]) -> Result<(), u8> {
             .join(", "),
         ..Default::default()
     };
-    let inputs = [ApiInput { module, specs }];
+    let inputs = [ApiInput::new(module, specs).with_selection(selection)];
     let (tree, warnings) = render(&inputs, Path::new(""), &options, build)
         .map_err(|f| report_failure(f, "nothing was written"))?;
     print_diagnostics(&warnings);
@@ -192,6 +201,7 @@ fn generate_args(args: &[String]) -> Result<GenerateArgs, u8> {
     let mut name = None;
     let mut module = None;
     let mut build = BuildOptions::default();
+    let mut selection = Selection::default();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = || {
@@ -205,7 +215,12 @@ fn generate_args(args: &[String]) -> Result<GenerateArgs, u8> {
             "--name" => name = Some(value()?),
             "--module" => module = Some(crate::naming::snake_name(&value()?)),
             "--strict" => build.strict = true,
-            other => return Err(usage(&format!("unexpected argument `{other}`"))),
+            flag => {
+                let Some(list) = selector_list(&mut selection, flag) else {
+                    return Err(usage(&format!("unexpected argument `{flag}`")));
+                };
+                list.push(value()?);
+            }
         }
     }
     let out = out.ok_or_else(|| usage("generate needs --out DIR"))?;
@@ -225,7 +240,22 @@ fn generate_args(args: &[String]) -> Result<GenerateArgs, u8> {
         crate_name,
         module,
         build,
+        selection,
     })
+}
+
+/// The list a selection flag (`--tag`, `--exclude-path-prefix`, ...) adds to.
+fn selector_list<'s>(selection: &'s mut Selection, flag: &str) -> Option<&'s mut Vec<String>> {
+    let (selectors, kind) = match flag.strip_prefix("--exclude-") {
+        Some(kind) => (&mut selection.exclude, kind),
+        None => (&mut selection.include, flag.strip_prefix("--")?),
+    };
+    match kind {
+        "tag" => Some(&mut selectors.tags),
+        "operation" => Some(&mut selectors.operations),
+        "path-prefix" => Some(&mut selectors.path_prefixes),
+        _ => None,
+    }
 }
 
 /// The `--name` given, checked, or one made from the output directory's name.
@@ -275,4 +305,44 @@ fn import(args: &[String], root: &Path) -> Result<(), u8> {
 fn internal(message: &str) -> u8 {
     eprintln!("internal error: {message}");
     EXIT_INTERNAL
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_flags_fill_the_selection_and_others_are_refused() {
+        let args: Vec<String> = [
+            "--spec",
+            "api.json",
+            "--out",
+            "out/github",
+            "--tag",
+            "repos",
+            "--tag",
+            "orgs",
+            "--operation",
+            "meta/root",
+            "--exclude-path-prefix",
+            "/repos/{owner}/{repo}/actions",
+            "--exclude-tag",
+            "apps",
+        ]
+        .map(String::from)
+        .to_vec();
+        let parsed = generate_args(&args).expect("the flags parse");
+        let selection = parsed.selection;
+        assert_eq!(selection.include.tags, ["repos", "orgs"]);
+        assert_eq!(selection.include.operations, ["meta/root"]);
+        assert_eq!(
+            selection.exclude.path_prefixes,
+            ["/repos/{owner}/{repo}/actions"]
+        );
+        assert_eq!(selection.exclude.tags, ["apps"]);
+        let mut selection = Selection::default();
+        assert!(selector_list(&mut selection, "--exclude-everything").is_none());
+        assert!(selector_list(&mut selection, "--tags").is_none());
+        assert!(selector_list(&mut selection, "-tag").is_none());
+    }
 }

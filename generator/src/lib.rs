@@ -38,6 +38,7 @@ pub mod pipeline;
 pub mod pointer;
 pub mod render;
 pub mod resolve;
+pub mod select;
 
 use std::path::Path;
 

@@ -1,11 +1,12 @@
 //! `specs/manifest.yaml`: which spec files make which API module.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indexmap::IndexMap;
 
 use crate::diag::{self, Code, Diagnostic, Severity};
 use crate::naming;
+use crate::select::{Selection, Selectors};
 use crate::ApiInput;
 
 pub const FILE_NAME: &str = "manifest.yaml";
@@ -13,13 +14,20 @@ pub const FILE_NAME: &str = "manifest.yaml";
 /// Module names the generated crate uses itself.
 pub const RESERVED_MODULES: &[&str] = &["runtime", "tests"];
 
-/// API module name -> spec files, relative to the specs directory, in manifest order.
+/// API module name -> its spec files and selection, in manifest order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
-    pub apis: IndexMap<String, Vec<String>>,
+    pub apis: IndexMap<String, ManifestApi>,
     /// `strict: true`: refuse the spec defects otherwise repaired with a warning, as
     /// `codegen --strict` does.
     pub strict: bool,
+}
+
+/// One API: its spec files, relative to the specs directory, and the operations to generate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManifestApi {
+    pub files: Vec<String>,
+    pub selection: Selection,
 }
 
 #[derive(serde::Deserialize)]
@@ -27,7 +35,44 @@ pub struct Manifest {
 struct Raw {
     #[serde(default)]
     strict: bool,
-    apis: IndexMap<String, Vec<String>>,
+    apis: IndexMap<String, RawApi>,
+}
+
+/// An API is a list of files, or `files:` with `include:` and `exclude:` selectors.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum RawApi {
+    Files(Vec<String>),
+    Selected(SelectedApi),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SelectedApi {
+    files: Vec<String>,
+    #[serde(default)]
+    include: Selectors,
+    #[serde(default)]
+    exclude: Selectors,
+}
+
+impl From<RawApi> for ManifestApi {
+    fn from(raw: RawApi) -> Self {
+        match raw {
+            RawApi::Files(files) => ManifestApi {
+                files,
+                selection: Selection::default(),
+            },
+            RawApi::Selected(SelectedApi {
+                files,
+                include,
+                exclude,
+            }) => ManifestApi {
+                files,
+                selection: Selection { include, exclude },
+            },
+        }
+    }
 }
 
 impl Manifest {
@@ -52,7 +97,11 @@ impl Manifest {
             }
         }
         Ok(Manifest {
-            apis: raw.apis,
+            apis: raw
+                .apis
+                .into_iter()
+                .map(|(api, raw)| (api, raw.into()))
+                .collect(),
             strict: raw.strict,
         })
     }
@@ -61,19 +110,16 @@ impl Manifest {
     pub fn inputs(&self, specs_dir: &Path) -> Vec<ApiInput> {
         self.apis
             .iter()
-            .map(|(module, files)| ApiInput {
-                module: module.clone(),
-                specs: files
-                    .iter()
-                    .map(|f| specs_dir.join(f))
-                    .collect::<Vec<PathBuf>>(),
+            .map(|(module, api)| {
+                let specs = api.files.iter().map(|f| specs_dir.join(f)).collect();
+                ApiInput::new(module.clone(), specs).with_selection(api.selection.clone())
             })
             .collect()
     }
 
     /// Adds `file` to `api` (creating the API) unless it is listed already.
     pub fn add(&mut self, api: &str, file: &str) {
-        let files = self.apis.entry(api.to_owned()).or_default();
+        let files = &mut self.apis.entry(api.to_owned()).or_default().files;
         if !files.iter().any(|f| f == file) {
             files.push(file.to_owned());
         }
@@ -90,13 +136,40 @@ impl Manifest {
             );
         }
         out.push_str("apis:\n");
-        for (api, files) in &self.apis {
+        for (api, entry) in &self.apis {
             out.push_str(&format!("  {api}:\n"));
-            for file in files {
-                out.push_str(&format!("    - {file}\n"));
+            if entry.selection == Selection::default() {
+                for file in &entry.files {
+                    out.push_str(&format!("    - {file}\n"));
+                }
+                continue;
             }
+            out.push_str("    files:\n");
+            for file in &entry.files {
+                out.push_str(&format!("      - {file}\n"));
+            }
+            render_selectors(&mut out, "include", &entry.selection.include);
+            render_selectors(&mut out, "exclude", &entry.selection.exclude);
         }
         out
+    }
+}
+
+fn render_selectors(out: &mut String, side: &str, selectors: &Selectors) {
+    if selectors.is_empty() {
+        return;
+    }
+    out.push_str(&format!("    {side}:\n"));
+    let lists = [
+        ("tags", &selectors.tags),
+        ("operations", &selectors.operations),
+        ("path_prefixes", &selectors.path_prefixes),
+    ];
+    for (key, values) in lists.into_iter().filter(|(_, v)| !v.is_empty()) {
+        out.push_str(&format!("      {key}:\n"));
+        for value in values {
+            out.push_str(&format!("        - {value:?}\n"));
+        }
     }
 }
 
@@ -107,8 +180,40 @@ fn manifest_error(path: &Path, message: String) -> Diagnostic {
         message,
         location: Some(diag::file_only(path)),
         hint: Some(
-            "the manifest is `apis:` mapping each snake_case API name to a list of spec files, and an optional `strict: true`"
+            "the manifest is `apis:` mapping each snake_case API name to a list of spec files (or to `files:` with `include:`/`exclude:` selectors of `tags`, `operations`, `path_prefixes`), and an optional `strict: true`"
                 .into(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Manifest, Diagnostic> {
+        let dir = std::env::temp_dir().join(format!("manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a directory");
+        std::fs::write(dir.join(FILE_NAME), text).expect("written");
+        let read = Manifest::read(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        read
+    }
+
+    #[test]
+    fn an_api_is_a_list_of_files_or_files_with_a_selection_and_renders_back() {
+        let text = "apis:\n  small:\n    - small/a.yaml\n  github:\n    files:\n      - github/api.json\n    include:\n      tags:\n        - \"repos\"\n      path_prefixes:\n        - \"/orgs\"\n    exclude:\n      operations:\n        - \"repos/delete\"\n";
+        let manifest = read(text).expect("it reads");
+        assert_eq!(manifest.apis["small"].files, ["small/a.yaml"]);
+        assert_eq!(manifest.apis["small"].selection, Selection::default());
+        let github = &manifest.apis["github"];
+        assert_eq!(github.files, ["github/api.json"]);
+        assert_eq!(github.selection.include.tags, ["repos"]);
+        assert_eq!(github.selection.include.path_prefixes, ["/orgs"]);
+        assert_eq!(github.selection.exclude.operations, ["repos/delete"]);
+        let rendered = manifest.render();
+        assert!(rendered.ends_with(text), "{rendered}");
+        assert_eq!(read(&rendered).expect("it reads back"), manifest);
+        let unknown = read("apis:\n  github:\n    files: [a.json]\n    include:\n      tag: [x]\n");
+        assert!(unknown.is_err(), "`tag` is no selector key");
     }
 }

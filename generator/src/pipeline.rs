@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::diag::{self, Diagnostic, Sink};
 use crate::output::{self, Drift, Tree};
 use crate::render::{self, CrateOptions};
+use crate::select::Selection;
 use crate::{ir, load, normalize, resolve};
 
 /// One API to generate: its module name and the spec files (fragments) that make it.
@@ -17,6 +18,24 @@ use crate::{ir, load, normalize, resolve};
 pub struct ApiInput {
     pub module: String,
     pub specs: Vec<PathBuf>,
+    /// The operations to generate (all by default).
+    pub selection: Selection,
+}
+
+impl ApiInput {
+    /// Every operation of the API made of `specs`.
+    pub fn new(module: impl Into<String>, specs: Vec<PathBuf>) -> Self {
+        ApiInput {
+            module: module.into(),
+            specs,
+            selection: Selection::default(),
+        }
+    }
+
+    pub fn with_selection(mut self, selection: Selection) -> Self {
+        self.selection = selection;
+        self
+    }
 }
 
 /// How the stages that build the IR treat a spec.
@@ -155,7 +174,7 @@ fn run_stages(input: &ApiInput, base: &Path, options: BuildOptions) -> Built {
     });
     let api = normalized.and_then(|normalized| {
         timed(&mut times.resolve, || {
-            resolve::resolve(&input.module, &normalized, &mut sink)
+            resolve::resolve(&input.module, &normalized, &input.selection, &mut sink)
         })
     });
     Built {

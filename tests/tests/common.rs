@@ -35,10 +35,7 @@ pub fn generate(
     module: &str,
     specs: &[PathBuf],
 ) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let input = ApiInput {
-        module: module.to_owned(),
-        specs: specs.to_vec(),
-    };
+    let input = ApiInput::new(module.to_owned(), specs.to_vec());
     match cli::render(&[input], &root(), &options(module), Default::default()) {
         Ok((tree, warnings)) => {
             let mut code = tree.files[&format!("src/{module}/types.rs")].clone();
@@ -63,10 +60,7 @@ pub fn build(specs: Vec<PathBuf>, base: &Path) -> generator::Built {
 /// [`build`], refusing repairs when `strict`.
 pub fn build_with(specs: Vec<PathBuf>, base: &Path, strict: bool) -> generator::Built {
     generator::build_api_with(
-        &ApiInput {
-            module: "m".into(),
-            specs,
-        },
+        &ApiInput::new("m", specs),
         base,
         generator::BuildOptions { strict },
     )
@@ -85,10 +79,7 @@ pub fn errors_of(text: &str, extension: &str) -> String {
     let dir = temp_dir("bad-spec");
     let spec = dir.join(format!("spec.{extension}"));
     std::fs::write(&spec, text).expect("temporary spec written");
-    let input = ApiInput {
-        module: "bad".into(),
-        specs: vec![spec],
-    };
+    let input = ApiInput::new("bad", vec![spec]);
     let built = generator::build_api(&input, &dir);
     assert!(built.api.is_none(), "the spec was expected to fail");
     built

@@ -268,10 +268,7 @@ fn conflicting_fragments_name_both_files() {
         format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    User: {{type: integer}}\n"),
     )
     .unwrap();
-    let input = generator::ApiInput {
-        module: "m".into(),
-        specs: vec![a, b],
-    };
+    let input = generator::ApiInput::new("m", vec![a, b]);
     let built = generator::build_api(&input, &dir);
     assert!(built.api.is_none());
     let text: Vec<String> = built.diagnostics.iter().map(ToString::to_string).collect();

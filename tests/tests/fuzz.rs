@@ -133,13 +133,7 @@ fn run_pipeline(text: &str) -> Result<(), String> {
     let dir = common::temp_dir("fuzz");
     let spec = dir.join("spec.yaml");
     std::fs::write(&spec, text).map_err(|e| e.to_string())?;
-    let built = generator::build_api(
-        &generator::ApiInput {
-            module: "fuzzed".into(),
-            specs: vec![spec],
-        },
-        &dir,
-    );
+    let built = generator::build_api(&generator::ApiInput::new("fuzzed", vec![spec]), &dir);
     let _ = std::fs::remove_dir_all(&dir);
     if let Some(internal) = built.diagnostics.iter().find(|d| d.code == Code::Internal) {
         return Err(internal.to_string());

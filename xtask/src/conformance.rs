@@ -91,7 +91,7 @@ fn conformance(root: &Path) -> Result<bool, String> {
             .find(|(name, _)| name == api)
             .map(|(_, url)| url)
             .ok_or_else(|| format!("no server for {api}"))?;
-        for file in files {
+        for file in &files.files {
             let report = reports.join(format!("{}.json", file.replace(['/', '.'], "_")));
             let summary = check_spec(root, &st, api, file, url, &report)?;
             rows.push((file.clone(), summary));

@@ -15,6 +15,7 @@ use crate::ir::{Hook, HookOrigin, Operation, OperationNames, ParamLocation, Para
 use crate::naming::{self, Namespace};
 use crate::normalize::{decode_callback_paths, CallbackPaths, Hooks};
 use crate::pointer;
+use crate::select::{Candidate, Selector};
 
 /// The namespaces of the `webhooks` module.
 struct HookNamer {
@@ -80,13 +81,33 @@ struct CallbackGroup {
 impl Resolver<'_> {
     /// Every webhook, then every callback, in document order. `operations` are the API's,
     /// which name the callbacks.
-    pub(super) fn hooks(&mut self, hooks: &Hooks, operations: &[Operation]) -> Vec<Hook> {
+    /// The webhooks `selector` selects (by tag or operationId: a webhook has no path), and
+    /// the callbacks of the selected operations.
+    pub(super) fn hooks(
+        &mut self,
+        hooks: &Hooks,
+        operations: &[Operation],
+        selector: &mut Selector<'_>,
+    ) -> Vec<Hook> {
         let mut namer = HookNamer::new();
         let mut out = Vec::new();
         for webhook in &hooks.webhooks {
             let Some(item) = self.path_item(&webhook.item, &webhook.pointer) else {
                 continue;
             };
+            // One without operations is warned of below.
+            let mut selected = item.iter().next().is_none();
+            for (_, operation) in item.iter() {
+                let candidate = Candidate {
+                    tags: &operation.tags,
+                    operation_id: operation.operation_id.as_deref(),
+                    path: "",
+                };
+                selected |= selector.selects(&candidate);
+            }
+            if !selected {
+                continue;
+            }
             let origin = HookOrigin::Webhook {
                 name: webhook.name.clone(),
             };
@@ -99,7 +120,7 @@ impl Resolver<'_> {
             };
             self.hook_item(&site, &mut namer, &mut out);
         }
-        for group in self.callback_groups(hooks, operations) {
+        for group in self.callback_groups(hooks, operations, selector.takes_all()) {
             for (index, (expression, item)) in group.paths.iter().enumerate() {
                 let at = pointer::child(&group.pointer, expression);
                 let Some(item) = self.path_item(item, &at) else {
@@ -130,9 +151,18 @@ impl Resolver<'_> {
 
     /// The callbacks of the operations, each once: one that several operations reach through
     /// a `$ref` is named after its component and lists them all.
-    fn callback_groups(&mut self, hooks: &Hooks, operations: &[Operation]) -> Vec<CallbackGroup> {
+    /// Under a selection (`!all`), only the callbacks of the selected operations.
+    fn callback_groups(
+        &mut self,
+        hooks: &Hooks,
+        operations: &[Operation],
+        all: bool,
+    ) -> Vec<CallbackGroup> {
         let mut groups: IndexMap<String, CallbackGroup> = IndexMap::new();
         for (operation_at, callbacks) in &hooks.callbacks {
+            if !all && parent(operation_at, operations).is_none() {
+                continue;
+            }
             let parent = parent_name(operation_at, operations);
             for callback in callbacks {
                 let (pointer, paths) = match &callback.paths {
@@ -344,11 +374,19 @@ fn parent_name(at: &str, operations: &[Operation]) -> String {
     let [_, path, method] = segments.as_slice() else {
         return naming::snake_name(at);
     };
+    parent(at, operations).map_or_else(
+        || naming::snake_name(&derived_operation_name(method, path)),
+        |op| op.name.clone(),
+    )
+}
+
+/// The operation at `at` (`/paths/{path}/{method}`), among those resolved.
+fn parent<'o>(at: &str, operations: &'o [Operation]) -> Option<&'o Operation> {
+    let segments: Vec<String> = pointer::segments(at).collect();
+    let [_, path, method] = segments.as_slice() else {
+        return None;
+    };
     operations
         .iter()
         .find(|op| op.path == *path && op.method.eq_ignore_ascii_case(method))
-        .map_or_else(
-            || naming::snake_name(&derived_operation_name(method, path)),
-            |op| op.name.clone(),
-        )
 }

@@ -25,16 +25,24 @@ use crate::load::Sources;
 use crate::naming::{self, Namespace};
 use crate::normalize::{Normalized, RefTargets};
 use crate::pointer;
+use crate::select::{self, Selection, Selector};
 
 /// Builds the IR of one API from its decoded document. `None` when errors were reported.
-pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option<Api> {
+pub fn resolve(
+    module: &str,
+    normalized: &Normalized,
+    selection: &Selection,
+    sink: &mut Sink,
+) -> Option<Api> {
     let document = &normalized.document;
     let mut resolver = Resolver::new(normalized, sink);
     resolver.resolve_components();
     let servers = resolver.servers();
     let mut security_schemes = resolver.security_schemes();
-    let mut operations = resolver.operations(&mut security_schemes);
-    let mut hooks = resolver.hooks(&normalized.hooks, &operations);
+    let mut selector = Selector::new(selection);
+    let mut operations = resolver.operations(&mut security_schemes, &mut selector);
+    let mut hooks = resolver.hooks(&normalized.hooks, &operations, &mut selector);
+    resolver.report_unselected(&selector);
     if resolver.sink.has_errors() {
         return None;
     }
@@ -55,8 +63,15 @@ pub fn resolve(module: &str, normalized: &Normalized, sink: &mut Sink) -> Option
         return None;
     }
     see_through_aliases(&mut types);
+    let mut examples = resolver.examples;
+    if !selector.takes_all() {
+        let reaching = operations.iter().chain(hooks.iter().map(|h| &h.operation));
+        types = select::prune_types(types, &reaching.collect::<Vec<_>>());
+        let kept: BTreeSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
+        examples.retain(|e| e.ty.direct_name().is_none_or(|name| kept.contains(name)));
+    }
     let rejection_bodies = refusals::resolve_refusals(&mut operations, &types);
-    let (examples, untestable) = examples::finish(module, &types, resolver.examples);
+    let (examples, untestable) = examples::finish(module, &types, examples);
     report_untestable(&untestable, &normalized.sources, resolver.sink);
     let wire_calls = wire::calls(document, &normalized.ref_targets, &operations);
     Some(Api {

@@ -20,6 +20,7 @@ use crate::ir::{
 use crate::naming::{self, Namespace};
 use crate::normalize::RefTarget;
 use crate::pointer;
+use crate::select::{Candidate, Selector};
 
 /// Headers that frame an HTTP message: the HTTP client writes them from the body it sends,
 /// and a value given beside them (a declared `Content-Length`) would corrupt the exchange.
@@ -100,7 +101,12 @@ fn claim_in_both(first: &mut Namespace, second: &mut Namespace, wanted: &str) ->
 }
 
 impl Resolver<'_> {
-    pub(super) fn operations(&mut self, schemes: &mut Vec<SecurityScheme>) -> Vec<Operation> {
+    /// The operations `selector` selects.
+    pub(super) fn operations(
+        &mut self,
+        schemes: &mut Vec<SecurityScheme>,
+        selector: &mut Selector<'_>,
+    ) -> Vec<Operation> {
         let document = self.document;
         let mut state = Operations {
             names: OperationNamer::new(),
@@ -113,6 +119,14 @@ impl Resolver<'_> {
                 continue;
             };
             for (method, operation) in item.iter() {
+                let candidate = Candidate {
+                    tags: &operation.tags,
+                    operation_id: operation.operation_id.as_deref(),
+                    path,
+                };
+                if !selector.selects(&candidate) {
+                    continue;
+                }
                 let site = Site {
                     path,
                     method,
@@ -124,6 +138,48 @@ impl Resolver<'_> {
             }
         }
         operations
+    }
+
+    /// An error for each selector that selects no operation, listing the spec's tags.
+    pub(super) fn report_unselected(&mut self, selector: &Selector<'_>) {
+        let unmatched = selector.unmatched();
+        if unmatched.is_empty() {
+            return;
+        }
+        let mut tags: Vec<&str> = Vec::new();
+        let items = self
+            .document
+            .paths
+            .iter()
+            .filter_map(|(_, item)| item.as_item());
+        for operation in items.flat_map(|item| item.iter().map(|(_, op)| op)) {
+            for tag in &operation.tags {
+                if !tags.contains(&tag.as_str()) {
+                    tags.push(tag);
+                }
+            }
+        }
+        let hint = match tags.len() {
+            0 => "the spec tags no operation; select by operation or path prefix".to_owned(),
+            n if n <= 20 => format!("the spec's tags: {}", tags.join(", ")),
+            n => format!(
+                "the spec's tags include {} (and {} more)",
+                tags[..20].join(", "),
+                n - 20
+            ),
+        };
+        let (names, verb) = match unmatched.as_slice() {
+            [one] => (one.clone(), "names"),
+            [rest @ .., last] => (format!("{} and {last}", rest.join(", ")), "name"),
+            [] => return,
+        };
+        self.report(
+            Severity::Error,
+            Code::Manifest,
+            "/paths",
+            format!("the selection's {names} {verb} no operation of the spec"),
+            Some(&hint),
+        );
     }
 
     /// A path item, followed through a `$ref` (split-file layouts:

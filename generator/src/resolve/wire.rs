@@ -504,10 +504,7 @@ components:
         let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let spec = dir.join(format!("spec{n}.yaml"));
         std::fs::write(&spec, text).unwrap();
-        let input = crate::ApiInput {
-            module: "wire".into(),
-            specs: vec![spec],
-        };
+        let input = crate::ApiInput::new("wire", vec![spec]);
         let built = crate::build_api(&input, &dir);
         built
             .api

@@ -70,10 +70,7 @@ pub fn measure_one(args: &[String], root: &Path) -> ExitCode {
     if count_heap {
         heap::enable();
     }
-    let input = ApiInput {
-        module: module.clone(),
-        specs: specs.iter().map(PathBuf::from).collect(),
-    };
+    let input = ApiInput::new(module.clone(), specs.iter().map(PathBuf::from).collect());
     let out = root.join("target/bench/out").join(module);
     let figures = measure(&input, Path::new(base), &out, count_heap)
         .and_then(|figures| serde_json::to_string(&figures).map_err(|e| e.to_string()));

@@ -66,10 +66,10 @@ pub fn corpus_spec(path: &Path) -> BenchSpec {
         .unwrap_or(host)
         .to_owned();
     BenchSpec {
-        input: ApiInput {
-            module: generator::naming::snake_name(&format!("api_{label}")),
-            specs: vec![path.to_path_buf()],
-        },
+        input: ApiInput::new(
+            generator::naming::snake_name(&format!("api_{label}")),
+            vec![path.to_path_buf()],
+        ),
         label,
         base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
     }

@@ -210,10 +210,7 @@ fn generate_one(
 ) -> (Row, Option<Api>) {
     let started = Instant::now();
     let mut row = Row::new(spec, module.clone());
-    let input = ApiInput {
-        module,
-        specs: vec![spec.to_path_buf()],
-    };
+    let input = ApiInput::new(module, vec![spec.to_path_buf()]);
     let mut generated = None;
     match generate_with_limit(input, base) {
         Ok((api, diagnostics)) => {

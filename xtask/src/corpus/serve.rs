@@ -286,10 +286,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("spec.yaml");
         std::fs::write(&path, spec).unwrap();
-        let input = generator::ApiInput {
-            module: "served".into(),
-            specs: vec![path],
-        };
+        let input = generator::ApiInput::new("served", vec![path]);
         let built = generator::build_api(&input, &dir);
         built
             .api

@@ -190,10 +190,10 @@ fn inputs(root: &Path) -> Result<Vec<ApiInput>, String> {
         .chain(snapshot_fixtures)
     {
         let stem = spec.file_stem().unwrap_or_default().to_string_lossy();
-        inputs.push(ApiInput {
-            module: format!("wire_{}", generator::naming::snake_name(&stem)),
-            specs: vec![spec.clone()],
-        });
+        inputs.push(ApiInput::new(
+            format!("wire_{}", generator::naming::snake_name(&stem)),
+            vec![spec.clone()],
+        ));
     }
     Ok(inputs)
 }
