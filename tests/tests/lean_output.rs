@@ -113,3 +113,52 @@ fn files_formatted_in_parts_read_as_if_formatted_whole() {
         assert_eq!(body, whole(tokens), "{file} differs");
     }
 }
+
+#[test]
+fn a_large_types_module_is_a_directory_of_bounded_files_keeping_every_path() {
+    let api = build(&many_operations(300));
+    let per_file = generator::emit::TYPES_PER_FILE;
+    assert!(api.types.len() > per_file, "{} types", api.types.len());
+    let options = generator::render::CrateOptions {
+        crate_name: "many".into(),
+        command: "test".into(),
+        sources_label: "many.yaml".into(),
+        ..Default::default()
+    };
+    let tree =
+        generator::render::render_crate(std::slice::from_ref(&api), &options).expect("renders");
+    assert!(!tree.files.contains_key("src/m/types.rs"));
+    let index = &tree.files["src/m/types/mod.rs"];
+    let files = api.types.len().div_ceil(per_file);
+    let mut declared = 0;
+    for number in 1..=files {
+        let module = format!("part_{number:03}");
+        assert!(
+            index.contains(&format!("mod {module};\npub use {module}::*;")),
+            "{index}"
+        );
+        let file = &tree.files[&format!("src/m/types/{module}.rs")];
+        let body = file.split_once('\n').expect("a header line").1;
+        assert!(
+            body.starts_with(&format!(
+                "//! Types, file {number}.\n#[allow(unused_imports)]\nuse super::*;\n"
+            )),
+            "{module}: {}",
+            &body[..body.len().min(200)]
+        );
+        let here = api
+            .types
+            .iter()
+            .filter(|t| {
+                file.contains(&format!("pub struct {} {{", t.name))
+                    || file.contains(&format!("pub enum {} {{", t.name))
+            })
+            .count();
+        assert!(here <= per_file, "{module} holds {here} types");
+        declared += here;
+    }
+    assert!(!tree
+        .files
+        .contains_key(&format!("src/m/types/part_{:03}.rs", files + 1)));
+    assert_eq!(declared, api.types.len(), "every type is declared once");
+}

@@ -41,6 +41,10 @@ pub enum Part<'a> {
     ApiModule(&'a Api),
     /// The `types` module's doc.
     TypesHead(&'a Api),
+    /// A large `types` module's index of its files (`part_001` ...), each re-exported.
+    TypesIndex(usize),
+    /// The head of one file of a large `types` module: it sees the other files' types.
+    TypesFileHead(usize),
     Types {
         types: &'a [TypeDef],
         uses: Arc<types::TypeUses<'a>>,
@@ -83,6 +87,8 @@ impl Part<'_> {
             Part::Lib(apis) => emit_lib(apis),
             Part::ApiModule(api) => emit_api_module(api),
             Part::TypesHead(api) => types::emit_types_head(api),
+            Part::TypesIndex(files) => types::emit_types_index(*files),
+            Part::TypesFileHead(file) => types::emit_types_file_head(*file),
             Part::Types { types, uses } => types::emit_types(types, uses),
             Part::ClientHead { api, first } => client::emit_client_head(api, first),
             Part::ClientOperations(operations) => client::emit_client_operations(operations),
@@ -158,7 +164,11 @@ pub fn emit_crate<'a>(
         if !api.hooks.is_empty() {
             files.push(file("webhooks.rs", webhooks_parts(api)));
         }
-        files.push(file("types.rs", types_parts(api)));
+        files.extend(
+            types_files(api)
+                .into_iter()
+                .map(|(name, parts)| file(&name, parts)),
+        );
     }
     files.push(RustFile {
         path: "tests/examples.rs".into(),
@@ -313,13 +323,47 @@ pub fn emit_webhooks_module(api: &Api) -> TokenStream {
 }
 
 /// The `types` module in parts: its doc, then the types in runs of [`ITEMS_PER_PART`].
+/// Types per file of a `types` module: one that holds more is a directory of files of this
+/// many, so an editor and the compiler's incremental work see bounded files.
+pub const TYPES_PER_FILE: usize = 512;
+
+/// The `types` module's files (paths relative to the API's directory) and their parts: one
+/// `types.rs`, or beyond [`TYPES_PER_FILE`] a `types/mod.rs` index and `types/part_NNN.rs`.
+fn types_files(api: &Api) -> Vec<(String, Vec<Part<'_>>)> {
+    if api.types.len() <= TYPES_PER_FILE {
+        return vec![("types.rs".into(), types_parts(api))];
+    }
+    let uses = Arc::new(types::TypeUses::of(api));
+    let chunks: Vec<&[TypeDef]> = api.types.chunks(TYPES_PER_FILE).collect();
+    let index = vec![Part::TypesHead(api), Part::TypesIndex(chunks.len())];
+    let mut files = vec![("types/mod.rs".to_owned(), index)];
+    for (number, chunk) in chunks.into_iter().enumerate() {
+        let head = std::iter::once(Part::TypesFileHead(number + 1));
+        let parts = head.chain(type_runs(chunk, &uses)).collect();
+        files.push((
+            format!("types/{}.rs", types::file_module(number + 1)),
+            parts,
+        ));
+    }
+    files
+}
+
+/// The `types` module as one file.
 fn types_parts(api: &Api) -> Vec<Part<'_>> {
     let uses = Arc::new(types::TypeUses::of(api));
-    let runs = api.types.chunks(ITEMS_PER_PART).map(|types| Part::Types {
-        types,
-        uses: uses.clone(),
-    });
+    let runs = type_runs(&api.types, &uses);
     std::iter::once(Part::TypesHead(api)).chain(runs).collect()
+}
+
+/// Types in parts of [`ITEMS_PER_PART`].
+fn type_runs<'a>(types: &'a [TypeDef], uses: &Arc<types::TypeUses<'a>>) -> Vec<Part<'a>> {
+    types
+        .chunks(ITEMS_PER_PART)
+        .map(|types| Part::Types {
+            types,
+            uses: uses.clone(),
+        })
+        .collect()
 }
 
 /// The client module in parts: the head with the first run of operations, then the other runs
