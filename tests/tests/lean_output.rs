@@ -161,4 +161,35 @@ fn a_large_types_module_is_a_directory_of_bounded_files_keeping_every_path() {
         .files
         .contains_key(&format!("src/m/types/part_{:03}.rs", files + 1)));
     assert_eq!(declared, api.types.len(), "every type is declared once");
+    // 300 operations: the client and the server are directories of files of 256 too, whose
+    // index lets the files' `super::types` paths mean what they mean in the module.
+    let per_file = generator::emit::OPERATIONS_PER_FILE;
+    assert!(api.operations.len() > per_file);
+    for (module, what, item) in [
+        ("client", "Client operations", "pub async fn thing0("),
+        (
+            "server",
+            "Server operations",
+            "pub(super) async fn thing0_handler<A: Api>(",
+        ),
+    ] {
+        assert!(!tree.files.contains_key(&format!("src/m/{module}.rs")));
+        let index = &tree.files[&format!("src/m/{module}/mod.rs")];
+        let expected = "#[allow(unused_imports)]\nuse super::*;\nmod part_001;\npub use part_001::*;\nmod part_002;\npub use part_002::*;\n";
+        assert!(index.ends_with(expected), "{module}: {index}");
+        let first = &tree.files[&format!("src/m/{module}/part_001.rs")];
+        assert!(
+            first.contains(&format!("//! {what}, file 1.\n")),
+            "{module}"
+        );
+        assert!(
+            first.contains(item),
+            "{module}'s first operation is in its first file"
+        );
+        let second = &tree.files[&format!("src/m/{module}/part_002.rs")];
+        assert!(second.contains(&format!("thing{per_file}")), "{module}");
+        assert!(!tree
+            .files
+            .contains_key(&format!("src/m/{module}/part_003.rs")));
+    }
 }

@@ -95,7 +95,7 @@ fn create_a_user_input(
     };
     Ok(input)
 }
-async fn create_a_user_handler<A: Api>(
+pub(super) async fn create_a_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
     incoming: Result<rt::Incoming, rt::Rejection>,
 ) -> axum::response::Response {

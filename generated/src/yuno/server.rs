@@ -56,7 +56,7 @@ fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rej
     };
     Ok(input)
 }
-async fn create_user_handler<A: Api>(
+pub(super) async fn create_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
     incoming: Result<rt::Incoming, rt::Rejection>,
 ) -> axum::response::Response {

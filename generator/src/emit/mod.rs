@@ -41,10 +41,19 @@ pub enum Part<'a> {
     ApiModule(&'a Api),
     /// The `types` module's doc.
     TypesHead(&'a Api),
-    /// A large `types` module's index of its files (`part_001` ...), each re-exported.
-    TypesIndex(usize),
-    /// The head of one file of a large `types` module: it sees the other files' types.
-    TypesFileHead(usize),
+    /// A large module's index of its files (`part_001` ...), each re-exported; with
+    /// `parent`, the module first sees its parent's items, so its files' `super::` paths
+    /// (`super::types`) mean what they mean in the module itself.
+    FilesIndex {
+        files: usize,
+        parent: bool,
+    },
+    /// The head of one file of a large module (`what` names the module in its doc): it sees
+    /// the module's items and the other files'.
+    FileHead {
+        number: usize,
+        what: &'static str,
+    },
     Types {
         types: &'a [TypeDef],
         uses: Arc<types::TypeUses<'a>>,
@@ -87,8 +96,8 @@ impl Part<'_> {
             Part::Lib(apis) => emit_lib(apis),
             Part::ApiModule(api) => emit_api_module(api),
             Part::TypesHead(api) => types::emit_types_head(api),
-            Part::TypesIndex(files) => types::emit_types_index(*files),
-            Part::TypesFileHead(file) => types::emit_types_file_head(*file),
+            Part::FilesIndex { files, parent } => emit_files_index(*files, *parent),
+            Part::FileHead { number, what } => emit_file_head(*number, what),
             Part::Types { types, uses } => types::emit_types(types, uses),
             Part::ClientHead { api, first } => client::emit_client_head(api, first),
             Part::ClientOperations(operations) => client::emit_client_operations(operations),
@@ -157,7 +166,18 @@ pub fn emit_crate<'a>(
             parts,
         };
         files.push(file("mod.rs", vec![Part::ApiModule(api)]));
-        if has_client(api) {
+        if has_client(api) && api.operations.len() > OPERATIONS_PER_FILE {
+            let client_head = Part::ClientHead { api, first: &[] };
+            let client = operation_files(api, "client", client_head, Part::ClientOperations);
+            let server =
+                operation_files(api, "server", Part::ServerHead(api), Part::ServerOperations);
+            files.extend(
+                client
+                    .into_iter()
+                    .chain(server)
+                    .map(|(name, parts)| file(&name, parts)),
+            );
+        } else if has_client(api) {
             files.push(file("client.rs", client_parts(api)));
             files.push(file("server.rs", server_parts(api)));
         }
@@ -335,17 +355,86 @@ fn types_files(api: &Api) -> Vec<(String, Vec<Part<'_>>)> {
     }
     let uses = Arc::new(types::TypeUses::of(api));
     let chunks: Vec<&[TypeDef]> = api.types.chunks(TYPES_PER_FILE).collect();
-    let index = vec![Part::TypesHead(api), Part::TypesIndex(chunks.len())];
-    let mut files = vec![("types/mod.rs".to_owned(), index)];
+    let index = Part::FilesIndex {
+        files: chunks.len(),
+        parent: false,
+    };
+    let mut files = vec![("types/mod.rs".to_owned(), vec![Part::TypesHead(api), index])];
     for (number, chunk) in chunks.into_iter().enumerate() {
-        let head = std::iter::once(Part::TypesFileHead(number + 1));
+        let head = std::iter::once(Part::FileHead {
+            number: number + 1,
+            what: "Types",
+        });
         let parts = head.chain(type_runs(chunk, &uses)).collect();
-        files.push((
-            format!("types/{}.rs", types::file_module(number + 1)),
-            parts,
-        ));
+        files.push((format!("types/{}.rs", file_module(number + 1)), parts));
     }
     files
+}
+
+/// Operations per file of a `client` or `server` module: one that serves more is a directory
+/// of files of this many.
+pub const OPERATIONS_PER_FILE: usize = 256;
+
+/// The `client` or `server` module's files beyond [`OPERATIONS_PER_FILE`]: a `{name}/mod.rs`
+/// with the head, and `{name}/part_NNN.rs` with the operations in runs of
+/// [`ITEMS_PER_PART`].
+fn operation_files<'a>(
+    api: &'a Api,
+    name: &'static str,
+    head: Part<'a>,
+    run: fn(&'a [Operation]) -> Part<'a>,
+) -> Vec<(String, Vec<Part<'a>>)> {
+    let chunks: Vec<&[Operation]> = api.operations.chunks(OPERATIONS_PER_FILE).collect();
+    let index = Part::FilesIndex {
+        files: chunks.len(),
+        parent: true,
+    };
+    let what = if name == "client" {
+        "Client operations"
+    } else {
+        "Server operations"
+    };
+    let mut files = vec![(format!("{name}/mod.rs"), vec![head, index])];
+    for (number, chunk) in chunks.into_iter().enumerate() {
+        let head = std::iter::once(Part::FileHead {
+            number: number + 1,
+            what,
+        });
+        let parts = head.chain(chunk.chunks(ITEMS_PER_PART).map(run)).collect();
+        files.push((format!("{name}/{}.rs", file_module(number + 1)), parts));
+    }
+    files
+}
+
+/// The module of the `number`th file of a large module.
+pub fn file_module(number: usize) -> String {
+    format!("part_{number:03}")
+}
+
+/// A large module's files, each one's items re-exported so every item keeps its path.
+fn emit_files_index(files: usize, parent: bool) -> TokenStream {
+    let parent = parent.then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use super::*;
+        }
+    });
+    let modules = (1..=files).map(|number| {
+        let module = ident(&file_module(number));
+        quote!(mod #module; pub use #module::*;)
+    });
+    quote!(#parent #(#modules)*)
+}
+
+/// One file of a large module: its items name the module's and the other files' items
+/// unqualified.
+fn emit_file_head(number: usize, what: &str) -> TokenStream {
+    let doc = format!(" {what}, file {number}.");
+    quote! {
+        #![doc = #doc]
+        #[allow(unused_imports)]
+        use super::*;
+    }
 }
 
 /// The `types` module as one file.

@@ -375,7 +375,7 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
             Ok(input)
         }
 
-        async fn #handler<A: #service>(
+        pub(super) async fn #handler<A: #service>(
             axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
             incoming: Result<rt::Incoming, rt::Rejection>,
         ) -> axum::response::Response {

@@ -16,30 +16,6 @@ pub fn emit_types_head(api: &Api) -> TokenStream {
     quote!(#![doc = #doc])
 }
 
-/// The module of the `number`th file of a large `types` module.
-pub fn file_module(number: usize) -> String {
-    format!("part_{number:03}")
-}
-
-/// A large `types` module's files, each one's types re-exported so every type keeps its path.
-pub fn emit_types_index(files: usize) -> TokenStream {
-    let modules = (1..=files).map(|number| {
-        let module = ident(&file_module(number));
-        quote!(mod #module; pub use #module::*;)
-    });
-    quote!(#(#modules)*)
-}
-
-/// One file of a large `types` module: its types name the other files' types unqualified.
-pub fn emit_types_file_head(number: usize) -> TokenStream {
-    let doc = format!(" Types, file {number}.");
-    quote! {
-        #![doc = #doc]
-        #[allow(unused_imports)]
-        use super::*;
-    }
-}
-
 /// How operations use the named types, which decides the impls they get beyond serde.
 #[derive(Debug, Default)]
 pub struct TypeUses<'a> {
