@@ -115,8 +115,16 @@ fn files_formatted_in_parts_read_as_if_formatted_whole() {
 }
 
 #[test]
-fn a_large_types_module_is_a_directory_of_bounded_files_keeping_every_path() {
-    let api = build(&many_operations(300));
+fn large_modules_are_directories_of_bounded_files_keeping_every_path() {
+    let hooks: String = (0..300)
+        .map(|i| format!("  hook{i}:\n    post:\n      operationId: hook{i}\n      responses: {{ \"200\": {{ description: ok }} }}\n"))
+        .collect();
+    let text = many_operations(300).replacen(
+        "components:",
+        &format!("x-webhooks:\n{hooks}components:"),
+        1,
+    );
+    let api = build(&text);
     let per_file = generator::emit::TYPES_PER_FILE;
     assert!(api.types.len() > per_file, "{} types", api.types.len());
     let options = generator::render::CrateOptions {
@@ -172,6 +180,11 @@ fn a_large_types_module_is_a_directory_of_bounded_files_keeping_every_path() {
             "Server operations",
             "pub(super) async fn thing0_handler<A: Api>(",
         ),
+        (
+            "webhooks",
+            "Webhooks and callbacks",
+            "pub(super) async fn hook0_handler<A: Webhooks>(",
+        ),
     ] {
         assert!(!tree.files.contains_key(&format!("src/m/{module}.rs")));
         let index = &tree.files[&format!("src/m/{module}/mod.rs")];
@@ -187,7 +200,12 @@ fn a_large_types_module_is_a_directory_of_bounded_files_keeping_every_path() {
             "{module}'s first operation is in its first file"
         );
         let second = &tree.files[&format!("src/m/{module}/part_002.rs")];
-        assert!(second.contains(&format!("thing{per_file}")), "{module}");
+        let named = if module == "webhooks" {
+            "hook"
+        } else {
+            "thing"
+        };
+        assert!(second.contains(&format!("{named}{per_file}")), "{module}");
         assert!(!tree
             .files
             .contains_key(&format!("src/m/{module}/part_003.rs")));

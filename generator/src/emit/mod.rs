@@ -168,9 +168,10 @@ pub fn emit_crate<'a>(
         files.push(file("mod.rs", vec![Part::ApiModule(api)]));
         if has_client(api) && api.operations.len() > OPERATIONS_PER_FILE {
             let client_head = Part::ClientHead { api, first: &[] };
-            let client = operation_files(api, "client", client_head, Part::ClientOperations);
-            let server =
-                operation_files(api, "server", Part::ServerHead(api), Part::ServerOperations);
+            let operations = &api.operations;
+            let client = operation_files(operations, "client", client_head, Part::ClientOperations);
+            let server_head = Part::ServerHead(api);
+            let server = operation_files(operations, "server", server_head, Part::ServerOperations);
             files.extend(
                 client
                     .into_iter()
@@ -181,7 +182,11 @@ pub fn emit_crate<'a>(
             files.push(file("client.rs", client_parts(api)));
             files.push(file("server.rs", server_parts(api)));
         }
-        if !api.hooks.is_empty() {
+        if api.hooks.len() > OPERATIONS_PER_FILE {
+            let head = Part::WebhooksHead(api);
+            let hooks = operation_files(&api.hooks, "webhooks", head, Part::WebhookOperations);
+            files.extend(hooks.into_iter().map(|(name, parts)| file(&name, parts)));
+        } else if !api.hooks.is_empty() {
             files.push(file("webhooks.rs", webhooks_parts(api)));
         }
         files.extend(
@@ -375,24 +380,24 @@ fn types_files(api: &Api) -> Vec<(String, Vec<Part<'_>>)> {
 /// of files of this many.
 pub const OPERATIONS_PER_FILE: usize = 256;
 
-/// The `client` or `server` module's files beyond [`OPERATIONS_PER_FILE`]: a `{name}/mod.rs`
-/// with the head, and `{name}/part_NNN.rs` with the operations in runs of
+/// The `client`, `server` or `webhooks` module's files beyond [`OPERATIONS_PER_FILE`]: a
+/// `{name}/mod.rs` with the head, and `{name}/part_NNN.rs` with the operations in runs of
 /// [`ITEMS_PER_PART`].
-fn operation_files<'a>(
-    api: &'a Api,
+fn operation_files<'a, T>(
+    items: &'a [T],
     name: &'static str,
     head: Part<'a>,
-    run: fn(&'a [Operation]) -> Part<'a>,
+    run: fn(&'a [T]) -> Part<'a>,
 ) -> Vec<(String, Vec<Part<'a>>)> {
-    let chunks: Vec<&[Operation]> = api.operations.chunks(OPERATIONS_PER_FILE).collect();
+    let chunks: Vec<&[T]> = items.chunks(OPERATIONS_PER_FILE).collect();
     let index = Part::FilesIndex {
         files: chunks.len(),
         parent: true,
     };
-    let what = if name == "client" {
-        "Client operations"
-    } else {
-        "Server operations"
+    let what = match name {
+        "client" => "Client operations",
+        "server" => "Server operations",
+        _ => "Webhooks and callbacks",
     };
     let mut files = vec![(format!("{name}/mod.rs"), vec![head, index])];
     for (number, chunk) in chunks.into_iter().enumerate() {
