@@ -54,6 +54,7 @@ pub fn render_workspace_with(
     let manifest = Manifest::read(&specs).map_err(|d| Failure::Specs(vec![d]))?;
     let build = BuildOptions {
         strict: build.strict || manifest.strict,
+        ..build
     };
     let options = CrateOptions {
         crate_name: "generated".into(),

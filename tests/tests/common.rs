@@ -62,7 +62,10 @@ pub fn build_with(specs: Vec<PathBuf>, base: &Path, strict: bool) -> generator::
     generator::build_api_with(
         &ApiInput::new("m", specs),
         base,
-        generator::BuildOptions { strict },
+        generator::BuildOptions {
+            strict,
+            ..Default::default()
+        },
     )
 }
 

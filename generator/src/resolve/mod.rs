@@ -32,6 +32,7 @@ pub fn resolve(
     module: &str,
     normalized: &Normalized,
     selection: &Selection,
+    wire_calls: bool,
     sink: &mut Sink,
 ) -> Option<Api> {
     let document = &normalized.document;
@@ -73,7 +74,11 @@ pub fn resolve(
     let rejection_bodies = refusals::resolve_refusals(&mut operations, &types);
     let (examples, untestable) = examples::finish(module, &types, examples);
     report_untestable(&untestable, &normalized.sources, resolver.sink);
-    let wire_calls = wire::calls(document, &normalized.ref_targets, &operations);
+    let wire_calls = if wire_calls {
+        wire::calls(document, &normalized.ref_targets, &operations)
+    } else {
+        Vec::new()
+    };
     Some(Api {
         module: module.to_owned(),
         title: document.info.title.clone(),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use generator::ir::Api;
 use generator::output::{self, Tree};
 use generator::render::{self, CrateOptions, RenderTimes};
-use generator::{build_api, ApiInput};
+use generator::ApiInput;
 
 use super::report::{Figures, HeapPeaks, SpecRow, Stages};
 use super::specs::{file_size, BenchSpec};
@@ -88,7 +88,12 @@ pub fn measure_one(args: &[String], root: &Path) -> ExitCode {
 
 fn measure(input: &ApiInput, base: &Path, out: &Path, count_heap: bool) -> Result<Figures, String> {
     heap::reset_peak();
-    let built = build_api(input, base);
+    // As `generate` builds: without the wire check's calls, which it does not emit.
+    let options = generator::BuildOptions {
+        skip_wire_calls: true,
+        ..Default::default()
+    };
+    let built = generator::build_api_with(input, base, options);
     let build_peak = heap::peak();
     let Some(api) = built.api else {
         let first = built.diagnostics.iter().find(|d| d.is_error());
