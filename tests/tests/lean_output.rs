@@ -91,17 +91,21 @@ fn many_operations(count: usize) -> String {
     text
 }
 
-#[test]
-fn files_formatted_in_parts_read_as_if_formatted_whole() {
-    let api = build(&many_operations(3 * generator::emit::ITEMS_PER_PART + 5));
+/// The crate `api` renders to.
+fn rendered(api: &Api) -> generator::output::Tree {
     let options = generator::render::CrateOptions {
         crate_name: "many".into(),
         command: "test".into(),
         sources_label: "many.yaml".into(),
         ..Default::default()
     };
-    let tree =
-        generator::render::render_crate(std::slice::from_ref(&api), &options).expect("renders");
+    generator::render::render_crate(std::slice::from_ref(api), &options).expect("renders")
+}
+
+#[test]
+fn files_formatted_in_parts_read_as_if_formatted_whole() {
+    let api = build(&many_operations(3 * generator::emit::ITEMS_PER_PART + 5));
+    let tree = rendered(&api);
     let whole = |tokens| generator::format::format_part(tokens).expect("formats");
     for (file, tokens) in [
         ("types.rs", generator::emit::emit_types_module(&api)),
@@ -127,14 +131,7 @@ fn large_modules_are_directories_of_bounded_files_keeping_every_path() {
     let api = build(&text);
     let per_file = generator::emit::TYPES_PER_FILE;
     assert!(api.types.len() > per_file, "{} types", api.types.len());
-    let options = generator::render::CrateOptions {
-        crate_name: "many".into(),
-        command: "test".into(),
-        sources_label: "many.yaml".into(),
-        ..Default::default()
-    };
-    let tree =
-        generator::render::render_crate(std::slice::from_ref(&api), &options).expect("renders");
+    let tree = rendered(&api);
     assert!(!tree.files.contains_key("src/m/types.rs"));
     let index = &tree.files["src/m/types/mod.rs"];
     let files = api.types.len().div_ceil(per_file);
