@@ -38,6 +38,17 @@ pub struct Candidate<'a> {
     pub path: &'a str,
 }
 
+impl<'a> Candidate<'a> {
+    /// The spec's operation at `path` (`""` for a webhook, which has none).
+    pub fn of(operation: &'a openapiv3::Operation, path: &'a str) -> Self {
+        Candidate {
+            tags: &operation.tags,
+            operation_id: operation.operation_id.as_deref(),
+            path,
+        }
+    }
+}
+
 impl Selectors {
     pub fn is_empty(&self) -> bool {
         self.tags.is_empty() && self.operations.is_empty() && self.path_prefixes.is_empty()
@@ -130,6 +141,13 @@ impl<'s> Selector<'s> {
             .map(|((kind, value), side)| format!("{side}{kind} `{value}`"))
             .collect()
     }
+}
+
+/// Whether every type `ty` names is among `kept`.
+pub fn names_kept(ty: &TypeRef, kept: &BTreeSet<&str>) -> bool {
+    let mut names = Vec::new();
+    names_in(ty, &mut names);
+    names.iter().all(|name| kept.contains(name))
 }
 
 /// Drops the types that no operation or hook of `api` reaches.

@@ -223,10 +223,10 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
             .unwrap_or_default();
         let headers = parts.headers.clone();
         let uri = parts.uri.clone();
-        let multipart_limits = parts
-            .extensions
-            .get::<MultipartLimits>()
-            .cloned()
+        // Only a multipart body needs them; the others pay no clone.
+        let multipart_limits = is_multipart(&headers)
+            .then(|| parts.extensions.get::<MultipartLimits>().cloned())
+            .flatten()
             .unwrap_or_default();
         let query = uri.query().map(parse_query).unwrap_or_default();
         if is_streamed(&headers) {
@@ -268,11 +268,20 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
 /// Whether a request's body is binary or multipart, which is read as it arrives instead of
 /// from memory.
 fn is_streamed(headers: &HeaderMap) -> bool {
-    let essence = headers
+    content_essence(headers)
+        .is_some_and(|essence| essence == MULTIPART || super::media::is_binary(&essence))
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    content_essence(headers).is_some_and(|essence| essence == MULTIPART)
+}
+
+/// The request's media type, without parameters, lowercased.
+fn content_essence(headers: &HeaderMap) -> Option<String> {
+    headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(super::media::essence);
-    essence.is_some_and(|essence| essence == MULTIPART || super::media::is_binary(&essence))
+        .map(super::media::essence)
 }
 
 fn parse_query(query: &str) -> Vec<(String, String)> {

