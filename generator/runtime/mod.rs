@@ -41,11 +41,12 @@ pub use events::{write_event, Event, EventParser, RawEvent};
 pub use form::{decode_form, encode_form, from_form, FormStyle};
 pub use multipart::{FilePart, MultipartWriter, PartValue, ToMultipart};
 pub use multipart_read::{from_parts, parse_multipart, Part, PartEvent, PartHead, PartsReader};
-#[allow(unused_imports)] // by a crate without structs
-pub(crate) use object::object_only;
-pub use object::{present, ObjectOnly};
+pub use object::{
+    additional, member, optional, read_object, required, skip, skip_members, Key, Members,
+};
 pub use param::{json_from_param, json_to_param, FromParam, ToParam};
 pub use secret::{CredentialSet, Placement, Redacted, Secret};
+pub use serde::de::MapAccess;
 #[cfg(any(feature = "client", feature = "server"))]
 pub use stream::{BoxError, ByteStream};
 pub use tagged::{from_tagged, from_untagged, serialize_tagged, split_tagged, Alternative};

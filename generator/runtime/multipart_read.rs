@@ -916,16 +916,13 @@ mod tests {
     }
 
     #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(remote = "Self")]
     struct Meta {
         label: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         size: Option<i64>,
     }
-    crate::runtime::object_only!(Meta);
 
     #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(remote = "Self")]
     struct Upload {
         file: FilePart,
         files: Vec<FilePart>,
@@ -935,7 +932,6 @@ mod tests {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         meta: Option<Meta>,
     }
-    crate::runtime::object_only!(Upload);
 
     impl ToMultipart for Upload {
         fn write_parts(&self, parts: &mut MultipartWriter) {

@@ -1,182 +1,276 @@
-//! Structs decode from JSON objects only. serde's derive also accepts a struct's fields as an
-//! array in order, so a body that is not an object at all would decode into garbage.
+//! Reading a generated struct from an object, member by member. Each struct's `Deserialize`
+//! is a short visitor over these helpers: serde's derive writes about four times as much code
+//! per struct (a field enum with three visitors, a sequence visitor for a struct sent as an
+//! array, which JSON objects never are), and compiling that was most of a large API's build.
 
-use serde::de::{Deserializer, Visitor};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
 
-/// A deserializer that asks for a map where a struct is wanted, and passes every other
-/// request on as it is.
-pub struct ObjectOnly<D>(pub D);
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-macro_rules! pass_on {
-    ($($method:ident),* $(,)?) => {
-        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-            self.0.$method(visitor)
-        })*
-    };
-}
+/// A member's name as read: borrowed from the input when the input allows it.
+pub struct Key<'de>(Cow<'de, str>);
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
-    type Error = D::Error;
-
-    pass_on! {
-        deserialize_any, deserialize_bool, deserialize_i8, deserialize_i16, deserialize_i32,
-        deserialize_i64, deserialize_i128, deserialize_u8, deserialize_u16, deserialize_u32,
-        deserialize_u64, deserialize_u128, deserialize_f32, deserialize_f64, deserialize_char,
-        deserialize_str, deserialize_string, deserialize_bytes, deserialize_byte_buf,
-        deserialize_option, deserialize_unit, deserialize_seq, deserialize_map,
-        deserialize_identifier, deserialize_ignored_any,
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_map(visitor)
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_unit_struct(name, visitor)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_newtype_struct(name, visitor)
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_tuple(len, visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_tuple_struct(name, len, visitor)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        self.0.deserialize_enum(name, variants, visitor)
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.0.is_human_readable()
+impl Key<'_> {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-/// `Serialize` and `Deserialize` of a generated struct whose derive is `remote = "Self"`:
-/// serializing as derived, deserializing from an object only.
-#[allow(unused_macros)]
-macro_rules! object_only {
-    ($name:ident) => {
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $name::serialize(self, serializer)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $name::deserialize($crate::runtime::ObjectOnly(deserializer))
-            }
-        }
-    };
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
 }
-pub(crate) use object_only;
 
-/// `deserialize_with` of an optional field that may be `null`: serde calls it only for a
-/// member that is there, so a `null` member becomes `Some(null)`, and an absent one stays
-/// `None` through `default`. Without it serde reads both as `None`.
-pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, name: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(name)))
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(name.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(name)))
+    }
+
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key<'de>, E> {
+        // A name that is not UTF-8 names no declared member.
+        Ok(Key(String::from_utf8_lossy(name).into_owned().into()))
+    }
+}
+
+/// Reads a declared member's value into its slot; a member sent twice is an error, as with
+/// serde's derive.
+pub fn member<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
 where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
 {
-    T::deserialize(deserializer).map(Some)
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a member the struct does not declare.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
+}
+
+/// Skips every member of an object whose struct declares none.
+pub fn skip_members<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    while map.next_key::<IgnoredAny>()?.is_some() {
+        skip(map)?;
+    }
+    Ok(())
+}
+
+/// Keeps a member the struct does not declare among its additional properties.
+pub fn additional<'de, A, T>(
+    map: &mut A,
+    properties: &mut BTreeMap<String, T>,
+    key: Key<'de>,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    let value = map.next_value()?;
+    properties.insert(key.0.into_owned(), value);
+    Ok(())
+}
+
+/// The value of a required member, or serde's `missing field` error.
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// The value of a member whose type is an `Option`: absent and `null` are both `None`.
+pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
+    slot.flatten()
+}
+
+/// A generated struct, read from the members of an object.
+pub trait Members: Sized {
+    /// The struct's name, for errors: `expected struct Pet`.
+    const NAME: &'static str;
+
+    /// Reads every member of `map`.
+    fn read<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize` of a generated struct: from an object only, never from an array, which
+/// serde's derive also accepts (a body that is not an object would decode into garbage).
+pub fn read_object<'de, D: Deserializer<'de>, T: Members>(input: D) -> Result<T, D::Error> {
+    input.deserialize_map(MembersVisitor(std::marker::PhantomData))
+}
+
+struct MembersVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Members> Visitor<'de> for MembersVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read(map)
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-    #[serde(remote = "Self")]
+    use super::*;
+
+    /// The shape the generator emits: a required member, an optional one, an optional one
+    /// that keeps `null`, and additional properties.
+    #[derive(Debug, PartialEq, serde::Serialize)]
     struct Customer {
-        #[serde(default)]
-        name: Option<String>,
         id: i64,
-    }
-    object_only!(Customer);
-
-    #[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-    struct Patch {
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::present"
-        )]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         assignee: Option<Option<String>>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = "super::present"
-        )]
-        extra: Option<serde_json::Value>,
+        #[serde(flatten)]
+        additional_properties: BTreeMap<String, i64>,
     }
 
-    #[test]
-    fn a_null_member_is_kept_apart_from_an_absent_one() {
-        let cases = [
-            (r#"{}"#, Patch::default()),
-            (
-                r#"{"assignee":null,"extra":null}"#,
-                Patch {
-                    assignee: Some(None),
-                    extra: Some(serde_json::Value::Null),
-                },
-            ),
-            (
-                r#"{"assignee":"octocat"}"#,
-                Patch {
-                    assignee: Some(Some("octocat".into())),
-                    extra: None,
-                },
-            ),
-        ];
-        for (json, patch) in cases {
-            let decoded: Patch = serde_json::from_str(json).unwrap();
-            assert_eq!(decoded, patch, "{json}");
-            assert_eq!(serde_json::to_string(&decoded).unwrap(), json);
+    impl<'de> Deserialize<'de> for Customer {
+        fn deserialize<D: Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+            read_object(input)
+        }
+    }
+
+    impl Members for Customer {
+        const NAME: &'static str = "Customer";
+
+        fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let (mut id, mut name, mut assignee) = (None, None, None);
+            let mut additional_properties = BTreeMap::new();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.as_str() {
+                    "id" => member(&mut map, &mut id, "id")?,
+                    "name" => member(&mut map, &mut name, "name")?,
+                    "assignee" => member(&mut map, &mut assignee, "assignee")?,
+                    _ => additional(&mut map, &mut additional_properties, key)?,
+                }
+            }
+            Ok(Customer {
+                id: required(id, "id")?,
+                name: optional(name),
+                assignee,
+                additional_properties,
+            })
+        }
+    }
+
+    fn customer(id: i64) -> Customer {
+        Customer {
+            id,
+            name: None,
+            assignee: None,
+            additional_properties: BTreeMap::new(),
         }
     }
 
     #[test]
-    fn a_struct_decodes_from_an_object_and_not_from_an_array() {
-        let decoded: Customer = serde_json::from_str(r#"{"id": 3}"#).unwrap();
-        assert_eq!(decoded, Customer { name: None, id: 3 });
-        let err = serde_json::from_str::<Customer>(r#"[null, 3]"#).unwrap_err();
-        assert!(err.to_string().contains("invalid type: sequence"), "{err}");
-        assert!(serde_json::from_value::<Customer>(serde_json::json!(["a", 1])).is_err());
-        assert_eq!(
-            serde_json::to_string(&decoded).unwrap(),
-            r#"{"name":null,"id":3}"#
-        );
+    fn members_are_read_by_name_and_a_null_is_kept_apart_from_an_absence() {
+        let cases = [
+            (r#"{"id":1}"#, customer(1)),
+            (r#"{"id":1,"name":null}"#, customer(1)),
+            (
+                r#"{"assignee":null,"id":2}"#,
+                Customer {
+                    assignee: Some(None),
+                    ..customer(2)
+                },
+            ),
+            (
+                r#"{"name":"Ada","assignee":"octocat","id":3,"rank":7}"#,
+                Customer {
+                    name: Some("Ada".into()),
+                    assignee: Some(Some("octocat".into())),
+                    additional_properties: BTreeMap::from([("rank".to_owned(), 7)]),
+                    ..customer(3)
+                },
+            ),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(
+                serde_json::from_str::<Customer>(json).unwrap(),
+                expected,
+                "{json}"
+            );
+            let value: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(
+                serde_json::from_value::<Customer>(value).unwrap(),
+                expected,
+                "{json}"
+            );
+        }
+        let escaped = serde_json::from_str::<Customer>(r#"{"\u0069d":4}"#).unwrap();
+        assert_eq!(escaped, customer(4));
+    }
+
+    #[test]
+    fn a_struct_decodes_from_an_object_only_with_serde_messages() {
+        let error = |json: &str| {
+            serde_json::from_str::<Customer>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(error("[1]").starts_with("invalid type: sequence, expected struct Customer"));
+        assert!(error(r#"{"name":"a"}"#).starts_with("missing field `id`"));
+        assert!(error(r#"{"id":1,"id":2}"#).starts_with("duplicate field `id`"));
+        assert!(error(r#"{"id":"1"}"#).starts_with("invalid type: string \"1\", expected i64"));
+        assert!(error(r#"{"id":1,"rank":"high"}"#).starts_with("invalid type: string"));
+    }
+
+    #[cfg(any(feature = "client", feature = "server"))]
+    #[test]
+    fn an_error_names_the_member_at_fault() {
+        let mut path = serde_json::Deserializer::from_str(r#"{"id":1,"name":7}"#);
+        let at = serde_path_to_error::deserialize::<_, Customer>(&mut path).unwrap_err();
+        assert_eq!(at.path().to_string(), "name");
+    }
+
+    #[test]
+    fn members_it_does_not_declare_are_skipped_whole() {
+        #[derive(Debug, PartialEq)]
+        struct Empty;
+        impl<'de> Deserialize<'de> for Empty {
+            fn deserialize<D: Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+                read_object(input)
+            }
+        }
+        impl Members for Empty {
+            const NAME: &'static str = "Empty";
+            fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                skip_members(&mut map)?;
+                Ok(Empty)
+            }
+        }
+        let json = r#"{"a":{"b":[1,{"c":null}]},"d":"e"}"#;
+        assert_eq!(serde_json::from_str::<Empty>(json).unwrap(), Empty);
+        assert!(serde_json::from_str::<Empty>("3").is_err());
     }
 }

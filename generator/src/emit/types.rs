@@ -13,7 +13,11 @@ use crate::ir::{Api, Field, Media, OpenEnum, Struct, TypeDef, TypeKind, TypeRef,
 /// The `types` module's doc.
 pub fn emit_types_head(api: &Api) -> TokenStream {
     let doc = format!(" Schemas of {} as Rust types.", api.title);
-    quote!(#![doc = #doc])
+    quote! {
+        #![doc = #doc]
+        #[allow(unused_imports)]
+        use crate::runtime as rt;
+    }
 }
 
 /// How operations use the named types, which decides the impls they get beyond serde.
@@ -142,8 +146,8 @@ fn emit_to_multipart(def: &TypeDef, s: &Struct, uses: &TypeUses<'_>) -> TokenStr
         quote!(for (name, value) in &self.additional_properties { #write; })
     });
     quote! {
-        impl crate::runtime::ToMultipart for #name {
-            fn write_parts(&self, parts: &mut crate::runtime::MultipartWriter) {
+        impl rt::ToMultipart for #name {
+            fn write_parts(&self, parts: &mut rt::MultipartWriter) {
                 #(#writes)*
                 #additional
             }
@@ -172,15 +176,15 @@ fn emit_json_param(def: &TypeDef) -> TokenStream {
     }
     let name = ident(&def.name);
     quote! {
-        impl crate::runtime::ToParam for #name {
+        impl rt::ToParam for #name {
             fn to_param(&self) -> String {
-                crate::runtime::json_to_param(self)
+                rt::json_to_param(self)
             }
         }
 
-        impl crate::runtime::FromParam for #name {
+        impl rt::FromParam for #name {
             fn from_param(text: &str) -> Result<Self, String> {
-                crate::runtime::json_from_param(text)
+                rt::json_from_param(text)
             }
         }
     }
@@ -222,11 +226,7 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     if all_optional {
         derives.push(quote!(Default));
     }
-    derives.extend([
-        quote!(PartialEq),
-        quote!(serde::Serialize),
-        quote!(serde::Deserialize),
-    ]);
+    derives.extend([quote!(PartialEq), quote!(serde::Serialize)]);
     let fields = s.fields.iter().map(emit_field);
     let additional = s.additional.as_ref().map(|value| {
         let value = type_tokens(value, &TokenStream::new());
@@ -236,21 +236,99 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
+    let deserialize = emit_struct_deserialize(def, s);
     // With every field optional the type derives `Default`, which is its constructor.
     let constructor = (!all_optional).then(|| emit_constructor(def, s));
     let debug = has_secret.then(|| emit_redacting_debug(def, s));
-    // serde's derive, as inherent functions the runtime wraps: decoding wants an object.
     quote! {
         #[derive(#(#derives),*)]
-        #[serde(remote = "Self")]
         pub struct #name {
             #(#fields)*
             #additional
         }
-        crate::runtime::object_only!(#name);
+        #deserialize
         #constructor
         #debug
     }
+}
+
+/// `Deserialize` from an object only, member by member through the runtime's helpers.
+fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let label = &def.name;
+    let slots: Vec<_> = s.fields.iter().map(|f| slot_ident(&f.name)).collect();
+    // `read__2fa` for a field `_2fa`, whose name keeps the underscore of its wire name.
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.name.starts_with('_'))
+        .then(|| quote!(#[allow(non_snake_case)]));
+    let arms = s.fields.iter().zip(&slots).map(|(field, slot)| {
+        let wire = &field.wire;
+        quote!(#wire => rt::member(&mut map, &mut #slot, #wire)?,)
+    });
+    let values = s.fields.iter().zip(&slots).map(|(field, slot)| {
+        let field_name = ident(&field.name);
+        let wire = &field.wire;
+        let value = if field.keeps_null() {
+            quote!(#slot)
+        } else if field.is_option() || field.is_nullable() {
+            quote!(rt::optional(#slot))
+        } else {
+            quote!(rt::required(#slot, #wire)?)
+        };
+        quote!(#field_name: #value,)
+    });
+    let (other, rest, rest_value) = match &s.additional {
+        Some(_) => (
+            quote!(_ => rt::additional(&mut map, &mut additional_properties, key)?,),
+            quote!(let mut additional_properties = std::collections::BTreeMap::new();),
+            quote!(additional_properties,),
+        ),
+        None => (quote!(_ => rt::skip(&mut map)?,), quote!(), quote!()),
+    };
+    let read = if s.fields.is_empty() && s.additional.is_none() {
+        quote!(rt::skip_members(&mut map)?;)
+    } else if s.fields.is_empty() {
+        quote! {
+            #rest
+            while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                rt::additional(&mut map, &mut additional_properties, key)?;
+            }
+        }
+    } else {
+        quote! {
+            #(let mut #slots = None;)*
+            #rest
+            while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    #other
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+                rt::read_object(input)
+            }
+        }
+        impl rt::Members for #name {
+            const NAME: &'static str = #label;
+            #allow
+            fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #read
+                Ok(Self { #(#values)* #rest_value })
+            }
+        }
+    }
+}
+
+/// The local holding a member while an object is read: prefixed, so no field name can
+/// shadow the visitor's own bindings.
+fn slot_ident(field: &str) -> proc_macro2::Ident {
+    quote::format_ident!("read_{}", field)
 }
 
 fn emit_field(field: &Field) -> TokenStream {
@@ -269,14 +347,9 @@ fn emit_field(field: &Field) -> TokenStream {
         let wire = &field.wire;
         quote!(rename = #wire,)
     });
-    let optional =
-        (!field.required).then(|| quote!(default, skip_serializing_if = "Option::is_none",));
-    // serde reads a `null` member as an absent one unless told otherwise.
-    let null = field
-        .keeps_null()
-        .then(|| quote!(deserialize_with = "crate::runtime::present",));
+    let optional = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
     let serde = if rename.is_some() || optional.is_some() {
-        quote!(#[serde(#rename #optional #null)])
+        quote!(#[serde(#rename #optional)])
     } else {
         TokenStream::new()
     };
@@ -333,8 +406,8 @@ fn emit_redacting_debug(def: &TypeDef, s: &Struct) -> TokenStream {
         let label = &f.name;
         let value = match (f.secret, f.is_option()) {
             (false, _) => quote!(&self.#n),
-            (true, true) => quote!(&self.#n.as_ref().map(|_| crate::runtime::Redacted)),
-            (true, false) => quote!(&crate::runtime::Redacted),
+            (true, true) => quote!(&self.#n.as_ref().map(|_| rt::Redacted)),
+            (true, false) => quote!(&rt::Redacted),
         };
         quote!(.field(#label, #value))
     });
@@ -404,7 +477,7 @@ fn emit_enum(def: &TypeDef, e: &OpenEnum) -> TokenStream {
         }
 
         // Display, FromStr, serde and parameter conversions, all through `as_str`/`from_wire`.
-        crate::runtime::open_enum!(#name);
+        rt::open_enum!(#name);
     }
 }
 
@@ -452,7 +525,7 @@ fn emit_untagged_deserialize(def: &TypeDef, u: &Union) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                crate::runtime::from_untagged(&value, &[#(#alternatives)*], #wire_name)
+                rt::from_untagged(&value, &[#(#alternatives)*], #wire_name)
             }
         }
     }
@@ -481,7 +554,7 @@ fn emit_tagged_serde(def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
     let serialize_arms = u.variants.iter().map(|v| {
         let n = ident(&v.name);
         let value = &v.tag_values[0];
-        quote!(Self::#n(value) => crate::runtime::serialize_tagged(serializer, #tag, #value, value),)
+        quote!(Self::#n(value) => rt::serialize_tagged(serializer, #tag, #value, value),)
     });
     let deserialize_arms = u.variants.iter().map(|v| {
         let n = ident(&v.name);
@@ -491,7 +564,7 @@ fn emit_tagged_serde(def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
         } else {
             quote!(Self::#n)
         };
-        quote!(#(#values)|* => crate::runtime::from_tagged(value).map(#wrap),)
+        quote!(#(#values)|* => rt::from_tagged(value).map(#wrap),)
     });
     let expected = u
         .variants
@@ -513,10 +586,10 @@ fn emit_tagged_serde(def: &TypeDef, u: &Union, tag: &str) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use serde::de::Error as _;
-                let (tag, value) = crate::runtime::split_tagged(deserializer, #tag)?;
+                let (tag, value) = rt::split_tagged(deserializer, #tag)?;
                 // Without its tag (a spec may leave it optional) the value is read by shape.
                 let Some(tag) = tag else {
-                    return crate::runtime::from_untagged(&value, &[#(#alternatives)*], #wire_name);
+                    return rt::from_untagged(&value, &[#(#alternatives)*], #wire_name);
                 };
                 match tag.as_str() {
                     #(#deserialize_arms)*

@@ -11,9 +11,11 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().map(check_field);
-            let additional = s.additional.as_ref().filter(|t| t.contains_named()).map(
-                |_| quote!(crate::runtime::Validate::check(&self.additional_properties, checker);),
-            );
+            let additional = s
+                .additional
+                .as_ref()
+                .filter(|t| t.contains_named())
+                .map(|_| quote!(rt::Validate::check(&self.additional_properties, checker);));
             let sets = s.required_sets.as_ref().map(|r| check_required_sets(r, s));
             let count = check_property_count(s);
             quote! { #(#fields)* #additional #sets #count }
@@ -21,11 +23,11 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
         TypeKind::Union(u) => {
             let arms = u.variants.iter().map(|v| {
                 let n = ident(&v.name);
-                quote!(Self::#n(value) => crate::runtime::Validate::check(value, checker),)
+                quote!(Self::#n(value) => rt::Validate::check(value, checker),)
             });
             quote! { match self { #(#arms)* } }
         }
-        TypeKind::Newtype(_) => quote!(crate::runtime::Validate::check(&self.0, checker);),
+        TypeKind::Newtype(_) => quote!(rt::Validate::check(&self.0, checker);),
         TypeKind::Enum(e) => {
             // Decoding keeps values the spec does not list; validating says they are not listed.
             let unknown = ident(&e.catch_all);
@@ -49,8 +51,8 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
     };
     let nulls = check_strict_json(def);
     quote! {
-        impl crate::runtime::Validate for #name {
-            fn check(&self, #checker: &mut crate::runtime::Checker) {
+        impl rt::Validate for #name {
+            fn check(&self, #checker: &mut rt::Checker) {
                 #body
             }
             #nulls
@@ -104,8 +106,8 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
         TypeKind::Newtype(target) if target.contains_named() => {
             let ty = type_tokens(target, &TokenStream::new());
             return quote! {
-                fn check_strict_json(json: &serde_json::Value, checker: &mut crate::runtime::Checker) {
-                    <#ty as crate::runtime::Validate>::check_strict_json(json, checker);
+                fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
+                    <#ty as rt::Validate>::check_strict_json(json, checker);
                 }
             };
         }
@@ -121,7 +123,7 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
         quote!(object)
     };
     quote! {
-        fn check_strict_json(json: &serde_json::Value, checker: &mut crate::runtime::Checker) {
+        fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
             let Some(#object) = checker.object(json) else { return };
             #(#statements)*
         }
@@ -219,7 +221,7 @@ fn check_field(field: &Field) -> TokenStream {
             quote! { if let #pattern = &self.#name { #rules } }
         }
     };
-    let nested = nested.then(|| quote!(crate::runtime::Validate::check(&self.#name, checker);));
+    let nested = nested.then(|| quote!(rt::Validate::check(&self.#name, checker);));
     quote! {
         checker.enter_field(#wire);
         #rules
