@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A member's name as read: borrowed from the input when the input allows it.
 pub struct Key<'de>(Cow<'de, str>);
@@ -108,6 +109,54 @@ pub fn optional<T>(slot: Option<Option<T>>) -> Option<T> {
     slot.flatten()
 }
 
+/// Writes a generated struct as an object, member by member. The first error stops the
+/// writing and is what [`ObjectWriter::end`] returns, so the generated code has no `?` per
+/// member (resolving `?` for each was much of the compiler's time on a struct's code).
+pub struct ObjectWriter<M: SerializeMap> {
+    state: Result<M, M::Error>,
+}
+
+/// `Serialize` of a generated struct: an object of its members.
+pub fn write_object<S: Serializer>(serializer: S) -> ObjectWriter<S::SerializeMap> {
+    ObjectWriter {
+        state: serializer.serialize_map(None),
+    }
+}
+
+impl<M: SerializeMap> ObjectWriter<M> {
+    /// Writes a member.
+    pub fn entry<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Ok(object) = &mut self.state {
+            if let Err(error) = object.serialize_entry(name, value) {
+                self.state = Err(error);
+            }
+        }
+    }
+
+    /// Writes an optional member when it is there.
+    pub fn entry_if<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.entry(name, value);
+        }
+    }
+
+    /// Writes the additional properties beside the declared members.
+    pub fn entries<T: Serialize>(&mut self, properties: &BTreeMap<String, T>) {
+        for (name, value) in properties {
+            if let Ok(object) = &mut self.state {
+                if let Err(error) = object.serialize_entry(name, value) {
+                    self.state = Err(error);
+                }
+            }
+        }
+    }
+
+    /// Closes the object, or returns the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        self.state.and_then(SerializeMap::end)
+    }
+}
+
 /// A generated struct, read from the members of an object.
 pub trait Members: Sized {
     /// The struct's name, for errors: `expected struct Pet`.
@@ -143,15 +192,23 @@ mod tests {
 
     /// The shape the generator emits: a required member, an optional one, an optional one
     /// that keeps `null`, and additional properties.
-    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[derive(Debug, PartialEq)]
     struct Customer {
         id: i64,
-        #[serde(skip_serializing_if = "Option::is_none")]
         name: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
         assignee: Option<Option<String>>,
-        #[serde(flatten)]
         additional_properties: BTreeMap<String, i64>,
+    }
+
+    impl Serialize for Customer {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = write_object(serializer);
+            object.entry("id", &self.id);
+            object.entry_if("name", &self.name);
+            object.entry_if("assignee", &self.assignee);
+            object.entries(&self.additional_properties);
+            object.end()
+        }
     }
 
     impl<'de> Deserialize<'de> for Customer {
@@ -168,11 +225,11 @@ mod tests {
             let mut additional_properties = BTreeMap::new();
             while let Some(key) = map.next_key::<Key<'de>>()? {
                 match key.as_str() {
-                    "id" => member(&mut map, &mut id, "id")?,
-                    "name" => member(&mut map, &mut name, "name")?,
-                    "assignee" => member(&mut map, &mut assignee, "assignee")?,
-                    _ => additional(&mut map, &mut additional_properties, key)?,
-                }
+                    "id" => member(&mut map, &mut id, "id"),
+                    "name" => member(&mut map, &mut name, "name"),
+                    "assignee" => member(&mut map, &mut assignee, "assignee"),
+                    _ => additional(&mut map, &mut additional_properties, key),
+                }?;
             }
             Ok(Customer {
                 id: required(id, "id")?,

@@ -171,7 +171,7 @@ fn large_modules_are_directories_of_bounded_files_keeping_every_path() {
     let per_file = generator::emit::OPERATIONS_PER_FILE;
     assert!(api.operations.len() > per_file);
     for (module, what, item) in [
-        ("client", "Client operations", "pub async fn thing0("),
+        ("client", "Client operations", "pub fn thing0("),
         (
             "server",
             "Server operations",

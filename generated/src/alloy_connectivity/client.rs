@@ -47,24 +47,27 @@ impl Client {
     /// Creates a new user in your Embedded account. The user record acts like a "container" to store all the integrations, workflows, and credentials for any given user. Returns a user identifier.
     ///
     /// `POST /users`
-    pub async fn create_a_user(
+    pub fn create_a_user(
         &self,
         body: &super::types::CreateAUserRequest,
-    ) -> Result<super::types::CreateAUserResponse200, rt::Error<CreateAUserError>> {
+    ) -> rt::Call<'_, super::types::CreateAUserResponse200, CreateAUserError> {
         let mut request = rt::Request::new(
             reqwest::Method::POST,
             String::from("/users"),
         );
         request.default_header("x-api-version", "2025-09");
         request.default_header("accept", "application/json");
-        request.authorize(&self.credentials, super::SCHEMES, &[&["bearerAuth"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["bearerAuth"]]);
         request.json(body);
-        let response = self.core.send(request).await?;
-        match response.status {
-            200u16 => response.decode(),
-            401u16 => Err(response.error(CreateAUserError::Status401)),
-            _ => Err(response.unexpected()),
-        }
+        self.core
+            .call(
+                request,
+                |response| match response.status {
+                    200u16 => response.decode(),
+                    401u16 => Err(response.error(CreateAUserError::Status401)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 /// Documented error responses of [`Client::create_a_user`].

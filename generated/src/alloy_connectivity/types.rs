@@ -2,13 +2,20 @@
 //! Schemas of Connectivity API as Rust types.
 #[allow(unused_imports)]
 use crate::runtime as rt;
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateAUserRequest {
     /// The name of the user you want to create. Typically a full name.
-    #[serde(rename = "fullName", skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// The username to be associated with the user. To easily identify a customer, we recommend using a friendly username such as an email for example. The username must be unique (this acts as an identifier to reference and lookup a given merchant on your platform).
     pub username: String,
+}
+impl serde::Serialize for CreateAUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("fullName", &self.full_name);
+        object.entry("username", &self.username);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateAUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -22,10 +29,10 @@ impl rt::Members for CreateAUserRequest {
         let mut read_username = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName")?,
-                "username" => rt::member(&mut map, &mut read_username, "username")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName"),
+                "username" => rt::member(&mut map, &mut read_username, "username"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             full_name: rt::optional(read_full_name),
@@ -46,10 +53,16 @@ impl rt::Validate for CreateAUserRequest {
         checker.reject_nulls(object, &["fullName"]);
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateAUserResponse200 {
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+}
+impl serde::Serialize for CreateAUserResponse200 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("userId", &self.user_id);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateAUserResponse200 {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -62,9 +75,9 @@ impl rt::Members for CreateAUserResponse200 {
         let mut read_user_id = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "userId" => rt::member(&mut map, &mut read_user_id, "userId")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "userId" => rt::member(&mut map, &mut read_user_id, "userId"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             user_id: rt::optional(read_user_id),

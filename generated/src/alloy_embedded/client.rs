@@ -47,56 +47,59 @@ impl Client {
     /// Creates a new user in your Embedded account. The user record acts like a "container" to store all the integrations, workflows, and credentials for any given user. Returns a user identifier.
     ///
     /// `POST /users/`
-    pub async fn create_a_user(
+    pub fn create_a_user(
         &self,
         body: Option<&super::types::CreateAUserRequest>,
-    ) -> Result<super::types::CreateAUserResponse200, rt::Error<CreateAUserError>> {
+    ) -> rt::Call<'_, super::types::CreateAUserResponse200, CreateAUserError> {
         let mut request = rt::Request::new(
             reqwest::Method::POST,
             String::from("/users/"),
         );
         request.default_header("x-api-version", "2025-09");
         request.default_header("accept", "application/json");
-        request.authorize(&self.credentials, super::SCHEMES, &[&["Authorization"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["Authorization"]]);
         if let Some(body) = body {
             request.json(body);
         }
-        let response = self.core.send(request).await?;
-        match response.status {
-            200u16 => response.decode(),
-            401u16 => Err(response.error(CreateAUserError::Status401)),
-            _ => Err(response.unexpected()),
-        }
+        self.core
+            .call(
+                request,
+                |response| match response.status {
+                    200u16 => response.decode(),
+                    401u16 => Err(response.error(CreateAUserError::Status401)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
     /// Create a new batch of users
     ///
     /// Creates a new user in your Embedded account. The user record acts like a "container" to store all the integrations, workflows, and credentials for any given user. Returns a user identifier.
     ///
     /// `POST /users/batch`
-    pub async fn batch_create_users(
+    pub fn batch_create_users(
         &self,
         body: Option<&super::types::BatchCreateUsersRequest>,
-    ) -> Result<
-        super::types::BatchCreateUsersResponse200,
-        rt::Error<BatchCreateUsersError>,
-    > {
+    ) -> rt::Call<'_, super::types::BatchCreateUsersResponse200, BatchCreateUsersError> {
         let mut request = rt::Request::new(
             reqwest::Method::POST,
             String::from("/users/batch"),
         );
         request.default_header("x-api-version", "2025-09");
         request.default_header("accept", "application/json");
-        request.authorize(&self.credentials, super::SCHEMES, &[&["Authorization"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["Authorization"]]);
         if let Some(body) = body {
             request.json(body);
         }
-        let response = self.core.send(request).await?;
-        match response.status {
-            200u16 => response.decode(),
-            400u16 => Err(response.error(BatchCreateUsersError::Status400)),
-            401u16 => Err(response.error(BatchCreateUsersError::Status401)),
-            _ => Err(response.unexpected()),
-        }
+        self.core
+            .call(
+                request,
+                |response| match response.status {
+                    200u16 => response.decode(),
+                    400u16 => Err(response.error(BatchCreateUsersError::Status400)),
+                    401u16 => Err(response.error(BatchCreateUsersError::Status401)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 /// Documented error responses of [`Client::create_a_user`].

@@ -2,13 +2,20 @@
 //! Schemas of Embedded 2025-09 as Rust types.
 #[allow(unused_imports)]
 use crate::runtime as rt;
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateAUserRequest {
     /// The name of the user you want to create. Typically a full name.
-    #[serde(rename = "fullName", skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// The username to be associated with the user.  To easily identify a customer, we recommend using a friendly username such as an email for example. The username must be unique (this acts as an identifier to reference and lookup a given merchant on your platform).
     pub username: String,
+}
+impl serde::Serialize for CreateAUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("fullName", &self.full_name);
+        object.entry("username", &self.username);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateAUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -22,10 +29,10 @@ impl rt::Members for CreateAUserRequest {
         let mut read_username = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName")?,
-                "username" => rt::member(&mut map, &mut read_username, "username")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName"),
+                "username" => rt::member(&mut map, &mut read_username, "username"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             full_name: rt::optional(read_full_name),
@@ -46,10 +53,16 @@ impl rt::Validate for CreateAUserRequest {
         checker.reject_nulls(object, &["fullName"]);
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateAUserResponse200 {
-    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+}
+impl serde::Serialize for CreateAUserResponse200 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("userId", &self.user_id);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateAUserResponse200 {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -62,9 +75,9 @@ impl rt::Members for CreateAUserResponse200 {
         let mut read_user_id = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "userId" => rt::member(&mut map, &mut read_user_id, "userId")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "userId" => rt::member(&mut map, &mut read_user_id, "userId"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             user_id: rt::optional(read_user_id),
@@ -78,10 +91,17 @@ impl rt::Validate for CreateAUserResponse200 {
         checker.reject_nulls(object, &["userId"]);
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BatchCreateUsersRequest {
     /// An array of user objects to be created. Each object must contain a `username` (mandatory) and an optional `fullName`. Limited to 1000 users at a time.
     pub users: Vec<BatchCreateUsersRequestUsersItem>,
+}
+impl serde::Serialize for BatchCreateUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry("users", &self.users);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BatchCreateUsersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -94,9 +114,9 @@ impl rt::Members for BatchCreateUsersRequest {
         let mut read_users = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "users" => rt::member(&mut map, &mut read_users, "users")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "users" => rt::member(&mut map, &mut read_users, "users"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             users: rt::required(read_users, "users")?,
@@ -118,14 +138,20 @@ impl rt::Validate for BatchCreateUsersRequest {
         checker.strict_field::<Vec<BatchCreateUsersRequestUsersItem>>(object, "users");
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateUsersRequestUsersItem {
     /// The username of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The full name of the user.
-    #[serde(rename = "fullName", skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
+}
+impl serde::Serialize for BatchCreateUsersRequestUsersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("username", &self.username);
+        object.entry_if("fullName", &self.full_name);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BatchCreateUsersRequestUsersItem {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -139,10 +165,10 @@ impl rt::Members for BatchCreateUsersRequestUsersItem {
         let mut read_full_name = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "username" => rt::member(&mut map, &mut read_username, "username")?,
-                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "username" => rt::member(&mut map, &mut read_username, "username"),
+                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             username: rt::optional(read_username),
@@ -157,12 +183,18 @@ impl rt::Validate for BatchCreateUsersRequestUsersItem {
         checker.reject_nulls(object, &["username", "fullName"]);
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateUsersResponse200 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(rename = "invalidUsers", skip_serializing_if = "Option::is_none")]
     pub invalid_users: Option<Vec<BatchCreateUsersResponse200InvalidUsersItem>>,
+}
+impl serde::Serialize for BatchCreateUsersResponse200 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("message", &self.message);
+        object.entry_if("invalidUsers", &self.invalid_users);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BatchCreateUsersResponse200 {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -176,12 +208,12 @@ impl rt::Members for BatchCreateUsersResponse200 {
         let mut read_invalid_users = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "message" => rt::member(&mut map, &mut read_message, "message")?,
+                "message" => rt::member(&mut map, &mut read_message, "message"),
                 "invalidUsers" => {
-                    rt::member(&mut map, &mut read_invalid_users, "invalidUsers")?
+                    rt::member(&mut map, &mut read_invalid_users, "invalidUsers")
                 }
-                _ => rt::skip(&mut map)?,
-            }
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             message: rt::optional(read_message),
@@ -202,10 +234,16 @@ impl rt::Validate for BatchCreateUsersResponse200 {
             >(object, "invalidUsers");
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateUsersResponse200InvalidUsersItem {
-    #[serde(rename = "fullName", skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
+}
+impl serde::Serialize for BatchCreateUsersResponse200InvalidUsersItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("fullName", &self.full_name);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BatchCreateUsersResponse200InvalidUsersItem {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -218,9 +256,9 @@ impl rt::Members for BatchCreateUsersResponse200InvalidUsersItem {
         let mut read_full_name = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             full_name: rt::optional(read_full_name),
@@ -234,10 +272,16 @@ impl rt::Validate for BatchCreateUsersResponse200InvalidUsersItem {
         checker.reject_nulls(object, &["fullName"]);
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateUsersError400 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for BatchCreateUsersError400 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("message", &self.message);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for BatchCreateUsersError400 {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -250,9 +294,9 @@ impl rt::Members for BatchCreateUsersError400 {
         let mut read_message = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "message" => rt::member(&mut map, &mut read_message, "message")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "message" => rt::member(&mut map, &mut read_message, "message"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             message: rt::optional(read_message),

@@ -50,24 +50,27 @@ impl Client {
     /// Create a user account (type=user, email required; returns user + password for login) or a service account (type=service_account, roles required) for API/automation access.
     ///
     /// `POST /users`
-    pub async fn create_user(
+    pub fn create_user(
         &self,
         body: &super::types::CreateUserRequest,
-    ) -> Result<super::types::CreateUserResponse, rt::Error<CreateUserError>> {
+    ) -> rt::Call<'_, super::types::CreateUserResponse, CreateUserError> {
         let mut request = rt::Request::new(
             reqwest::Method::POST,
             String::from("/users"),
         );
         request.default_header("accept", "application/json");
-        request.authorize(&self.credentials, super::SCHEMES, &[&["ApiKeyAuth"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["ApiKeyAuth"]]);
         request.json(body);
-        let response = self.core.send(request).await?;
-        match response.status {
-            201u16 => response.decode(),
-            400u16 => Err(response.error(CreateUserError::Status400)),
-            500u16 => Err(response.error(CreateUserError::Status500)),
-            _ => Err(response.unexpected()),
-        }
+        self.core
+            .call(
+                request,
+                |response| match response.status {
+                    201u16 => response.decode(),
+                    400u16 => Err(response.error(CreateUserError::Status400)),
+                    500u16 => Err(response.error(CreateUserError::Status500)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 /// Documented error responses of [`Client::create_user`].

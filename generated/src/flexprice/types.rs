@@ -2,16 +2,22 @@
 //! Schemas of Flexprice API as Rust types.
 #[allow(unused_imports)]
 use crate::runtime as rt;
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateUserRequest {
     /// Required when type is "user"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Required when type is "service_account"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
-    #[serde(rename = "type")]
     pub type_: UserType,
+}
+impl serde::Serialize for CreateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("email", &self.email);
+        object.entry_if("roles", &self.roles);
+        object.entry("type", &self.type_);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -26,11 +32,11 @@ impl rt::Members for CreateUserRequest {
         let mut read_type_ = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "email" => rt::member(&mut map, &mut read_email, "email")?,
-                "roles" => rt::member(&mut map, &mut read_roles, "roles")?,
-                "type" => rt::member(&mut map, &mut read_type_, "type")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "email" => rt::member(&mut map, &mut read_email, "email"),
+                "roles" => rt::member(&mut map, &mut read_roles, "roles"),
+                "type" => rt::member(&mut map, &mut read_type_, "type"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             email: rt::optional(read_email),
@@ -59,21 +65,27 @@ impl rt::Validate for CreateUserRequest {
         checker.strict_field::<UserType>(object, "type");
     }
 }
-#[derive(Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct CreateUserResponse {
     /// Empty for service accounts
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant: Option<TenantResponse>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<UserType>,
+}
+impl serde::Serialize for CreateUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("email", &self.email);
+        object.entry_if("id", &self.id);
+        object.entry_if("password", &self.password);
+        object.entry_if("roles", &self.roles);
+        object.entry_if("tenant", &self.tenant);
+        object.entry_if("type", &self.type_);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -91,14 +103,14 @@ impl rt::Members for CreateUserResponse {
         let mut read_type_ = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "email" => rt::member(&mut map, &mut read_email, "email")?,
-                "id" => rt::member(&mut map, &mut read_id, "id")?,
-                "password" => rt::member(&mut map, &mut read_password, "password")?,
-                "roles" => rt::member(&mut map, &mut read_roles, "roles")?,
-                "tenant" => rt::member(&mut map, &mut read_tenant, "tenant")?,
-                "type" => rt::member(&mut map, &mut read_type_, "type")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "email" => rt::member(&mut map, &mut read_email, "email"),
+                "id" => rt::member(&mut map, &mut read_id, "id"),
+                "password" => rt::member(&mut map, &mut read_password, "password"),
+                "roles" => rt::member(&mut map, &mut read_roles, "roles"),
+                "tenant" => rt::member(&mut map, &mut read_tenant, "tenant"),
+                "type" => rt::member(&mut map, &mut read_type_, "type"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             email: rt::optional(read_email),
@@ -138,21 +150,27 @@ impl rt::Validate for CreateUserResponse {
         checker.strict_field::<UserType>(object, "type");
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<ErrorResponseCode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<
         std::collections::BTreeMap<
             String,
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status_code: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("code", &self.code);
+        object.entry_if("details", &self.details);
+        object.entry_if("http_status_code", &self.http_status_code);
+        object.entry_if("message", &self.message);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -168,14 +186,14 @@ impl rt::Members for ErrorResponse {
         let mut read_message = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "code" => rt::member(&mut map, &mut read_code, "code")?,
-                "details" => rt::member(&mut map, &mut read_details, "details")?,
+                "code" => rt::member(&mut map, &mut read_code, "code"),
+                "details" => rt::member(&mut map, &mut read_details, "details"),
                 "http_status_code" => {
-                    rt::member(&mut map, &mut read_http_status_code, "http_status_code")?
+                    rt::member(&mut map, &mut read_http_status_code, "http_status_code")
                 }
-                "message" => rt::member(&mut map, &mut read_message, "message")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "message" => rt::member(&mut map, &mut read_message, "message"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             code: rt::optional(read_code),
@@ -312,22 +330,28 @@ impl rt::Validate for UserType {
         }
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TenantResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_details: Option<TenantBillingDetails>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Metadata>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+impl serde::Serialize for TenantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("billing_details", &self.billing_details);
+        object.entry_if("created_at", &self.created_at);
+        object.entry_if("id", &self.id);
+        object.entry_if("metadata", &self.metadata);
+        object.entry_if("name", &self.name);
+        object.entry_if("status", &self.status);
+        object.entry_if("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TenantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -347,16 +371,16 @@ impl rt::Members for TenantResponse {
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
                 "billing_details" => {
-                    rt::member(&mut map, &mut read_billing_details, "billing_details")?
+                    rt::member(&mut map, &mut read_billing_details, "billing_details")
                 }
-                "created_at" => rt::member(&mut map, &mut read_created_at, "created_at")?,
-                "id" => rt::member(&mut map, &mut read_id, "id")?,
-                "metadata" => rt::member(&mut map, &mut read_metadata, "metadata")?,
-                "name" => rt::member(&mut map, &mut read_name, "name")?,
-                "status" => rt::member(&mut map, &mut read_status, "status")?,
-                "updated_at" => rt::member(&mut map, &mut read_updated_at, "updated_at")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "created_at" => rt::member(&mut map, &mut read_created_at, "created_at"),
+                "id" => rt::member(&mut map, &mut read_id, "id"),
+                "metadata" => rt::member(&mut map, &mut read_metadata, "metadata"),
+                "name" => rt::member(&mut map, &mut read_name, "name"),
+                "status" => rt::member(&mut map, &mut read_status, "status"),
+                "updated_at" => rt::member(&mut map, &mut read_updated_at, "updated_at"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             billing_details: rt::optional(read_billing_details),
@@ -393,16 +417,22 @@ impl rt::Validate for TenantResponse {
         checker.strict_field::<Metadata>(object, "metadata");
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TenantBillingDetails {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+}
+impl serde::Serialize for TenantBillingDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("address", &self.address);
+        object.entry_if("email", &self.email);
+        object.entry_if("help_email", &self.help_email);
+        object.entry_if("phone", &self.phone);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for TenantBillingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -418,12 +448,12 @@ impl rt::Members for TenantBillingDetails {
         let mut read_phone = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "address" => rt::member(&mut map, &mut read_address, "address")?,
-                "email" => rt::member(&mut map, &mut read_email, "email")?,
-                "help_email" => rt::member(&mut map, &mut read_help_email, "help_email")?,
-                "phone" => rt::member(&mut map, &mut read_phone, "phone")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "address" => rt::member(&mut map, &mut read_address, "address"),
+                "email" => rt::member(&mut map, &mut read_email, "email"),
+                "help_email" => rt::member(&mut map, &mut read_help_email, "help_email"),
+                "phone" => rt::member(&mut map, &mut read_phone, "phone"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             address: rt::optional(read_address),
@@ -444,20 +474,26 @@ impl rt::Validate for TenantBillingDetails {
     }
 }
 pub type Metadata = std::collections::BTreeMap<String, String>;
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_postal_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_state: Option<String>,
+}
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("address_city", &self.address_city);
+        object.entry_if("address_country", &self.address_country);
+        object.entry_if("address_line1", &self.address_line1);
+        object.entry_if("address_line2", &self.address_line2);
+        object.entry_if("address_postal_code", &self.address_postal_code);
+        object.entry_if("address_state", &self.address_state);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -476,29 +512,29 @@ impl rt::Members for Address {
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
                 "address_city" => {
-                    rt::member(&mut map, &mut read_address_city, "address_city")?
+                    rt::member(&mut map, &mut read_address_city, "address_city")
                 }
                 "address_country" => {
-                    rt::member(&mut map, &mut read_address_country, "address_country")?
+                    rt::member(&mut map, &mut read_address_country, "address_country")
                 }
                 "address_line1" => {
-                    rt::member(&mut map, &mut read_address_line1, "address_line1")?
+                    rt::member(&mut map, &mut read_address_line1, "address_line1")
                 }
                 "address_line2" => {
-                    rt::member(&mut map, &mut read_address_line2, "address_line2")?
+                    rt::member(&mut map, &mut read_address_line2, "address_line2")
                 }
                 "address_postal_code" => {
                     rt::member(
                         &mut map,
                         &mut read_address_postal_code,
                         "address_postal_code",
-                    )?
+                    )
                 }
                 "address_state" => {
-                    rt::member(&mut map, &mut read_address_state, "address_state")?
+                    rt::member(&mut map, &mut read_address_state, "address_state")
                 }
-                _ => rt::skip(&mut map)?,
-            }
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             address_city: rt::optional(read_address_city),

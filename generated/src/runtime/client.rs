@@ -230,6 +230,8 @@ pub struct Request {
     cookies: Vec<String>,
     body: Option<(HeaderValue, ByteStream)>,
     problem: Option<String>,
+    /// The schemes one of which the operation needs, when the client has none of them.
+    missing_credentials: Option<String>,
 }
 
 impl Request {
@@ -243,6 +245,7 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             problem: None,
+            missing_credentials: None,
         }
     }
 
@@ -354,24 +357,24 @@ impl Request {
     }
 
     /// Presents the credentials of the first alternative (OR) whose schemes (AND) are all
-    /// set. An empty alternative means anonymous access is allowed.
-    pub fn authorize<C: CredentialSet, E>(
+    /// set. An empty alternative means anonymous access is allowed. Without any, sending
+    /// fails with [`Error::MissingCredentials`].
+    pub fn authorize<C: CredentialSet>(
         &mut self,
         credentials: &C,
         schemes: &[(&'static str, Placement)],
         alternatives: &[&[&'static str]],
-    ) -> Result<(), Error<E>> {
+    ) {
         if alternatives.is_empty() {
-            return Ok(());
+            return;
         }
         let chosen = alternatives
             .iter()
             .find(|all| all.iter().all(|scheme| credentials.get(scheme).is_some()));
         let Some(chosen) = chosen else {
             let needed: Vec<String> = alternatives.iter().map(|all| all.join(" and ")).collect();
-            return Err(Error::MissingCredentials {
-                needed: needed.join(", or "),
-            });
+            self.missing_credentials = Some(needed.join(", or "));
+            return;
         };
         for scheme in chosen.iter() {
             let (Some(secret), Some((_, placement))) = (
@@ -400,7 +403,6 @@ impl Request {
                 }
             }
         }
-        Ok(())
     }
 
     fn set_header(&mut self, name: &str, value: &str, sensitive: bool) {
@@ -620,7 +622,22 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     }
 }
 
+/// The future of an operation's call: boxed, so every operation shares one compiled sender
+/// instead of a state machine of its own (a tenth of a large API's build).
+pub type Call<'a, T, E> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error<E>>> + Send + 'a>>;
+
 impl Core {
+    /// Sends `request` and reads the whole response with `read`, the operation's decoding of
+    /// its documented statuses.
+    pub fn call<T: Send + 'static, E: Send + 'static>(
+        &self,
+        request: Request,
+        read: fn(Response) -> Result<T, Error<E>>,
+    ) -> Call<'_, T, E> {
+        Box::pin(async move { read(self.send(request).await?) })
+    }
+
     /// Sends `request`, retrying per the policy, and reads the whole response.
     pub async fn send<E>(&self, request: Request) -> Result<Response, Error<E>> {
         let (prepared, retry_allowed) = self.prepare(request, false)?;
@@ -651,6 +668,9 @@ impl Core {
     }
 
     fn prepare<E>(&self, request: Request, streamed: bool) -> Result<(Prepared, bool), Error<E>> {
+        if let Some(needed) = request.missing_credentials {
+            return Err(Error::MissingCredentials { needed });
+        }
         if let Some(problem) = request.problem {
             return Err(Error::InvalidRequest(problem));
         }

@@ -47,22 +47,25 @@ impl Client {
     /// Creates a new user. Users are created in DB only (no Auth0/WorkOS). The user must be created with at least one permission assignment: either account_permissions, account_group_permissions, or both.
     ///
     /// `POST /organizations/users`
-    pub async fn create_user(
+    pub fn create_user(
         &self,
         body: &super::types::CreateUserRequest,
-    ) -> Result<super::types::CreateUserResponse201, rt::Error<CreateUserError>> {
+    ) -> rt::Call<'_, super::types::CreateUserResponse201, CreateUserError> {
         let mut request = rt::Request::new(
             reqwest::Method::POST,
             String::from("/organizations/users"),
         );
         request.default_header("accept", "application/json");
-        request.authorize(&self.credentials, super::SCHEMES, &[&["sec0", "sec1"]])?;
+        request.authorize(&self.credentials, super::SCHEMES, &[&["sec0", "sec1"]]);
         request.json(body);
-        let response = self.core.send(request).await?;
-        match response.status {
-            201u16 => response.decode(),
-            _ => Err(response.unexpected()),
-        }
+        self.core
+            .call(
+                request,
+                |response| match response.status {
+                    201u16 => response.decode(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 /// Documented error responses of [`Client::create_user`].

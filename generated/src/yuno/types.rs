@@ -2,7 +2,7 @@
 //! Schemas of Users API - Create as Rust types.
 #[allow(unused_imports)]
 use crate::runtime as rt;
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateUserRequest {
     /// User email address.
     pub email: String,
@@ -11,13 +11,22 @@ pub struct CreateUserRequest {
     /// Last name.
     pub last_name: String,
     /// Direct account permission assignments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_permissions: Option<Vec<CreateUserRequestAccountPermissionsItem>>,
     /// Account group permission assignments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_group_permissions: Option<
         Vec<CreateUserRequestAccountGroupPermissionsItem>,
     >,
+}
+impl serde::Serialize for CreateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry("email", &self.email);
+        object.entry("first_name", &self.first_name);
+        object.entry("last_name", &self.last_name);
+        object.entry_if("account_permissions", &self.account_permissions);
+        object.entry_if("account_group_permissions", &self.account_group_permissions);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -34,25 +43,25 @@ impl rt::Members for CreateUserRequest {
         let mut read_account_group_permissions = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "email" => rt::member(&mut map, &mut read_email, "email")?,
-                "first_name" => rt::member(&mut map, &mut read_first_name, "first_name")?,
-                "last_name" => rt::member(&mut map, &mut read_last_name, "last_name")?,
+                "email" => rt::member(&mut map, &mut read_email, "email"),
+                "first_name" => rt::member(&mut map, &mut read_first_name, "first_name"),
+                "last_name" => rt::member(&mut map, &mut read_last_name, "last_name"),
                 "account_permissions" => {
                     rt::member(
                         &mut map,
                         &mut read_account_permissions,
                         "account_permissions",
-                    )?
+                    )
                 }
                 "account_group_permissions" => {
                     rt::member(
                         &mut map,
                         &mut read_account_group_permissions,
                         "account_group_permissions",
-                    )?
+                    )
                 }
-                _ => rt::skip(&mut map)?,
-            }
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             email: rt::required(read_email, "email")?,
@@ -98,12 +107,20 @@ impl rt::Validate for CreateUserRequest {
             >(object, "account_group_permissions");
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateUserRequestAccountPermissionsItem {
     /// Account UUID (must belong to the org).
     pub account_id: uuid::Uuid,
     /// Role ID (non-admin, non-staff, org-scoped).
     pub role_id: String,
+}
+impl serde::Serialize for CreateUserRequestAccountPermissionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry("account_id", &self.account_id);
+        object.entry("role_id", &self.role_id);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserRequestAccountPermissionsItem {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -117,10 +134,10 @@ impl rt::Members for CreateUserRequestAccountPermissionsItem {
         let mut read_role_id = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "account_id" => rt::member(&mut map, &mut read_account_id, "account_id")?,
-                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "account_id" => rt::member(&mut map, &mut read_account_id, "account_id"),
+                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             account_id: rt::required(read_account_id, "account_id")?,
@@ -140,12 +157,20 @@ impl rt::Validate for CreateUserRequestAccountPermissionsItem {
         let Some(_object) = checker.object(json) else { return };
     }
 }
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateUserRequestAccountGroupPermissionsItem {
     /// Account group UUID (must belong to the org).
     pub account_group_id: uuid::Uuid,
     /// Role ID (non-admin, non-staff, org-scoped).
     pub role_id: String,
+}
+impl serde::Serialize for CreateUserRequestAccountGroupPermissionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry("account_group_id", &self.account_group_id);
+        object.entry("role_id", &self.role_id);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserRequestAccountGroupPermissionsItem {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -160,11 +185,11 @@ impl rt::Members for CreateUserRequestAccountGroupPermissionsItem {
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
                 "account_group_id" => {
-                    rt::member(&mut map, &mut read_account_group_id, "account_group_id")?
+                    rt::member(&mut map, &mut read_account_group_id, "account_group_id")
                 }
-                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             account_group_id: rt::required(read_account_group_id, "account_group_id")?,
@@ -184,26 +209,32 @@ impl rt::Validate for CreateUserRequestAccountGroupPermissionsItem {
         let Some(_object) = checker.object(json) else { return };
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateUserResponse201 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<uuid::Uuid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_permissions: Option<Vec<CreateUserResponse201AccountPermissionsItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_group_permissions: Option<
         Vec<CreateUserResponse201AccountGroupPermissionsItem>,
     >,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+impl serde::Serialize for CreateUserResponse201 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("id", &self.id);
+        object.entry_if("email", &self.email);
+        object.entry_if("first_name", &self.first_name);
+        object.entry_if("last_name", &self.last_name);
+        object.entry_if("account_permissions", &self.account_permissions);
+        object.entry_if("account_group_permissions", &self.account_group_permissions);
+        object.entry_if("created_at", &self.created_at);
+        object.entry_if("updated_at", &self.updated_at);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserResponse201 {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -223,28 +254,28 @@ impl rt::Members for CreateUserResponse201 {
         let mut read_updated_at = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "id" => rt::member(&mut map, &mut read_id, "id")?,
-                "email" => rt::member(&mut map, &mut read_email, "email")?,
-                "first_name" => rt::member(&mut map, &mut read_first_name, "first_name")?,
-                "last_name" => rt::member(&mut map, &mut read_last_name, "last_name")?,
+                "id" => rt::member(&mut map, &mut read_id, "id"),
+                "email" => rt::member(&mut map, &mut read_email, "email"),
+                "first_name" => rt::member(&mut map, &mut read_first_name, "first_name"),
+                "last_name" => rt::member(&mut map, &mut read_last_name, "last_name"),
                 "account_permissions" => {
                     rt::member(
                         &mut map,
                         &mut read_account_permissions,
                         "account_permissions",
-                    )?
+                    )
                 }
                 "account_group_permissions" => {
                     rt::member(
                         &mut map,
                         &mut read_account_group_permissions,
                         "account_group_permissions",
-                    )?
+                    )
                 }
-                "created_at" => rt::member(&mut map, &mut read_created_at, "created_at")?,
-                "updated_at" => rt::member(&mut map, &mut read_updated_at, "updated_at")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "created_at" => rt::member(&mut map, &mut read_created_at, "created_at"),
+                "updated_at" => rt::member(&mut map, &mut read_updated_at, "updated_at"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             id: rt::optional(read_id),
@@ -289,12 +320,18 @@ impl rt::Validate for CreateUserResponse201 {
             >(object, "account_group_permissions");
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateUserResponse201AccountPermissionsItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<uuid::Uuid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
+}
+impl serde::Serialize for CreateUserResponse201AccountPermissionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("account_id", &self.account_id);
+        object.entry_if("role_id", &self.role_id);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserResponse201AccountPermissionsItem {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -308,10 +345,10 @@ impl rt::Members for CreateUserResponse201AccountPermissionsItem {
         let mut read_role_id = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "account_id" => rt::member(&mut map, &mut read_account_id, "account_id")?,
-                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "account_id" => rt::member(&mut map, &mut read_account_id, "account_id"),
+                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             account_id: rt::optional(read_account_id),
@@ -326,12 +363,18 @@ impl rt::Validate for CreateUserResponse201AccountPermissionsItem {
         checker.reject_nulls(object, &["account_id", "role_id"]);
     }
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateUserResponse201AccountGroupPermissionsItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_group_id: Option<uuid::Uuid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
+}
+impl serde::Serialize for CreateUserResponse201AccountGroupPermissionsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = rt::write_object(serializer);
+        object.entry_if("account_group_id", &self.account_group_id);
+        object.entry_if("role_id", &self.role_id);
+        object.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserResponse201AccountGroupPermissionsItem {
     fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -346,11 +389,11 @@ impl rt::Members for CreateUserResponse201AccountGroupPermissionsItem {
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
                 "account_group_id" => {
-                    rt::member(&mut map, &mut read_account_group_id, "account_group_id")?
+                    rt::member(&mut map, &mut read_account_group_id, "account_group_id")
                 }
-                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id")?,
-                _ => rt::skip(&mut map)?,
-            }
+                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id"),
+                _ => rt::skip(&mut map),
+            }?;
         }
         Ok(Self {
             account_group_id: rt::optional(read_account_group_id),

@@ -108,14 +108,19 @@ pub(super) fn client_enum(op: &Operation) -> Option<TokenStream> {
 }
 
 /// The client's argument type for the body enum.
-pub(super) fn client_enum_type(op: &Operation, body: &Body) -> TokenStream {
+/// The client's body enum as an argument type; `lifetime` is what it borrows for.
+pub(super) fn client_enum_type(op: &Operation, body: &Body, lifetime: &TokenStream) -> TokenStream {
     let name = ident(&op.names.client_body);
-    let borrows = body.choices.iter().any(|c| client_variant_type(c).1);
-    if borrows {
-        quote!(#name<'_>)
+    if client_enum_borrows(body) {
+        quote!(#name<#lifetime>)
     } else {
         quote!(#name)
     }
+}
+
+/// Whether the client's body enum borrows what the caller passes.
+pub(super) fn client_enum_borrows(body: &Body) -> bool {
+    body.choices.iter().any(|c| client_variant_type(c).1)
 }
 
 /// How the client puts a body of one media type into the request, from `body`.

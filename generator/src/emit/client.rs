@@ -170,9 +170,8 @@ fn emit_method(op: &Operation) -> TokenStream {
         .collect();
     let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
     setup.extend(accept_statement(op));
-    setup.push(
-        quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*])?;),
-    );
+    setup
+        .push(quote!(request.authorize(&self.credentials, super::SCHEMES, &[#(#alternatives),*]);));
     setup.extend(op.body.as_ref().map(|body| body_statement(op, body)));
     let arms = response_arms(op, &error);
     let fallback = (!op.responses.iter().any(|r| r.status == Status::Default))
@@ -181,8 +180,6 @@ fn emit_method(op: &Operation) -> TokenStream {
     let only_default = (!op.responses.is_empty()
         && op.responses.iter().all(|r| r.status == Status::Default))
     .then(|| quote!(#[allow(clippy::match_single_binding)]));
-    let send = send_statement(op);
-    // Every documented response streamed: what is read whole is undocumented.
     let read = if arms.is_empty() {
         quote!(Err(response.unexpected()))
     } else {
@@ -193,25 +190,42 @@ fn emit_method(op: &Operation) -> TokenStream {
             }
         }
     };
+    let head = quote! {
+        let mut request = rt::Request::new(reqwest::Method::#method, #path);
+        #(#setup)*
+    };
+    let generics = op
+        .body
+        .as_ref()
+        .filter(|body| body.required && bodies::client_enum_borrows(body))
+        .map(|_| quote!(<'body>));
+    if op.responses.iter().any(is_streamed) {
+        let send = send_statement(op);
+        return quote! {
+            #docs
+            #only_default
+            pub async fn #name #generics (&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
+                #head
+                #send
+                #read
+            }
+        };
+    }
+    // A response read whole: the shared sender does the waiting.
     quote! {
         #docs
         #only_default
-        pub async fn #name(&self, #(#args),*) -> Result<#success, rt::Error<#error>> {
-            let mut request = rt::Request::new(reqwest::Method::#method, #path);
-            #(#setup)*
-            #send
-            #read
+        pub fn #name #generics (&self, #(#args),*) -> rt::Call<'_, #success, #error> {
+            #head
+            self.core.call(request, |response| #read)
         }
     }
 }
 
-/// Sends the request and binds `response`, read whole. A streamed success returns before its
-/// body is read.
+/// Sends the request of an operation with a streamed response and binds `response`, read
+/// whole when its status is not one of those: a streamed one returns before its body is read.
 fn send_statement(op: &Operation) -> TokenStream {
     let streamed: Vec<&Response> = op.responses.iter().filter(|r| is_streamed(r)).collect();
-    if streamed.is_empty() {
-        return quote!(let response = self.core.send(request).await?;);
-    }
     let success_enum = success_enum(op);
     let arms = streamed
         .iter()
@@ -252,10 +266,12 @@ fn method_arguments(op: &Operation) -> Vec<TokenStream> {
     }
     if let Some(body) = &op.body {
         if !body.choices.is_empty() {
-            let ty = bodies::client_enum_type(op, body);
+            // `impl Into<..>` cannot elide the lifetime of a method that is not `async`.
             args.push(if body.required {
+                let ty = bodies::client_enum_type(op, body, &quote!('body));
                 quote!(body: impl Into<#ty>)
             } else {
+                let ty = bodies::client_enum_type(op, body, &quote!('_));
                 quote!(body: Option<#ty>)
             });
         } else {

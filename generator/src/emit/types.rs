@@ -226,16 +226,16 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
     if all_optional {
         derives.push(quote!(Default));
     }
-    derives.extend([quote!(PartialEq), quote!(serde::Serialize)]);
+    derives.push(quote!(PartialEq));
     let fields = s.fields.iter().map(emit_field);
     let additional = s.additional.as_ref().map(|value| {
         let value = type_tokens(value, &TokenStream::new());
         quote! {
             /// Properties the schema does not declare, kept as sent.
-            #[serde(flatten)]
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
+    let serialize = emit_struct_serialize(def, s);
     let deserialize = emit_struct_deserialize(def, s);
     // With every field optional the type derives `Default`, which is its constructor.
     let constructor = (!all_optional).then(|| emit_constructor(def, s));
@@ -246,6 +246,7 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
             #(#fields)*
             #additional
         }
+        #serialize
         #deserialize
         #constructor
         #debug
@@ -265,7 +266,7 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
         .then(|| quote!(#[allow(non_snake_case)]));
     let arms = s.fields.iter().zip(&slots).map(|(field, slot)| {
         let wire = &field.wire;
-        quote!(#wire => rt::member(&mut map, &mut #slot, #wire)?,)
+        quote!(#wire => rt::member(&mut map, &mut #slot, #wire),)
     });
     let values = s.fields.iter().zip(&slots).map(|(field, slot)| {
         let field_name = ident(&field.name);
@@ -281,11 +282,11 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
     });
     let (other, rest, rest_value) = match &s.additional {
         Some(_) => (
-            quote!(_ => rt::additional(&mut map, &mut additional_properties, key)?,),
+            quote!(_ => rt::additional(&mut map, &mut additional_properties, key),),
             quote!(let mut additional_properties = std::collections::BTreeMap::new();),
             quote!(additional_properties,),
         ),
-        None => (quote!(_ => rt::skip(&mut map)?,), quote!(), quote!()),
+        None => (quote!(_ => rt::skip(&mut map),), quote!(), quote!()),
     };
     let read = if s.fields.is_empty() && s.additional.is_none() {
         quote!(rt::skip_members(&mut map)?;)
@@ -300,11 +301,12 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
         quote! {
             #(let mut #slots = None;)*
             #rest
+            // One `?` after the match, not one per member: each costs the compiler.
             while let Some(key) = map.next_key::<rt::Key<'de>>()? {
                 match key.as_str() {
                     #(#arms)*
                     #other
-                }
+                }?;
             }
         }
     };
@@ -320,6 +322,37 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
             fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #read
                 Ok(Self { #(#values)* #rest_value })
+            }
+        }
+    }
+}
+
+/// `Serialize` as an object: required members always, optional ones when they are there, then
+/// the additional properties.
+fn emit_struct_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let entries = s.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let wire = &field.wire;
+        let write = if field.required {
+            quote!(entry)
+        } else {
+            quote!(entry_if)
+        };
+        quote!(object.#write(#wire, &self.#field_name);)
+    });
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(object.entries(&self.additional_properties);));
+    let mutable = (!s.fields.is_empty() || s.additional.is_some()).then(|| quote!(mut));
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let #mutable object = rt::write_object(serializer);
+                #(#entries)*
+                #additional
+                object.end()
             }
         }
     }
@@ -343,17 +376,7 @@ fn emit_field(field: &Field) -> TokenStream {
     let docs = doc_attrs(docs.as_deref());
     let name = ident(&field.name);
     let ty = field_type(field);
-    let rename = (field.name != field.wire).then(|| {
-        let wire = &field.wire;
-        quote!(rename = #wire,)
-    });
-    let optional = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
-    let serde = if rename.is_some() || optional.is_some() {
-        quote!(#[serde(#rename #optional)])
-    } else {
-        TokenStream::new()
-    };
-    quote! { #docs #serde pub #name: #ty, }
+    quote! { #docs pub #name: #ty, }
 }
 
 /// `text` after the doc so far, as a paragraph of its own.
