@@ -175,12 +175,12 @@ fn large_modules_are_directories_of_bounded_files_keeping_every_path() {
         (
             "server",
             "Server operations",
-            "pub(super) async fn thing0_handler<A: Api>(",
+            "pub(super) fn thing0_handler<A: Api>(",
         ),
         (
             "webhooks",
             "Webhooks and callbacks",
-            "pub(super) async fn hook0_handler<A: Webhooks>(",
+            "pub(super) fn hook0_handler<A: Webhooks>(",
         ),
     ] {
         assert!(!tree.files.contains_key(&format!("src/m/{module}.rs")));

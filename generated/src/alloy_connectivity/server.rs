@@ -95,32 +95,36 @@ fn create_a_user_input(
     };
     Ok(input)
 }
-pub(super) async fn create_a_user_handler<A: Api>(
+pub(super) fn create_a_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
     incoming: Result<rt::Incoming, rt::Rejection>,
-) -> axum::response::Response {
+) -> rt::Served {
     use axum::response::IntoResponse as _;
     match incoming.and_then(|incoming| create_a_user_input(&incoming)) {
-        Ok(input) => api.create_a_user(input).await.into_response(),
+        Ok(input) => {
+            rt::serve(api, input, |api, input| Box::pin(api.create_a_user(input)))
+        }
         Err(rejection) => {
-            match rejection.status {
-                401u16 => {
-                    rt::refuse(
-                        rejection,
-                        401u16,
-                        "application/json",
-                        rt::ErrorBody::from_rejection,
-                        |rejection, body| {
-                            api.rejection_body(
-                                Operation::CreateAUser,
-                                rejection,
-                                RejectionBody::Object(body),
-                            )
-                        },
-                    )
-                }
-                _ => rejection.into_response(),
-            }
+            rt::answer(
+                match rejection.status {
+                    401u16 => {
+                        rt::refuse(
+                            rejection,
+                            401u16,
+                            "application/json",
+                            rt::ErrorBody::from_rejection,
+                            |rejection, body| {
+                                api.rejection_body(
+                                    Operation::CreateAUser,
+                                    rejection,
+                                    RejectionBody::Object(body),
+                                )
+                            },
+                        )
+                    }
+                    _ => rejection.into_response(),
+                },
+            )
         }
     }
 }

@@ -121,32 +121,34 @@ fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rej
     };
     Ok(input)
 }
-pub(super) async fn create_user_handler<A: Api>(
+pub(super) fn create_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
     incoming: Result<rt::Incoming, rt::Rejection>,
-) -> axum::response::Response {
+) -> rt::Served {
     use axum::response::IntoResponse as _;
     match incoming.and_then(|incoming| create_user_input(&incoming)) {
-        Ok(input) => api.create_user(input).await.into_response(),
+        Ok(input) => rt::serve(api, input, |api, input| Box::pin(api.create_user(input))),
         Err(rejection) => {
-            match rejection.status {
-                400u16 | 413u16 | 415u16 | 422u16 => {
-                    rt::refuse(
-                        rejection,
-                        400u16,
-                        "application/json",
-                        rt::ErrorBody::from_rejection,
-                        |rejection, body| {
-                            api.rejection_body(
-                                Operation::CreateUser,
-                                rejection,
-                                RejectionBody::ErrorResponse(body),
-                            )
-                        },
-                    )
-                }
-                _ => rejection.into_response(),
-            }
+            rt::answer(
+                match rejection.status {
+                    400u16 | 413u16 | 415u16 | 422u16 => {
+                        rt::refuse(
+                            rejection,
+                            400u16,
+                            "application/json",
+                            rt::ErrorBody::from_rejection,
+                            |rejection, body| {
+                                api.rejection_body(
+                                    Operation::CreateUser,
+                                    rejection,
+                                    RejectionBody::ErrorResponse(body),
+                                )
+                            },
+                        )
+                    }
+                    _ => rejection.into_response(),
+                },
+            )
         }
     }
 }

@@ -56,13 +56,13 @@ fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rej
     };
     Ok(input)
 }
-pub(super) async fn create_user_handler<A: Api>(
+pub(super) fn create_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
     incoming: Result<rt::Incoming, rt::Rejection>,
-) -> axum::response::Response {
+) -> rt::Served {
     use axum::response::IntoResponse as _;
     match incoming.and_then(|incoming| create_user_input(&incoming)) {
-        Ok(input) => api.create_user(input).await.into_response(),
-        Err(rejection) => rejection.into_response(),
+        Ok(input) => rt::serve(api, input, |api, input| Box::pin(api.create_user(input))),
+        Err(rejection) => rt::answer(rejection.into_response()),
     }
 }

@@ -353,18 +353,8 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
     let refused = emit_refused(op);
     // A multipart body is read as it arrives, so its reader waits.
     let reads_parts = op.body.as_ref().is_some_and(bodies::reads_parts);
-    let (asyncness, wait, read) = if reads_parts {
-        let wait = quote!(let input = match incoming {
-            Ok(incoming) => #reader(&incoming).await,
-            Err(rejection) => Err(rejection),
-        };);
-        (quote!(async), wait, quote!(input))
-    } else {
-        let read = quote!(incoming.and_then(|incoming| #reader(&incoming)));
-        (quote!(), quote!(), read)
-    };
-    // Credentials are checked first: an anonymous caller learns nothing about parameters.
-    quote! {
+    let asyncness = reads_parts.then(|| quote!(async));
+    let read_input = quote! {
         #asyncness fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
             let input = #input {
                 #credentials
@@ -374,16 +364,38 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
             #checks
             Ok(input)
         }
-
-        pub(super) async fn #handler<A: #service>(
-            axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
+    };
+    let state = quote!(axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>);
+    if reads_parts {
+        return quote! {
+            #read_input
+            pub(super) async fn #handler<A: #service>(
+                #state,
+                incoming: Result<rt::Incoming, rt::Rejection>,
+            ) -> axum::response::Response {
+                use axum::response::IntoResponse as _;
+                let input = match incoming {
+                    Ok(incoming) => #reader(&incoming).await,
+                    Err(rejection) => Err(rejection),
+                };
+                match input {
+                    Ok(input) => api.#method(input).await.into_response(),
+                    Err(rejection) => #refused,
+                }
+            }
+        };
+    }
+    // Not `async`: the runtime's shared future waits for the implementation.
+    quote! {
+        #read_input
+        pub(super) fn #handler<A: #service>(
+            #state,
             incoming: Result<rt::Incoming, rt::Rejection>,
-        ) -> axum::response::Response {
+        ) -> rt::Served {
             use axum::response::IntoResponse as _;
-            #wait
-            match #read {
-                Ok(input) => api.#method(input).await.into_response(),
-                Err(rejection) => #refused,
+            match incoming.and_then(|incoming| #reader(&incoming)) {
+                Ok(input) => rt::serve(api, input, |api, input| Box::pin(api.#method(input))),
+                Err(rejection) => rt::answer(#refused),
             }
         }
     }
