@@ -152,25 +152,36 @@ pub fn names_kept(ty: &TypeRef, kept: &BTreeSet<&str>) -> bool {
 
 /// Drops the types that no operation or hook of `api` reaches.
 pub fn prune_types(types: Vec<TypeDef>, operations: &[&Operation]) -> Vec<TypeDef> {
-    let index: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut reached: BTreeSet<String> = BTreeSet::new();
-    let mut pending: Vec<&str> = Vec::new();
+    let mut roots = Vec::new();
     for op in operations {
-        operation_refs(op, &mut |ty| names_in(ty, &mut pending));
+        operation_refs(op, &mut |ty| roots.push(ty));
     }
-    while let Some(name) = pending.pop() {
-        if !reached.insert(name.to_owned()) {
-            continue;
-        }
-        if let Some(def) = index.get(name) {
-            type_refs(def, &mut |ty| names_in(ty, &mut pending));
-        }
-    }
-    drop(index);
+    let reached: BTreeSet<String> = reached_from(&types, roots)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     types
         .into_iter()
         .filter(|t| reached.contains(&t.name))
         .collect()
+}
+
+/// The names of the types `roots` reach, through fields, items, variants and aliases.
+pub fn reached_from<'t>(
+    types: &'t [TypeDef],
+    roots: impl IntoIterator<Item = &'t TypeRef>,
+) -> BTreeSet<&'t str> {
+    let index: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut reached = BTreeSet::new();
+    let mut pending: Vec<&str> = Vec::new();
+    roots.into_iter().for_each(|ty| names_in(ty, &mut pending));
+    while let Some(name) = pending.pop() {
+        let Some(def) = index.get(name) else { continue };
+        if reached.insert(def.name.as_str()) {
+            type_refs(def, &mut |ty| names_in(ty, &mut pending));
+        }
+    }
+    reached
 }
 
 /// Each type an operation names: parameters, bodies, responses and their headers.

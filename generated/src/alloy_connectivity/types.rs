@@ -86,8 +86,4 @@ impl rt::Members for CreateAUserResponse200 {
 }
 impl rt::Validate for CreateAUserResponse200 {
     fn check(&self, _checker: &mut rt::Checker) {}
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker.reject_nulls(object, &["userId"]);
-    }
 }

@@ -86,10 +86,6 @@ impl rt::Members for CreateAUserResponse200 {
 }
 impl rt::Validate for CreateAUserResponse200 {
     fn check(&self, _checker: &mut rt::Checker) {}
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker.reject_nulls(object, &["userId"]);
-    }
 }
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchCreateUsersRequest {
@@ -225,14 +221,6 @@ impl rt::Validate for BatchCreateUsersResponse200 {
     fn check(&self, checker: &mut rt::Checker) {
         checker.field("invalidUsers", &self.invalid_users);
     }
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker.reject_nulls(object, &["message", "invalidUsers"]);
-        checker
-            .strict_field::<
-                Vec<BatchCreateUsersResponse200InvalidUsersItem>,
-            >(object, "invalidUsers");
-    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateUsersResponse200InvalidUsersItem {
@@ -267,10 +255,6 @@ impl rt::Members for BatchCreateUsersResponse200InvalidUsersItem {
 }
 impl rt::Validate for BatchCreateUsersResponse200InvalidUsersItem {
     fn check(&self, _checker: &mut rt::Checker) {}
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker.reject_nulls(object, &["fullName"]);
-    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BatchCreateUsersError400 {
@@ -305,8 +289,4 @@ impl rt::Members for BatchCreateUsersError400 {
 }
 impl rt::Validate for BatchCreateUsersError400 {
     fn check(&self, _checker: &mut rt::Checker) {}
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker.reject_nulls(object, &["message"]);
-    }
 }

@@ -139,16 +139,6 @@ impl rt::Validate for CreateUserResponse {
         checker.field("tenant", &self.tenant);
         checker.field("type", &self.type_);
     }
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker
-            .reject_nulls(
-                object,
-                &["email", "id", "password", "roles", "tenant", "type"],
-            );
-        checker.strict_field::<TenantResponse>(object, "tenant");
-        checker.strict_field::<UserType>(object, "type");
-    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorResponse {
@@ -206,12 +196,6 @@ impl rt::Members for ErrorResponse {
 impl rt::Validate for ErrorResponse {
     fn check(&self, checker: &mut rt::Checker) {
         checker.field("code", &self.code);
-    }
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker
-            .reject_nulls(object, &["code", "details", "http_status_code", "message"]);
-        checker.strict_field::<ErrorResponseCode>(object, "code");
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -398,24 +382,6 @@ impl rt::Validate for TenantResponse {
         checker.field("billing_details", &self.billing_details);
         checker.field("metadata", &self.metadata);
     }
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker
-            .reject_nulls(
-                object,
-                &[
-                    "billing_details",
-                    "created_at",
-                    "id",
-                    "metadata",
-                    "name",
-                    "status",
-                    "updated_at",
-                ],
-            );
-        checker.strict_field::<TenantBillingDetails>(object, "billing_details");
-        checker.strict_field::<Metadata>(object, "metadata");
-    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TenantBillingDetails {
@@ -466,11 +432,6 @@ impl rt::Members for TenantBillingDetails {
 impl rt::Validate for TenantBillingDetails {
     fn check(&self, checker: &mut rt::Checker) {
         checker.field("address", &self.address);
-    }
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker.reject_nulls(object, &["address", "email", "help_email", "phone"]);
-        checker.strict_field::<Address>(object, "address");
     }
 }
 pub type Metadata = std::collections::BTreeMap<String, String>;
@@ -573,20 +534,5 @@ impl rt::Validate for Address {
             checker.max_length(value, 100usize);
         }
         checker.leave();
-    }
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker
-            .reject_nulls(
-                object,
-                &[
-                    "address_city",
-                    "address_country",
-                    "address_line1",
-                    "address_line2",
-                    "address_postal_code",
-                    "address_state",
-                ],
-            );
     }
 }

@@ -294,31 +294,6 @@ impl rt::Validate for CreateUserResponse201 {
         checker.field("account_permissions", &self.account_permissions);
         checker.field("account_group_permissions", &self.account_group_permissions);
     }
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker
-            .reject_nulls(
-                object,
-                &[
-                    "id",
-                    "email",
-                    "first_name",
-                    "last_name",
-                    "account_permissions",
-                    "account_group_permissions",
-                    "created_at",
-                    "updated_at",
-                ],
-            );
-        checker
-            .strict_field::<
-                Vec<CreateUserResponse201AccountPermissionsItem>,
-            >(object, "account_permissions");
-        checker
-            .strict_field::<
-                Vec<CreateUserResponse201AccountGroupPermissionsItem>,
-            >(object, "account_group_permissions");
-    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateUserResponse201AccountPermissionsItem {
@@ -358,10 +333,6 @@ impl rt::Members for CreateUserResponse201AccountPermissionsItem {
 }
 impl rt::Validate for CreateUserResponse201AccountPermissionsItem {
     fn check(&self, _checker: &mut rt::Checker) {}
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker.reject_nulls(object, &["account_id", "role_id"]);
-    }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateUserResponse201AccountGroupPermissionsItem {
@@ -403,8 +374,4 @@ impl rt::Members for CreateUserResponse201AccountGroupPermissionsItem {
 }
 impl rt::Validate for CreateUserResponse201AccountGroupPermissionsItem {
     fn check(&self, _checker: &mut rt::Checker) {}
-    fn check_strict_json(json: &serde_json::Value, checker: &mut rt::Checker) {
-        let Some(object) = checker.object(json) else { return };
-        checker.reject_nulls(object, &["account_group_id", "role_id"]);
-    }
 }

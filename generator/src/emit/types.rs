@@ -30,6 +30,9 @@ pub struct TypeUses<'a> {
     /// Named types written as a text part (string enums, aliases of scalars); other named
     /// types are JSON parts.
     pub text_parts: BTreeSet<&'a str>,
+    /// Types a request body reaches, which a server checks strictly against the JSON it
+    /// decoded; a type only ever received by a client needs no such check.
+    pub strict: BTreeSet<&'a str>,
 }
 
 impl<'a> TypeUses<'a> {
@@ -55,10 +58,19 @@ impl<'a> TypeUses<'a> {
             .filter(|t| is_text_part(&TypeRef::Named(t.name.clone()), &by_name, 0))
             .map(|t| t.name.as_str())
             .collect();
+        let bodies = super::all_operations(api)
+            .filter_map(|op| op.body.as_ref())
+            .flat_map(|body| {
+                body.ty
+                    .iter()
+                    .chain(body.choices.iter().flat_map(|c| &c.ty))
+            });
+        let strict = crate::select::reached_from(&api.types, bodies);
         TypeUses {
             parameters,
             multipart,
             text_parts,
+            strict,
         }
     }
 }
@@ -91,7 +103,7 @@ fn written_as_text(ty: &TypeRef, text_names: &BTreeSet<&str>) -> bool {
 /// multipart bodies a writer of their parts.
 pub fn emit_types(types: &[TypeDef], uses: &TypeUses<'_>) -> TokenStream {
     let defs = types.iter().map(|def| {
-        let code = emit_type(def);
+        let code = emit_type(def, uses.strict.contains(def.name.as_str()));
         let param = uses
             .parameters
             .contains(def.name.as_str())
@@ -190,7 +202,7 @@ fn emit_json_param(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(def: &TypeDef, strict: bool) -> TokenStream {
     let docs = doc_attrs(def.docs.as_deref());
     let body = match &def.kind {
         TypeKind::Struct(s) => emit_struct(def, s),
@@ -211,7 +223,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
             }
         }
     };
-    let validate = emit_validate(def);
+    let validate = emit_validate(def, strict);
     quote! { #docs #body #validate }
 }
 

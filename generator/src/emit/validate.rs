@@ -6,7 +6,9 @@ use quote::quote;
 use super::tokens::{ident, type_tokens};
 use crate::ir::{Constraints, Field, RequiredSets, Struct, TypeDef, TypeKind, TypeRef};
 
-pub fn emit_validate(def: &TypeDef) -> TokenStream {
+/// `strict`: whether a server reads the type from a request body, and so checks it against
+/// the JSON it came from.
+pub fn emit_validate(def: &TypeDef, strict: bool) -> TokenStream {
     let name = ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct(s) => {
@@ -49,7 +51,7 @@ pub fn emit_validate(def: &TypeDef) -> TokenStream {
     } else {
         quote!(checker)
     };
-    let nulls = check_strict_json(def);
+    let nulls = strict.then(|| check_strict_json(def));
     quote! {
         impl rt::Validate for #name {
             fn check(&self, #checker: &mut rt::Checker) {
