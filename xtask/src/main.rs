@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("bench") => bench::run(&args[1..], &root),
         Some("bench-spec") => bench::measure_one(&args[1..], &root),
+        Some("check-cost") => bench::measure_check(&args[1..]),
         Some("conformance") => conformance::run(&root),
         Some("corpus") => corpus::run(&args[1..], &root),
         Some("wire") => corpus::vendored::run(&root),

@@ -39,6 +39,14 @@ pub fn in_child(root: &Path, spec: &BenchSpec, count_heap: bool) -> Result<Figur
         .current_dir(root)
         .arg("bench-spec")
         .args(count_heap.then_some("--heap"))
+        .args(
+            spec.input
+                .selection
+                .include
+                .tags
+                .iter()
+                .flat_map(|tag| ["--tag", tag]),
+        )
         .arg(&spec.input.module)
         .arg(&spec.base)
         .args(&spec.input.specs)
@@ -55,22 +63,31 @@ pub fn in_child(root: &Path, spec: &BenchSpec, count_heap: bool) -> Result<Figur
     serde_json::from_str(stdout.trim()).map_err(|e| format!("unreadable measurement: {e}"))
 }
 
-/// `xtask bench-spec [--heap] MODULE BASE SPEC...`: generates one API into
-/// `target/bench/out/MODULE` and prints its figures as one JSON line; `--heap` counts heap
-/// use too.
-pub fn measure_one(args: &[String], root: &Path) -> ExitCode {
-    let (count_heap, args) = match args.split_first() {
-        Some((flag, rest)) if flag == "--heap" => (true, rest),
-        _ => (false, args),
-    };
+/// `xtask bench-spec [--heap] [--tag T]... MODULE BASE SPEC...`: generates one API (the
+/// operations of the tags given, or all) into `target/bench/out/MODULE` and prints its
+/// figures as one JSON line; `--heap` counts heap use too.
+pub fn measure_one(mut args: &[String], root: &Path) -> ExitCode {
+    let mut count_heap = false;
+    let mut selection = generator::select::Selection::default();
+    loop {
+        match args {
+            [flag, rest @ ..] if flag == "--heap" => (count_heap, args) = (true, rest),
+            [flag, tag, rest @ ..] if flag == "--tag" => {
+                selection.include.tags.push(tag.clone());
+                args = rest;
+            }
+            _ => break,
+        }
+    }
     let [module, base, specs @ ..] = args else {
-        eprintln!("usage: xtask bench-spec [--heap] MODULE BASE SPEC...");
+        eprintln!("usage: xtask bench-spec [--heap] [--tag T]... MODULE BASE SPEC...");
         return ExitCode::from(2);
     };
     if count_heap {
         heap::enable();
     }
-    let input = ApiInput::new(module.clone(), specs.iter().map(PathBuf::from).collect());
+    let input = ApiInput::new(module.clone(), specs.iter().map(PathBuf::from).collect())
+        .with_selection(selection);
     let out = root.join("target/bench/out").join(module);
     let figures = measure(&input, Path::new(base), &out, count_heap)
         .and_then(|figures| serde_json::to_string(&figures).map_err(|e| e.to_string()));

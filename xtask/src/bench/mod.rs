@@ -15,6 +15,7 @@ mod stages;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+pub use compile::measure_check;
 pub use measure::measure_one;
 pub use specs::spec_files;
 
@@ -99,15 +100,16 @@ fn measure_all(root: &Path, options: &Options) -> (Report, String) {
         text.push_str("\n(no corpus: pass --corpus DIR, as built by the corpus fetch script, for large specs and scaling)\n");
     }
 
-    match compile_spec(options, &stage_specs) {
-        Some(spec) => match compile::measure(root, &spec) {
-            Ok(cost) => {
-                text.push_str(&compile::table(&cost));
-                report.compile = Some(cost);
-            }
-            Err(message) => eprintln!("compile cost: {message}"),
-        },
-        None => text.push_str("\n(compile cost skipped: --quick, or no large spec)\n"),
+    for spec in compile_specs(options, &stage_specs) {
+        match compile::measure(root, &spec) {
+            Ok(cost) => report.compile.push(cost),
+            Err(message) => eprintln!("compile cost of {}: {message}", spec.label),
+        }
+    }
+    if report.compile.is_empty() {
+        text.push_str("\n(compile cost skipped: --quick, or no large spec)\n");
+    } else {
+        text.push_str(&compile::table(&report.compile));
     }
 
     if !options.quick {
@@ -122,16 +124,33 @@ fn measure_all(root: &Path, options: &Options) -> (Report, String) {
     (report, text)
 }
 
-/// The spec whose output is compiled: the one asked for, else Stripe's when the corpus has
-/// it; none with `--quick`.
-fn compile_spec(options: &Options, stage_specs: &[BenchSpec]) -> Option<PathBuf> {
+/// The specs whose output is compiled: the one asked for, else Stripe's, GitHub's whole and
+/// GitHub's `checks` tag alone, of those the corpus has; none with `--quick`.
+fn compile_specs(options: &Options, stage_specs: &[BenchSpec]) -> Vec<BenchSpec> {
     if options.quick {
-        return None;
+        return Vec::new();
     }
-    options.compile_spec.clone().or_else(|| {
+    if let Some(spec) = &options.compile_spec {
+        return vec![specs::corpus_spec(spec)];
+    }
+    let first_of = |label: &str| {
         stage_specs
             .iter()
-            .find(|s| s.label.starts_with("stripe"))
-            .and_then(|s| s.input.specs.first().cloned())
-    })
+            .rev()
+            .find(|s| s.label == label)
+            .and_then(|s| s.input.specs.first())
+    };
+    let mut chosen: Vec<BenchSpec> = first_of("stripe")
+        .map(|p| specs::corpus_spec(p))
+        .into_iter()
+        .collect();
+    if let Some(github) = first_of("github") {
+        chosen.push(specs::corpus_spec(github));
+        let mut one_tag = specs::corpus_spec(github);
+        one_tag.label.push_str(" (tag checks)");
+        one_tag.input.module.push_str("_checks");
+        one_tag.input.selection.include.tags.push("checks".into());
+        chosen.push(one_tag);
+    }
+    chosen
 }

@@ -106,8 +106,8 @@ pub struct Report {
     pub stages: Vec<SpecRow>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scaling: Option<Scaling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compile: Option<CompileCost>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compile: Vec<CompileCost>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<Runtime>,
 }
