@@ -71,6 +71,24 @@ where
     Ok(())
 }
 
+/// Reads a member whose field is an `Option` (`null` being `None`) straight into the field; a
+/// member sent twice with a value is an error.
+pub fn optional_member<'de, A, T>(
+    map: &mut A,
+    field: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if field.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *field = map.next_value()?;
+    Ok(())
+}
+
 /// Skips the value of a member the struct does not declare.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(drop)
@@ -308,6 +326,55 @@ mod tests {
         let mut path = serde_json::Deserializer::from_str(r#"{"id":1,"name":7}"#);
         let at = serde_path_to_error::deserialize::<_, Customer>(&mut path).unwrap_err();
         assert_eq!(at.path().to_string(), "name");
+    }
+
+    /// A struct of optional fields only, read into its default as generated.
+    #[derive(Debug, Default, PartialEq)]
+    struct Patch {
+        note: Option<String>,
+        assignee: Option<Option<String>>,
+    }
+
+    impl<'de> Deserialize<'de> for Patch {
+        fn deserialize<D: Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+            read_object(input)
+        }
+    }
+
+    impl Members for Patch {
+        const NAME: &'static str = "Patch";
+
+        fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut value = Self::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                match key.as_str() {
+                    "note" => optional_member(&mut map, &mut value.note, "note"),
+                    "assignee" => member(&mut map, &mut value.assignee, "assignee"),
+                    _ => skip(&mut map),
+                }?;
+            }
+            Ok(value)
+        }
+    }
+
+    #[test]
+    fn optional_members_are_read_into_the_default() {
+        let read = |json: &str| serde_json::from_str::<Patch>(json);
+        assert_eq!(read("{}").unwrap(), Patch::default());
+        let patch = read(r#"{"note":null,"assignee":null,"x":1}"#).unwrap();
+        assert_eq!(
+            patch,
+            Patch {
+                note: None,
+                assignee: Some(None)
+            }
+        );
+        let patch = read(r#"{"note":"n","assignee":"a"}"#).unwrap();
+        assert_eq!(patch.note.as_deref(), Some("n"));
+        assert_eq!(patch.assignee, Some(Some("a".into())));
+        let twice = read(r#"{"note":"n","note":"m"}"#).unwrap_err().to_string();
+        assert!(twice.starts_with("duplicate field `note`"), "{twice}");
+        assert!(read("[]").is_err());
     }
 
     #[test]

@@ -59,15 +59,12 @@ impl Client {
         request.default_header("accept", "application/json");
         request.authorize(&self.credentials, super::SCHEMES, &[&["bearerAuth"]]);
         request.json(body);
-        self.core
-            .call(
-                request,
-                |response| match response.status {
-                    200u16 => response.decode(),
-                    401u16 => Err(response.error(CreateAUserError::Status401)),
-                    _ => Err(response.unexpected()),
-                },
-            )
+        let read = |response: rt::Response| match response.status {
+            200u16 => response.decode(),
+            401u16 => Err(response.error(CreateAUserError::Status401)),
+            _ => Err(response.unexpected()),
+        };
+        self.core.call(request, read)
     }
 }
 /// Documented error responses of [`Client::create_a_user`].

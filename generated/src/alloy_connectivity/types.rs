@@ -72,16 +72,14 @@ impl<'de> serde::Deserialize<'de> for CreateAUserResponse200 {
 impl rt::Members for CreateAUserResponse200 {
     const NAME: &'static str = "CreateAUserResponse200";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_user_id = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "userId" => rt::member(&mut map, &mut read_user_id, "userId"),
+                "userId" => rt::optional_member(&mut map, &mut value.user_id, "userId"),
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            user_id: rt::optional(read_user_id),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for CreateAUserResponse200 {

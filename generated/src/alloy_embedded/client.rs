@@ -61,15 +61,12 @@ impl Client {
         if let Some(body) = body {
             request.json(body);
         }
-        self.core
-            .call(
-                request,
-                |response| match response.status {
-                    200u16 => response.decode(),
-                    401u16 => Err(response.error(CreateAUserError::Status401)),
-                    _ => Err(response.unexpected()),
-                },
-            )
+        let read = |response: rt::Response| match response.status {
+            200u16 => response.decode(),
+            401u16 => Err(response.error(CreateAUserError::Status401)),
+            _ => Err(response.unexpected()),
+        };
+        self.core.call(request, read)
     }
     /// Create a new batch of users
     ///
@@ -90,16 +87,13 @@ impl Client {
         if let Some(body) = body {
             request.json(body);
         }
-        self.core
-            .call(
-                request,
-                |response| match response.status {
-                    200u16 => response.decode(),
-                    400u16 => Err(response.error(BatchCreateUsersError::Status400)),
-                    401u16 => Err(response.error(BatchCreateUsersError::Status401)),
-                    _ => Err(response.unexpected()),
-                },
-            )
+        let read = |response: rt::Response| match response.status {
+            200u16 => response.decode(),
+            400u16 => Err(response.error(BatchCreateUsersError::Status400)),
+            401u16 => Err(response.error(BatchCreateUsersError::Status401)),
+            _ => Err(response.unexpected()),
+        };
+        self.core.call(request, read)
     }
 }
 /// Documented error responses of [`Client::create_a_user`].

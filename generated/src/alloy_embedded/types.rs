@@ -72,16 +72,14 @@ impl<'de> serde::Deserialize<'de> for CreateAUserResponse200 {
 impl rt::Members for CreateAUserResponse200 {
     const NAME: &'static str = "CreateAUserResponse200";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_user_id = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "userId" => rt::member(&mut map, &mut read_user_id, "userId"),
+                "userId" => rt::optional_member(&mut map, &mut value.user_id, "userId"),
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            user_id: rt::optional(read_user_id),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for CreateAUserResponse200 {
@@ -157,19 +155,19 @@ impl<'de> serde::Deserialize<'de> for BatchCreateUsersRequestUsersItem {
 impl rt::Members for BatchCreateUsersRequestUsersItem {
     const NAME: &'static str = "BatchCreateUsersRequestUsersItem";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_username = None;
-        let mut read_full_name = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "username" => rt::member(&mut map, &mut read_username, "username"),
-                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName"),
+                "username" => {
+                    rt::optional_member(&mut map, &mut value.username, "username")
+                }
+                "fullName" => {
+                    rt::optional_member(&mut map, &mut value.full_name, "fullName")
+                }
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            username: rt::optional(read_username),
-            full_name: rt::optional(read_full_name),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for BatchCreateUsersRequestUsersItem {
@@ -200,21 +198,21 @@ impl<'de> serde::Deserialize<'de> for BatchCreateUsersResponse200 {
 impl rt::Members for BatchCreateUsersResponse200 {
     const NAME: &'static str = "BatchCreateUsersResponse200";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_message = None;
-        let mut read_invalid_users = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "message" => rt::member(&mut map, &mut read_message, "message"),
+                "message" => rt::optional_member(&mut map, &mut value.message, "message"),
                 "invalidUsers" => {
-                    rt::member(&mut map, &mut read_invalid_users, "invalidUsers")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.invalid_users,
+                        "invalidUsers",
+                    )
                 }
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            message: rt::optional(read_message),
-            invalid_users: rt::optional(read_invalid_users),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for BatchCreateUsersResponse200 {
@@ -241,16 +239,16 @@ impl<'de> serde::Deserialize<'de> for BatchCreateUsersResponse200InvalidUsersIte
 impl rt::Members for BatchCreateUsersResponse200InvalidUsersItem {
     const NAME: &'static str = "BatchCreateUsersResponse200InvalidUsersItem";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_full_name = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName"),
+                "fullName" => {
+                    rt::optional_member(&mut map, &mut value.full_name, "fullName")
+                }
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            full_name: rt::optional(read_full_name),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for BatchCreateUsersResponse200InvalidUsersItem {
@@ -275,16 +273,14 @@ impl<'de> serde::Deserialize<'de> for BatchCreateUsersError400 {
 impl rt::Members for BatchCreateUsersError400 {
     const NAME: &'static str = "BatchCreateUsersError400";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_message = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "message" => rt::member(&mut map, &mut read_message, "message"),
+                "message" => rt::optional_member(&mut map, &mut value.message, "message"),
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            message: rt::optional(read_message),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for BatchCreateUsersError400 {

@@ -61,16 +61,13 @@ impl Client {
         request.default_header("accept", "application/json");
         request.authorize(&self.credentials, super::SCHEMES, &[&["ApiKeyAuth"]]);
         request.json(body);
-        self.core
-            .call(
-                request,
-                |response| match response.status {
-                    201u16 => response.decode(),
-                    400u16 => Err(response.error(CreateUserError::Status400)),
-                    500u16 => Err(response.error(CreateUserError::Status500)),
-                    _ => Err(response.unexpected()),
-                },
-            )
+        let read = |response: rt::Response| match response.status {
+            201u16 => response.decode(),
+            400u16 => Err(response.error(CreateUserError::Status400)),
+            500u16 => Err(response.error(CreateUserError::Status500)),
+            _ => Err(response.unexpected()),
+        };
+        self.core.call(request, read)
     }
 }
 /// Documented error responses of [`Client::create_user`].

@@ -95,31 +95,21 @@ impl<'de> serde::Deserialize<'de> for CreateUserResponse {
 impl rt::Members for CreateUserResponse {
     const NAME: &'static str = "CreateUserResponse";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_email = None;
-        let mut read_id = None;
-        let mut read_password = None;
-        let mut read_roles = None;
-        let mut read_tenant = None;
-        let mut read_type_ = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "email" => rt::member(&mut map, &mut read_email, "email"),
-                "id" => rt::member(&mut map, &mut read_id, "id"),
-                "password" => rt::member(&mut map, &mut read_password, "password"),
-                "roles" => rt::member(&mut map, &mut read_roles, "roles"),
-                "tenant" => rt::member(&mut map, &mut read_tenant, "tenant"),
-                "type" => rt::member(&mut map, &mut read_type_, "type"),
+                "email" => rt::optional_member(&mut map, &mut value.email, "email"),
+                "id" => rt::optional_member(&mut map, &mut value.id, "id"),
+                "password" => {
+                    rt::optional_member(&mut map, &mut value.password, "password")
+                }
+                "roles" => rt::optional_member(&mut map, &mut value.roles, "roles"),
+                "tenant" => rt::optional_member(&mut map, &mut value.tenant, "tenant"),
+                "type" => rt::optional_member(&mut map, &mut value.type_, "type"),
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            email: rt::optional(read_email),
-            id: rt::optional(read_id),
-            password: rt::optional(read_password),
-            roles: rt::optional(read_roles),
-            tenant: rt::optional(read_tenant),
-            type_: rt::optional(read_type_),
-        })
+        Ok(value)
     }
 }
 impl std::fmt::Debug for CreateUserResponse {
@@ -170,27 +160,23 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
 impl rt::Members for ErrorResponse {
     const NAME: &'static str = "ErrorResponse";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_code = None;
-        let mut read_details = None;
-        let mut read_http_status_code = None;
-        let mut read_message = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "code" => rt::member(&mut map, &mut read_code, "code"),
-                "details" => rt::member(&mut map, &mut read_details, "details"),
+                "code" => rt::optional_member(&mut map, &mut value.code, "code"),
+                "details" => rt::optional_member(&mut map, &mut value.details, "details"),
                 "http_status_code" => {
-                    rt::member(&mut map, &mut read_http_status_code, "http_status_code")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.http_status_code,
+                        "http_status_code",
+                    )
                 }
-                "message" => rt::member(&mut map, &mut read_message, "message"),
+                "message" => rt::optional_member(&mut map, &mut value.message, "message"),
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            code: rt::optional(read_code),
-            details: rt::optional(read_details),
-            http_status_code: rt::optional(read_http_status_code),
-            message: rt::optional(read_message),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for ErrorResponse {
@@ -345,36 +331,32 @@ impl<'de> serde::Deserialize<'de> for TenantResponse {
 impl rt::Members for TenantResponse {
     const NAME: &'static str = "TenantResponse";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_billing_details = None;
-        let mut read_created_at = None;
-        let mut read_id = None;
-        let mut read_metadata = None;
-        let mut read_name = None;
-        let mut read_status = None;
-        let mut read_updated_at = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
                 "billing_details" => {
-                    rt::member(&mut map, &mut read_billing_details, "billing_details")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.billing_details,
+                        "billing_details",
+                    )
                 }
-                "created_at" => rt::member(&mut map, &mut read_created_at, "created_at"),
-                "id" => rt::member(&mut map, &mut read_id, "id"),
-                "metadata" => rt::member(&mut map, &mut read_metadata, "metadata"),
-                "name" => rt::member(&mut map, &mut read_name, "name"),
-                "status" => rt::member(&mut map, &mut read_status, "status"),
-                "updated_at" => rt::member(&mut map, &mut read_updated_at, "updated_at"),
+                "created_at" => {
+                    rt::optional_member(&mut map, &mut value.created_at, "created_at")
+                }
+                "id" => rt::optional_member(&mut map, &mut value.id, "id"),
+                "metadata" => {
+                    rt::optional_member(&mut map, &mut value.metadata, "metadata")
+                }
+                "name" => rt::optional_member(&mut map, &mut value.name, "name"),
+                "status" => rt::optional_member(&mut map, &mut value.status, "status"),
+                "updated_at" => {
+                    rt::optional_member(&mut map, &mut value.updated_at, "updated_at")
+                }
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            billing_details: rt::optional(read_billing_details),
-            created_at: rt::optional(read_created_at),
-            id: rt::optional(read_id),
-            metadata: rt::optional(read_metadata),
-            name: rt::optional(read_name),
-            status: rt::optional(read_status),
-            updated_at: rt::optional(read_updated_at),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for TenantResponse {
@@ -408,25 +390,19 @@ impl<'de> serde::Deserialize<'de> for TenantBillingDetails {
 impl rt::Members for TenantBillingDetails {
     const NAME: &'static str = "TenantBillingDetails";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_address = None;
-        let mut read_email = None;
-        let mut read_help_email = None;
-        let mut read_phone = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "address" => rt::member(&mut map, &mut read_address, "address"),
-                "email" => rt::member(&mut map, &mut read_email, "email"),
-                "help_email" => rt::member(&mut map, &mut read_help_email, "help_email"),
-                "phone" => rt::member(&mut map, &mut read_phone, "phone"),
+                "address" => rt::optional_member(&mut map, &mut value.address, "address"),
+                "email" => rt::optional_member(&mut map, &mut value.email, "email"),
+                "help_email" => {
+                    rt::optional_member(&mut map, &mut value.help_email, "help_email")
+                }
+                "phone" => rt::optional_member(&mut map, &mut value.phone, "phone"),
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            address: rt::optional(read_address),
-            email: rt::optional(read_email),
-            help_email: rt::optional(read_help_email),
-            phone: rt::optional(read_phone),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for TenantBillingDetails {
@@ -464,47 +440,55 @@ impl<'de> serde::Deserialize<'de> for Address {
 impl rt::Members for Address {
     const NAME: &'static str = "Address";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_address_city = None;
-        let mut read_address_country = None;
-        let mut read_address_line1 = None;
-        let mut read_address_line2 = None;
-        let mut read_address_postal_code = None;
-        let mut read_address_state = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
                 "address_city" => {
-                    rt::member(&mut map, &mut read_address_city, "address_city")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.address_city,
+                        "address_city",
+                    )
                 }
                 "address_country" => {
-                    rt::member(&mut map, &mut read_address_country, "address_country")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.address_country,
+                        "address_country",
+                    )
                 }
                 "address_line1" => {
-                    rt::member(&mut map, &mut read_address_line1, "address_line1")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.address_line1,
+                        "address_line1",
+                    )
                 }
                 "address_line2" => {
-                    rt::member(&mut map, &mut read_address_line2, "address_line2")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.address_line2,
+                        "address_line2",
+                    )
                 }
                 "address_postal_code" => {
-                    rt::member(
+                    rt::optional_member(
                         &mut map,
-                        &mut read_address_postal_code,
+                        &mut value.address_postal_code,
                         "address_postal_code",
                     )
                 }
                 "address_state" => {
-                    rt::member(&mut map, &mut read_address_state, "address_state")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.address_state,
+                        "address_state",
+                    )
                 }
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            address_city: rt::optional(read_address_city),
-            address_country: rt::optional(read_address_country),
-            address_line1: rt::optional(read_address_line1),
-            address_line2: rt::optional(read_address_line2),
-            address_postal_code: rt::optional(read_address_postal_code),
-            address_state: rt::optional(read_address_state),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for Address {

@@ -58,14 +58,11 @@ impl Client {
         request.default_header("accept", "application/json");
         request.authorize(&self.credentials, super::SCHEMES, &[&["sec0", "sec1"]]);
         request.json(body);
-        self.core
-            .call(
-                request,
-                |response| match response.status {
-                    201u16 => response.decode(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+        let read = |response: rt::Response| match response.status {
+            201u16 => response.decode(),
+            _ => Err(response.unexpected()),
+        };
+        self.core.call(request, read)
     }
 }
 /// Documented error responses of [`Client::create_user`].

@@ -244,49 +244,41 @@ impl<'de> serde::Deserialize<'de> for CreateUserResponse201 {
 impl rt::Members for CreateUserResponse201 {
     const NAME: &'static str = "CreateUserResponse201";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_id = None;
-        let mut read_email = None;
-        let mut read_first_name = None;
-        let mut read_last_name = None;
-        let mut read_account_permissions = None;
-        let mut read_account_group_permissions = None;
-        let mut read_created_at = None;
-        let mut read_updated_at = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "id" => rt::member(&mut map, &mut read_id, "id"),
-                "email" => rt::member(&mut map, &mut read_email, "email"),
-                "first_name" => rt::member(&mut map, &mut read_first_name, "first_name"),
-                "last_name" => rt::member(&mut map, &mut read_last_name, "last_name"),
+                "id" => rt::optional_member(&mut map, &mut value.id, "id"),
+                "email" => rt::optional_member(&mut map, &mut value.email, "email"),
+                "first_name" => {
+                    rt::optional_member(&mut map, &mut value.first_name, "first_name")
+                }
+                "last_name" => {
+                    rt::optional_member(&mut map, &mut value.last_name, "last_name")
+                }
                 "account_permissions" => {
-                    rt::member(
+                    rt::optional_member(
                         &mut map,
-                        &mut read_account_permissions,
+                        &mut value.account_permissions,
                         "account_permissions",
                     )
                 }
                 "account_group_permissions" => {
-                    rt::member(
+                    rt::optional_member(
                         &mut map,
-                        &mut read_account_group_permissions,
+                        &mut value.account_group_permissions,
                         "account_group_permissions",
                     )
                 }
-                "created_at" => rt::member(&mut map, &mut read_created_at, "created_at"),
-                "updated_at" => rt::member(&mut map, &mut read_updated_at, "updated_at"),
+                "created_at" => {
+                    rt::optional_member(&mut map, &mut value.created_at, "created_at")
+                }
+                "updated_at" => {
+                    rt::optional_member(&mut map, &mut value.updated_at, "updated_at")
+                }
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            id: rt::optional(read_id),
-            email: rt::optional(read_email),
-            first_name: rt::optional(read_first_name),
-            last_name: rt::optional(read_last_name),
-            account_permissions: rt::optional(read_account_permissions),
-            account_group_permissions: rt::optional(read_account_group_permissions),
-            created_at: rt::optional(read_created_at),
-            updated_at: rt::optional(read_updated_at),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for CreateUserResponse201 {
@@ -316,19 +308,17 @@ impl<'de> serde::Deserialize<'de> for CreateUserResponse201AccountPermissionsIte
 impl rt::Members for CreateUserResponse201AccountPermissionsItem {
     const NAME: &'static str = "CreateUserResponse201AccountPermissionsItem";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_account_id = None;
-        let mut read_role_id = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "account_id" => rt::member(&mut map, &mut read_account_id, "account_id"),
-                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id"),
+                "account_id" => {
+                    rt::optional_member(&mut map, &mut value.account_id, "account_id")
+                }
+                "role_id" => rt::optional_member(&mut map, &mut value.role_id, "role_id"),
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            account_id: rt::optional(read_account_id),
-            role_id: rt::optional(read_role_id),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for CreateUserResponse201AccountPermissionsItem {
@@ -355,21 +345,21 @@ impl<'de> serde::Deserialize<'de> for CreateUserResponse201AccountGroupPermissio
 impl rt::Members for CreateUserResponse201AccountGroupPermissionsItem {
     const NAME: &'static str = "CreateUserResponse201AccountGroupPermissionsItem";
     fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut read_account_group_id = None;
-        let mut read_role_id = None;
+        let mut value = Self::default();
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
                 "account_group_id" => {
-                    rt::member(&mut map, &mut read_account_group_id, "account_group_id")
+                    rt::optional_member(
+                        &mut map,
+                        &mut value.account_group_id,
+                        "account_group_id",
+                    )
                 }
-                "role_id" => rt::member(&mut map, &mut read_role_id, "role_id"),
+                "role_id" => rt::optional_member(&mut map, &mut value.role_id, "role_id"),
                 _ => rt::skip(&mut map),
             }?;
         }
-        Ok(Self {
-            account_group_id: rt::optional(read_account_group_id),
-            role_id: rt::optional(read_role_id),
-        })
+        Ok(value)
     }
 }
 impl rt::Validate for CreateUserResponse201AccountGroupPermissionsItem {

@@ -217,7 +217,8 @@ fn emit_method(op: &Operation) -> TokenStream {
         #only_default
         pub fn #name #generics (&self, #(#args),*) -> rt::Call<'_, #success, #error> {
             #head
-            self.core.call(request, |response| #read)
+            let read = |response: rt::Response| #read;
+            self.core.call(request, read)
         }
     }
 }

@@ -292,6 +292,9 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
         };
         quote!(#field_name: #value,)
     });
+    if s.fields.iter().all(Field::is_option) && !s.fields.is_empty() {
+        return emit_defaulted_members(def, s, allow);
+    }
     let (other, rest, rest_value) = match &s.additional {
         Some(_) => (
             quote!(_ => rt::additional(&mut map, &mut additional_properties, key),),
@@ -334,6 +337,48 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
             fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #read
                 Ok(Self { #(#values)* #rest_value })
+            }
+        }
+    }
+}
+
+/// `Members` of a struct whose fields are all `Option`s: read into its default value.
+fn emit_defaulted_members(def: &TypeDef, s: &Struct, allow: Option<TokenStream>) -> TokenStream {
+    let name = ident(&def.name);
+    let label = &def.name;
+    let arms = s.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let wire = &field.wire;
+        // A member that keeps `null` reads the inner `Option`; any other reads the field's.
+        let read = if field.keeps_null() {
+            quote!(member)
+        } else {
+            quote!(optional_member)
+        };
+        quote!(#wire => rt::#read(&mut map, &mut value.#field_name, #wire),)
+    });
+    let other = match &s.additional {
+        Some(_) => quote!(_ => rt::additional(&mut map, &mut value.additional_properties, key),),
+        None => quote!(_ => rt::skip(&mut map),),
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+                rt::read_object(input)
+            }
+        }
+        impl rt::Members for #name {
+            const NAME: &'static str = #label;
+            #allow
+            fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                let mut value = Self::default();
+                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                    match key.as_str() {
+                        #(#arms)*
+                        #other
+                    }?;
+                }
+                Ok(value)
             }
         }
     }

@@ -40,7 +40,8 @@ pub fn measure(root: &Path, spec: &BenchSpec) -> Result<CompileCost, String> {
     let target = root.join("target/bench/check-target");
     let check = |features| timed_check(root, &dir, &target, features, &spec.label);
     Ok(CompileCost {
-        models_only: check("--no-default-features")?,
+        // `regex` stays: a crate whose specs have `pattern` rules refuses to build without it.
+        models_only: check("--no-default-features --features regex")?,
         client_and_server: check("--all-features")?,
         spec: spec.label.clone(),
         output_lines: figures.output_lines,
@@ -130,7 +131,9 @@ fn clean_crate(dir: &Path, target: &Path) -> Result<(), String> {
 }
 
 fn cargo_check(dir: &Path, target: &Path, features: &str) -> Result<(), String> {
-    let output = standalone::check(dir, target, &["--quiet", "--lib", features])
+    let mut args = vec!["--quiet", "--lib"];
+    args.extend(features.split_whitespace());
+    let output = standalone::check(dir, target, &args)
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {

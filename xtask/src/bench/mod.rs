@@ -22,12 +22,15 @@ pub use specs::spec_files;
 use report::Report;
 use specs::BenchSpec;
 
-const USAGE: &str = "usage: cargo xtask bench [--corpus DIR] [--compile-spec FILE] [--quick]";
+const USAGE: &str =
+    "usage: cargo xtask bench [--corpus DIR] [--compile-spec FILE] [--quick | --compile-only]";
 
 struct Options {
     corpus: Option<PathBuf>,
     compile_spec: Option<PathBuf>,
     quick: bool,
+    /// Only the compile cost of the output.
+    compile_only: bool,
 }
 
 pub fn run(args: &[String], root: &Path) -> ExitCode {
@@ -65,6 +68,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         corpus: std::env::var_os("CORPUS_DIR").map(PathBuf::from),
         compile_spec: None,
         quick: false,
+        compile_only: false,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -72,6 +76,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--corpus" => options.corpus = iter.next().map(PathBuf::from),
             "--compile-spec" => options.compile_spec = iter.next().map(PathBuf::from),
             "--quick" => options.quick = true,
+            "--compile-only" => options.compile_only = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -86,18 +91,21 @@ fn parse(args: &[String]) -> Result<Options, String> {
 /// Runs every benchmark the options ask for: the report, and its tables as markdown.
 fn measure_all(root: &Path, options: &Options) -> (Report, String) {
     let stage_specs = specs::stage_table_specs(root, options.corpus.as_deref());
-    let mut report = Report {
-        stages: stages::rows(root, &stage_specs),
-        ..Report::default()
-    };
-    let mut text = stages::table(&report.stages);
+    let mut report = Report::default();
+    let mut text = String::new();
+    if !options.compile_only {
+        report.stages = stages::rows(root, &stage_specs);
+        text = stages::table(&report.stages);
+    }
 
-    if let Some(corpus) = &options.corpus {
-        let scaling = scaling::measure(root, &corpus.join("set/sample60"));
-        text.push_str(&scaling::table(&scaling));
-        report.scaling = Some(scaling);
-    } else {
-        text.push_str("\n(no corpus: pass --corpus DIR, as built by the corpus fetch script, for large specs and scaling)\n");
+    match (&options.corpus, options.compile_only) {
+        (_, true) => {}
+        (Some(corpus), false) => {
+            let scaling = scaling::measure(root, &corpus.join("set/sample60"));
+            text.push_str(&scaling::table(&scaling));
+            report.scaling = Some(scaling);
+        }
+        (None, false) => text.push_str("\n(no corpus: pass --corpus DIR, as built by the corpus fetch script, for large specs and scaling)\n"),
     }
 
     for spec in compile_specs(options, &stage_specs) {
@@ -112,7 +120,7 @@ fn measure_all(root: &Path, options: &Options) -> (Report, String) {
         text.push_str(&compile::table(&report.compile));
     }
 
-    if !options.quick {
+    if !options.quick && !options.compile_only {
         match runtime::measure(root) {
             Ok(runtime) => {
                 text.push_str(&runtime::table(&runtime));
