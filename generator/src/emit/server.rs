@@ -318,53 +318,11 @@ fn emit_response(op: &Operation) -> TokenStream {
 fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
     let handler = ident(&op.names.handler);
     let method = ident(&op.name);
-    let input = ident(&op.names.input);
-    let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
-    let credentials = (!op.security.is_empty())
-        .then(|| quote!(credentials: incoming.authorize(super::SCHEMES, &[#(#alternatives),*])?,));
-    let params: Vec<TokenStream> = op
-        .parameters
-        .iter()
-        .map(|p| {
-            let field = ident(&p.name);
-            let read = read_parameter(p);
-            quote!(#field: #read,)
-        })
-        .collect();
-    let body = op.body.as_ref().map(|body| read_body(op, body));
     let reader = ident(&op.names.reader);
-    let parameter_checks = parameter_checks(op);
-    let checks = (!parameter_checks.is_empty()).then(|| {
-        quote! {
-            let mut violations = crate::runtime::Checker::default();
-            {
-                let checker = &mut violations;
-                #(#parameter_checks)*
-            }
-            rt::reject_violations(violations)?;
-        }
-    });
-    let uses_incoming = credentials.is_some() || !op.parameters.is_empty() || body.is_some();
-    let incoming = if uses_incoming {
-        quote!(incoming)
-    } else {
-        quote!(_incoming)
-    };
     let refused = emit_refused(op);
     // A multipart body is read as it arrives, so its reader waits.
     let reads_parts = op.body.as_ref().is_some_and(bodies::reads_parts);
-    let asyncness = reads_parts.then(|| quote!(async));
-    let read_input = quote! {
-        #asyncness fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
-            let input = #input {
-                #credentials
-                #(#params)*
-                #body
-            };
-            #checks
-            Ok(input)
-        }
-    };
+    let read_input = emit_input_reader(op, reads_parts);
     let state = quote!(axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>);
     if reads_parts {
         return quote! {
@@ -397,6 +355,51 @@ fn emit_handler(op: &Operation, service: &TokenStream) -> TokenStream {
                 Ok(input) => rt::serve(api, input, |api, input| Box::pin(api.#method(input))),
                 Err(rejection) => rt::answer(#refused),
             }
+        }
+    }
+}
+
+/// The function that reads and checks an operation's input from the request.
+fn emit_input_reader(op: &Operation, reads_parts: bool) -> TokenStream {
+    let input = ident(&op.names.input);
+    let reader = ident(&op.names.reader);
+    let alternatives = op.security.iter().map(|all| quote!(&[#(#all),*]));
+    let credentials = (!op.security.is_empty())
+        .then(|| quote!(credentials: incoming.authorize(super::SCHEMES, &[#(#alternatives),*])?,));
+    let params = op.parameters.iter().map(|p| {
+        let field = ident(&p.name);
+        let read = read_parameter(p);
+        quote!(#field: #read,)
+    });
+    let body = op.body.as_ref().map(|body| read_body(op, body));
+    let parameter_checks = parameter_checks(op);
+    let checks = (!parameter_checks.is_empty()).then(|| {
+        quote! {
+            let mut violations = crate::runtime::Checker::default();
+            {
+                let checker = &mut violations;
+                #(#parameter_checks)*
+            }
+            rt::reject_violations(violations)?;
+        }
+    });
+    let uses_incoming = credentials.is_some() || !op.parameters.is_empty() || body.is_some();
+    let incoming = if uses_incoming {
+        quote!(incoming)
+    } else {
+        quote!(_incoming)
+    };
+    let asyncness = reads_parts.then(|| quote!(async));
+    // Credentials are checked first: an anonymous caller learns nothing about parameters.
+    quote! {
+        #asyncness fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
+            let input = #input {
+                #credentials
+                #(#params)*
+                #body
+            };
+            #checks
+            Ok(input)
         }
     }
 }
