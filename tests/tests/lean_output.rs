@@ -208,3 +208,45 @@ fn large_modules_are_directories_of_bounded_files_keeping_every_path() {
             .contains_key(&format!("src/m/{module}/part_003.rs")));
     }
 }
+
+#[test]
+fn a_multipart_choice_after_json_writes_its_parts() {
+    let api = build(
+        r#"
+openapi: 3.0.3
+info: { title: Documents, version: "1" }
+paths:
+  /documents:
+    post:
+      operationId: postDocument
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { type: object, properties: { name: { type: string } } }
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                name: { type: string }
+                file: { type: string, format: binary }
+      responses: { "204": { description: stored } }
+"#,
+    );
+    let body = api.operations[0].body.as_ref().expect("a body");
+    let multipart = body
+        .choices
+        .iter()
+        .find_map(|choice| match &choice.media {
+            generator::ir::Media::Multipart { parts_of } => Some(parts_of.clone()),
+            _ => None,
+        })
+        .expect("a multipart choice");
+    let tree = rendered(&api);
+    let types = &tree.files["src/m/types.rs"];
+    // The client writes that choice part by part: its struct must say how.
+    assert!(
+        types.contains(&format!("impl rt::ToMultipart for {multipart} ")),
+        "{types}"
+    );
+}

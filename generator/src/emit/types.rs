@@ -46,8 +46,13 @@ impl<'a> TypeUses<'a> {
                 other => other.direct_name(),
             })
             .collect();
+        // The body's own media, and each media type of a body documented in several.
         let multipart = super::all_operations(api)
-            .filter_map(|op| match &op.body.as_ref()?.media {
+            .filter_map(|op| op.body.as_ref())
+            .flat_map(|body| {
+                std::iter::once(&body.media).chain(body.choices.iter().map(|c| &c.media))
+            })
+            .filter_map(|media| match media {
                 Media::Multipart { parts_of } => Some(parts_of.as_str()),
                 _ => None,
             })
@@ -267,8 +272,6 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
 
 /// `Deserialize` from an object only, member by member through the runtime's helpers.
 fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
-    let name = ident(&def.name);
-    let label = &def.name;
     let slots: Vec<_> = s.fields.iter().map(|f| slot_ident(&f.name)).collect();
     // `read__2fa` for a field `_2fa`, whose name keeps the underscore of its wire name.
     let allow = s
@@ -325,6 +328,20 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
             }
         }
     };
+    members_impls(
+        def,
+        allow,
+        quote! {
+            #read
+            Ok(Self { #(#values)* #rest_value })
+        },
+    )
+}
+
+/// `Deserialize` through the runtime's object reader, and `Members` with `read` as its body.
+fn members_impls(def: &TypeDef, allow: Option<TokenStream>, read: TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let label = &def.name;
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
@@ -336,7 +353,6 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
             #allow
             fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #read
-                Ok(Self { #(#values)* #rest_value })
             }
         }
     }
@@ -344,8 +360,6 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
 
 /// `Members` of a struct whose fields are all `Option`s: read into its default value.
 fn emit_defaulted_members(def: &TypeDef, s: &Struct, allow: Option<TokenStream>) -> TokenStream {
-    let name = ident(&def.name);
-    let label = &def.name;
     let arms = s.fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let wire = &field.wire;
@@ -361,27 +375,20 @@ fn emit_defaulted_members(def: &TypeDef, s: &Struct, allow: Option<TokenStream>)
         Some(_) => quote!(_ => rt::additional(&mut map, &mut value.additional_properties, key),),
         None => quote!(_ => rt::skip(&mut map),),
     };
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
-                rt::read_object(input)
+    members_impls(
+        def,
+        allow,
+        quote! {
+            let mut value = Self::default();
+            while let Some(key) = map.next_key::<rt::Key<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    #other
+                }?;
             }
-        }
-        impl rt::Members for #name {
-            const NAME: &'static str = #label;
-            #allow
-            fn read<'de, A: rt::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                let mut value = Self::default();
-                while let Some(key) = map.next_key::<rt::Key<'de>>()? {
-                    match key.as_str() {
-                        #(#arms)*
-                        #other
-                    }?;
-                }
-                Ok(value)
-            }
-        }
-    }
+            Ok(value)
+        },
+    )
 }
 
 /// `Serialize` as an object: required members always, optional ones when they are there, then
