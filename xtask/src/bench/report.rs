@@ -71,6 +71,9 @@ pub struct Figures {
     pub types_sharing_a_schema: usize,
     pub output_lines: usize,
     pub output_bytes: usize,
+    /// Lines of client, server, webhooks and validation code.
+    #[serde(default)]
+    pub operation_lines: usize,
 }
 
 impl Figures {
@@ -155,6 +158,7 @@ mod tests {
             types_sharing_a_schema: 0,
             output_lines: 2537,
             output_bytes: 90_000,
+            operation_lines: 1_200,
         }
     }
 

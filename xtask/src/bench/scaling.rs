@@ -163,6 +163,7 @@ mod tests {
                 types_sharing_a_schema: 0,
                 output_lines: 0,
                 output_bytes: 0,
+                operation_lines: 0,
             },
         }
     }

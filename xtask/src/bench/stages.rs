@@ -29,12 +29,20 @@ pub fn table(rows: &[SpecRow]) -> String {
     let mut out = format!(
         "## Generation, per stage (median of {RUNS} runs, release build)\n\nEmit and format run together on every core; their wall time is split by the CPU time each took.\n\n",
     );
-    out.push_str("| spec | input MB | load | normalize | resolve | emit | format | write | total ms | peak heap MB | heap/input | peak RSS MB | ops | lines | lines/op |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| spec | input MB | load | normalize | resolve | emit | format | write | total ms | peak heap MB | heap/input | peak RSS MB | ops | lines | lines/op | op code lines/op |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for row in rows {
         out.push_str(&table_row(row));
     }
     out
+}
+
+fn per_operation(lines: usize, ops: usize) -> String {
+    if ops == 0 {
+        "-".into()
+    } else {
+        format!("{:.0}", lines as f64 / ops as f64)
+    }
 }
 
 fn table_row(row: &SpecRow) -> String {
@@ -46,18 +54,15 @@ fn table_row(row: &SpecRow) -> String {
     let (ops, lines) = (figures.operations, figures.output_lines);
     let _ = writeln!(
         out,
-        " {:.0} | {:.0} | {:.1}x | {} | {ops} | {lines} | {} |",
+        " {:.0} | {:.0} | {:.1}x | {} | {ops} | {lines} | {} | {} |",
         figures.total_ms(),
         mb(figures.peak_heap() as u64),
         figures.heap_per_input(),
         figures
             .peak_rss_bytes
             .map_or("-".into(), |r| format!("{:.0}", mb(r as u64))),
-        if ops == 0 {
-            "-".into()
-        } else {
-            format!("{:.0}", lines as f64 / ops as f64)
-        },
+        per_operation(lines, ops),
+        per_operation(figures.operation_lines, ops),
     );
     out
 }
