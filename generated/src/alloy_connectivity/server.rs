@@ -82,7 +82,7 @@ impl axum::response::IntoResponse for CreateAUserResponse {
 fn create_a_user_input(
     incoming: &rt::Incoming,
 ) -> Result<CreateAUserInput, rt::Rejection> {
-    let input = CreateAUserInput {
+    Ok(CreateAUserInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["bearerAuth"]])?,
         x_api_version: incoming.required_header("x-api-version")?,
         body: incoming
@@ -92,8 +92,7 @@ fn create_a_user_input(
                 "missing_body",
                 "the request needs a body",
             ))?,
-    };
-    Ok(input)
+    })
 }
 pub(super) fn create_a_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,

@@ -29,13 +29,15 @@ impl rt::Members for CreateAUserRequest {
         let mut read_username = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "fullName" => rt::member(&mut map, &mut read_full_name, "fullName"),
+                "fullName" => {
+                    rt::optional_member(&mut map, &mut read_full_name, "fullName")
+                }
                 "username" => rt::member(&mut map, &mut read_username, "username"),
                 _ => rt::skip(&mut map),
             }?;
         }
         Ok(Self {
-            full_name: rt::optional(read_full_name),
+            full_name: read_full_name,
             username: rt::required(read_username, "username")?,
         })
     }

@@ -106,12 +106,11 @@ impl axum::response::IntoResponse for CreateAUserResponse {
 fn create_a_user_input(
     incoming: &rt::Incoming,
 ) -> Result<CreateAUserInput, rt::Rejection> {
-    let input = CreateAUserInput {
+    Ok(CreateAUserInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["Authorization"]])?,
         x_api_version: incoming.required_header("x-api-version")?,
         body: incoming.json_body(false)?,
-    };
-    Ok(input)
+    })
 }
 pub(super) fn create_a_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,
@@ -181,12 +180,11 @@ impl axum::response::IntoResponse for BatchCreateUsersResponse {
 fn batch_create_users_input(
     incoming: &rt::Incoming,
 ) -> Result<BatchCreateUsersInput, rt::Rejection> {
-    let input = BatchCreateUsersInput {
+    Ok(BatchCreateUsersInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["Authorization"]])?,
         x_api_version: incoming.required_header("x-api-version")?,
         body: incoming.json_body(false)?,
-    };
-    Ok(input)
+    })
 }
 pub(super) fn batch_create_users_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,

@@ -109,7 +109,7 @@ impl axum::response::IntoResponse for CreateUserResponse {
     }
 }
 fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rejection> {
-    let input = CreateUserInput {
+    Ok(CreateUserInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["ApiKeyAuth"]])?,
         body: incoming
             .json_body(true)?
@@ -118,8 +118,7 @@ fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rej
                 "missing_body",
                 "the request needs a body",
             ))?,
-    };
-    Ok(input)
+    })
 }
 pub(super) fn create_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,

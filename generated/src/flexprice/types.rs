@@ -32,15 +32,15 @@ impl rt::Members for CreateUserRequest {
         let mut read_type_ = None;
         while let Some(key) = map.next_key::<rt::Key<'de>>()? {
             match key.as_str() {
-                "email" => rt::member(&mut map, &mut read_email, "email"),
-                "roles" => rt::member(&mut map, &mut read_roles, "roles"),
+                "email" => rt::optional_member(&mut map, &mut read_email, "email"),
+                "roles" => rt::optional_member(&mut map, &mut read_roles, "roles"),
                 "type" => rt::member(&mut map, &mut read_type_, "type"),
                 _ => rt::skip(&mut map),
             }?;
         }
         Ok(Self {
-            email: rt::optional(read_email),
-            roles: rt::optional(read_roles),
+            email: read_email,
+            roles: read_roles,
             type_: rt::required(read_type_, "type")?,
         })
     }

@@ -43,8 +43,8 @@ pub use form::{decode_form, encode_form, from_form, FormStyle};
 pub use multipart::{FilePart, MultipartWriter, PartValue, ToMultipart};
 pub use multipart_read::{from_parts, parse_multipart, Part, PartEvent, PartHead, PartsReader};
 pub use object::{
-    additional, member, optional, optional_member, read_object, required, skip, skip_members,
-    write_object, Key, Members, ObjectWriter,
+    additional, member, optional_member, read_object, required, skip, skip_members, write_object,
+    Key, Members, ObjectWriter,
 };
 pub use param::{json_from_param, json_to_param, FromParam, ToParam};
 pub use secret::{CredentialSet, Placement, Redacted, Secret};

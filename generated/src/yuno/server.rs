@@ -44,7 +44,7 @@ impl axum::response::IntoResponse for CreateUserResponse {
     }
 }
 fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rejection> {
-    let input = CreateUserInput {
+    Ok(CreateUserInput {
         credentials: incoming.authorize(super::SCHEMES, &[&["sec0", "sec1"]])?,
         body: incoming
             .json_body(true)?
@@ -53,8 +53,7 @@ fn create_user_input(incoming: &rt::Incoming) -> Result<CreateUserInput, rt::Rej
                 "missing_body",
                 "the request needs a body",
             ))?,
-    };
-    Ok(input)
+    })
 }
 pub(super) fn create_user_handler<A: Api>(
     axum::extract::State(api): axum::extract::State<std::sync::Arc<A>>,

@@ -47,14 +47,14 @@ impl rt::Members for CreateUserRequest {
                 "first_name" => rt::member(&mut map, &mut read_first_name, "first_name"),
                 "last_name" => rt::member(&mut map, &mut read_last_name, "last_name"),
                 "account_permissions" => {
-                    rt::member(
+                    rt::optional_member(
                         &mut map,
                         &mut read_account_permissions,
                         "account_permissions",
                     )
                 }
                 "account_group_permissions" => {
-                    rt::member(
+                    rt::optional_member(
                         &mut map,
                         &mut read_account_group_permissions,
                         "account_group_permissions",
@@ -67,8 +67,8 @@ impl rt::Members for CreateUserRequest {
             email: rt::required(read_email, "email")?,
             first_name: rt::required(read_first_name, "first_name")?,
             last_name: rt::required(read_last_name, "last_name")?,
-            account_permissions: rt::optional(read_account_permissions),
-            account_group_permissions: rt::optional(read_account_group_permissions),
+            account_permissions: read_account_permissions,
+            account_group_permissions: read_account_group_permissions,
         })
     }
 }

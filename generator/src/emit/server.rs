@@ -391,15 +391,14 @@ fn emit_input_reader(op: &Operation, reads_parts: bool) -> TokenStream {
     };
     let asyncness = reads_parts.then(|| quote!(async));
     // Credentials are checked first: an anonymous caller learns nothing about parameters.
+    let fields = quote!(#input { #credentials #(#params)* #body });
+    let read = match checks {
+        Some(checks) => quote!(let input = #fields; #checks Ok(input)),
+        None => quote!(Ok(#fields)),
+    };
     quote! {
         #asyncness fn #reader(#incoming: &rt::Incoming) -> Result<#input, rt::Rejection> {
-            let input = #input {
-                #credentials
-                #(#params)*
-                #body
-            };
-            #checks
-            Ok(input)
+            #read
         }
     }
 }

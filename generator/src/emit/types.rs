@@ -279,17 +279,24 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
         .iter()
         .any(|f| f.name.starts_with('_'))
         .then(|| quote!(#[allow(non_snake_case)]));
+    // A field whose type is an `Option` (absent and `null` being `None`) is read straight into
+    // its slot; a member that keeps `null`, or a required one, is `Some` once read.
+    let read_whole =
+        |field: &Field| (field.is_option() || field.is_nullable()) && !field.keeps_null();
     let arms = s.fields.iter().zip(&slots).map(|(field, slot)| {
         let wire = &field.wire;
-        quote!(#wire => rt::member(&mut map, &mut #slot, #wire),)
+        let read = if read_whole(field) {
+            quote!(optional_member)
+        } else {
+            quote!(member)
+        };
+        quote!(#wire => rt::#read(&mut map, &mut #slot, #wire),)
     });
     let values = s.fields.iter().zip(&slots).map(|(field, slot)| {
         let field_name = ident(&field.name);
         let wire = &field.wire;
-        let value = if field.keeps_null() {
+        let value = if read_whole(field) || field.keeps_null() {
             quote!(#slot)
-        } else if field.is_option() || field.is_nullable() {
-            quote!(rt::optional(#slot))
         } else {
             quote!(rt::required(#slot, #wire)?)
         };
