@@ -1,7 +1,8 @@
-//! Reading a generated struct from an object, member by member. Each struct's `Deserialize`
-//! is a short visitor over these helpers: serde's derive writes about four times as much code
-//! per struct (a field enum with three visitors, a sequence visitor for a struct sent as an
-//! array, which JSON objects never are), and compiling that was most of a large API's build.
+//! Reading a generated struct from an object member by member, and writing it back. Each
+//! struct's `Deserialize` and `Serialize` are short impls over these helpers: serde's derive
+//! writes about four times as much code per struct (a field enum with three visitors, a
+//! visitor of the struct sent as an array, which an object never is, a `?` per member), and
+//! compiling that was most of a large API's build.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

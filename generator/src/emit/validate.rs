@@ -118,7 +118,7 @@ fn check_strict_json(def: &TypeDef) -> TokenStream {
     if !matches!(def.kind, TypeKind::Struct(_)) {
         return TokenStream::new();
     }
-    // serde lets a struct decode from a JSON array too; the schema says object.
+    // Decoding refused anything but an object; only its members are left to check.
     let object = if statements.is_empty() {
         quote!(_object)
     } else {
