@@ -89,25 +89,14 @@ pub fn measure_check(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     };
     let (dir, target) = (Path::new(dir), Path::new(target));
-    let measured = clean_crate(dir, target).and_then(|()| {
+    measure::print_json_line(clean_crate(dir, target).and_then(|()| {
         let started = Instant::now();
         cargo_check(dir, target, features)?;
-        let check = Check {
+        Ok(Check {
             seconds: started.elapsed().as_secs_f64(),
             peak_rss_mb: children_peak_rss_mb(),
-        };
-        serde_json::to_string(&check).map_err(|e| e.to_string())
-    });
-    match measured {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::FAILURE
-        }
-    }
+        })
+    }))
 }
 
 /// Removes what cargo keeps of the crate itself, so the next check starts from nothing.

@@ -89,9 +89,12 @@ pub fn measure_one(mut args: &[String], root: &Path) -> ExitCode {
     let input = ApiInput::new(module.clone(), specs.iter().map(PathBuf::from).collect())
         .with_selection(selection);
     let out = root.join("target/bench/out").join(module);
-    let figures = measure(&input, Path::new(base), &out, count_heap)
-        .and_then(|figures| serde_json::to_string(&figures).map_err(|e| e.to_string()));
-    match figures {
+    print_json_line(measure(&input, Path::new(base), &out, count_heap))
+}
+
+/// What a measuring child process prints: its figures as one JSON line, or why it has none.
+pub fn print_json_line<T: serde::Serialize>(figures: Result<T, String>) -> ExitCode {
+    match figures.and_then(|figures| serde_json::to_string(&figures).map_err(|e| e.to_string())) {
         Ok(line) => {
             println!("{line}");
             ExitCode::SUCCESS
