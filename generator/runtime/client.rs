@@ -925,7 +925,7 @@ impl Streamed {
     }
 
     /// The body's events as they arrive, each one's data decoded by `decode`.
-    pub fn into_events<T>(self, decode: super::events_client::Decoder<T>) -> EventStream<T>
+    pub fn into_events<T>(self, decode: Decoder<T>) -> EventStream<T>
     where
         T: Send + 'static,
     {

@@ -140,7 +140,7 @@ pub fn write_object<S: Serializer>(serializer: S) -> ObjectWriter<S::SerializeMa
 
 impl<M: SerializeMap> ObjectWriter<M> {
     /// Writes a member.
-    pub fn entry<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+    pub fn entry<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         if let Ok(object) = &mut self.state {
             if let Err(error) = object.serialize_entry(name, value) {
                 self.state = Err(error);
@@ -149,7 +149,7 @@ impl<M: SerializeMap> ObjectWriter<M> {
     }
 
     /// Writes an optional member when it is there.
-    pub fn entry_if<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+    pub fn entry_if<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
         if let Some(value) = value {
             self.entry(name, value);
         }
@@ -158,11 +158,7 @@ impl<M: SerializeMap> ObjectWriter<M> {
     /// Writes the additional properties beside the declared members.
     pub fn entries<T: Serialize>(&mut self, properties: &BTreeMap<String, T>) {
         for (name, value) in properties {
-            if let Ok(object) = &mut self.state {
-                if let Err(error) = object.serialize_entry(name, value) {
-                    self.state = Err(error);
-                }
-            }
+            self.entry(name, value);
         }
     }
 

@@ -250,13 +250,17 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
             .unwrap_or_default();
         let headers = parts.headers.clone();
         let uri = parts.uri.clone();
+        let essence = content_essence(&headers);
+        let multipart = essence.as_deref() == Some(MULTIPART);
         // Only a multipart body needs them; the others pay no clone.
-        let multipart_limits = is_multipart(&headers)
+        let multipart_limits = multipart
             .then(|| parts.extensions.get::<MultipartLimits>().cloned())
             .flatten()
             .unwrap_or_default();
         let query = uri.query().map(parse_query).unwrap_or_default();
-        if is_streamed(&headers) {
+        // A binary or multipart body is read as it arrives instead of from memory.
+        let streamed = multipart || essence.is_some_and(|e| super::media::is_binary(&e));
+        if streamed {
             return Ok(Incoming {
                 path,
                 uri,
@@ -290,17 +294,6 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
             multipart_limits,
         })
     }
-}
-
-/// Whether a request's body is binary or multipart, which is read as it arrives instead of
-/// from memory.
-fn is_streamed(headers: &HeaderMap) -> bool {
-    content_essence(headers)
-        .is_some_and(|essence| essence == MULTIPART || super::media::is_binary(&essence))
-}
-
-fn is_multipart(headers: &HeaderMap) -> bool {
-    content_essence(headers).is_some_and(|essence| essence == MULTIPART)
 }
 
 /// The request's media type, without parameters, lowercased.

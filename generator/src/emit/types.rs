@@ -253,7 +253,7 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let serialize = emit_struct_serialize(def, s);
-    let deserialize = emit_struct_deserialize(def, s);
+    let deserialize = emit_struct_deserialize(def, s, all_optional);
     // With every field optional the type derives `Default`, which is its constructor.
     let constructor = (!all_optional).then(|| emit_constructor(def, s));
     let debug = has_secret.then(|| emit_redacting_debug(def, s));
@@ -271,40 +271,33 @@ fn emit_struct(def: &TypeDef, s: &Struct) -> TokenStream {
 }
 
 /// `Deserialize` from an object only, member by member through the runtime's helpers.
-fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
-    let slots: Vec<_> = s.fields.iter().map(|f| slot_ident(&f.name)).collect();
+/// `all_optional`: every field is an `Option`, so the struct derives `Default` to read into.
+fn emit_struct_deserialize(def: &TypeDef, s: &Struct, all_optional: bool) -> TokenStream {
     // `read__2fa` for a field `_2fa`, whose name keeps the underscore of its wire name.
     let allow = s
         .fields
         .iter()
         .any(|f| f.name.starts_with('_'))
         .then(|| quote!(#[allow(non_snake_case)]));
-    // A field whose type is an `Option` (absent and `null` being `None`) is read straight into
-    // its slot; a member that keeps `null`, or a required one, is `Some` once read.
-    let read_whole =
-        |field: &Field| (field.is_option() || field.is_nullable()) && !field.keeps_null();
+    if all_optional && !s.fields.is_empty() {
+        return emit_defaulted_members(def, s, allow);
+    }
+    let slots: Vec<_> = s.fields.iter().map(|f| slot_ident(&f.name)).collect();
     let arms = s.fields.iter().zip(&slots).map(|(field, slot)| {
         let wire = &field.wire;
-        let read = if read_whole(field) {
-            quote!(optional_member)
-        } else {
-            quote!(member)
-        };
+        let read = member_reader(field);
         quote!(#wire => rt::#read(&mut map, &mut #slot, #wire),)
     });
     let values = s.fields.iter().zip(&slots).map(|(field, slot)| {
         let field_name = ident(&field.name);
         let wire = &field.wire;
-        let value = if read_whole(field) || field.keeps_null() {
+        let value = if field.is_option() || field.is_nullable() {
             quote!(#slot)
         } else {
             quote!(rt::required(#slot, #wire)?)
         };
         quote!(#field_name: #value,)
     });
-    if s.fields.iter().all(Field::is_option) && !s.fields.is_empty() {
-        return emit_defaulted_members(def, s, allow);
-    }
     let (other, rest, rest_value) = match &s.additional {
         Some(_) => (
             quote!(_ => rt::additional(&mut map, &mut additional_properties, key),),
@@ -345,6 +338,17 @@ fn emit_struct_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
     )
 }
 
+/// The runtime helper that reads a field's member. A field whose type is an `Option` (absent
+/// and `null` both `None`) reads the whole `Option`; one that keeps `null` apart from absence
+/// reads the value inside, as a required one does, and is `Some` once read.
+fn member_reader(field: &Field) -> TokenStream {
+    if (field.is_option() || field.is_nullable()) && !field.keeps_null() {
+        quote!(optional_member)
+    } else {
+        quote!(member)
+    }
+}
+
 /// `Deserialize` through the runtime's object reader, and `Members` with `read` as its body.
 fn members_impls(def: &TypeDef, allow: Option<TokenStream>, read: TokenStream) -> TokenStream {
     let name = ident(&def.name);
@@ -370,12 +374,7 @@ fn emit_defaulted_members(def: &TypeDef, s: &Struct, allow: Option<TokenStream>)
     let arms = s.fields.iter().map(|field| {
         let field_name = ident(&field.name);
         let wire = &field.wire;
-        // A member that keeps `null` reads the inner `Option`; any other reads the field's.
-        let read = if field.keeps_null() {
-            quote!(member)
-        } else {
-            quote!(optional_member)
-        };
+        let read = member_reader(field);
         quote!(#wire => rt::#read(&mut map, &mut value.#field_name, #wire),)
     });
     let other = match &s.additional {
